@@ -1,0 +1,337 @@
+"""The storage interface: row dataclasses, errors and the `Store` protocol.
+
+The bot talks to durable state only through `Store`, so the SQLite implementation
+(`store.sqlite.SQLiteStore`) can later be swapped for PostgreSQL without touching
+bot code. Everything here is backend-neutral: no SQL, no driver types.
+
+Conventions shared by every implementation:
+
+* Timestamps are Unix seconds as ``float`` (UTC by definition). Every method that
+  records or compares a time takes an optional ``now`` so tests can control the clock;
+  ``None`` means "the current time".
+* JSON-ish values (ticket candidates, outbox payloads, conversation state) must be
+  strict JSON: str keys, no NaN/Infinity, no tuples expected back (they return as
+  lists). PostgreSQL ``jsonb`` would reject anything looser, so SQLite does too.
+* Text must not contain NUL characters (PostgreSQL ``text`` cannot hold them);
+  anything else, including emoji and megabyte-sized strings, round-trips exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
+
+TicketStatus = Literal["open", "answered", "closed"]
+TICKET_STATUSES: tuple[str, ...] = ("open", "answered", "closed")
+
+OutboxStatus = Literal["pending", "sending", "sent", "dead"]
+OUTBOX_STATUSES: tuple[str, ...] = ("pending", "sending", "sent", "dead")
+
+QuestionOutcome = Literal["answer", "abstain", "choose", "smalltalk", "refused"]
+QUESTION_OUTCOMES: tuple[str, ...] = ("answer", "abstain", "choose", "smalltalk", "refused")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """Base class for errors raised by a store, so callers can catch them all."""
+
+
+class TicketNotFound(StoreError, LookupError):
+    """No ticket has the requested number."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(f"ticket #{n} does not exist")
+        self.n = n
+
+
+class TicketStateError(StoreError):
+    """The ticket is not in a state that allows the operation.
+
+    Raised, for example, when a second staff member answers a ticket that someone
+    already answered. ``ticket`` is the current row, so the bot can tell staff who
+    answered it and when.
+    """
+
+    def __init__(self, ticket: Ticket, action: str) -> None:
+        super().__init__(f"cannot {action} ticket #{ticket.n}: it is {ticket.status}")
+        self.ticket = ticket
+        self.action = action
+
+
+class SchemaError(StoreError):
+    """The database was written by a newer version of the code than this one."""
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A question forwarded to human staff.
+
+    ``user_id``/``chat_id`` are ``None`` and ``first_name``/``question`` are empty
+    once the asker has been forgotten (``redacted_at`` is then set); the row itself
+    stays so the ticket number is never reused and staff replies to the old
+    forwarded message get a clear "forgotten" answer instead of "unknown ticket".
+    """
+
+    n: int
+    user_id: int | None
+    chat_id: int | None
+    first_name: str
+    question: str
+    disease: str | None
+    candidates: list[dict[str, Any]]
+    status: TicketStatus
+    created_at: float
+    staff_chat_id: int | None = None
+    staff_message_id: int | None = None
+    answer_text: str | None = None
+    staff_user_id: int | None = None
+    staff_name: str | None = None
+    answered_at: float | None = None
+    closed_at: float | None = None
+    redacted_at: float | None = None
+
+    @property
+    def redacted(self) -> bool:
+        return self.redacted_at is not None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message to enqueue, used to queue messages atomically with a ticket change.
+
+    ``user_id`` is the user the message is *about* (not necessarily the recipient:
+    a ticket forwarded to the staff chat is about the asker). It lets `forget_user`
+    find and delete messages carrying that user's data.
+    """
+
+    kind: str
+    chat_id: int
+    payload: dict[str, Any]
+    dedupe_key: str
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A queued Telegram message and its delivery bookkeeping."""
+
+    id: int
+    kind: str
+    chat_id: int
+    user_id: int | None
+    payload: dict[str, Any]
+    dedupe_key: str
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: float
+    lease_until: float | None
+    last_error: str | None
+    telegram_message_id: int | None
+    created_at: float
+    sent_at: float | None
+
+
+@dataclass(frozen=True)
+class FeedbackCounts:
+    """Helpful / not-helpful tallies for reports."""
+
+    helpful: int = 0
+    not_helpful: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.helpful + self.not_helpful
+
+
+@dataclass(frozen=True)
+class QuestionLogEntry:
+    """One question a user asked and what the bot did with it."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    question: str
+    disease: str | None
+    outcome: QuestionOutcome
+    asked_at: float
+
+
+@dataclass(frozen=True)
+class Published:
+    """A staff answer published as a public Q&A.
+
+    Deliberately has no user id, chat id or first name: published Q&As outlive
+    `forget_user`, so they must never identify the asker.
+    """
+
+    ticket_n: int
+    question: str
+    answer: str
+    disease: str | None
+    role: str
+    published_at: float
+    updated_at: float
+    unpublished_at: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.unpublished_at is None
+
+
+# --------------------------------------------------------------------------- interface
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Durable state behind the bot. See `store.sqlite.SQLiteStore` for details.
+
+    Contract every implementation keeps:
+
+    * Every write method is atomic on its own. To make several writes atomic
+      together, wrap them in ``with store.transaction():`` (nestable) — never
+      ``await`` inside that block, because other coroutines on the event-loop thread
+      would then join the open transaction.
+    * Ticket numbers are never reused, even after `forget_user`.
+    * `answer_ticket` answers only ``open`` tickets; otherwise it raises
+      `TicketStateError` and writes nothing (so two staff answers cannot both be
+      relayed). Its ``outbox`` messages commit together with the answer.
+    * The outbox is at-least-once: `enqueue` is idempotent per ``dedupe_key``;
+      `due_messages` leases what it returns; a message whose lease expires without
+      `mark_sent`/`mark_failed` (worker crashed mid-send) is handed out again, so a
+      crash right after Telegram accepted a message can deliver it twice. Messages
+      to one chat go out in enqueue order.
+    * `forget_user` erases personal data (tickets redacted, other rows deleted);
+      published Q&As hold no identity and stay.
+    """
+
+    # -- lifecycle
+    def close(self) -> None: ...
+    def __enter__(self) -> Store: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    # -- tickets
+    def create_ticket(
+        self,
+        user_id: int,
+        chat_id: int,
+        first_name: str,
+        question: str,
+        disease: str | None,
+        candidates: list[dict[str, Any]],
+        *,
+        now: float | None = None,
+    ) -> Ticket: ...
+    def get_ticket(self, n: int) -> Ticket | None: ...
+    def list_tickets(self, status: TicketStatus | None = None) -> list[Ticket]: ...
+    def set_ticket_staff_message(
+        self, n: int, staff_chat_id: int, staff_message_id: int
+    ) -> None: ...
+    def find_ticket_by_staff_message(
+        self, staff_chat_id: int, message_id: int
+    ) -> Ticket | None: ...
+    def answer_ticket(
+        self,
+        n: int,
+        answer_text: str,
+        staff_user_id: int,
+        staff_name: str,
+        *,
+        outbox: Sequence[OutboxItem] = (),
+        now: float | None = None,
+    ) -> Ticket: ...
+    def close_ticket(self, n: int, *, now: float | None = None) -> Ticket: ...
+
+    # -- outbox
+    def enqueue(
+        self,
+        kind: str,
+        chat_id: int,
+        payload: dict[str, Any],
+        dedupe_key: str,
+        *,
+        user_id: int | None = None,
+        now: float | None = None,
+    ) -> int: ...
+    def due_messages(
+        self, now: float | None = None, limit: int = 20, *, lease_seconds: float | None = None
+    ) -> list[OutboxMessage]: ...
+    def mark_sent(
+        self, id: int, telegram_message_id: int | None, *, now: float | None = None
+    ) -> bool: ...
+    def mark_failed(
+        self,
+        id: int,
+        error: str,
+        retry_after: float | None = None,
+        now: float | None = None,
+        *,
+        permanent: bool = False,
+    ) -> OutboxMessage | None: ...
+    def next_due_at(self) -> float | None: ...
+    def get_outbox_message(self, id: int) -> OutboxMessage | None: ...
+    def list_outbox(self, status: OutboxStatus | None = None) -> list[OutboxMessage]: ...
+
+    # -- feedback
+    def add_feedback(
+        self,
+        user_id: int,
+        chat_id: int,
+        passage_ids: list[str],
+        question: str,
+        helpful: bool,
+        *,
+        now: float | None = None,
+    ) -> int: ...
+    def feedback_counts(self, since: float | None = None) -> FeedbackCounts: ...
+    def feedback_by_passage(self, since: float | None = None) -> dict[str, FeedbackCounts]: ...
+
+    # -- question log
+    def log_question(
+        self,
+        user_id: int,
+        chat_id: int,
+        question: str,
+        disease: str | None,
+        outcome: QuestionOutcome,
+        now: float | None = None,
+    ) -> int: ...
+    def questions(self, since: float | None = None) -> Iterator[QuestionLogEntry]: ...
+    def question_counts(self, since: float | None = None) -> dict[str, int]: ...
+
+    # -- conversation state
+    def load_conversation(self, chat_key: str) -> dict[str, Any] | None: ...
+    def save_conversation(
+        self,
+        chat_key: str,
+        state: dict[str, Any],
+        *,
+        user_id: int | None = None,
+        now: float | None = None,
+    ) -> None: ...
+    def delete_conversation(self, chat_key: str) -> bool: ...
+    def expire_conversations(self, older_than: float) -> int: ...
+
+    # -- published Q&As
+    def publish(
+        self,
+        ticket_n: int,
+        question: str,
+        answer: str,
+        disease: str | None,
+        role: str,
+        now: float | None = None,
+    ) -> Published: ...
+    def unpublish(self, ticket_n: int, *, now: float | None = None) -> bool: ...
+    def get_published(self, ticket_n: int) -> Published | None: ...
+    def list_published(self, active_only: bool = True) -> list[Published]: ...
+
+    # -- privacy
+    def forget_user(self, user_id: int, *, now: float | None = None) -> dict[str, int]: ...

@@ -1,0 +1,165 @@
+"""SQLite schema, as an ordered list of migrations applied when a store is opened.
+
+Each migration is a tuple of single SQL statements (not a script), so it can run
+inside one explicit transaction together with the version bump: a crash mid-upgrade
+leaves the database at the previous version, never half-migrated.
+
+To change the schema, append a new migration; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .base import SchemaError
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: initial schema
+    (
+        """
+        CREATE TABLE tickets (
+            n                INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
+            user_id          INTEGER,
+            chat_id          INTEGER,
+            first_name       TEXT NOT NULL,
+            question         TEXT NOT NULL,
+            disease          TEXT,
+            candidates       TEXT NOT NULL,                      -- JSON array
+            status           TEXT NOT NULL
+                             CHECK (status IN ('open', 'answered', 'closed')),
+            created_at       REAL NOT NULL,
+            staff_chat_id    INTEGER,
+            staff_message_id INTEGER,
+            answer_text      TEXT,
+            staff_user_id    INTEGER,
+            staff_name       TEXT,
+            answered_at      REAL,
+            closed_at        REAL,
+            redacted_at      REAL
+        )
+        """,
+        "CREATE INDEX tickets_status ON tickets (status, n)",
+        "CREATE INDEX tickets_user ON tickets (user_id)",
+        # Every staff-chat message that stands for a ticket, so a staff reply to any
+        # of them (the forward, a reminder, ...) finds the ticket.
+        """
+        CREATE TABLE ticket_staff_messages (
+            staff_chat_id    INTEGER NOT NULL,
+            staff_message_id INTEGER NOT NULL,
+            ticket_n         INTEGER NOT NULL REFERENCES tickets (n),
+            PRIMARY KEY (staff_chat_id, staff_message_id)
+        )
+        """,
+        """
+        CREATE TABLE outbox (
+            id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind                TEXT NOT NULL,
+            chat_id             INTEGER NOT NULL,
+            user_id             INTEGER,                 -- whom the message is about
+            payload             TEXT NOT NULL,           -- JSON object
+            dedupe_key          TEXT NOT NULL UNIQUE,
+            status              TEXT NOT NULL
+                                CHECK (status IN ('pending', 'sending', 'sent', 'dead')),
+            attempts            INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at     REAL NOT NULL,
+            lease_until         REAL,
+            last_error          TEXT,
+            telegram_message_id INTEGER,
+            created_at          REAL NOT NULL,
+            sent_at             REAL
+        )
+        """,
+        """
+        CREATE INDEX outbox_live ON outbox (chat_id, id)
+        WHERE status IN ('pending', 'sending')
+        """,
+        "CREATE INDEX outbox_user ON outbox (user_id)",
+        """
+        CREATE TABLE feedback (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id     INTEGER NOT NULL,
+            chat_id     INTEGER NOT NULL,
+            passage_ids TEXT NOT NULL,                   -- JSON array of strings
+            question    TEXT NOT NULL,
+            helpful     INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+            created_at  REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX feedback_user ON feedback (user_id)",
+        "CREATE INDEX feedback_time ON feedback (created_at)",
+        """
+        CREATE TABLE question_log (
+            id       INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id  INTEGER NOT NULL,
+            chat_id  INTEGER NOT NULL,
+            question TEXT NOT NULL,
+            disease  TEXT,
+            outcome  TEXT NOT NULL
+                     CHECK (outcome IN ('answer', 'abstain', 'choose', 'smalltalk', 'refused')),
+            asked_at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX question_log_user ON question_log (user_id)",
+        "CREATE INDEX question_log_time ON question_log (asked_at)",
+        """
+        CREATE TABLE conversations (
+            chat_key   TEXT PRIMARY KEY,
+            state      TEXT NOT NULL,                    -- JSON object
+            user_id    INTEGER,
+            updated_at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX conversations_user ON conversations (user_id)",
+        # No user id, chat id or name here on purpose: published Q&As survive
+        # forget_user, so they must not identify the asker.
+        """
+        CREATE TABLE published (
+            ticket_n       INTEGER PRIMARY KEY REFERENCES tickets (n),
+            question       TEXT NOT NULL,
+            answer         TEXT NOT NULL,
+            disease        TEXT,
+            role           TEXT NOT NULL,
+            published_at   REAL NOT NULL,
+            updated_at     REAL NOT NULL,
+            unpublished_at REAL
+        )
+        """,
+    ),
+)
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database (0 for a new file)."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; return the resulting version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``): each migration
+    runs in its own ``BEGIN IMMEDIATE`` transaction, which also stops two processes
+    from migrating the same file at once.
+    """
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = current_version(conn)
+            if version > LATEST_VERSION:
+                raise SchemaError(
+                    f"database schema is version {version}, but this code only knows "
+                    f"up to {LATEST_VERSION}; upgrade the code or use another file"
+                )
+            if version == LATEST_VERSION:
+                conn.execute("COMMIT")
+                return version
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
