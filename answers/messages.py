@@ -1,0 +1,71 @@
+"""The bot's own words. Everything a user reads that is not quoted page text comes from here."""
+
+NOT_ADVICE = (
+    "This is general information from the pages cited, not medical advice. "
+    "Please talk to your doctor about your situation."
+)
+
+ABSTAIN = (
+    "I couldn't find a page in my sources that answers this, so I'd rather not guess. "
+    "I can send your question to a GARD information specialist, who will reply here."
+)
+ABSTAIN_WEAK = (
+    "I found pages that mention some of your words, but none that clearly answers your question. "
+    "I can send your question to a GARD information specialist, who will reply here."
+)
+CHOOSE = "Several conditions match that name. Which one do you mean?"
+FOLLOW_UP = "About {title}:"
+ANSWER_INTRO = "From the page on {title}:"
+NO_SECTION = (
+    "The page on {title} has no section on {section}; here is what it says about it in general."
+)
+NO_MORE = "That's everything I have on this. You can ask another question, or ask a specialist."
+NO_CONTEXT_MORE = 'Ask me a question first, then "more" shows further excerpts.'
+EMPTY = 'Please type a question about a rare disease, for example: "What causes Tietze syndrome?"'
+TOO_LONG = (
+    "That message is too long for me ({length} characters). Please ask in under {limit} characters."
+)
+NOTHING_TO_SEARCH = (
+    "I couldn't find any words to search for in that. Please ask about a disease by name, "
+    'for example: "What are the symptoms of Behcet\'s disease?"'
+)
+GREETING = (
+    "Hello! I answer questions about rare diseases from GARD pages (NIH), quoting the pages I use. "
+    'Ask me, for example: "What causes Tietze syndrome?"'
+)
+THANKS = "You're welcome. Ask me anything else about a rare disease."
+GOODBYE = "Take care. You can come back with a question at any time."
+ACKNOWLEDGE = "Glad to help. Ask me anything else about a rare disease."
+ABOUT_BOT = (
+    "I am gardbot: I answer questions about rare diseases by quoting pages of NIH's Genetic and "
+    "Rare Diseases Information Center (GARD), as collected in the MedQuAD dataset. When I can't "
+    "answer, I can pass your question to a GARD information specialist."
+)
+OFF_TOPIC = (
+    "I can only answer questions about rare diseases from GARD pages; I can't help with that. "
+    "If you have a question about a condition, ask me, or ask a specialist."
+)
+
+SECTION_LABELS = {
+    "information": "Overview",
+    "symptoms": "Symptoms",
+    "causes": "Causes",
+    "treatment": "Treatment",
+    "inheritance": "Inheritance",
+    "exams and tests": "Diagnosis",
+    "staff_answer": "Answered question",
+    "susceptibility": "Who is at risk",
+    "prevention": "Prevention",
+    "outlook": "Outlook",
+    "research": "Research",
+    "frequency": "Frequency",
+    "genetic changes": "Genetic changes",
+    "complications": "Complications",
+    "stages": "Stages",
+    "considerations": "Considerations",
+    "support groups": "Support groups",
+}
+
+
+def section_label(qtype: str) -> str:
+    return SECTION_LABELS.get(qtype, qtype.replace("_", " ").capitalize())

@@ -1,0 +1,90 @@
+"""What the answer engine hands to a frontend: structured, so each renders it its own way.
+
+Text in a Reply is either verbatim page text (Excerpt.parts) or one of the fixed messages in
+answers/messages.py; a frontend adds markup but never words of its own to an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SEPARATOR = " … "
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"  # excerpts with citations
+    ABSTAIN = "abstain"  # nothing in the corpus answers it; offer to forward to staff
+    CHOOSE = "choose"  # several diseases match about equally; ask which
+    SMALLTALK = "smalltalk"  # greeting, thanks, off-topic: a fixed short reply
+    INVALID = "invalid"  # empty, too long, nothing to search for
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    url: str
+    section: str  # human label of the section, e.g. "Symptoms"
+    passage_id: str
+    doc_id: str
+    qid: str
+    source: str = "GARD"
+    note: str = ""  # e.g. "Answered by staff on 2026-11-25"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Quoted text: each part is an exact substring of the cited passage; gaps are shown as …"""
+
+    parts: tuple[str, ...]
+    citation: Citation
+    truncated_end: bool = False
+
+    @property
+    def text(self) -> str:
+        return SEPARATOR.join(self.parts) + ("…" if self.truncated_end else "")
+
+
+@dataclass(frozen=True)
+class Choice:
+    doc_id: str
+    title: str
+
+
+@dataclass
+class Reply:
+    kind: ReplyKind
+    message: str = ""  # fixed bot text shown before excerpts (or alone)
+    excerpts: list[Excerpt] = field(default_factory=list)
+    disease: str | None = None  # title of the page answered from / detected
+    doc_id: str | None = None
+    qtype: str | None = None
+    other_names: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    choices: list[Choice] = field(default_factory=list)
+    notice: str = ""  # "information, not medical advice"
+    can_forward: bool = False  # offer "Ask a specialist"
+    has_more: bool = False
+    candidates: list[Citation] = field(default_factory=list)  # best pages, for staff
+
+    @property
+    def answered(self) -> bool:
+        return self.kind is ReplyKind.ANSWER and bool(self.excerpts)
+
+    def to_text(self) -> str:
+        """Plain-text rendering for the console and logs; citations as bare URLs."""
+        lines: list[str] = []
+        if self.message:
+            lines.append(self.message)
+        for excerpt in self.excerpts:
+            cite = excerpt.citation
+            lines.append(f"“{excerpt.text}”")
+            where = f" ({cite.note})" if cite.note else ""
+            lines.append(f"   — {cite.title}, {cite.section}{where}: {cite.url or 'no link'}")
+        if self.other_names:
+            lines.append("Other names: " + "; ".join(self.other_names))
+        for number, choice in enumerate(self.choices, 1):
+            lines.append(f"  {number}. {choice.title}")
+        if self.notice:
+            lines.append(self.notice)
+        return "\n".join(lines)

@@ -1,0 +1,176 @@
+"""The `gardbot` command: index, search, chat, Telegram, evaluation, reports and corpus set-up.
+
+Every subcommand reads the same config (config.yaml < environment < flags); errors the user can fix
+are printed as one line without a traceback, with exit code 1 (2 for bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from bot.config import Config, ConfigError, load_config
+from corpus.medquad import CorpusError
+from retrieval.index import IndexCorruptError
+
+log = logging.getLogger("gardbot")
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, CorpusError, IndexCorruptError)
+
+
+def add_corpus_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="config file (default: config.yaml, or GARDBOT_CONFIG)")
+    parser.add_argument("--corpus", help="corpus folder (default from config / GARDBOT_CORPUS)")
+    parser.add_argument(
+        "--collections",
+        help="comma-separated MedQuAD collection folders, or 'all' (default 2_GARD_QA)",
+    )
+    parser.add_argument("--index-dir", help="where indexes are kept (default data/index)")
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    overrides = {
+        "corpus": {"path": args.corpus, "collections": args.collections},
+        "index": {"dir": args.index_dir},
+    }
+    return load_config(args.config, overrides=overrides)
+
+
+def read_batch(stream: TextIO) -> Iterator[tuple[object, str]]:
+    """(id, question) per JSONL line; a bad line is reported and skipped, never fatal."""
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            yield row.get("id", number), str(row.get("question") or "")
+        except (ValueError, AttributeError):
+            log.warning("line %d of the batch file is not a JSON object; skipped", number)
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from bot.runtime import selection_from_config
+    from retrieval.build import build_index
+
+    config = config_from_args(args)
+    _, figures = build_index(
+        selection_from_config(config), config.index_dir, config_chunk(config), progress=True
+    )
+    print(
+        f"indexed {figures['passages']} passages from {figures['pages']} pages "
+        f"({figures['empty_answers']} empty answers, {figures['skipped_files']} files skipped) "
+        f"in {figures['seconds']} s -> {figures['folder']}"
+    )
+    return 0
+
+
+def config_chunk(config: Config):
+    from corpus.passages import ChunkSettings
+
+    return ChunkSettings(**vars(config.passages))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from bot.runtime import load_engine
+
+    config = config_from_args(args)
+    engine = load_engine(config, progress=not args.json and not args.batch)
+    if args.batch:
+        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+        with stream:
+            for row_id, question in read_batch(stream):
+                result = engine.search(question, k=args.k)
+                print(
+                    json.dumps({"id": row_id, **result.to_json()}, ensure_ascii=False), flush=True
+                )
+        return 0
+    if not args.question:
+        print("error: give a question, or --batch FILE", file=sys.stderr)
+        return 2
+    result = engine.search(" ".join(args.question), k=args.k)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if result.abstain:
+        print("(no confident match: the answer engine would abstain)")
+    for rank, item in enumerate(result.results, 1):
+        p = item.passage
+        print(f"{rank:2}. {item.score:7.2f}  {p.title} — {p.qtype} [{p.qid}]\n    {p.url}")
+    return 0
+
+
+def cmd_corpus_download(args: argparse.Namespace) -> int:
+    from corpus.download import DownloadError, download_medquad, link_or_download
+
+    config = config_from_args(args)
+    dest = config.corpus_path
+    try:
+        if args.force or args.no_shared:
+            download_medquad(dest, config.corpus.download_url, force=args.force)
+            outcome = "downloaded"
+        else:
+            shared = (
+                config.resolve(config.corpus.shared_copy) if config.corpus.shared_copy else None
+            )
+            outcome = link_or_download(dest, shared, config.corpus.download_url)
+    except DownloadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"corpus {outcome}: {dest}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gardbot", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="manage the search index")
+    index_commands = index.add_subparsers(dest="index_command", required=True)
+    build = index_commands.add_parser("build", help="(re)build the index of the configured corpus")
+    add_corpus_flags(build)
+    build.set_defaults(handler=cmd_index_build)
+
+    search = commands.add_parser("search", help="rank passages for a question")
+    search.add_argument("question", nargs="*", help="the question")
+    search.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--batch", metavar="IN.jsonl", help='lines {"id", "question"}; - for stdin')
+    add_corpus_flags(search)
+    search.set_defaults(handler=cmd_search)
+
+    corpus = commands.add_parser("corpus", help="get the corpus")
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True)
+    download = corpus_commands.add_parser(
+        "download", help="link ../shared/data/medquad if present, else download MedQuAD"
+    )
+    download.add_argument("--force", action="store_true", help="download even if present")
+    download.add_argument("--no-shared", action="store_true", help="don't link the shared copy")
+    add_corpus_flags(download)
+    download.set_defaults(handler=cmd_corpus_download)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return args.handler(args)
+    except USER_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Load every configured source of pages into one list, plus a fingerprint of the files read."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from corpus.gard_pages import iter_page_dir
+from corpus.medquad import CorpusError, iter_collection, resolve_collections
+from corpus.models import LoadReport, Page
+
+log = logging.getLogger(__name__)
+
+
+def corpus_files(
+    corpus_path: Path, collections: list[str], page_dirs: tuple[Path, ...] = ()
+) -> list[Path]:
+    files = [f for c in collections for f in sorted((corpus_path / c).glob("*.xml"))]
+    return files + [f for d in page_dirs for f in sorted(d.glob("*.txt"))]
+
+
+def corpus_fingerprint(
+    corpus_path: Path, collections: list[str], page_dirs: tuple[Path, ...] = ()
+) -> str:
+    """Changes whenever a file is added, removed or modified; cheap enough to check at start-up."""
+    digest = hashlib.sha256()
+    for path in corpus_files(corpus_path, collections, page_dirs):
+        stat = path.stat()
+        digest.update(
+            f"{path.name}\0{path.parent.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()
+
+
+def load_pages(
+    corpus_path: Path,
+    collections: tuple[str, ...] | list[str] = ("2_GARD_QA",),
+    page_dirs: tuple[Path, ...] = (),
+) -> tuple[list[Page], LoadReport]:
+    """Pages of the chosen MedQuAD collections, then of the plain-text page folders.
+
+    A plain-text page has no address of its own; it borrows the URL of the MedQuAD page with the
+    same name when there is one, so it can still be cited with a link.
+    """
+    report = LoadReport()
+    pages: list[Page] = []
+    for collection in resolve_collections(corpus_path, collections):
+        pages.extend(iter_collection(corpus_path, collection, report))
+    url_by_title = {p.title.lower(): p.url for p in pages if p.url}
+    for folder in page_dirs:
+        if not folder.is_dir():
+            raise CorpusError(f"page folder {folder} does not exist (corpus.page_dirs)")
+        for page in iter_page_dir(folder, report):
+            pages.append(replace(page, url=url_by_title.get(page.title.lower(), "")))
+    if not pages:
+        raise CorpusError(f"no readable pages in {corpus_path} ({', '.join(collections)})")
+    if report.skipped:
+        log.warning("skipped %d unreadable file(s); see warnings above", len(report.skipped))
+    return pages, report

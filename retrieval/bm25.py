@@ -1,0 +1,142 @@
+"""BM25 scores exactly as rank_bm25.BM25Okapi defines them, computed from a sparse matrix.
+
+rank_bm25 loops over every document for every query term. Here each passage's term weight
+idf(t) * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)) is computed once at build time, so a
+query is the sum of a few matrix columns and top-k is an argpartition, not a full sort.
+Terms with a negative idf get rank_bm25's floor: epsilon times the average idf.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25
+
+
+def term_counts(
+    documents: Iterable[Sequence[str]], vocab: dict[str, int]
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Documents x terms count matrix and document lengths; new terms are added to vocab."""
+    indptr, indices, counts, lengths = [0], [], [], []
+    for tokens in documents:
+        for term, count in Counter(tokens).items():
+            index = vocab.get(term)
+            if index is None:
+                index = vocab[term] = len(vocab)
+            indices.append(index)
+            counts.append(count)
+        indptr.append(len(indices))
+        lengths.append(len(tokens))
+    matrix = sparse.csr_matrix(
+        (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+        shape=(len(lengths), len(vocab)),
+    )
+    return matrix, np.asarray(lengths, dtype=np.float64)
+
+
+def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
+    """rank_bm25's idf: log((N - n + 0.5) / (n + 0.5)), negatives floored at epsilon * mean idf.
+
+    Only terms that occur in some document count towards the mean, as in rank_bm25.
+    """
+    idf = np.log(n_docs - doc_freq + 0.5) - np.log(doc_freq + 0.5)
+    present = doc_freq > 0
+    if present.any():
+        floor = epsilon * idf[present].mean()
+        idf = np.where(present & (idf < 0), floor, idf)
+    return np.where(present, idf, 0.0)
+
+
+def weight_matrix(
+    counts: sparse.csr_matrix, lengths: np.ndarray, params: BM25Params
+) -> sparse.csc_matrix:
+    """Per passage and term, the score that term adds when it appears once in a query."""
+    counts = counts.tocsr()
+    n_docs = counts.shape[0]
+    if n_docs == 0:
+        return sparse.csc_matrix(counts.shape, dtype=np.float64)
+    avgdl = lengths.sum() / n_docs
+    doc_freq = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = okapi_idf(doc_freq, n_docs, params.epsilon)
+    rows = np.repeat(np.arange(n_docs), np.diff(counts.indptr))
+    tf = counts.data
+    norm = params.k1 * (1 - params.b + params.b * lengths[rows] / avgdl) if avgdl else params.k1
+    data = idf[counts.indices] * (tf * (params.k1 + 1) / (tf + norm))
+    weights = sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+    return weights.tocsc()
+
+
+class BM25:
+    """A BM25Okapi scorer over tokenized documents that can grow without re-tokenizing."""
+
+    def __init__(
+        self,
+        counts: sparse.csr_matrix,
+        lengths: np.ndarray,
+        vocab: dict[str, int],
+        params: BM25Params | None = None,
+    ) -> None:
+        self.params = params or BM25Params()
+        self.counts = counts.tocsr()
+        self.lengths = lengths
+        self.vocab = vocab
+        self.weights = weight_matrix(self.counts, self.lengths, self.params)
+
+    @classmethod
+    def from_tokens(
+        cls, documents: Iterable[Sequence[str]], params: BM25Params | None = None
+    ) -> BM25:
+        vocab: dict[str, int] = {}
+        counts, lengths = term_counts(documents, vocab)
+        return cls(counts, lengths, vocab, params)
+
+    @property
+    def n_docs(self) -> int:
+        return self.counts.shape[0]
+
+    def add(self, documents: Iterable[Sequence[str]]) -> None:
+        """Append documents; idf and length norms change for all, so weights are recomputed."""
+        new_counts, new_lengths = term_counts(documents, self.vocab)
+        old = self.counts
+        old.resize((old.shape[0], len(self.vocab)))
+        new_counts.resize((new_counts.shape[0], len(self.vocab)))
+        self.counts = sparse.vstack([old, new_counts], format="csr")
+        self.lengths = np.concatenate([self.lengths, new_lengths])
+        self.weights = weight_matrix(self.counts, self.lengths, self.params)
+
+    def get_scores(self, query: Sequence[str]) -> np.ndarray:
+        """Score of every document; a query term counted twice adds twice, as in rank_bm25."""
+        term_freq = Counter(t for t in query if t in self.vocab)
+        if not term_freq or self.n_docs == 0:
+            return np.zeros(self.n_docs)
+        columns = np.fromiter((self.vocab[t] for t in term_freq), dtype=np.int64)
+        times = np.fromiter(term_freq.values(), dtype=np.float64)
+        return np.asarray(self.weights[:, columns] @ times).ravel()
+
+    def top_k(self, query: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and scores of the k best documents with a positive score, best first."""
+        scores = self.get_scores(query)
+        return top_k(scores, k)
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k largest positive scores without sorting the whole array; ties by lower index."""
+    candidates = np.flatnonzero(scores > 0)
+    if k <= 0 or candidates.size == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0)
+    if candidates.size > k:
+        part = np.argpartition(-scores[candidates], k - 1)[:k]
+        candidates = candidates[part]
+    order = np.lexsort((candidates, -scores[candidates]))
+    best = candidates[order]
+    return best, scores[best]

@@ -1,0 +1,392 @@
+"""Find which disease a question is about, by the names pages give it.
+
+Names are page titles, synonyms, and abbreviations that pages define ("... tumor (IMT)"), found
+with the Schwartz-Hearst algorithm. A name matches when its words, weighted by how rare they are
+among all names, appear close together in the question in any order; a misspelt word counts by its
+rapidfuzz similarity. Roman numerals become digits so "type II" meets "type 2". A more specific
+name (more matched weight) beats a shorter one, so "Noonan syndrome 4" wins over "Noonan syndrome".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from corpus.models import Passage
+from retrieval.analyzer import stem, words
+from retrieval.stopwords import STOP_WORDS
+
+ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+ROMAN_AFTER_KEYWORD = {"i": "1", "v": "5", "x": "10"}
+NUMBER_KEYWORDS = {"type", "class", "grade", "stage", "group", "form", "factor", "types"}
+SHORT_FORM = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9\-/]{1,11})[);,]")
+FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0-100) for a misspelt word to count at all
+MIN_COVERAGE = 0.78  # share of a name's weight a question must contain to mention it
+SAME_STEM = 0.96  # "tumors" for "tumor", "Tietze" for "Tietz": close, but an exact name wins
+COMMON_WORD_FUZZ = 0.85  # extra doubt when the misspelling is itself an everyday word
+MAX_MATCH_WORDS = 300  # words of a question looked at; names come early in any real question
+PROXIMITY_SLACK = 3  # extra words allowed between the words of a name
+
+
+def name_words(text: str) -> list[str]:
+    """Words of a name or question as compared here: folded, roman numerals as digits."""
+    out: list[str] = []
+    previous = ""
+    for word in words(text):
+        if word in ROMAN:
+            word = ROMAN[word]
+        elif word in ROMAN_AFTER_KEYWORD and previous in NUMBER_KEYWORDS:
+            word = ROMAN_AFTER_KEYWORD[word]
+        previous = word
+        out.append(word)
+    return out
+
+
+def best_long_form(short: str, long: str) -> str | None:
+    """Schwartz & Hearst (2003): the shortest text ending `long` whose letters spell `short`."""
+    s, i = len(short) - 1, len(long) - 1
+    while s >= 0:
+        char = short[s].lower()
+        if not char.isalnum():
+            s -= 1
+            continue
+        while (i >= 0 and long[i].lower() != char) or (s == 0 and i > 0 and long[i - 1].isalnum()):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+        s -= 1
+    start = long.rfind(" ", 0, i + 1) + 1
+    return long[start:]
+
+
+def find_abbreviations(text: str) -> Iterable[tuple[str, str]]:
+    """(short form, long form) pairs defined in a text as "long form (SF)"."""
+    for match in SHORT_FORM.finditer(text):
+        short = match.group(1)
+        letters = [c for c in short if c.isalpha()]
+        if len(letters) < 2 or sum(c.isupper() for c in letters) < 2:
+            continue
+        before = text[max(0, match.start() - 200) : match.start()].rstrip()
+        window = before.split()[-min(len(short) + 5, 2 * len(short)) :]
+        long = best_long_form(short, " ".join(window))
+        if long and len(long) > len(short) and " " in long.strip():
+            yield short, long.strip(" ,;:")
+
+
+PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
+ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
+LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
+GENERIC_WEIGHT = 3.0  # words in this many names (syndrome, disease, type) hardly identify one
+
+
+def looks_like_abbreviation(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return bool(ABBREVIATION_FORM.match(name)) and sum(c.isupper() for c in letters) >= 2
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    doc_id: str
+    name: str
+    words: tuple[str, ...]
+    kind: str  # title | synonym | abbreviation
+    abbreviation: bool  # short upper-case form: matched only as written, never fuzzily
+
+
+KIND_RANK = {"title": 0, "synonym": 1, "abbreviation": 1, "chosen": 0, "context": 0}
+
+
+@dataclass(frozen=True)
+class DiseaseMatch:
+    doc_id: str
+    title: str
+    name: str  # the name the question used
+    kind: str
+    coverage: float  # 0..1 share of the name's weight found in the question
+    weight: float  # matched weight: how specific the mention is
+
+    @property
+    def score(self) -> float:
+        """Specific and complete mentions win: "Noonan syndrome 4" over "Noonan syndrome"."""
+        return self.weight * self.coverage**2
+
+    @property
+    def rank_key(self) -> tuple[float, int]:
+        return (-self.score, KIND_RANK.get(self.kind, 1))
+
+
+@dataclass
+class QuestionWords:
+    """A question as matched: words, the hyphen compound each belongs to, words typed in caps."""
+
+    words: list[str]
+    groups: list[int]
+    upper: set[str]
+    all_lower: bool  # typed without capitals: "pnh" may then be an abbreviation
+
+
+class NameIndex:
+    """All disease names of the corpus, ready for matching against questions."""
+
+    def __init__(self, passages: Iterable[Passage]) -> None:
+        self.titles: dict[str, str] = {}
+        self.entries: list[NameEntry] = []
+        self.expansions: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
+        self.word_counts: Counter[str] = Counter()  # lower-case words of page text
+        texts: dict[str, list[str]] = defaultdict(list)
+        for p in passages:
+            if p.doc_id not in self.titles:
+                self.titles[p.doc_id] = p.title
+                for name, kind in [(p.title, "title"), *((s, "synonym") for s in p.synonyms)]:
+                    self._add(p.doc_id, name, kind)
+            self.word_counts.update(set(LOWER_WORD.findall(p.text)))
+            if p.position == 0 and "(" in p.text:
+                texts[p.doc_id].append(p.text)
+        for doc_id, doc_texts in texts.items():
+            own = [e.words for e in self.entries if e.doc_id == doc_id]
+            for text in doc_texts:
+                for short, long in find_abbreviations(text):
+                    long_words = tuple(name_words(long))
+                    self.expansions[tuple(name_words(short))][long_words] += 1
+                    if any(_ends_with(long_words, name) for name in own):
+                        self._add(doc_id, short, "abbreviation")
+        self._index()
+
+    def _add(self, doc_id: str, name: str, kind: str) -> None:
+        """Add a name; "Benign rolandic epilepsy (BRE)" adds the name and its abbreviation."""
+        inner = PARENTHETICAL.search(name)
+        if inner and kind != "abbreviation":
+            outer = PARENTHETICAL.sub(" ", name).strip(" ,")
+            if outer:
+                self._add(doc_id, outer, kind)
+            if looks_like_abbreviation(inner.group(1)):
+                self._add(doc_id, inner.group(1), kind)
+            return
+        name_word_list = tuple(name_words(name))
+        if not name_word_list:
+            return
+        if any(e.doc_id == doc_id and e.words == name_word_list for e in self._recent(doc_id)):
+            return
+        abbreviation = kind == "abbreviation" or looks_like_abbreviation(name)
+        self.entries.append(NameEntry(doc_id, name, name_word_list, kind, abbreviation))
+
+    def _recent(self, doc_id: str) -> Iterable[NameEntry]:
+        """Entries of the page being added (pages are added one after another)."""
+        for entry in reversed(self.entries):
+            if entry.doc_id != doc_id:
+                return
+            yield entry
+
+    def _index(self) -> None:
+        self.by_word: dict[str, list[int]] = defaultdict(list)
+        self.by_stem: dict[str, set[str]] = defaultdict(set)
+        for i, entry in enumerate(self.entries):
+            for word in set(entry.words):
+                self.by_word[word].append(i)
+                self.by_stem[stem(word)].add(word)
+        n = len(self.entries) or 1
+        entries_per_stem = {
+            root: len({i for w in variants for i in self.by_word[w]})
+            for root, variants in self.by_stem.items()
+        }
+        # Weight by stem, so "Tietz" and "Tietze" weigh the same and only similarity decides.
+        self.weight = {w: math.log(1 + n / entries_per_stem[stem(w)]) for w in self.by_word}
+        spelled = {w for e in self.entries if not e.abbreviation for w in e.words}
+        self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
+        self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
+
+    def add_names(self, doc_id: str, title: str, names: Iterable[str]) -> None:
+        """Register names of a page added later (e.g. a published answer's own disease)."""
+        self.titles.setdefault(doc_id, title)
+        for name in names:
+            self._add(doc_id, name, "synonym")
+        self._index()
+
+    def is_common(self, word: str) -> bool:
+        """An everyday word (seen lower-case in page text): weak evidence of a disease name."""
+        return word in STOP_WORDS or self.word_counts[word] >= 2
+
+    # --- matching -------------------------------------------------------------------------
+
+    def _question(self, question: str) -> QuestionWords:
+        words_, groups = [], []
+        previous = ""
+        for group, chunk in enumerate(question.split()):
+            for word in words(chunk):
+                if word in ROMAN:
+                    word = ROMAN[word]
+                elif word in ROMAN_AFTER_KEYWORD and previous in NUMBER_KEYWORDS:
+                    word = ROMAN_AFTER_KEYWORD[word]
+                previous = word
+                words_.append(word)
+                groups.append(group)
+        upper = {
+            w.lower()
+            for w in re.findall(r"[A-Za-z0-9]+", question)
+            if sum(c.isupper() for c in w) >= 2
+        }
+        return QuestionWords(words_, groups, upper, question == question.lower())
+
+    def _variants(self, question: str) -> list[QuestionWords]:
+        """The question's words, plus versions with each defined abbreviation spelt out."""
+        base = self._question(question)
+        variants = [base]
+        for i in range(min(len(base.words), MAX_MATCH_WORDS)):
+            for n in (1, 2, 3):
+                short = tuple(base.words[i : i + n])
+                if len(short) < n or short not in self.expansions:
+                    continue
+                if not self._typed_as_abbreviation(short[0], base):
+                    continue
+                for long_words, _ in self.expansions[short].most_common(3):
+                    variants.append(
+                        QuestionWords(
+                            base.words[:i] + list(long_words) + base.words[i + n :],
+                            base.groups[:i]
+                            + [base.groups[i]] * len(long_words)
+                            + base.groups[i + n :],
+                            base.upper,
+                            base.all_lower,
+                        )
+                    )
+        return variants
+
+    def _typed_as_abbreviation(self, word: str, question: QuestionWords) -> bool:
+        """An abbreviation as typed: "PNH", or "pnh" from someone who types no capitals.
+
+        Never "hit" in "My son hit his head": that writer uses capitals."""
+        if word in question.upper:
+            return True
+        return question.all_lower and len(word) >= 3 and not self.is_common(word)
+
+    def _similar(self, question: QuestionWords) -> dict[str, list[tuple[int, float]]]:
+        """Name word -> [(question position, similarity 0..1)]: exact, same stem, or misspelt."""
+        found: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, word in enumerate(question.words[:MAX_MATCH_WORDS]):
+            if word in self.by_word:
+                found[word].append((position, 1.0))
+            for other in self.by_stem.get(stem(word), ()):
+                if other != word:
+                    found[other].append((position, SAME_STEM))
+            if self.is_common(word):
+                self._everyday.add(position)
+            if len(word) < 4 or word.isdigit():
+                continue
+            # A correctly spelt everyday word ("bowel") is rarely a misspelt name ("Bowen").
+            penalty = SAME_STEM * (COMMON_WORD_FUZZ if self.is_common(word) else 1.0)
+            ratios: dict[str, float] = {}
+            for other, ratio, _ in process.extract(
+                word, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+            ):
+                ratios[other] = ratio
+            for root, ratio, _ in process.extract(
+                stem(word), self.fuzzy_stems, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+            ):
+                for other in self.by_stem[root]:
+                    ratios[other] = max(ratios.get(other, 0.0), ratio)
+            for other, ratio in ratios.items():
+                if stem(other) != stem(word):
+                    found[other].append((position, ratio / 100.0 * penalty))
+        return found
+
+    def match(self, question: str, limit: int = 10) -> list[DiseaseMatch]:
+        """Diseases the question names, best first; at most one match per page."""
+        best: dict[str, DiseaseMatch] = {}
+        for variant in self._variants(question):
+            self._everyday: set[int] = set()
+            similar = self._similar(variant)
+            candidates = {i for word in similar for i in self.by_word.get(word, ())}
+            for i in candidates:
+                match = self._score(self.entries[i], similar, variant)
+                if match and (
+                    match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key
+                ):
+                    best[match.doc_id] = match
+        return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
+
+    def _score(
+        self, entry: NameEntry, similar: dict[str, list[tuple[int, float]]], question: QuestionWords
+    ) -> DiseaseMatch | None:
+        unique = list(dict.fromkeys(entry.words))
+        if entry.abbreviation:
+            if not self._abbreviation_in(entry.words, question):
+                return None
+            weight = sum(self.weight[w] for w in unique)
+            return DiseaseMatch(
+                entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, 1.0, weight
+            )
+        total = sum(self.weight[w] for w in unique)
+        matched = [w for w in unique if w in similar]
+        if not matched or total <= 0:
+            return None
+        anchor_word = max(matched, key=lambda w: self.weight[w])
+        best: tuple[float, float, list[int]] | None = None
+        for anchor, _ in similar[anchor_word]:
+            positions, gained = [], 0.0
+            for word in matched:
+                position, similarity = max(similar[word], key=lambda h: (h[1], -abs(h[0] - anchor)))
+                positions.append(position)
+                gained += self.weight[word] * similarity
+            coverage = gained / total
+            if max(positions) - min(positions) + 1 > len(unique) + PROXIMITY_SLACK:
+                coverage *= 0.5
+            if self._splits_compound(positions, question):
+                coverage *= 0.5
+            if best is None or coverage > best[0]:
+                best = (coverage, gained, positions)
+        coverage, gained, positions = best
+        if self._only_everyday_words(unique, matched, positions, similar):
+            return None
+        if coverage < MIN_COVERAGE * 0.6:
+            return None
+        return DiseaseMatch(
+            entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, coverage, gained
+        )
+
+    def _only_everyday_words(
+        self,
+        unique: list[str],
+        matched: list[str],
+        positions: list[int],
+        similar: dict[str, list[tuple[int, float]]],
+    ) -> bool:
+        """True for a mention made of one everyday word: "book me an appointment" is not Book
+        syndrome, "hardly" is not Achard syndrome. Two distinctive words in a row ("cholestasis
+        of pregnancy") or an unusual word ("Tay") are a real mention."""
+        if not all(p in self._everyday for p in positions):
+            return False
+        exact = all(max(s for _, s in similar[w]) >= SAME_STEM for w in matched)
+        if exact and len(matched) == len(unique):
+            return False
+        distinctive = [
+            w for w in matched if self.weight[w] >= GENERIC_WEIGHT and w not in STOP_WORDS
+        ]
+        return len(distinctive) < 2
+
+    def _abbreviation_in(self, abbreviation: tuple[str, ...], question: QuestionWords) -> bool:
+        """An abbreviation counts only written out exactly and typed as one (see above)."""
+        n = len(abbreviation)
+        return any(
+            tuple(question.words[i : i + n]) == abbreviation
+            and self._typed_as_abbreviation(abbreviation[0], question)
+            for i in range(len(question.words) - n + 1)
+        )
+
+    @staticmethod
+    def _splits_compound(positions: list[int], question: QuestionWords) -> bool:
+        """True when the name covers only part of a hyphenated word: May-Thurner is not Turner."""
+        used = set(positions)
+        groups = {question.groups[p] for p in used}
+        return any(
+            question.groups[p] in groups and p not in used for p in range(len(question.words))
+        ) and any(question.groups.count(g) > 1 for g in groups)
+
+
+def _ends_with(words_: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    return len(name) > 0 and (words_[-len(name) :] == name or name[-len(words_) :] == words_)

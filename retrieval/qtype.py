@@ -1,0 +1,96 @@
+"""What kind of answer a question wants: the section type of a disease page to prefer.
+
+Cue phrases per type, each with a weight; the question's score per type is the sum of the cues it
+contains. A question with no cue asks for the overview ("information"). Types a page may lack get
+a fallback through their secondary cues (a "genetic?" question prefers inheritance, then causes).
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.analyzer import fold
+
+INFORMATION = "information"
+
+CUES: dict[str, list[tuple[str, float]]] = {
+    "symptoms": [
+        (r"\bsymptom", 3), (r"\bsigns?\b", 2.5), (r"\bfeatures?\b", 2), (r"\blook(s)? like\b", 2),
+        (r"\bwhat happens\b", 1.5), (r"\bcharacteristic", 1.5), (r"\bpart of (the|this) condition", 2),
+        (r"\bmanifest", 2), (r"\bcomplication", 1), (r"\bwatch (out )?for\b", 1.5),
+        (r"\bcan (a|an|it|this|that)\b.*\bcause\b", 1.5), (r"\bhow does it affect", 1.5),
+        (r"\bprogress", 0.5),
+    ],
+    "causes": [
+        (r"\bcaus", 2.5), (r"\bwhy (do|does|did|would|is|are)\b", 2), (r"\btrigger", 1.5),
+        (r"\bhow (do|does|did|can) (you|people|someone|one|i|a person|kids|children) (get|catch|develop)\b", 3),
+        (r"\bcatch", 1.5), (r"\bwhat gene", 2.5), (r"\bgenes?\b", 1), (r"\bmutation", 1),
+        (r"\breason", 1.5), (r"\brisk factor", 1.5), (r"\bgenetic\b", 1), (r"\bcontagious", 1.5),
+        (r"\bwhere does it come from", 2), (r"\bwhat leads to\b", 2),
+    ],
+    "treatment": [
+        (r"\btreat", 3), (r"\bcure", 3), (r"\btherap", 2.5), (r"\bmanag", 2), (r"\bmedic", 2),
+        (r"\bdrugs?\b", 2), (r"\bsurger", 2), (r"\boperat", 1.5), (r"\bremov", 1.5), (r"\bhelps?\b", 1),
+        (r"\bwhat can (be done|i do|we do)", 2.5), (r"\bscreening\b", 1.5), (r"\bfollow[- ]?up", 1.5),
+        (r"\bgo away\b", 2), (r"\bcome back\b", 1.5), (r"\brecur", 1.5),
+        (r"\brelie", 2), (r"\b(take|taking)\b", 1), (r"\bantibiotic", 1.5),
+    ],
+    "inheritance": [
+        (r"\binherit", 3.5), (r"\bhereditary\b", 3.5), (r"\bgenetic\b", 2),
+        (r"\brun(s)? in (the )?famil", 3), (r"\bpass(ed)? (down|on)\b", 3), (r"\bpassed from\b", 3),
+        (r"\bfrom (my|his|her|their|our) (mom|mother|dad|father|parents?)\b", 2.5),
+        (r"\b(chance|chances|odds|risk)\b.*\b(baby|child|children|kids|have it|get it|too)\b", 2.5),
+        (r"\bcarriers?\b", 1.5), (r"\bnext (child|baby|pregnancy)\b", 2.5),
+        (r"\b(our|my) (kids|children|baby|son|daughter) (get|have|inherit)", 1.5),
+        (r"\bhappen again\b", 2), (r"\bget it from\b", 2.5),
+    ],
+    "exams and tests": [
+        (r"\bdiagnos", 3), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
+        (r"\bexam", 2), (r"\bbiops", 2), (r"\bx[- ]?rays?\b", 1.5), (r"\bultrasound", 1.5),
+        (r"\bmri\b", 1), (r"\bscan\b", 1), (r"\bconfirm", 2), (r"\bblood test", 2),
+        (r"\bhow (do|can|will) (they|doctors|you|we|i) (know|tell|find out)", 2.5),
+        (r"\bdetect", 2), (r"\bscreen", 1),
+    ],
+    INFORMATION: [
+        (r"\bwhat (is|are|'s)\b", 1.5), (r"\bwhats\b", 1.5), (r"\bmean(s|ing)?\b", 1.5),
+        (r"\bexplain", 2), (r"\btell me about\b", 2), (r"\bwhat kind of\b", 1.5),
+        (r"\bis (it|this|that) (cancer|serious|dangerous|rare|common|the same)", 2),
+        (r"\bsame (thing|as)\b", 1.5), (r"\bin simple words\b", 1.5), (r"\boverview\b", 2),
+        (r"\bexactly\b", 0.5), (r"\bprognosis\b", 1), (r"\blife expectancy\b", 1),
+    ],
+}  # fmt: skip
+COMPILED = {t: [(re.compile(p), w) for p, w in cues] for t, cues in CUES.items()}
+INHERITANCE_FALLBACK = 0.6  # share of an inheritance score that also counts for causes
+
+
+CONTEXT_WEIGHT = 0.35  # cues in the story around a question ("the test showed...") count less
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _weighted_sentences(text: str) -> list[tuple[str, float]]:
+    """Sentences with how much their cues count: the ones asking something count fully."""
+    sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
+    asking = [s.rstrip().endswith("?") for s in sentences]
+    if not any(asking):
+        asking[-1:] = [True]  # no question mark: the last sentence is usually the question
+    return [(s, 1.0 if ask else CONTEXT_WEIGHT) for s, ask in zip(sentences, asking, strict=True)]
+
+
+def question_types(question: str) -> dict[str, float]:
+    """Preference per section type, best = 1.0; overview always keeps a little preference."""
+    text = fold(question)[:2000]
+    scores = dict.fromkeys(COMPILED, 0.0)
+    for sentence, weight in _weighted_sentences(text) or [(text, 1.0)]:
+        for qtype, cues in COMPILED.items():
+            scores[qtype] += weight * sum(w for rx, w in cues if rx.search(sentence))
+    scores["causes"] = max(scores["causes"], scores["inheritance"] * INHERITANCE_FALLBACK)
+    top = max(scores.values())
+    if top <= 0:
+        return {INFORMATION: 1.0}
+    prefs = {qtype: score / top for qtype, score in scores.items() if score > 0}
+    prefs[INFORMATION] = max(prefs.get(INFORMATION, 0.0), 0.3)
+    return prefs
+
+
+def main_type(prefs: dict[str, float]) -> str:
+    return max(prefs.items(), key=lambda item: item[1])[0]
