@@ -52,12 +52,12 @@ def read_batch(stream: TextIO) -> Iterator[tuple[object, str]]:
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from bot.runtime import selection_from_config
+    from bot.runtime import chunk_settings, selection_from_config
     from retrieval.build import build_index
 
     config = config_from_args(args)
     _, figures = build_index(
-        selection_from_config(config), config.index_dir, config_chunk(config), progress=True
+        selection_from_config(config), config.index_dir, chunk_settings(config), progress=True
     )
     print(
         f"indexed {figures['passages']} passages from {figures['pages']} pages "
@@ -65,12 +65,6 @@ def cmd_index_build(args: argparse.Namespace) -> int:
         f"in {figures['seconds']} s -> {figures['folder']}"
     )
     return 0
-
-
-def config_chunk(config: Config):
-    from corpus.passages import ChunkSettings
-
-    return ChunkSettings(**vars(config.passages))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -123,6 +117,30 @@ def cmd_corpus_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(config_from_args(args))
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.telegram_app import run_telegram
+
+    return run_telegram(config_from_args(args))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import run_eval
+
+    return run_eval(config_from_args(args), Path(args.questions), k=args.k, details=args.details)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from reports.cli import run_report
+
+    return run_report(config_from_args(args), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gardbot", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -152,6 +170,30 @@ def build_parser() -> argparse.ArgumentParser:
     add_corpus_flags(download)
     download.set_defaults(handler=cmd_corpus_download)
 
+    chat = commands.add_parser("chat", help="chat with the bot in this terminal")
+    add_corpus_flags(chat)
+    chat.set_defaults(handler=cmd_chat)
+
+    telegram = commands.add_parser(
+        "telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)"
+    )
+    add_corpus_flags(telegram)
+    telegram.set_defaults(handler=cmd_telegram)
+
+    evaluate = commands.add_parser("eval", help="measure answer quality on a question set")
+    evaluate.add_argument("questions", help="JSONL file in the format of gard-dev-questions.jsonl")
+    evaluate.add_argument("-k", type=int, default=10, help="results per question for MRR (10)")
+    evaluate.add_argument("--details", action="store_true", help="list every miss")
+    add_corpus_flags(evaluate)
+    evaluate.set_defaults(handler=cmd_eval)
+
+    report = commands.add_parser("report", help="reports for staff: corpus gaps, usage")
+    report.add_argument("kind", choices=["gaps", "usage"])
+    report.add_argument("--since", help="only questions asked on or after this date (YYYY-MM-DD)")
+    report.add_argument("--format", choices=["md", "csv"], default="md", help="output format")
+    report.add_argument("--plot", help="also write a PNG chart to this file")
+    add_corpus_flags(report)
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

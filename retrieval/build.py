@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from corpus.boilerplate import find_boilerplate
 from corpus.load import corpus_fingerprint, load_pages
 from corpus.medquad import resolve_collections
 from corpus.passages import ChunkSettings, make_passages
@@ -90,6 +91,7 @@ def build_index(
     bar = (
         (lambda items: tqdm(items, desc="indexing passages", unit="passage")) if progress else None
     )
+    meta["boilerplate"] = sorted(find_boilerplate(passages))
     index = PassageIndex.build(passages, meta, progress=bar)
     folder = index_folder(index_root, selection)
     index.save(folder)

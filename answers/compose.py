@@ -1,0 +1,120 @@
+"""Turn ranked passages into quoted excerpts: the sentences that best answer the question.
+
+Sentences are chosen, never written: each excerpt part is an exact slice of its passage. Within a
+passage the direct answer usually comes first, so early sentences are preferred, then sentences
+sharing rare words with the question; headings phrased as questions and stock sentences shared by
+many pages are skipped when anything better is left.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from answers.messages import section_label
+from answers.reply import Citation, Excerpt
+from corpus.boilerplate import template_key
+from corpus.models import Passage
+from corpus.sentences import sentence_spans
+from retrieval.analyzer import analyze
+
+MAX_PART_CHARS = 420  # a run-on sentence (a symptom table) is cut at a word boundary with "…"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    score: float
+
+
+class Composer:
+    def __init__(self, boilerplate: set[str], idf: dict[str, float]) -> None:
+        self.boilerplate = boilerplate
+        self.idf = idf
+
+    def citation(self, passage: Passage) -> Citation:
+        note = passage.extra.get("note", "") if passage.extra else ""
+        return Citation(
+            title=passage.title,
+            url=passage.url,
+            section=section_label(passage.qtype),
+            passage_id=passage.passage_id,
+            doc_id=passage.doc_id,
+            qid=passage.qid,
+            source=passage.source,
+            note=note,
+        )
+
+    def excerpt(self, passage: Passage, question: str, budget: int) -> Excerpt | None:
+        """The best sentences of one passage within `budget` characters, in page order."""
+        spans = sentence_spans(passage.text)
+        if not spans or budget < 80:
+            return None
+        terms = {t for t in analyze(question)} - set(analyze(passage.title))
+        names = (passage.title, *passage.synonyms)
+        candidates = []
+        for position, (start, end) in enumerate(spans):
+            sentence = passage.text[start:end]
+            score = 1.0 / (1 + 0.35 * position)
+            overlap = terms & set(analyze(sentence))
+            score += sum(self.idf.get(t, 1.0) for t in overlap) / (1 + 3 * len(terms)) * 2
+            if sentence.rstrip().endswith("?"):
+                score -= 2.0
+            if template_key(sentence, names) in self.boilerplate:
+                score -= 0.6
+            if len(sentence) < 25:
+                score -= 0.5
+            candidates.append(Candidate(start, end, score))
+        chosen = self._fill(candidates, budget)
+        if not chosen:
+            return None
+        parts, truncated = self._parts(passage.text, chosen, budget)
+        return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated)
+
+    @staticmethod
+    def _fill(candidates: list[Candidate], budget: int) -> list[Candidate]:
+        """Best sentences first until the budget is spent; at least one, even if cut."""
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        chosen: list[Candidate] = []
+        used = 0
+        for candidate in ranked:
+            length = min(candidate.end - candidate.start, MAX_PART_CHARS) + 3
+            if candidate.score < 0 and chosen:
+                break
+            if used + length > budget and chosen:
+                continue
+            chosen.append(candidate)
+            used += length
+            if len(chosen) >= 4:
+                break
+        return sorted(chosen, key=lambda c: c.start)
+
+    @staticmethod
+    def _parts(text: str, chosen: list[Candidate], budget: int) -> tuple[list[str], bool]:
+        """Adjacent sentences join into one verbatim part; gaps become separate parts."""
+        parts: list[str] = []
+        truncated = False
+        run_start, run_end = chosen[0].start, chosen[0].end
+        for candidate in chosen[1:]:
+            between = text[run_end : candidate.start]
+            if between.strip():
+                parts.append(text[run_start:run_end])
+                run_start = candidate.start
+            run_end = candidate.end
+        parts.append(text[run_start:run_end])
+        limit = max(MAX_PART_CHARS, budget // max(1, len(parts)))
+        trimmed = []
+        for part in parts:
+            if len(part) > limit:
+                cut = part.rfind(" ", 0, limit)
+                part = part[: cut if cut > limit // 2 else limit].rstrip(" ,;:-")
+                truncated = True
+            trimmed.append(part)
+        if truncated and len(trimmed) > 1:
+            truncated = trimmed[-1] != parts[-1]
+        return trimmed, truncated
+
+
+def idf_table(document_frequency: dict[str, int], n_docs: int) -> dict[str, float]:
+    return {t: math.log(1 + n_docs / df) for t, df in document_frequency.items() if df}

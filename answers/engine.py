@@ -1,0 +1,264 @@
+"""The answer engine every frontend shares: a message in, a structured Reply out.
+
+It keeps a little state per chat (the last disease, what was shown, pending choices) behind the
+ConversationStore interface, so "what causes it?" and "more" work and the Telegram frontend can
+keep that state in its database. No frontend code lives here.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from answers import messages
+from answers.compose import Composer
+from answers.reply import Choice, Citation, Reply, ReplyKind
+from answers.smalltalk import classify
+from corpus.models import Passage
+from retrieval.analyzer import analyze, fold
+from retrieval.search import Searcher, SearchResult
+
+MAX_INPUT_CHARS = 4000
+MORE = re.compile(
+    r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I
+)
+CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+
+
+class ConversationStore(Protocol):
+    """Where per-chat state lives; store.SQLiteStore satisfies this too."""
+
+    def load_conversation(self, chat_key: str) -> dict | None: ...
+    def save_conversation(self, chat_key: str, state: dict) -> None: ...
+    def delete_conversation(self, chat_key: str) -> bool: ...
+
+
+class MemoryConversations:
+    """Conversation state in a dict: the console chat and tests."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, dict] = {}
+
+    def load_conversation(self, chat_key: str) -> dict | None:
+        state = self._states.get(chat_key)
+        return dict(state) if state is not None else None
+
+    def save_conversation(self, chat_key: str, state: dict) -> None:
+        self._states[chat_key] = dict(state)
+
+    def delete_conversation(self, chat_key: str) -> bool:
+        return self._states.pop(chat_key, None) is not None
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    max_chars: int = 1200
+    max_excerpts: int = 3
+    context_minutes: float = 30.0
+
+
+class Engine:
+    def __init__(
+        self,
+        searcher: Searcher,
+        conversations: ConversationStore | None = None,
+        settings: EngineSettings | None = None,
+        clock=time.time,
+    ) -> None:
+        self.searcher = searcher
+        self.conversations = conversations or MemoryConversations()
+        self.settings = settings or EngineSettings()
+        self.clock = clock
+        index = searcher.index
+        doc_freq = np.bincount(index.bm25.counts.indices, minlength=len(index.bm25.vocab))
+        idf = {
+            t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i])))
+            for t, i in index.bm25.vocab.items()
+        }
+        self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
+
+    # --- searching (CLI, evaluation) ------------------------------------------------------
+
+    def search(self, question: str, k: int = 10) -> SearchResult:
+        """Ranked passages for one question without conversation; small talk abstains."""
+        result = self.searcher.search(question[:MAX_INPUT_CHARS], k=k)
+        if classify(question) is not None:
+            result.abstain = True
+            result.reason = "smalltalk"
+        return result
+
+    # --- conversation ---------------------------------------------------------------------
+
+    def reply(self, chat_key: str, text: str) -> Reply:
+        """Answer one chat message, using and updating that chat's context."""
+        text = (text or "").strip()
+        if not text:
+            return Reply(ReplyKind.INVALID, messages.EMPTY)
+        if len(text) > MAX_INPUT_CHARS:
+            return Reply(
+                ReplyKind.INVALID,
+                messages.TOO_LONG.format(length=len(text), limit=MAX_INPUT_CHARS),
+            )
+        small = classify(text)
+        if small is not None:
+            return Reply(ReplyKind.SMALLTALK, small)
+        state = self._state(chat_key)
+        if MORE.match(text):
+            return self.more(chat_key)
+        choice = self._pending_choice(state, text)
+        if choice:
+            return self.choose(chat_key, choice)
+        result = self.searcher.search(text, k=10, context_doc=state.get("doc_id"))
+        return self._answer(chat_key, text, result)
+
+    def choose(self, chat_key: str, doc_id: str) -> Reply:
+        """The user picked one of the offered diseases: answer the question they asked."""
+        state = self._state(chat_key)
+        question = state.get("pending_question") or ""
+        if doc_id not in self.searcher.names.titles:
+            return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
+        result = self.searcher.search(question, k=10, doc_id=doc_id)
+        return self._answer(chat_key, question, result)
+
+    def more(self, chat_key: str) -> Reply:
+        """Further excerpts of the last answer's ranking, skipping what was shown."""
+        state = self._state(chat_key)
+        ranked = [p for p in (self._passage(i) for i in state.get("ranked", [])) if p]
+        if not ranked:
+            return Reply(ReplyKind.INVALID, messages.NO_CONTEXT_MORE)
+        shown = set(state.get("shown", []))
+        rest = [p for p in ranked if p.passage_id not in shown and p.doc_id == state.get("doc_id")]
+        if not rest:
+            return Reply(ReplyKind.INVALID, messages.NO_MORE, can_forward=True)
+        reply = self._compose(state.get("question", ""), rest, state.get("qtype"))
+        reply.message = messages.FOLLOW_UP.format(title=rest[0].title)
+        state["shown"] = [*shown, *(e.citation.passage_id for e in reply.excerpts)]
+        reply.has_more = any(p.passage_id not in state["shown"] for p in rest)
+        self._save(chat_key, state)
+        return reply
+
+    def forget(self, chat_key: str) -> None:
+        self.conversations.delete_conversation(chat_key)
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _answer(self, chat_key: str, text: str, result: SearchResult) -> Reply:
+        state = self._state(chat_key)
+        candidates = self._candidates(result)
+        if result.reason == "ambiguous":
+            state.update(pending_question=text, pending_choices=[c.doc_id for c in result.choices])
+            self._save(chat_key, state)
+            return Reply(
+                ReplyKind.CHOOSE,
+                messages.CHOOSE,
+                choices=[Choice(c.doc_id, c.title) for c in result.choices],
+                qtype=result.qtype,
+                can_forward=True,
+                candidates=candidates,
+                confidence=result.choices[0].coverage if result.choices else 0.0,
+            )
+        if result.abstain or not result.results or result.disease is None:
+            if result.reason == "no_disease" and not analyze(text):
+                return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
+            weak = result.reason == "weak_match"
+            return Reply(
+                ReplyKind.ABSTAIN,
+                messages.ABSTAIN_WEAK if weak else messages.ABSTAIN,
+                can_forward=True,
+                candidates=candidates,
+                qtype=result.qtype,
+            )
+        disease = result.disease
+        passages = [r.passage for r in result.results if r.passage.doc_id == disease.doc_id]
+        reply = self._compose(text, passages, result.qtype)
+        if not reply.excerpts:
+            return Reply(
+                ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates
+            )
+        title = self.searcher.title(disease.doc_id)
+        reply.message = (
+            messages.FOLLOW_UP if result.from_context else messages.ANSWER_INTRO
+        ).format(title=title)
+        reply.disease, reply.doc_id = title, disease.doc_id
+        reply.confidence = round(disease.coverage, 3)
+        reply.candidates = candidates
+        if disease.kind in {"synonym", "abbreviation"} and disease.name:
+            synonyms = [s for s in self._synonyms(disease.doc_id) if fold(s) != fold(disease.name)]
+            reply.other_names = (
+                [title, *synonyms][:6] if fold(title) != fold(disease.name) else synonyms[:6]
+            )
+        state = {
+            "doc_id": disease.doc_id,
+            "question": text,
+            "qtype": result.qtype,
+            "ranked": [p.passage_id for p in passages],
+            "shown": [e.citation.passage_id for e in reply.excerpts],
+        }
+        reply.has_more = any(p.passage_id not in state["shown"] for p in passages)
+        self._save(chat_key, state)
+        return reply
+
+    def _compose(self, question: str, passages: list[Passage], qtype: str | None) -> Reply:
+        """Up to max_excerpts excerpts from the first passages, within the character budget."""
+        budget = self.settings.max_chars - 250  # room for citations, other names and the note
+        excerpts = []
+        top_type = passages[0].qtype if passages else None
+        for passage in passages:
+            if len(excerpts) >= self.settings.max_excerpts or budget < 120:
+                break
+            if excerpts and passage.qtype != top_type:
+                break  # stay with the section that answers; "more" shows the others
+            excerpt = self.composer.excerpt(passage, question, budget)
+            if excerpt is None:
+                continue
+            excerpts.append(excerpt)
+            budget -= len(excerpt.text) + 60
+        return Reply(
+            ReplyKind.ANSWER,
+            excerpts=excerpts,
+            qtype=qtype,
+            notice=messages.NOT_ADVICE,
+            can_forward=True,
+        )
+
+    def _candidates(self, result: SearchResult) -> list[Citation]:
+        seen: set[str] = set()
+        out = []
+        for ranked in result.results:
+            if ranked.passage.doc_id not in seen:
+                seen.add(ranked.passage.doc_id)
+                out.append(self.composer.citation(ranked.passage))
+            if len(out) >= 3:
+                break
+        return out
+
+    def _synonyms(self, doc_id: str) -> tuple[str, ...]:
+        passages = self.searcher.doc_passages(doc_id)
+        return passages[0].synonyms if passages else ()
+
+    def _passage(self, passage_id: str) -> Passage | None:
+        position = self.searcher.index.position.get(passage_id)
+        return self.searcher.index.passages[position] if position is not None else None
+
+    def _pending_choice(self, state: dict, text: str) -> str | None:
+        choices = state.get("pending_choices") or []
+        number = CHOICE_NUMBER.match(text)
+        if number and 1 <= int(number.group(1)) <= len(choices):
+            return choices[int(number.group(1)) - 1]
+        for doc_id in choices:
+            if fold(text) == fold(self.searcher.title(doc_id)):
+                return doc_id
+        return None
+
+    def _state(self, chat_key: str) -> dict:
+        state = self.conversations.load_conversation(chat_key) or {}
+        expires = state.get("updated_at", 0) + self.settings.context_minutes * 60
+        return state if expires >= self.clock() else {}
+
+    def _save(self, chat_key: str, state: dict) -> None:
+        state["updated_at"] = self.clock()
+        self.conversations.save_conversation(chat_key, state)
