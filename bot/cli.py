@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
