@@ -9,12 +9,14 @@ results follow. With no disease named and no conversation context, the result is
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from corpus.models import Passage
+from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
 from retrieval.index import PassageIndex
 from retrieval.names import MIN_COVERAGE, DiseaseMatch, NameIndex
@@ -22,6 +24,8 @@ from retrieval.qtype import INFORMATION, main_type, question_types
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
 PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
+FAMILY_COVERAGE = 0.45  # a family name ("Usher syndrome") covers about half of each subtype name
+MAX_CHOICES = 6
 AMBIGUITY_MARGIN = 0.03  # coverage difference under which two different names tie
 SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page
 
@@ -64,6 +68,19 @@ class SearchResult:
                 for r in self.results
             ],
         }
+
+
+REFERRING = re.compile(
+    r"\b(it|its|this|that|they|them|these|those|the (condition|disease|disorder|syndrome))\b"
+)
+
+
+def is_follow_up(text: str) -> bool:
+    """A message about the disease already under discussion: "is it inherited?", "treatment?".
+
+    A message with new content words ("what about type 2 diabetes?") starts a new topic.
+    """
+    return bool(REFERRING.search(fold(text))) or len(analyze(text)) <= 2
 
 
 class Searcher:
@@ -109,7 +126,15 @@ class Searcher:
             ]
         elif strong:
             chosen, choices = self._choose(strong, scores)
-        elif context_doc and context_doc in self._by_doc:
+        elif partial := [m for m in matches if m.coverage >= PARTIAL_COVERAGE]:
+            chosen, choices = self._choose(partial, scores)
+            if not choices:  # one partial name that BM25 doesn't back: don't guess
+                return SearchResult(
+                    question, self._plain(scores, k), True, "weak_match", qtypes=qtypes
+                )
+        elif family := self._family(matches):
+            chosen, choices = family[:1], family
+        elif context_doc and context_doc in self._by_doc and is_follow_up(text):
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
         else:
@@ -147,6 +172,18 @@ class Searcher:
             or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc)
         ]
         return sorted(confident, key=lambda m: m.rank_key)
+
+    @staticmethod
+    def _family(matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
+        """Pages whose names share exactly the words the question used and differ only in the
+        rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks."""
+        eligible = [m for m in matches if m.coverage >= FAMILY_COVERAGE]
+        if len(eligible) < 2:
+            return []
+        heaviest = max(m.weight for m in eligible)
+        family = [m for m in eligible if abs(m.weight - heaviest) < 1e-6]
+        titles = {m.title.lower() for m in family}
+        return sorted(family, key=lambda m: m.title)[:MAX_CHOICES] if len(titles) >= 2 else []
 
     def _choose(
         self, strong: list[DiseaseMatch], scores: np.ndarray
