@@ -198,6 +198,11 @@ class Engine:
             "ranked": [p.passage_id for p in passages],
             "shown": [e.citation.passage_id for e in reply.excerpts],
         }
+        if disease.kind == "chosen":  # other choice buttons of the same question stay usable
+            previous = self._state(chat_key)
+            for key in ("pending_question", "pending_choices"):
+                if key in previous:
+                    state[key] = previous[key]
         reply.has_more = any(p.passage_id not in state["shown"] for p in passages)
         self._save(chat_key, state)
         return reply

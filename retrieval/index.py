@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +139,7 @@ class PassageIndex:
             ]
             if len(vocab_list) != shape[1] or not len(passages) == len(lengths) == shape[0]:
                 raise ValueError("matrix, vocabulary and passages disagree in size")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise IndexCorruptError(
                 f"index at {folder} is damaged ({exc}); run `gardbot index build` to rebuild it"
             ) from None

@@ -27,6 +27,7 @@ NUMBER_KEYWORDS = {"type", "class", "grade", "stage", "group", "form", "factor",
 SHORT_FORM = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9\-/]{1,11})[);,]")
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0-100) for a misspelt word to count at all
 MIN_COVERAGE = 0.78  # share of a name's weight a question must contain to mention it
+FAMILY_COVERAGE = 0.4  # "Usher syndrome" names a family of pages ("Usher syndrome, type 1B")
 SAME_STEM = 0.96  # "tumors" for "tumor", "Tietze" for "Tietz": close, but an exact name wins
 COMMON_WORD_FUZZ = 0.85  # extra doubt when the misspelling is itself an everyday word
 MAX_MATCH_WORDS = 300  # words of a question looked at; names come early in any real question
@@ -343,7 +344,7 @@ class NameIndex:
         coverage, gained, positions = best
         if self._only_everyday_words(unique, matched, positions, similar):
             return None
-        if coverage < MIN_COVERAGE * 0.6:
+        if coverage < FAMILY_COVERAGE:
             return None
         return DiseaseMatch(
             entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, coverage, gained

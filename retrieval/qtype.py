@@ -70,6 +70,8 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 def _weighted_sentences(text: str) -> list[tuple[str, float]]:
     """Sentences with how much their cues count: the ones asking something count fully."""
     sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
+    if not sentences:
+        return []
     asking = [s.rstrip().endswith("?") for s in sentences]
     if not any(asking):
         asking[-1:] = [True]  # no question mark: the last sentence is usually the question

@@ -19,12 +19,11 @@ from corpus.models import Passage
 from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
 from retrieval.index import PassageIndex
-from retrieval.names import MIN_COVERAGE, DiseaseMatch, NameIndex
+from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
 from retrieval.qtype import INFORMATION, main_type, question_types
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
 PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
-FAMILY_COVERAGE = 0.45  # a family name ("Usher syndrome") covers about half of each subtype name
 MAX_CHOICES = 6
 AMBIGUITY_MARGIN = 0.03  # coverage difference under which two different names tie
 SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page

@@ -1,0 +1,100 @@
+"""BM25 scores equal rank_bm25's BM25Okapi, and the index survives disk round trips."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+from conftest import SHARED_MEDQUAD
+from rank_bm25 import BM25Okapi
+
+from corpus.load import load_pages
+from corpus.passages import make_passages
+from retrieval.analyzer import analyze
+from retrieval.bm25 import BM25, top_k
+from retrieval.build import CorpusSelection, index_folder, open_index
+from retrieval.index import IndexCorruptError, PassageIndex, index_text
+
+
+def oracle_corpus(small_corpus) -> list[list[str]]:
+    """A few hundred real passages when ../shared is present, else generated ones."""
+    if (SHARED_MEDQUAD / "2_GARD_QA").is_dir():
+        pages, _ = load_pages(SHARED_MEDQUAD)
+        passages = make_passages(pages[:120])
+        return [analyze(index_text(p)) for p in passages][:400]
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(300)]
+    return [
+        [rng.choice(words[: rng.randint(5, 300)]) for _ in range(rng.randint(0, 80))]
+        for _ in range(300)
+    ]
+
+
+def test_scores_equal_rank_bm25(small_corpus):
+    docs = oracle_corpus(small_corpus)
+    oracle = BM25Okapi(docs)
+    ours = BM25.from_tokens(docs)
+    rng = random.Random(1)
+    vocabulary = sorted({t for d in docs for t in d})
+    queries = [rng.sample(vocabulary, rng.randint(1, 6)) for _ in range(200)]
+    queries += [d[:8] for d in docs[:50] if d] + [["not-a-term"], [], ["x", "x"] + docs[0][:2] * 2]
+    for query in queries:
+        expected = oracle.get_scores(query)
+        np.testing.assert_allclose(ours.get_scores(query), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_top_k_matches_full_sort():
+    scores = np.array([0.0, 3.0, 1.0, 3.0, 0.5, -1.0, 2.0])
+    ids, values = top_k(scores, 3)
+    assert ids.tolist() == [1, 3, 6] and values.tolist() == [3.0, 3.0, 2.0]
+    assert top_k(scores, 0)[0].size == 0
+    assert top_k(np.zeros(4), 2)[0].size == 0
+
+
+def test_adding_documents_equals_building_with_them():
+    docs = [["a", "b", "c"], ["a", "d"], ["e", "f", "a", "a"], ["b"]]
+    grown = BM25.from_tokens(docs[:2])
+    grown.add(docs[2:])
+    np.testing.assert_allclose(
+        grown.get_scores(["a", "f", "b"]), BM25Okapi(docs).get_scores(["a", "f", "b"]), rtol=1e-9
+    )
+
+
+def test_persistence_round_trip(small_index, tmp_path):
+    small_index.save(tmp_path / "copy")
+    loaded = PassageIndex.load(tmp_path / "copy")
+    assert [p.to_dict() for p in loaded.passages] == [p.to_dict() for p in small_index.passages]
+    question = "what causes inflammatory myofibroblastic tumor"
+    np.testing.assert_allclose(loaded.scores(question), small_index.scores(question), rtol=1e-12)
+    assert loaded.meta["fingerprint"] == small_index.meta["fingerprint"]
+
+
+@pytest.mark.parametrize("damage", ["truncate_matrix", "bad_json", "missing_vocab", "pickle"])
+def test_corrupt_index_gives_clear_error(small_index, tmp_path, damage):
+    folder = tmp_path / "idx"
+    small_index.save(folder)
+    if damage == "truncate_matrix":
+        data = (folder / "matrix.npz").read_bytes()
+        (folder / "matrix.npz").write_bytes(data[: len(data) // 2])
+    elif damage == "bad_json":
+        (folder / "passages.json").write_text("[{", encoding="utf-8")
+    elif damage == "missing_vocab":
+        (folder / "vocab.json").unlink()
+    else:  # an object array would need unpickling, which load refuses
+        np.savez(folder / "matrix.npz", data=np.array([{"evil": 1}], dtype=object))
+    with pytest.raises(IndexCorruptError, match="gardbot index build"):
+        PassageIndex.load(folder)
+
+
+def test_missing_or_stale_index_is_rebuilt(small_corpus, tmp_path):
+    selection = CorpusSelection(small_corpus)
+    first = open_index(selection, tmp_path, progress=False)
+    folder = index_folder(tmp_path, selection)
+    assert (folder / "meta.json").exists()
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["fingerprint"] = "old"
+    (folder / "meta.json").write_text(json.dumps(meta))
+    second = open_index(selection, tmp_path, progress=False)
+    assert second.meta["fingerprint"] == first.meta["fingerprint"] != "old"
+    other = index_folder(tmp_path, CorpusSelection(small_corpus, ("all",)))
+    assert other != folder  # one index per collection list

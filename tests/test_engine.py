@@ -1,0 +1,141 @@
+"""The answer engine: verbatim excerpts, abstention, follow-ups, choices, small talk, bad input."""
+
+import json
+
+import pytest
+from conftest import SHARED_EVAL, needs_shared
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from answers import messages
+from answers.engine import Engine
+from answers.reply import ReplyKind
+
+
+def assert_verbatim(engine: Engine, reply) -> None:
+    for excerpt in reply.excerpts:
+        passage = engine.searcher.index.passages[
+            engine.searcher.index.position[excerpt.citation.passage_id]
+        ]
+        for part in excerpt.parts:
+            assert part and part in passage.text
+        assert excerpt.citation.url == passage.url
+
+
+def test_answer_quotes_the_right_section(small_engine):
+    reply = small_engine.reply("a", "What causes IMT?")
+    assert reply.kind is ReplyKind.ANSWER and reply.disease == "Inflammatory myofibroblastic tumor"
+    assert "ALK gene" in reply.excerpts[0].text
+    assert reply.excerpts[0].citation.section == "Causes"
+    assert not any(part.endswith("?") for e in reply.excerpts for part in e.parts)
+    assert reply.notice == messages.NOT_ADVICE
+    assert_verbatim(small_engine, reply)
+    assert len(reply.to_text()) <= 1300
+
+
+def test_other_names_when_a_synonym_is_used(small_engine):
+    reply = small_engine.reply("a", "what is inflammatory pseudotumor")
+    assert reply.kind is ReplyKind.ANSWER
+    assert "Inflammatory myofibroblastic tumor" in reply.other_names
+
+
+def test_exact_name_beats_near_name(small_engine):
+    assert small_engine.reply("a", "Is Tietz syndrome inherited?").disease == "Tietz syndrome"
+    assert small_engine.reply("b", "how is tietze syndrome treated").disease == "Tietze syndrome"
+    assert small_engine.reply("c", "teitze syndrome treatment").disease == "Tietze syndrome"
+
+
+def test_follow_up_more_and_expiry(small_searcher):
+    now = [1000.0]
+    engine = Engine(small_searcher, clock=lambda: now[0])
+    assert engine.reply("c", "FOP symptoms?").disease == "Fibrodysplasia ossificans progressiva"
+    follow = engine.reply("c", "is it inherited?")
+    assert follow.kind is ReplyKind.ANSWER and follow.excerpts[0].citation.section == "Inheritance"
+    assert engine.reply("c", "what about type 2 diabetes?").kind is ReplyKind.ABSTAIN
+    engine.reply("c", "What causes IMT?")
+    more = engine.reply("c", "more")
+    assert more.kind is ReplyKind.ANSWER and more.excerpts[0].citation.section == "Overview"
+    now[0] += 31 * 60
+    assert engine.reply("c", "is it inherited?").kind is not ReplyKind.ANSWER
+
+
+def test_disambiguation_then_choice(small_engine):
+    reply = small_engine.reply("d", "usher syndrome symptoms")
+    assert reply.kind is ReplyKind.CHOOSE
+    assert [c.title for c in reply.choices] == ["Usher syndrome type 1", "Usher syndrome type 2"]
+    picked = small_engine.reply("d", "2")
+    assert picked.kind is ReplyKind.ANSWER and picked.disease == "Usher syndrome type 2"
+    again = small_engine.choose("d", reply.choices[0].doc_id)
+    assert again.disease == "Usher syndrome type 1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is Hallbrook-Sennet syndrome?",
+        "Castellane fever symptoms?",
+        "hemorrhoids treatment at home?",
+    ],
+)
+def test_abstains_on_unknown_conditions(small_engine, text):
+    reply = small_engine.reply("e", text)
+    assert reply.kind is ReplyKind.ABSTAIN and reply.can_forward and not reply.excerpts
+
+
+@pytest.mark.parametrize("text", ["hi", "thanks!", "ok 👍", "who made this bot?", "Good morning"])
+def test_small_talk_gets_fixed_replies(small_engine, text):
+    reply = small_engine.reply("f", text)
+    assert reply.kind is ReplyKind.SMALLTALK and not reply.excerpts and reply.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "x" * 10_000, "the and of is", "🙂🙂🙂", "<b>bold</b> & <script>alert(1)</script>",
+     "**FOP** _symptoms_ `code` [link](http://x)", "Что такое синдром Титце?", "什么是FOP", "\u0000\u200b"],
+)  # fmt: skip
+def test_bad_input_gets_a_sensible_reply(small_engine, text):
+    reply = small_engine.reply("g", text)
+    assert reply.message or reply.excerpts
+    assert_verbatim(small_engine, reply)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=300))
+def test_any_text_never_raises(small_engine, text):
+    reply = small_engine.reply("h", text)
+    assert reply.kind in set(ReplyKind)
+    assert_verbatim(small_engine, reply)
+
+
+@needs_shared
+def test_excerpts_verbatim_over_many_questions(gard_engine):
+    rows = [json.loads(line) for line in SHARED_EVAL.read_text().splitlines() if line.strip()]
+    answered = 0
+    for row in rows:
+        reply = gard_engine.reply(row["id"], row["question"])
+        assert_verbatim(gard_engine, reply)
+        assert len("\n".join(e.text for e in reply.excerpts)) <= 1200
+        answered += reply.answered
+    assert answered >= 100
+
+
+@needs_shared
+def test_inflammatory_myofibroblastic_acceptance(gard_engine):
+    result = gard_engine.search("what causes inflammatory myofibroblastic tumor")
+    assert (result.results[0].passage.doc_id, result.results[0].passage.qid) == (
+        "0003208",
+        "0003208-2",
+    )
+
+
+@needs_shared
+def test_quality_on_dev_set(gard_engine):
+    from bot.evaluate import evaluate, read_questions
+
+    report = evaluate(gard_engine, read_questions(SHARED_EVAL))
+    assert report.disease_hits / report.answerable >= 0.95
+    assert report.section_hits / report.answerable >= 0.80
+    assert report.correct_abstentions / report.should_abstain >= 0.85
+    assert report.false_abstentions / report.answerable <= 0.05
