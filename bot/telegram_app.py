@@ -1,0 +1,585 @@
+"""The Telegram frontend: user handlers, all wiring (`build_application`) and `run_telegram`.
+
+Handlers stay thin: the engine answers (answers/), bot.render turns replies into Telegram HTML,
+the store remembers, and the outbox worker (bot.outbox) delivers whatever must survive a restart
+(tickets to the staff chat, staff answers to users). Staff commands live in
+bot.telegram_tickets; fixed wording in bot.telegram_texts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from answers.engine import MORE, Engine
+from answers.messages import section_label
+from answers.reply import Reply, ReplyKind
+from bot import telegram_texts as texts
+from bot import telegram_tickets as staff
+from bot.config import Config
+from bot.outbox import OutboxWorker, reply_rendered, send_rendered
+from bot.render import Button, Rendered, callback, fill, render_reply
+from bot.telegram_state import RateLimiter, Services, TelegramConversations, Turns, chat_key
+from store import Store
+
+log = logging.getLogger("gardbot.telegram")
+
+USER_COMMANDS = [
+    BotCommand("start", "What this bot is"),
+    BotCommand("help", "How to use it"),
+    BotCommand("ask", "Send a question to a specialist"),
+    BotCommand("about", "Sources and licences"),
+    BotCommand("privacy", "What is stored about you"),
+    BotCommand("forget", "Delete everything stored about you"),
+]
+STAFF_COMMANDS = [
+    BotCommand("pending", "Open questions"),
+    BotCommand("ticket", "Show ticket N"),
+    BotCommand("answer", "Answer ticket N: /answer N text"),
+    BotCommand("close", "Close ticket N without an answer"),
+]
+OUTCOMES = {
+    ReplyKind.ANSWER: "answer",
+    ReplyKind.ABSTAIN: "abstain",
+    ReplyKind.CHOOSE: "choose",
+    ReplyKind.SMALLTALK: "smalltalk",
+    ReplyKind.INVALID: "refused",
+}
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ASK_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s*", re.DOTALL)
+
+services = staff.services
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def turns_of(update: Update, s: Services) -> Turns:
+    assert update.effective_chat is not None and update.effective_user is not None
+    key = chat_key(update.effective_chat, update.effective_user)
+    return Turns(s.store, key, update.effective_user.id)
+
+
+def key_of(update: Update) -> str:
+    assert update.effective_chat is not None and update.effective_user is not None
+    return chat_key(update.effective_chat, update.effective_user)
+
+
+def addressed(message: Message, bot_id: int, username: str) -> bool:
+    """In groups, answer only when mentioned or replied to."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return True
+    mentions = message.parse_entities([MessageEntity.MENTION]).values()
+    return any(m.lower() == f"@{username}".lower() for m in mentions)
+
+
+def without_mention(text: str, username: str) -> str:
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+def candidates_of(reply: Reply) -> list[dict[str, str]]:
+    return [{"title": c.title, "url": c.url, "section": c.section} for c in reply.candidates]
+
+
+def remember(update: Update, s: Services, question: str, reply: Reply) -> str:
+    """Store what the reply's buttons need; returns the turn id they carry."""
+    return turns_of(update, s).add(
+        {
+            "q": question,
+            "disease": reply.disease,
+            "candidates": candidates_of(reply),
+            "passages": [e.citation.passage_id for e in reply.excerpts],
+            "choices": [c.doc_id for c in reply.choices],
+        }
+    )
+
+
+async def html(message: Message, text: str, buttons: list[list[Button]] | None = None) -> None:
+    await reply_rendered(message, Rendered([text], buttons or []))
+
+
+async def typing(update: Update) -> None:
+    """Show "typing…" while the engine works; failing to is not worth an error."""
+    if update.effective_chat is not None:
+        with contextlib.suppress(TelegramError):
+            await update.effective_chat.send_action(ChatAction.TYPING)
+
+
+async def admit(update: Update, s: Services, text: str) -> bool:
+    """Rate limit and length check; refusals are polite and logged."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if not staff.is_staff(s, update):
+        verdict = s.limiter.check(user.id)
+        if verdict == "warn":
+            await html(message, texts.RATE_LIMITED)
+        if verdict != "ok":
+            return False
+    limit = s.config.telegram.max_message_chars
+    if len(text) > limit:
+        s.store.log_question(user.id, message.chat_id, text[:limit], None, "refused")
+        url = s.config.telegram.submission_url
+        await html(message, fill(texts.TOO_LONG, length=len(text), limit=limit, submission_url=url))
+        return False
+    return True
+
+
+async def answer_with(update: Update, s: Services, question: str, reply: Reply) -> None:
+    """Send an engine reply as a new message, with buttons that point at a stored turn."""
+    assert update.effective_chat is not None
+    turn = remember(update, s, question, reply) if reply.kind is not ReplyKind.SMALLTALK else "-"
+    rendered = render_reply(reply, turn)
+    if update.callback_query is None and update.effective_message is not None:
+        await reply_rendered(update.effective_message, rendered)
+    else:
+        await send_rendered(update.get_bot(), update.effective_chat.id, rendered)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: what the bot is, where answers come from, privacy."""
+    if update.effective_message:
+        await html(update.effective_message, fill(texts.START, role=services(context).role))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: how to use the bot."""
+    if update.effective_message:
+        text = fill(texts.HELP, role=services(context).role, username=context.bot.username)
+        await html(update.effective_message, text)
+
+
+async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/about: sources and their licences."""
+    if update.effective_message:
+        await html(update.effective_message, texts.ABOUT)
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: what is stored."""
+    if update.effective_message:
+        minutes = round(services(context).config.answers.context_minutes)
+        await html(update.effective_message, fill(texts.PRIVACY, minutes=minutes))
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: delete everything stored about the user."""
+    s, user, message = services(context), update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    counts = s.store.forget_user(user.id)
+    s.engine.forget(key_of(update))
+    s.limiter.forget(user.id)
+    log.info("forgot a user: %s", counts)
+    await html(message, texts.FORGOTTEN)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask TEXT: offer to send TEXT to a specialist."""
+    s, message = services(context), update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    question = ASK_COMMAND.sub("", message.text or "", count=1).strip()
+    if not question:
+        await html(message, texts.ASK_USAGE)
+        return
+    if not await admit(update, s, question):
+        return
+    result = await asyncio.to_thread(s.engine.search, question, 10)
+    seen: dict[str, dict[str, str]] = {}
+    for ranked in result.results:
+        p = ranked.passage
+        seen.setdefault(p.doc_id, {"title": p.title, "url": p.url, "section": section_label(p.qtype)})
+    disease = s.engine.searcher.title(result.disease.doc_id) if result.disease else None
+    turn = {"q": question, "disease": disease, "candidates": list(seen.values())[:3]}
+    await confirm_ask(update, s, turns_of(update, s).add(turn), question)
+
+
+async def confirm_ask(update: Update, s: Services, turn: str, question: str) -> None:
+    """Show exactly what will be sent, with Send / Cancel."""
+    assert update.effective_chat is not None and update.effective_user is not None
+    text = fill(
+        texts.CONFIRM_ASK,
+        role=s.role,
+        question=question,
+        first_name=update.effective_user.first_name,
+        submission_url=s.config.telegram.submission_url,
+    )
+    buttons = [
+        [
+            Button(texts.BUTTON_CONFIRM, callback("ok", turn)),
+            Button(texts.BUTTON_CANCEL, callback("no", turn)),
+        ]
+    ]
+    await send_rendered(update.get_bot(), update.effective_chat.id, Rendered([text], buttons))
+
+
+# --------------------------------------------------------------------------- questions
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message: a question for the engine (or, in the staff chat, a ticket answer)."""
+    s, message, user = services(context), update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return
+    bot = context.bot
+    replied = message.reply_to_message
+    if (
+        message.chat_id == s.staff_chat_id
+        and replied
+        and replied.from_user
+        and replied.from_user.id == bot.id
+    ):
+        await staff.staff_reply(update, context)
+        return
+    if not addressed(message, bot.id, bot.username):
+        return
+    text = without_mention(message.text, bot.username)
+    if not await admit(update, s, text):
+        return
+    await typing(update)
+    reply = await asyncio.to_thread(s.engine.reply, key_of(update), text)
+    question = text
+    if MORE.match(text) and (last := turns_of(update, s).latest()):
+        question = last["q"]  # "more" continues the last question
+    else:
+        s.store.log_question(user.id, message.chat_id, text, reply.disease, OUTCOMES[reply.kind])
+    await answer_with(update, s, question, reply)
+
+
+# --------------------------------------------------------------------------- buttons
+
+
+ButtonHandler = Callable[[Update, Services, CallbackQuery, str, dict[str, Any], list[str]], Awaitable[None]]
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press: dispatch on the action in its callback data."""
+    query, s = update.callback_query, services(context)
+    if query is None or update.effective_user is None:
+        return
+    action, _, rest = (query.data or "").partition(":")
+    turn_id, *args = rest.split(":")
+    turn = turns_of(update, s).get(turn_id) if update.effective_chat else None
+    handler = BUTTONS.get(action)
+    if handler is None or turn is None:
+        await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+        return
+    await handler(update, s, query, turn_id, turn, args)
+
+
+async def drop_buttons(query: CallbackQuery, action: str) -> None:
+    """Remove the pressed kind of button from the message, keeping the others."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    rows = [
+        [b for b in row if not str(b.callback_data or "").startswith(f"{action}:")]
+        for row in message.reply_markup.inline_keyboard
+    ]
+    rows = [row for row in rows if row]
+    with contextlib.suppress(BadRequest):  # "not modified", or the message is too old
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def more_button(update, s, query, turn_id, turn, args) -> None:
+    """More: further excerpts of the same page."""
+    await query.answer()
+    await drop_buttons(query, "more")
+    await typing(update)
+    reply = await asyncio.to_thread(s.engine.more, key_of(update))
+    await answer_with(update, s, turn["q"], reply)
+
+
+async def choose_button(update, s, query, turn_id, turn, args) -> None:
+    """One of the offered conditions was picked."""
+    choices = turn.get("choices") or []
+    index = int(args[0]) if args and args[0].isdigit() else -1
+    if not 0 <= index < len(choices):
+        await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    await drop_buttons(query, "c")
+    await typing(update)
+    reply = await asyncio.to_thread(s.engine.choose, key_of(update), choices[index])
+    await answer_with(update, s, turn["q"], reply)
+
+
+async def feedback_button(update, s, query, turn_id, turn, args) -> None:
+    """👍 / 👎 on an answer; after 👎, offer a specialist."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    helpful = args[:1] == ["1"]
+    if "helpful" not in turn:
+        s.store.add_feedback(
+            update.effective_user.id, update.effective_chat.id, turn.get("passages", []), turn["q"], helpful
+        )
+        turns_of(update, s).update(turn_id, helpful=helpful)
+    await query.answer(texts.FEEDBACK_THANKS)
+    await drop_buttons(query, "fb")
+    if not helpful and not turn.get("ticket"):
+        text = fill(texts.NOT_HELPFUL, role=s.role)
+        buttons = [[Button(texts.BUTTON_ASK, callback("ask", turn_id))]]
+        await send_rendered(update.get_bot(), update.effective_chat.id, Rendered([text], buttons))
+
+
+async def ask_button(update, s, query, turn_id, turn, args) -> None:
+    """Ask a specialist: show what would be sent."""
+    if turn.get("ticket"):
+        await query.answer(texts.ALREADY_SENT.format(n=turn["ticket"]), show_alert=True)
+        return
+    await query.answer()
+    await confirm_ask(update, s, turn_id, turn["q"])
+
+
+async def confirm_button(update, s, query, turn_id, turn, args) -> None:
+    """Send: store the ticket (committed), then tell the user its number."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    turns = turns_of(update, s)
+    with s.store.transaction():
+        turn = turns.get(turn_id) or turn
+        if not turn.get("ticket"):
+            ticket = staff.open_ticket(s, update.effective_user, update.effective_chat, turn)
+            turns.update(turn_id, ticket=ticket.n)
+            turn = {**turn, "ticket": ticket.n}
+    s.wake_outbox()
+    await query.answer()
+    text = fill(texts.TICKET_CREATED, n=turn["ticket"], role=s.role, question=turn["q"])
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+
+
+async def cancel_button(update, s, query, turn_id, turn, args) -> None:
+    """Cancel: nothing is sent."""
+    await query.answer()
+    if turn.get("ticket"):
+        return
+    await query.edit_message_text(texts.ASK_CANCELLED, parse_mode=ParseMode.HTML)
+
+
+BUTTONS: dict[str, ButtonHandler] = {
+    "more": more_button,
+    "c": choose_button,
+    "fb": feedback_button,
+    "ask": ask_button,
+    "ok": confirm_button,
+    "no": cancel_button,
+}
+
+
+# --------------------------------------------------------------------------- errors, lifecycle
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with its context; tell the user only that something went wrong."""
+    where = "no update"
+    if isinstance(update, Update):
+        chat = update.effective_chat.id if update.effective_chat else None
+        where = f"update {update.update_id} in chat {chat}"
+    log.error("error handling %s", where, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    with contextlib.suppress(TelegramError):
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.ERROR, show_alert=True)
+        else:
+            await context.bot.send_message(update.effective_chat.id, texts.ERROR)
+
+
+async def on_startup(app: Application) -> None:
+    """post_init: commands menu, tickets the staff chat never got, the outbox worker."""
+    s: Services = app.bot_data["gardbot"]
+    await app.bot.set_my_commands(USER_COMMANDS)
+    if s.staff_chat_id is not None:
+        try:
+            scope = BotCommandScopeChat(s.staff_chat_id)
+            await app.bot.set_my_commands(USER_COMMANDS + STAFF_COMMANDS, scope=scope)
+        except TelegramError as exc:
+            log.warning("could not set the staff chat's commands (is the bot in it?): %s", exc)
+    else:
+        log.warning("no staff chat configured (GARDBOT_STAFF_CHAT_ID): tickets wait in /pending")
+    if requeued := staff.requeue_open_tickets(s):
+        log.info("queued %d open tickets the staff chat had not received", requeued)
+    assert s.worker is not None
+    s.worker.start()
+    log.info("gardbot is running as @%s; staff chat %s", app.bot.username, s.staff_chat_id)
+
+
+async def on_stop(app: Application) -> None:
+    """post_stop: let the outbox worker finish the message in flight."""
+    s: Services = app.bot_data["gardbot"]
+    if s.worker is not None:
+        await s.worker.stop()
+
+
+def build_application(
+    config: Config,
+    engine: Engine,
+    store: Store,
+    *,
+    builder: ApplicationBuilder | None = None,
+    outbox_interval: float = 2.0,
+    clock: Callable[[], float] = time.time,
+) -> Application:
+    """The whole bot as a PTB Application: handlers, error handler, outbox worker hooks.
+
+    `builder` defaults to one for config.telegram (token, base_url); tests pass one pointed at
+    a fake Bot API. The outbox worker starts in post_init and stops in post_stop, as
+    run_polling/run_webhook call them.
+    """
+    settings = config.telegram
+    if builder is None:
+        file_url = re.sub(r"/bot$", "/file/bot", settings.base_url)
+        builder = ApplicationBuilder().token(settings.token).base_url(settings.base_url)
+        builder = builder.base_file_url(file_url)
+    app = builder.post_init(on_startup).post_stop(on_stop).build()
+
+    limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
+    s = Services(config, engine, store, limiter)
+    s.worker = OutboxWorker(
+        app.bot,
+        store,
+        interval=outbox_interval,
+        on_sent=partial(staff.after_sent, s),
+        on_dead=partial(staff.after_dead, s),
+        clock=clock,
+    )
+    app.bot_data["gardbot"] = s
+
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("about", about))
+    app.add_handler(CommandHandler("privacy", privacy))
+    app.add_handler(CommandHandler("forget", forget))
+    app.add_handler(CommandHandler("ask", ask))
+    app.add_handler(CommandHandler("pending", staff.pending))
+    app.add_handler(CommandHandler("ticket", staff.show_ticket))
+    app.add_handler(CommandHandler("answer", staff.answer))
+    app.add_handler(CommandHandler("close", staff.close))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_error_handler(on_error)
+    return app
+
+
+# --------------------------------------------------------------------------- running
+
+
+class RedactSecrets(logging.Filter):
+    """Replace secrets (the bot token) in log records, tracebacks included."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<token>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.redact(record.getMessage()), None
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def quiet_http_logs(token: str) -> None:
+    """httpx logs every request URL, and Bot API URLs contain the token."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for handler in root.handlers:
+        handler.addFilter(RedactSecrets(token))
+
+
+def webhook_secret(token: str) -> str:
+    """A stable secret for Telegram's X-Telegram-Bot-Api-Secret-Token, derived from the token."""
+    return hmac.new(token.encode(), b"gardbot-webhook", hashlib.sha256).hexdigest()
+
+
+def run_telegram(config: Config) -> int:
+    """`gardbot telegram`: run the bot until interrupted; 1 with a one-line reason on failure."""
+    settings = config.telegram
+    if not settings.token:
+        print(
+            "error: TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and "
+            "export TELEGRAM_BOT_TOKEN=<token>",
+            file=sys.stderr,
+        )
+        return 1
+    if settings.mode not in ("polling", "webhook"):
+        print(f"error: telegram.mode must be polling or webhook, not {settings.mode!r}", file=sys.stderr)
+        return 1
+    if settings.mode == "webhook" and not settings.webhook_url.startswith("https://"):
+        print("error: webhook mode needs GARDBOT_WEBHOOK_URL, an https:// address", file=sys.stderr)
+        return 1
+    quiet_http_logs(settings.token)
+    os.environ.setdefault("PTB_TIMEDELTA", "true")  # RetryAfter.retry_after as a timedelta
+
+    from bot.runtime import load_engine
+    from store import open_store
+
+    store = open_store(config.database_url)
+    try:
+        engine = load_engine(config, progress=True, conversations=TelegramConversations(store))
+        app = build_application(config, engine, store)
+        if settings.mode == "webhook":
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=webhook_secret(settings.token),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+        return 1
+    except TelegramError as exc:
+        reason = RedactSecrets(settings.token).redact(str(exc))
+        print(f"error: could not talk to Telegram at {settings.base_url}: {reason}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0

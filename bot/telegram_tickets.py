@@ -1,0 +1,212 @@
+"""Questions for human staff: opening tickets, the staff chat's commands, relaying answers.
+
+Tickets and the messages about them go through the store in one transaction each (a ticket is
+never stored without its staff-chat message queued, an answer never recorded without its
+relay queued); the outbox worker delivers them, also after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from telegram import Chat, Message, Update, User
+from telegram.ext import ContextTypes
+
+from bot import telegram_texts as texts
+from bot.outbox import reply_rendered
+from bot.render import Rendered, fill, render_pending, render_staff_answer, render_ticket, when
+from bot.render import render_ticket_details as details
+from bot.telegram_state import Services
+from store import OutboxItem, OutboxMessage, Ticket, TicketNotFound, TicketStateError
+
+log = logging.getLogger(__name__)
+ANSWER_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s+#?(\d+)\s+(\S.*)$", re.DOTALL)
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.application.bot_data["gardbot"]
+
+
+def dedupe_key(n: int, what: str, part: int = 0) -> str:
+    return f"ticket:{n}:{what}" + (f":{part + 1}" if part else "")
+
+
+def outbox_items(kind: str, chat_id: int, n: int, rendered: Rendered, user_id: int | None):
+    return [
+        OutboxItem(kind, chat_id, {**payload, "ticket": n}, dedupe_key(n, kind, i), user_id)
+        for i, payload in enumerate(rendered.payloads())
+    ]
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+def queue_for_staff(s: Services, ticket: Ticket) -> None:
+    """Queue the staff chat's copy of a ticket (a no-op if it was queued before)."""
+    if s.staff_chat_id is None:
+        log.warning("ticket #%d stored, but no staff chat is configured to send it to", ticket.n)
+        return
+    for item in outbox_items("ticket", s.staff_chat_id, ticket.n, render_ticket(ticket), ticket.user_id):
+        s.store.enqueue(item.kind, item.chat_id, item.payload, item.dedupe_key, user_id=item.user_id)
+
+
+def open_ticket(s: Services, user: User, chat: Chat, turn: dict[str, Any]) -> Ticket:
+    """Store the question and queue it for staff, atomically; the number is committed on return
+    unless the caller holds a transaction."""
+    with s.store.transaction():
+        ticket = s.store.create_ticket(
+            user.id, chat.id, user.first_name, turn["q"], turn.get("disease"), turn.get("candidates", [])
+        )
+        queue_for_staff(s, ticket)
+    return ticket
+
+
+def requeue_open_tickets(s: Services) -> int:
+    """At start-up: queue any open ticket the staff chat never received (the queue dedupes)."""
+    unsent = [t for t in s.store.list_tickets("open") if t.staff_message_id is None]
+    for ticket in unsent:
+        queue_for_staff(s, ticket)
+    return len(unsent)
+
+
+def after_sent(s: Services, message: OutboxMessage, telegram_message_id: int) -> None:
+    """Outbox hook: remember which staff-chat message stands for which ticket."""
+    if message.kind == "ticket":
+        s.store.set_ticket_staff_message(int(message.payload["ticket"]), message.chat_id, telegram_message_id)
+
+
+def after_dead(s: Services, message: OutboxMessage, error: str) -> None:
+    """Outbox hook: tell staff when an answer could not be delivered."""
+    if message.kind == "answer" and s.staff_chat_id is not None:
+        n = int(message.payload["ticket"])
+        s.store.enqueue(
+            "notice",
+            s.staff_chat_id,
+            {"text": fill(texts.UNDELIVERABLE, n=n, error=error[:200])},
+            dedupe_key(n, "undeliverable"),
+        )
+
+
+# --------------------------------------------------------------------------- staff side
+
+
+def is_staff(s: Services, update: Update) -> bool:
+    chat, user = update.effective_chat, update.effective_user
+    in_staff_chat = chat is not None and s.staff_chat_id is not None and chat.id == s.staff_chat_id
+    return in_staff_chat or (user is not None and user.id in s.config.telegram.staff_user_ids)
+
+
+async def staff_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Services | None:
+    """The services if the sender is staff; otherwise a polite refusal and None."""
+    s = services(context)
+    if is_staff(s, update):
+        return s
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.STAFF_ONLY)
+    return None
+
+
+async def say(message: Message, html_text: str) -> None:
+    await reply_rendered(message, Rendered([html_text]))
+
+
+def ticket_number(context: ContextTypes.DEFAULT_TYPE) -> int | None:
+    arg = (context.args or [""])[0].lstrip("#")
+    return int(arg) if arg.isdigit() else None
+
+
+async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/pending: list open tickets."""
+    if (s := await staff_only(update, context)) and update.effective_message:
+        await reply_rendered(update.effective_message, render_pending(s.store.list_tickets("open")))
+
+
+async def show_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ticket N: one ticket in full."""
+    if not (s := await staff_only(update, context)) or not update.effective_message:
+        return
+    n = ticket_number(context)
+    ticket = s.store.get_ticket(n) if n is not None else None
+    if ticket is None:
+        await say(update.effective_message, _missing(n, "ticket"))
+        return
+    await reply_rendered(update.effective_message, details(ticket))
+
+
+async def close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/close N: close a ticket without an answer."""
+    if not (s := await staff_only(update, context)) or not update.effective_message:
+        return
+    n = ticket_number(context)
+    try:
+        ticket = s.store.close_ticket(n) if n is not None else None
+    except TicketNotFound:
+        ticket = None
+    text = fill(texts.CLOSED, n=n) if ticket is not None else _missing(n, "close")
+    await say(update.effective_message, text)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/answer N TEXT: answer a ticket."""
+    if not (s := await staff_only(update, context)) or not update.effective_message:
+        return
+    match = ANSWER_COMMAND.match(update.effective_message.text or "")
+    if match is None:
+        await say(update.effective_message, texts.ANSWER_USAGE)
+        return
+    await relay(s, update, int(match.group(1)), match.group(2).strip())
+
+
+async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply in the staff chat to one of the bot's messages: the answer to that ticket."""
+    s, message = services(context), update.effective_message
+    if message is None or message.reply_to_message is None or not message.text:
+        return
+    ticket = s.store.find_ticket_by_staff_message(message.chat_id, message.reply_to_message.message_id)
+    if ticket is None:
+        await say(message, texts.NOT_A_TICKET)
+        return
+    await relay(s, update, ticket.n, message.text.strip())
+
+
+async def relay(s: Services, update: Update, n: int, text: str) -> None:
+    """Record the answer and queue it for the asker, atomically; confirm to staff."""
+    message, staff = update.effective_message, update.effective_user
+    assert message is not None and staff is not None
+    ticket = s.store.get_ticket(n)
+    refusal = _cannot_answer(ticket, n)
+    if refusal is None and ticket is not None and ticket.chat_id is not None:
+        rendered = render_staff_answer(ticket, text, s.role)
+        items = outbox_items("answer", ticket.chat_id, n, rendered, ticket.user_id)
+        try:
+            ticket = s.store.answer_ticket(n, text, staff.id, staff.full_name, outbox=items)
+        except TicketStateError as exc:  # answered or closed meanwhile
+            refusal = _cannot_answer(exc.ticket, n)
+        except TicketNotFound:
+            refusal = _missing(n, "ticket")
+    if refusal is not None:
+        await say(message, refusal)
+        return
+    s.wake_outbox()
+    assert ticket is not None
+    await say(message, fill(texts.ANSWER_QUEUED, n=n, first_name=ticket.first_name))
+
+
+def _cannot_answer(ticket: Ticket | None, n: int) -> str | None:
+    if ticket is None:
+        return _missing(n, "ticket")
+    if ticket.redacted:
+        return fill(texts.TICKET_FORGOTTEN, n=n)
+    if ticket.status == "answered":
+        return fill(
+            texts.ALREADY_ANSWERED, n=n, staff_name=ticket.staff_name or "?", when=when(ticket.answered_at)
+        )
+    if ticket.status == "closed":
+        return fill(texts.ALREADY_CLOSED, n=n)
+    return None
+
+
+def _missing(n: int | None, command: str) -> str:
+    return fill(texts.NO_TICKET, n=n) if n is not None else fill(texts.NUMBER_USAGE, command=command)
