@@ -119,9 +119,14 @@ class BM25:
         term_freq = Counter(t for t in query if t in self.vocab)
         if not term_freq or self.n_docs == 0:
             return np.zeros(self.n_docs)
-        columns = np.fromiter((self.vocab[t] for t in term_freq), dtype=np.int64)
-        times = np.fromiter(term_freq.values(), dtype=np.float64)
-        return np.asarray(self.weights[:, columns] @ times).ravel()
+        # Add each query term's column straight from the CSC arrays: no sparse objects per query.
+        weights = self.weights
+        scores = np.zeros(self.n_docs)
+        for term, times in term_freq.items():
+            column = self.vocab[term]
+            start, end = weights.indptr[column], weights.indptr[column + 1]
+            scores[weights.indices[start:end]] += times * weights.data[start:end]
+        return scores
 
     def top_k(self, query: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Indices and scores of the k best documents with a positive score, best first."""
