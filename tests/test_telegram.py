@@ -1,0 +1,604 @@
+"""End-to-end tests of the Telegram bot: the real PTB Application over real HTTP against the
+Bot API double (tests/botapi_double.py), with a real engine on the test corpus and a real
+SQLite store. No internet (forbid_network), no real token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botapi_double import BOT_USERNAME, BotApiDouble, forbid_network
+from corpus_fixture import write_corpus
+from telegram.ext import Application
+
+from answers.engine import Engine
+from bot import telegram_texts as texts
+from bot.config import Config, DatabaseSettings, TelegramSettings
+from bot.telegram_app import build_application, run_telegram
+from bot.telegram_state import Services, TelegramConversations
+from retrieval.build import CorpusSelection, open_index
+from retrieval.index import PassageIndex
+from retrieval.search import Searcher
+from store import RetryPolicy, SQLiteStore, open_store
+
+STAFF_CHAT = -100777
+IMT_URL = "https://rarediseases.info.nih.gov/gard/7146/inflammatory-myofibroblastic-tumor"
+IMT_CAUSE = "The underlying cause of inflammatory myofibroblastic tumors (IMTs) remains unknown."
+UNANSWERABLE = "Is Castellane fever contagious?"
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> PassageIndex:
+    root = write_corpus(tmp_path_factory.mktemp("corpus"))
+    return open_index(CorpusSelection(root), tmp_path_factory.mktemp("index"), progress=False)
+
+
+@pytest.fixture
+async def double(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotApiDouble]:
+    forbid_network(monkeypatch)
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    async with BotApiDouble() as api:
+        yield api
+    assert api.unknown_methods == [], f"bot called unimplemented methods: {api.unknown_methods}"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return Config(
+        database=DatabaseSettings(str(tmp_path / "bot.sqlite3")),
+        telegram=TelegramSettings(
+            staff_chat_id=STAFF_CHAT,
+            staff_user_ids=(3003,),
+            submission_url="https://rarediseases.info.nih.gov/about/contact-us",
+            rate_limit_messages=50,
+        ),
+    )
+
+
+@pytest.fixture
+def make_bot(
+    double: BotApiDouble, index: PassageIndex, config: Config
+) -> AsyncIterator[Callable[..., Application]]:
+    """Build an Application on the config's database file; stores are closed at the end."""
+    stores: list[SQLiteStore] = []
+
+    def make(config: Config = config) -> Application:
+        store = open_store(config.database_url, retry_policy=RetryPolicy(base=0.05, cap=0.5))
+        stores.append(store)  # type: ignore[arg-type]
+        engine = Engine(Searcher(index), conversations=TelegramConversations(store))
+        return build_application(
+            config, engine, store, builder=double.application_builder(), outbox_interval=0.05
+        )
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application) -> AsyncIterator[Application]:
+    """Start and stop the app in the order run_polling uses, hooks included."""
+    async with app:
+        assert app.post_init is not None and app.post_stop is not None
+        await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.post_stop(app)
+
+
+def services(app: Application) -> Services:
+    return app.bot_data["gardbot"]
+
+
+@pytest.fixture
+def alice(double: BotApiDouble) -> dict:
+    return double.user(1001, "Alice", "alice_w")
+
+
+@pytest.fixture
+def alice_chat(double: BotApiDouble, alice: dict) -> dict:
+    return double.private_chat(alice)
+
+
+@pytest.fixture
+def staff_chat(double: BotApiDouble) -> dict:
+    return double.group_chat(STAFF_CHAT, "GARD staff")
+
+
+@pytest.fixture
+def bob(double: BotApiDouble) -> dict:
+    return double.user(2002, "Bob", "bob_gard", last_name="Staff")
+
+
+def buttons(message: dict) -> dict[str, str]:
+    """Button label -> callback data of a bot message."""
+    markup = message.get("reply_markup") or {}
+    rows = markup.get("inline_keyboard", [])
+    return {b["text"]: b.get("callback_data", b.get("url")) for row in rows for b in row}
+
+
+async def wait_until(condition: Callable[[], Any], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+async def ask_specialist(
+    double: BotApiDouble, chat: dict, user: dict, question: str = UNANSWERABLE
+) -> tuple[dict, dict]:
+    """User asks something the bot can't answer, presses Ask, then Send: (confirmation, ticket
+    message in the staff chat)."""
+    double.send_text(chat, user, question)
+    abstained = await double.wait_for_message(chat)
+    double.press_button(chat, user, abstained, buttons(abstained)[texts.BUTTON_ASK])
+    confirm = await double.wait_for_message(chat)
+    double.press_button(chat, user, confirm, buttons(confirm)[texts.BUTTON_CONFIRM])
+    confirmed = await double.wait_for_message(chat, lambda m: m["event"] == "edited")
+    ticket = await double.wait_for_message(STAFF_CHAT)
+    return confirmed, ticket
+
+
+# --------------------------------------------------------------------------- answering
+
+
+async def test_question_is_answered_with_citation_link_and_buttons(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat)
+
+        assert answer["parse_mode"] == "HTML"
+        assert f'<a href="{IMT_URL}">Inflammatory myofibroblastic tumor</a>' in answer["text"]
+        assert IMT_CAUSE in answer["plain_text"]
+        assert "not medical advice" in answer["plain_text"]
+        links = [e for e in answer["entities"] if e["type"] == "text_link"]
+        assert [e["url"] for e in links] == [IMT_URL]
+        assert "typing" in double.chat_actions(alice_chat)
+        data = buttons(answer)
+        assert set(data) == {"👍", "👎", texts.BUTTON_MORE}
+        assert all(len(d.encode()) <= 64 for d in data.values())
+
+        double.press_button(alice_chat, alice, answer, data[texts.BUTTON_MORE])
+        more = await double.wait_for_message(alice_chat, lambda m: m["event"] == "sent")
+        assert "Inflammatory myofibroblastic tumor" in more["plain_text"]
+        assert "uncommon, presumably benign tumor" in more["plain_text"]
+
+        double.press_button(alice_chat, alice, answer, data["👍"])
+        edited = await double.wait_for_message(
+            alice_chat, lambda m: m["event"] == "edited" and "👍" not in buttons(m)
+        )
+        assert texts.BUTTON_MORE not in buttons(edited)  # both pressed kinds are gone
+
+    store = services(app).store
+    assert store.feedback_counts().helpful == 1
+    [logged] = list(store.questions())
+    assert (logged.question, logged.outcome) == ("What causes IMT?", "answer")
+    assert logged.disease == "Inflammatory myofibroblastic tumor"
+    commands = [c["command"] for c in double.commands()]
+    assert commands[:3] == ["start", "help", "ask"]
+    staff_scope = {"type": "chat", "chat_id": STAFF_CHAT}
+    assert "pending" in [c["command"] for c in double.commands(staff_scope)]
+
+
+async def test_choices_are_buttons_and_picking_one_answers(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    async with running(make_bot()):
+        double.send_text(alice_chat, alice, "What are the symptoms of Usher syndrome?")
+        choose = await double.wait_for_message(alice_chat)
+        data = buttons(choose)
+        assert "Usher syndrome type 2" in data and texts.BUTTON_ASK in data
+        double.press_button(alice_chat, alice, choose, data["Usher syndrome type 2"])
+        answer = await double.wait_for_message(alice_chat, lambda m: m["event"] == "sent")
+    assert "moderate to severe hearing loss" in answer["plain_text"]
+    assert "usher-syndrome-type-2" in answer["text"]
+
+
+async def test_feedback_thumbs_down_offers_a_specialist(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, answer, buttons(answer)["👎"])
+        offer = await double.wait_for_message(alice_chat, lambda m: m["event"] == "sent")
+        assert "didn't help" in offer["plain_text"]
+        double.press_button(alice_chat, alice, offer, buttons(offer)[texts.BUTTON_ASK])
+        confirm = await double.wait_for_message(alice_chat, lambda m: m["event"] == "sent")
+    assert "What causes IMT?" in confirm["plain_text"]
+    assert services(app).store.feedback_counts().not_helpful == 1
+    [(passages, helpful)] = [(k, v.not_helpful) for k, v in services(app).store.feedback_by_passage().items()]
+    assert helpful == 1 and passages
+
+
+async def test_html_in_user_text_stays_text(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict
+) -> None:
+    nasty = '<b>bold</b> & <script>alert("x")</script> &amp; what is Tietze syndrome?'
+    async with running(make_bot()):
+        double.send_text(alice_chat, alice, nasty)
+        answer = await double.wait_for_message(alice_chat)
+        assert "Tietze syndrome is a rare inflammatory condition" in answer["plain_text"]
+
+        double.send_text(alice_chat, alice, f"/ask {nasty}")
+        confirm = await double.wait_for_message(alice_chat)
+        assert nasty in confirm["plain_text"]
+        double.press_button(alice_chat, alice, confirm, buttons(confirm)[texts.BUTTON_CONFIRM])
+        ticket = await double.wait_for_message(STAFF_CHAT)
+    assert nasty in ticket["plain_text"]
+    assert all(c["status"] == 200 for c in double.calls("sendMessage"))
+
+
+async def test_group_answers_only_when_mentioned_or_replied_to(
+    double: BotApiDouble, make_bot, alice: dict
+) -> None:
+    group = double.group_chat(-100500, "Rare disease parents")
+    async with running(make_bot()):
+        double.send_text(group, alice, "What causes IMT?")
+        asked = double.send_text(group, alice, f"@{BOT_USERNAME} What causes IMT?")
+        answer = await double.wait_for_message(group)
+        assert answer["reply_to_message_id"] == asked["message_id"]
+        assert IMT_CAUSE in answer["plain_text"]
+
+        double.send_text(group, alice, "what is Tietze syndrome?")
+        followup = double.send_text(group, alice, "what is Tietze syndrome?", reply_to=answer)
+        second = await double.wait_for_message(group)
+        assert second["reply_to_message_id"] == followup["message_id"]
+        await asyncio.sleep(0.1)
+    assert len(double.messages(group)) == 2
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+async def test_abstain_ticket_staff_reply_answer_reaches_user(
+    double: BotApiDouble,
+    make_bot,
+    alice: dict,
+    alice_chat: dict,
+    staff_chat: dict,
+    bob: dict,
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, UNANSWERABLE)
+        abstained = await double.wait_for_message(alice_chat)
+        assert "rather not guess" in abstained["plain_text"]
+        double.press_button(alice_chat, alice, abstained, buttons(abstained)[texts.BUTTON_ASK])
+
+        confirm = await double.wait_for_message(alice_chat)
+        assert UNANSWERABLE in confirm["plain_text"] and "Alice" in confirm["plain_text"]
+        assert 'href="https://rarediseases.info.nih.gov/about/contact-us"' in confirm["text"]
+        assert set(buttons(confirm)) == {texts.BUTTON_CONFIRM, texts.BUTTON_CANCEL}
+        assert services(app).store.list_tickets() == []  # nothing sent before confirming
+        double.press_button(alice_chat, alice, confirm, buttons(confirm)[texts.BUTTON_CONFIRM])
+
+        confirmed = await double.wait_for_message(alice_chat, lambda m: m["event"] == "edited")
+        assert "#1" in confirmed["plain_text"] and confirmed["reply_markup"] is None
+        ticket_message = await double.wait_for_message(STAFF_CHAT)
+        plain = ticket_message["plain_text"]
+        assert "#1" in plain and UNANSWERABLE in plain and "Alice" in plain
+        for private in ("1001", "alice_w"):
+            assert private not in ticket_message["text"]
+
+        double.send_text(staff_chat, bob, "Castellane fever is not in GARD; see your GP.", ticket_message)
+        relayed = await double.wait_for_message(alice_chat)
+        assert "Castellane fever is not in GARD; see your GP." in relayed["plain_text"]
+        assert "#1" in relayed["plain_text"] and "Bob" not in relayed["plain_text"]
+        staff_confirmation = await double.wait_for_message(STAFF_CHAT)
+        assert "#1" in staff_confirmation["plain_text"]
+
+        # A second answer to the same ticket is refused, not relayed.
+        double.send_text(staff_chat, bob, "/answer 1 another answer")
+        refused = await double.wait_for_message(STAFF_CHAT)
+        assert "already answered by Bob Staff" in refused["plain_text"]
+        await asyncio.sleep(0.1)
+
+    ticket = services(app).store.get_ticket(1)
+    assert ticket is not None and ticket.status == "answered"
+    assert ticket.answer_text == "Castellane fever is not in GARD; see your GP."
+    assert ticket.staff_message_id == ticket_message["message_id"]
+    assert len(double.messages(alice_chat)) == 3  # abstain, confirm (edited), answer
+
+
+async def test_restart_between_forward_and_staff_reply_loses_and_doubles_nothing(
+    double: BotApiDouble,
+    make_bot,
+    alice: dict,
+    alice_chat: dict,
+    staff_chat: dict,
+    bob: dict,
+) -> None:
+    async with running(make_bot()):
+        _, ticket_message = await ask_specialist(double, alice_chat, alice)
+    # The staff reply arrives while the bot is down.
+    double.send_text(staff_chat, bob, "Here is what we know.", ticket_message)
+
+    app = make_bot()  # new process: new store connection, same file and double
+    async with running(app):
+        relayed = await double.wait_for_message(alice_chat)
+        assert "Here is what we know." in relayed["plain_text"]
+        await double.wait_for_message(STAFF_CHAT)  # staff confirmation
+        await asyncio.sleep(0.2)  # room for anything sent twice to show up
+
+    staff_texts = [m["plain_text"] for m in double.messages(staff_chat)]
+    assert len(staff_texts) == 2 and "Question #1" in staff_texts[0]
+    answers = [m for m in double.messages(alice_chat) if "Here is what we know." in m["plain_text"]]
+    assert len(answers) == 1
+    assert services(app).store.get_ticket(1).status == "answered"  # type: ignore[union-attr]
+    assert {m.status for m in services(app).store.list_outbox()} == {"sent"}
+
+
+async def test_messages_queued_before_a_restart_are_sent_by_the_next_process(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, UNANSWERABLE)
+        abstained = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, abstained, buttons(abstained)[texts.BUTTON_ASK])
+        confirm = await double.wait_for_message(alice_chat)
+        double.fail_next("sendMessage", status=500)  # the staff copy fails once ...
+        services(app).store.retry_policy = RetryPolicy(base=30, cap=30)  # type: ignore[attr-defined]
+        double.press_button(alice_chat, alice, confirm, buttons(confirm)[texts.BUTTON_CONFIRM])
+        await double.wait_for_message(alice_chat, lambda m: m["event"] == "edited")
+        await wait_until(lambda: [c["status"] for c in double.calls("sendMessage")][-1] == 500)
+    # ... and the process stops before the retry is due.
+    assert double.messages(staff_chat) == []
+    store = services(app).store
+    [queued] = store.list_outbox("pending")
+    with store.transaction():  # pretend the back-off has passed
+        store._execute("UPDATE outbox SET next_attempt_at = 0")  # type: ignore[attr-defined]
+
+    async with running(make_bot()):
+        ticket = await double.wait_for_message(STAFF_CHAT)
+        await asyncio.sleep(0.2)
+    assert "Question #1" in ticket["plain_text"]
+    assert len(double.messages(staff_chat)) == 1
+
+
+@pytest.mark.parametrize("faults", [[(429, 1)], [(500, 1), (502, 1)], [(429, 1), (500, 2)]])
+async def test_outbox_retries_flood_control_and_server_errors_and_delivers_once(
+    double: BotApiDouble,
+    make_bot,
+    alice: dict,
+    alice_chat: dict,
+    staff_chat: dict,
+    faults: list[tuple[int, int]],
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, UNANSWERABLE)
+        abstained = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, abstained, buttons(abstained)[texts.BUTTON_ASK])
+        confirm = await double.wait_for_message(alice_chat)
+        for status, count in faults:
+            double.fail_next("sendMessage", status=status, retry_after=1, count=count)
+        started = time.monotonic()
+        double.press_button(alice_chat, alice, confirm, buttons(confirm)[texts.BUTTON_CONFIRM])
+        ticket = await double.wait_for_message(STAFF_CHAT)
+        elapsed = time.monotonic() - started
+        await asyncio.sleep(0.2)
+
+    assert "Question #1" in ticket["plain_text"]
+    assert len(double.messages(staff_chat)) == 1
+    statuses = [c["status"] for c in double.calls("sendMessage") if c["params"]["chat_id"] == STAFF_CHAT]
+    expected = [status for status, count in faults for _ in range(count)]
+    assert statuses == [*expected, 200]
+    if any(status == 429 for status, _ in faults):
+        assert elapsed >= 0.9  # waited as long as Telegram asked
+    [sent] = services(app).store.list_outbox()
+    assert (sent.status, sent.attempts) == ("sent", len(expected) + 1)
+
+
+async def test_answer_to_a_user_who_blocked_the_bot_is_reported_to_staff(
+    double: BotApiDouble,
+    make_bot,
+    alice: dict,
+    alice_chat: dict,
+    staff_chat: dict,
+    bob: dict,
+) -> None:
+    app = make_bot()
+    async with running(app):
+        _, ticket_message = await ask_specialist(double, alice_chat, alice)
+        double.block(alice)
+        double.send_text(staff_chat, bob, "/answer 1 An answer nobody will read.")
+        await double.wait_for_message(STAFF_CHAT)  # "saved; sending it"
+        notice = await double.wait_for_message(STAFF_CHAT)
+    assert "could not be delivered" in notice["plain_text"] and "#1" in notice["plain_text"]
+    statuses = {m.kind: m.status for m in services(app).store.list_outbox()}
+    assert statuses == {"ticket": "sent", "answer": "dead", "notice": "sent"}
+
+
+async def test_staff_commands(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict, bob: dict
+) -> None:
+    app = make_bot()
+    async with running(app):
+        await ask_specialist(double, alice_chat, alice)
+        await ask_specialist(double, alice_chat, alice, "Is there a registry for Castellane fever?")
+        double.send_text(staff_chat, bob, "/pending")
+        listing = await double.wait_for_message(STAFF_CHAT)
+        assert "#1" in listing["plain_text"] and "#2" in listing["plain_text"]
+
+        double.send_text(staff_chat, bob, "/ticket 2")
+        shown = await double.wait_for_message(STAFF_CHAT)
+        assert "registry for Castellane fever" in shown["plain_text"]
+        assert "open" in shown["plain_text"]
+
+        double.send_text(staff_chat, bob, "/close 2")
+        assert "#2 closed" in (await double.wait_for_message(STAFF_CHAT))["plain_text"]
+        double.send_text(staff_chat, bob, "/answer 2 too late")
+        assert "closed" in (await double.wait_for_message(STAFF_CHAT))["plain_text"]
+        double.send_text(staff_chat, bob, "/answer 9 nobody")
+        assert "no ticket #9" in (await double.wait_for_message(STAFF_CHAT))["plain_text"]
+
+        # A staff member (staff_user_ids) may answer from a private chat with the bot.
+        carol = double.user(3003, "Carol")
+        carol_chat = double.private_chat(carol)
+        double.send_text(carol_chat, carol, "/answer 1 Line one.\nLine two.")
+        assert "#1" in (await double.wait_for_message(carol_chat))["plain_text"]
+        relayed = await double.wait_for_message(alice_chat, lambda m: "Line one." in m["plain_text"])
+        assert "Line one.\nLine two." in relayed["plain_text"]
+
+        # Replying in the staff chat to a bot message that is not a ticket.
+        double.send_text(staff_chat, bob, "thanks", listing)
+        assert "not a question ticket" in (await double.wait_for_message(STAFF_CHAT))["plain_text"]
+
+    store = services(app).store
+    assert [t.status for t in store.list_tickets()] == ["answered", "closed"]
+
+
+async def test_non_staff_cannot_use_staff_commands(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict
+) -> None:
+    app = make_bot()
+    async with running(app):
+        await ask_specialist(double, alice_chat, alice)
+        for command in ("/pending", "/answer 1 I answer myself", "/close 1", "/ticket 1"):
+            double.send_text(alice_chat, alice, command)
+            refusal = await double.wait_for_message(alice_chat)
+            assert refusal["plain_text"] == texts.STAFF_ONLY
+    ticket = services(app).store.get_ticket(1)
+    assert ticket is not None and ticket.status == "open" and ticket.answer_text is None
+
+
+async def test_cancel_sends_nothing_and_buttons_of_others_do_not_work(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    group = double.group_chat(-100500, "Rare disease parents")
+    mallory = double.user(6666, "Mallory")
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, UNANSWERABLE)
+        abstained = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, abstained, buttons(abstained)[texts.BUTTON_ASK])
+        confirm = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, confirm, buttons(confirm)[texts.BUTTON_CANCEL])
+        cancelled = await double.wait_for_message(alice_chat, lambda m: m["event"] == "edited")
+        assert cancelled["plain_text"] == texts.ASK_CANCELLED
+
+        double.send_text(group, alice, f"@{BOT_USERNAME} {UNANSWERABLE}")
+        in_group = await double.wait_for_message(group)
+        query = double.press_button(group, mallory, in_group, buttons(in_group)[texts.BUTTON_ASK])
+        answer = await double.wait_for_callback_answer(query)
+        assert answer["text"] == texts.BUTTON_EXPIRED
+    assert services(app).store.list_tickets() == []
+
+
+# --------------------------------------------------------------------------- privacy, limits
+
+
+async def test_forget_deletes_the_users_data(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict, config: Config
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, answer, buttons(answer)["👍"])
+        await double.wait_for_message(alice_chat, lambda m: m["event"] == "edited")
+        await ask_specialist(double, alice_chat, alice)
+        double.send_text(alice_chat, alice, "/forget")
+        done = await double.wait_for_message(alice_chat)
+        assert done["plain_text"].startswith("Done")
+
+    store = services(app).store
+    assert list(store.questions()) == []
+    assert store.feedback_counts().total == 0
+    [ticket] = store.list_tickets()
+    assert ticket.redacted and ticket.question == "" and ticket.user_id is None
+    with contextlib.closing(sqlite3.connect(config.database_url)) as db:
+        rows = db.execute("SELECT chat_key FROM conversations").fetchall()
+        outbox = db.execute("SELECT count(*) FROM outbox WHERE payload LIKE '%Castellane%'")
+        assert rows == [] and outbox.fetchone() == (0,)
+
+
+async def test_rate_limit_and_overlong_messages_are_refused_politely(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, config: Config
+) -> None:
+    limited = replace(
+        config,
+        telegram=replace(config.telegram, rate_limit_messages=2, max_message_chars=100),
+    )
+    app = make_bot(limited)
+    async with running(app):
+        double.send_text(alice_chat, alice, "x" * 101 + " IMT")
+        refused = await double.wait_for_message(alice_chat)
+        assert "too long" in refused["plain_text"] and "under 100" in refused["plain_text"]
+
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        for _ in range(3):
+            double.send_text(alice_chat, alice, "What is Tietze syndrome?")
+        double.send_text(alice_chat, alice, "/help")
+        replies = [await double.wait_for_message(alice_chat) for _ in range(3)]
+    assert IMT_CAUSE in replies[0]["plain_text"]
+    assert replies[1]["plain_text"] == texts.RATE_LIMITED
+    assert replies[2]["plain_text"].startswith("How to use me")  # the 4th question: dropped
+    outcomes = [q.outcome for q in services(app).store.questions()]
+    assert outcomes == ["refused", "answer"]
+
+
+async def test_commands_texts(double: BotApiDouble, make_bot, alice: dict, alice_chat: dict) -> None:
+    async with running(make_bot()):
+        replies = {}
+        for command in ("/start", "/help", "/about", "/privacy", "/ask"):
+            double.send_text(alice_chat, alice, command)
+            replies[command] = (await double.wait_for_message(alice_chat))["plain_text"]
+    assert "GARD" in replies["/start"] and "/forget" in replies["/start"]
+    assert f"@{BOT_USERNAME}" in replies["/help"]
+    assert "CC BY 4.0" in replies["/about"] and "MedQuAD" in replies["/about"]
+    assert "/forget" in replies["/privacy"]
+    assert replies["/ask"].startswith("Type /ask")
+
+
+async def test_errors_are_logged_and_the_user_gets_no_details(
+    double: BotApiDouble,
+    make_bot,
+    alice: dict,
+    alice_chat: dict,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_bot()
+
+    def broken(chat_key: str, text: str) -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    services(app).engine.reply = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR, logger="gardbot.telegram"):
+        async with running(app):
+            double.send_text(alice_chat, alice, "What causes IMT?")
+            reply = await double.wait_for_message(alice_chat)
+    assert reply["plain_text"] == texts.ERROR
+    assert any("secret internals" in str(r.exc_info) for r in caplog.records)
+
+
+def test_run_telegram_without_token_says_so_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_telegram(Config()) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in err
