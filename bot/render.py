@@ -24,12 +24,7 @@ MAX_BUTTON_LABEL = 60
 
 
 def esc(value: object) -> str:
-    """Text content: & < > escaped (quotes stay readable)."""
-    return html.escape(str(value), quote=False)
-
-
-def attr(value: object) -> str:
-    """An attribute value in double quotes."""
+    """Escape for Telegram HTML, text or attribute value alike (quotes too)."""
     return html.escape(str(value), quote=True)
 
 
@@ -88,7 +83,7 @@ def is_web_url(url: str) -> bool:
 
 
 def link(title: str, url: str) -> str:
-    return f'<a href="{attr(url)}">{esc(title)}</a>' if is_web_url(url) else esc(title)
+    return f'<a href="{esc(url)}">{esc(title)}</a>' if is_web_url(url) else esc(title)
 
 
 def citation_line(cite: Citation) -> str:

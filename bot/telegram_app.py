@@ -284,10 +284,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_with(update, s, question, reply)
 
 
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice... in a private chat: ask for text."""
+    if update.effective_message:
+        await html(update.effective_message, texts.NOT_TEXT)
+
+
 # --------------------------------------------------------------------------- buttons
 
 
-ButtonHandler = Callable[[Update, Services, CallbackQuery, str, dict[str, Any], list[str]], Awaitable[None]]
+Turn = dict[str, Any]
+ButtonHandler = Callable[[Update, Services, CallbackQuery, str, Turn, list[str]], Awaitable[None]]
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -319,7 +326,9 @@ async def drop_buttons(query: CallbackQuery, action: str) -> None:
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
 
-async def more_button(update, s, query, turn_id, turn, args) -> None:
+async def more_button(
+    update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
+) -> None:
     """More: further excerpts of the same page."""
     await query.answer()
     await drop_buttons(query, "more")
@@ -328,7 +337,9 @@ async def more_button(update, s, query, turn_id, turn, args) -> None:
     await answer_with(update, s, turn["q"], reply)
 
 
-async def choose_button(update, s, query, turn_id, turn, args) -> None:
+async def choose_button(
+    update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
+) -> None:
     """One of the offered conditions was picked."""
     choices = turn.get("choices") or []
     index = int(args[0]) if args and args[0].isdigit() else -1
@@ -342,7 +353,9 @@ async def choose_button(update, s, query, turn_id, turn, args) -> None:
     await answer_with(update, s, turn["q"], reply)
 
 
-async def feedback_button(update, s, query, turn_id, turn, args) -> None:
+async def feedback_button(
+    update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
+) -> None:
     """👍 / 👎 on an answer; after 👎, offer a specialist."""
     assert update.effective_user is not None and update.effective_chat is not None
     helpful = args[:1] == ["1"]
@@ -359,7 +372,9 @@ async def feedback_button(update, s, query, turn_id, turn, args) -> None:
         await send_rendered(update.get_bot(), update.effective_chat.id, Rendered([text], buttons))
 
 
-async def ask_button(update, s, query, turn_id, turn, args) -> None:
+async def ask_button(
+    update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
+) -> None:
     """Ask a specialist: show what would be sent."""
     if turn.get("ticket"):
         await query.answer(texts.ALREADY_SENT.format(n=turn["ticket"]), show_alert=True)
@@ -368,7 +383,9 @@ async def ask_button(update, s, query, turn_id, turn, args) -> None:
     await confirm_ask(update, s, turn_id, turn["q"])
 
 
-async def confirm_button(update, s, query, turn_id, turn, args) -> None:
+async def confirm_button(
+    update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
+) -> None:
     """Send: store the ticket (committed), then tell the user its number."""
     assert update.effective_user is not None and update.effective_chat is not None
     turns = turns_of(update, s)
@@ -384,7 +401,9 @@ async def confirm_button(update, s, query, turn_id, turn, args) -> None:
     await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
 
 
-async def cancel_button(update, s, query, turn_id, turn, args) -> None:
+async def cancel_button(
+    update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
+) -> None:
     """Cancel: nothing is sent."""
     await query.answer()
     if turn.get("ticket"):
@@ -416,22 +435,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     with contextlib.suppress(TelegramError):
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.ERROR, show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id, texts.ERROR)
+            await update.callback_query.answer()  # stop the button's spinner
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_message(update.effective_chat.id, texts.ERROR)
 
 
 async def on_startup(app: Application) -> None:
     """post_init: commands menu, tickets the staff chat never got, the outbox worker."""
     s: Services = app.bot_data["gardbot"]
-    await app.bot.set_my_commands(USER_COMMANDS)
-    if s.staff_chat_id is not None:
-        try:
+    try:
+        await app.bot.set_my_commands(USER_COMMANDS)
+        if s.staff_chat_id is not None:
             scope = BotCommandScopeChat(s.staff_chat_id)
             await app.bot.set_my_commands(USER_COMMANDS + STAFF_COMMANDS, scope=scope)
-        except TelegramError as exc:
-            log.warning("could not set the staff chat's commands (is the bot in it?): %s", exc)
-    else:
+    except TelegramError as exc:  # a menu is not worth refusing to start
+        log.warning("could not set the command menus (is the bot in the staff chat?): %s", exc)
+    if s.staff_chat_id is None:
         log.warning("no staff chat configured (GARDBOT_STAFF_CHAT_ID): tickets wait in /pending")
     if requeued := staff.requeue_open_tickets(s):
         log.info("queued %d open tickets the staff chat had not received", requeued)
@@ -492,6 +511,7 @@ def build_application(
     app.add_handler(CommandHandler("answer", staff.answer))
     app.add_handler(CommandHandler("close", staff.close))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, not_text))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_error_handler(on_error)
     return app

@@ -82,6 +82,7 @@ TOO_LONG = (
     "That message is too long for me ({length} characters). Please ask in under {limit} "
     "characters, or use the web form: {submission_url}"
 )
+NOT_TEXT = "I can only read text. Please type your question."
 ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
 
 # Buttons

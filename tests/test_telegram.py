@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import sqlite3
 import time
@@ -23,7 +24,7 @@ from telegram.ext import Application
 from answers.engine import Engine
 from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, TelegramSettings
-from bot.telegram_app import build_application, run_telegram
+from bot.telegram_app import build_application, quiet_http_logs, run_telegram
 from bot.telegram_state import Services, TelegramConversations
 from retrieval.build import CorpusSelection, open_index
 from retrieval.index import PassageIndex
@@ -562,12 +563,24 @@ async def test_rate_limit_and_overlong_messages_are_refused_politely(
     assert outcomes == ["refused", "answer"]
 
 
-async def test_commands_texts(double: BotApiDouble, make_bot, alice: dict, alice_chat: dict) -> None:
-    async with running(make_bot()):
-        replies = {}
-        for command in ("/start", "/help", "/about", "/privacy", "/ask"):
-            double.send_text(alice_chat, alice, command)
-            replies[command] = (await double.wait_for_message(alice_chat))["plain_text"]
+async def test_commands_texts_with_the_production_builder(
+    double: BotApiDouble, index: PassageIndex, config: Config, alice: dict, alice_chat: dict
+) -> None:
+    """build_application's own builder: token and base_url from the config (a local Bot API)."""
+    settings = replace(config.telegram, token=double.token, base_url=double.base_url)
+    store = open_store(config.database_url)
+    engine = Engine(Searcher(index), conversations=TelegramConversations(store))
+    app = build_application(replace(config, telegram=settings), engine, store)
+    assert app.bot.base_url == f"{double.base_url}{double.token}"
+    assert app.bot.base_file_url == f"{double.base_file_url}{double.token}"
+    try:
+        async with running(app):
+            replies = {}
+            for command in ("/start", "/help", "/about", "/privacy", "/ask"):
+                double.send_text(alice_chat, alice, command)
+                replies[command] = (await double.wait_for_message(alice_chat))["plain_text"]
+    finally:
+        store.close()
     assert "GARD" in replies["/start"] and "/forget" in replies["/start"]
     assert f"@{BOT_USERNAME}" in replies["/help"]
     assert "CC BY 4.0" in replies["/about"] and "MedQuAD" in replies["/about"]
@@ -596,9 +609,34 @@ async def test_errors_are_logged_and_the_user_gets_no_details(
     assert any("secret internals" in str(r.exc_info) for r in caplog.records)
 
 
-def test_run_telegram_without_token_says_so_in_one_line(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (TelegramSettings(), "TELEGRAM_BOT_TOKEN is not set"),
+        (TelegramSettings(token="4242:AAsecret", mode="pigeon"), "polling or webhook"),
+        (TelegramSettings(token="4242:AAsecret", mode="webhook"), "GARDBOT_WEBHOOK_URL"),
+    ],
+)
+def test_run_telegram_refuses_bad_settings_in_one_line(
+    capsys: pytest.CaptureFixture[str], settings: TelegramSettings, expected: str
 ) -> None:
-    assert run_telegram(Config()) == 1
+    assert run_telegram(Config(telegram=settings)) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "TELEGRAM_BOT_TOKEN" in err
+    assert err.count("\n") == 1 and expected in err and "AAsecret" not in err
+
+
+def test_http_request_logs_are_quiet_and_the_token_is_redacted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = "4242:AAsecret"
+    stream = io.StringIO()
+    monkeypatch.setattr(logging.getLogger(), "handlers", [logging.StreamHandler(stream)])
+    levels = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
+    try:
+        quiet_http_logs(token)
+        logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot%s/getMe", token)
+        logging.getLogger("gardbot.telegram").warning("failed at /bot%s/getUpdates", token)
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+    assert stream.getvalue() == "failed at /bot<token>/getUpdates\n"
