@@ -251,9 +251,11 @@ def _best_cut(atoms: list[_Atom], start: int, end: int, limit: int) -> int:
         chars = "".join(a.char for a in atoms[max(start, k - len(sep)) : k])
         return chars == sep
 
+    # A part must show some text, not only the whitespace before the cut.
+    first_text = next((i for i in range(start, end) if atoms[i].char.strip()), end)
     for min_size in (limit // 2, 1):
         for sep in ("\n\n", "\n", " "):
-            for k in range(end, start, -1):
+            for k in range(end, first_text, -1):
                 if sizes[k - start] < min_size:
                     break
                 if after(k, sep):
@@ -270,7 +272,8 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     Cuts fall at paragraph, then line, then word boundaries, never inside a tag or an entity;
     tags open at a cut are closed at the end of one part and reopened at the start of the next,
     so every part is valid on its own and the parts' texts join up to the original text.
-    Parts that would hold only whitespace are dropped (Telegram refuses empty messages).
+    Parts that would hold only whitespace (trailing whitespace, or a run longer than a part)
+    are dropped, as Telegram refuses empty messages.
     """
     atoms = _atoms(text)
     parts: list[str] = []

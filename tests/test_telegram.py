@@ -9,7 +9,10 @@ import asyncio
 import contextlib
 import io
 import logging
+import os
+import signal
 import sqlite3
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -640,3 +643,35 @@ def test_http_request_logs_are_quiet_and_the_token_is_redacted(
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
     assert stream.getvalue() == "failed at /bot<token>/getUpdates\n"
+
+
+async def test_gardbot_telegram_command_runs_polling_and_stops_on_sigint(
+    double: BotApiDouble, tmp_path: Path, alice: dict, alice_chat: dict
+) -> None:
+    """The real `gardbot telegram` process against the double: answers, stops cleanly on ^C,
+    and never prints the token."""
+    corpus = write_corpus(tmp_path / "corpus")
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": double.token,
+        "TELEGRAM_BASE_URL": double.base_url,
+        "GARDBOT_CORPUS": str(corpus),
+        "GARDBOT_INDEX_DIR": str(tmp_path / "index"),
+        "GARDBOT_DB": str(tmp_path / "bot.sqlite3"),
+        "GARDBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "GARDBOT_CONFIG": str(tmp_path / "none.yaml"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "-v", "telegram", env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat, timeout=30)
+        assert IMT_CAUSE in answer["plain_text"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "gardbot is running as @gardbot_test_bot" in log
+    assert double.token not in log and double.token.split(":")[1] not in log
