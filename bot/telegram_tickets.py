@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from telegram import Chat, Message, Update, User
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import telegram_texts as texts
@@ -93,9 +94,14 @@ def after_dead(s: Services, message: OutboxMessage, error: str) -> None:
 
 
 def is_staff(s: Services, update: Update) -> bool:
+    """In the staff chat, or a staff member (staff_user_ids) in a private chat with the bot:
+    never in other groups, where ticket details would be public."""
     chat, user = update.effective_chat, update.effective_user
-    in_staff_chat = chat is not None and s.staff_chat_id is not None and chat.id == s.staff_chat_id
-    return in_staff_chat or (user is not None and user.id in s.config.telegram.staff_user_ids)
+    if chat is None or user is None:
+        return False
+    if s.staff_chat_id is not None and chat.id == s.staff_chat_id:
+        return True
+    return chat.type == ChatType.PRIVATE and user.id in s.config.telegram.staff_user_ids
 
 
 async def staff_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Services | None:

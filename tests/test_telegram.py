@@ -486,6 +486,10 @@ async def test_non_staff_cannot_use_staff_commands(
             double.send_text(alice_chat, alice, command)
             refusal = await double.wait_for_message(alice_chat)
             assert refusal["plain_text"] == texts.STAFF_ONLY
+        # A staff member outside the staff chat and their private chat: still refused.
+        group = double.group_chat(-100500, "Rare disease parents")
+        double.send_text(group, double.user(3003, "Carol"), "/pending")
+        assert (await double.wait_for_message(group))["plain_text"] == texts.STAFF_ONLY
     ticket = services(app).store.get_ticket(1)
     assert ticket is not None and ticket.status == "open" and ticket.answer_text is None
 
