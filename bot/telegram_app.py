@@ -453,7 +453,7 @@ async def on_startup(app: Application) -> None:
     if s.staff_chat_id is None:
         log.warning("no staff chat configured (GARDBOT_STAFF_CHAT_ID): tickets wait in /pending")
     if requeued := staff.requeue_open_tickets(s):
-        log.info("queued %d open tickets the staff chat had not received", requeued)
+        log.info("%d open tickets are not in the staff chat yet; they are queued", requeued)
     assert s.worker is not None
     s.worker.start()
     log.info("gardbot is running as @%s; staff chat %s", app.bot.username, s.staff_chat_id)

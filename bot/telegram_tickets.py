@@ -34,9 +34,13 @@ def dedupe_key(n: int, what: str, part: int = 0) -> str:
     return f"ticket:{n}:{what}" + (f":{part + 1}" if part else "")
 
 
-def outbox_items(kind: str, chat_id: int, n: int, rendered: Rendered, user_id: int | None):
+def outbox_items(
+    kind: str, chat_id: int, n: int, rendered: Rendered, user_id: int | None
+) -> list[OutboxItem]:
+    """One item per part; keys ticket:N:staff (the staff copy) or ticket:N:answer, then :2, :3."""
+    what = "staff" if kind == "ticket" else kind
     return [
-        OutboxItem(kind, chat_id, {**payload, "ticket": n}, dedupe_key(n, kind, i), user_id)
+        OutboxItem(kind, chat_id, {**payload, "ticket": n}, dedupe_key(n, what, i), user_id)
         for i, payload in enumerate(rendered.payloads())
     ]
 
@@ -65,7 +69,8 @@ def open_ticket(s: Services, user: User, chat: Chat, turn: dict[str, Any]) -> Ti
 
 
 def requeue_open_tickets(s: Services) -> int:
-    """At start-up: queue any open ticket the staff chat never received (the queue dedupes)."""
+    """At start-up: make sure every open ticket not yet in the staff chat is queued (enqueue
+    dedupes, so tickets already waiting in the outbox are not doubled); returns how many."""
     unsent = [t for t in s.store.list_tickets("open") if t.staff_message_id is None]
     for ticket in unsent:
         queue_for_staff(s, ticket)

@@ -324,6 +324,11 @@ async def test_abstain_ticket_staff_reply_answer_reaches_user(
     assert ticket is not None and ticket.status == "answered"
     assert ticket.answer_text == "Castellane fever is not in GARD; see your GP."
     assert ticket.staff_message_id == ticket_message["message_id"]
+    outbox = services(app).store.list_outbox()
+    assert [(m.dedupe_key, m.status) for m in outbox] == [
+        ("ticket:1:staff", "sent"),
+        ("ticket:1:answer", "sent"),
+    ]
     assert len(double.messages(alice_chat)) == 3  # abstain, confirm (edited), answer
 
 
