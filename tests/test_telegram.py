@@ -360,6 +360,21 @@ async def test_restart_between_forward_and_staff_reply_loses_and_doubles_nothing
     assert {m.status for m in services(app).store.list_outbox()} == {"sent"}
 
 
+async def test_confirming_after_a_restart_still_sends_the_question(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict
+) -> None:
+    async with running(make_bot()):
+        double.send_text(alice_chat, alice, UNANSWERABLE)
+        abstained = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, abstained, buttons(abstained)[texts.BUTTON_ASK])
+        confirm = await double.wait_for_message(alice_chat)
+    async with running(make_bot()):
+        double.press_button(alice_chat, alice, confirm, buttons(confirm)[texts.BUTTON_CONFIRM])
+        confirmed = await double.wait_for_message(alice_chat, lambda m: m["event"] == "edited")
+        ticket = await double.wait_for_message(STAFF_CHAT)
+    assert "#1" in confirmed["plain_text"] and UNANSWERABLE in ticket["plain_text"]
+
+
 async def test_messages_queued_before_a_restart_are_sent_by_the_next_process(
     double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict
 ) -> None:
