@@ -147,11 +147,11 @@ class Engine:
     # --- internals ------------------------------------------------------------------------
 
     def _answer(self, chat_key: str, text: str, result: SearchResult) -> Reply:
-        state = self._state(chat_key)
+        previous = self._state(chat_key)
         candidates = self._candidates(result)
         if result.reason == "ambiguous":
-            state.update(pending_question=text, pending_choices=[c.doc_id for c in result.choices])
-            self._save(chat_key, state)
+            previous.update(pending_question=text, pending_choices=[c.doc_id for c in result.choices])
+            self._save(chat_key, previous)
             return Reply(
                 ReplyKind.CHOOSE,
                 messages.CHOOSE,
@@ -199,7 +199,6 @@ class Engine:
             "shown": [e.citation.passage_id for e in reply.excerpts],
         }
         if disease.kind == "chosen":  # other choice buttons of the same question stay usable
-            previous = self._state(chat_key)
             for key in ("pending_question", "pending_choices"):
                 if key in previous:
                     state[key] = previous[key]

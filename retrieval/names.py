@@ -37,15 +37,18 @@ PROXIMITY_SLACK = 3  # extra words allowed between the words of a name
 def name_words(text: str) -> list[str]:
     """Words of a name or question as compared here: folded, roman numerals as digits."""
     out: list[str] = []
-    previous = ""
     for word in words(text):
-        if word in ROMAN:
-            word = ROMAN[word]
-        elif word in ROMAN_AFTER_KEYWORD and previous in NUMBER_KEYWORDS:
-            word = ROMAN_AFTER_KEYWORD[word]
-        previous = word
-        out.append(word)
+        out.append(arabic(word, out[-1] if out else ""))
     return out
+
+
+def arabic(word: str, previous: str) -> str:
+    """A roman numeral as digits: "ii" always, "i"/"v"/"x" only after "type", "class" and such."""
+    if word in ROMAN:
+        return ROMAN[word]
+    if word in ROMAN_AFTER_KEYWORD and previous in NUMBER_KEYWORDS:
+        return ROMAN_AFTER_KEYWORD[word]
+    return word
 
 
 def best_long_form(short: str, long: str) -> str | None:
@@ -216,16 +219,11 @@ class NameIndex:
     # --- matching -------------------------------------------------------------------------
 
     def _question(self, question: str) -> QuestionWords:
-        words_, groups = [], []
-        previous = ""
+        words_: list[str] = []
+        groups: list[int] = []
         for group, chunk in enumerate(question.split()):
             for word in words(chunk):
-                if word in ROMAN:
-                    word = ROMAN[word]
-                elif word in ROMAN_AFTER_KEYWORD and previous in NUMBER_KEYWORDS:
-                    word = ROMAN_AFTER_KEYWORD[word]
-                previous = word
-                words_.append(word)
+                words_.append(arabic(word, words_[-1] if words_ else ""))
                 groups.append(group)
         upper = {
             w.lower()
