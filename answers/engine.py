@@ -23,9 +23,7 @@ from retrieval.analyzer import analyze, fold
 from retrieval.search import Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
-MORE = re.compile(
-    r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I
-)
+MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
 CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
@@ -76,8 +74,7 @@ class Engine:
         index = searcher.index
         doc_freq = np.bincount(index.bm25.counts.indices, minlength=len(index.bm25.vocab))
         idf = {
-            t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i])))
-            for t, i in index.bm25.vocab.items()
+            t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i]))) for t, i in index.bm25.vocab.items()
         }
         self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
 
@@ -176,21 +173,17 @@ class Engine:
         passages = [r.passage for r in result.results if r.passage.doc_id == disease.doc_id]
         reply = self._compose(text, passages, result.qtype)
         if not reply.excerpts:
-            return Reply(
-                ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates
-            )
+            return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
-        reply.message = (
-            messages.FOLLOW_UP if result.from_context else messages.ANSWER_INTRO
-        ).format(title=title)
+        reply.message = (messages.FOLLOW_UP if result.from_context else messages.ANSWER_INTRO).format(
+            title=title
+        )
         reply.disease, reply.doc_id = title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
         reply.candidates = candidates
         if disease.kind in {"synonym", "abbreviation"} and disease.name:
             synonyms = [s for s in self._synonyms(disease.doc_id) if fold(s) != fold(disease.name)]
-            reply.other_names = (
-                [title, *synonyms][:6] if fold(title) != fold(disease.name) else synonyms[:6]
-            )
+            reply.other_names = [title, *synonyms][:6] if fold(title) != fold(disease.name) else synonyms[:6]
         state = {
             "doc_id": disease.doc_id,
             "question": text,

@@ -16,15 +16,11 @@ ABSTAIN_WEAK = (
 CHOOSE = "Several conditions match that name. Which one do you mean?"
 FOLLOW_UP = "About {title}:"
 ANSWER_INTRO = "From the page on {title}:"
-NO_SECTION = (
-    "The page on {title} has no section on {section}; here is what it says about it in general."
-)
+NO_SECTION = "The page on {title} has no section on {section}; here is what it says about it in general."
 NO_MORE = "That's everything I have on this. You can ask another question, or ask a specialist."
 NO_CONTEXT_MORE = 'Ask me a question first, then "more" shows further excerpts.'
 EMPTY = 'Please type a question about a rare disease, for example: "What causes Tietze syndrome?"'
-TOO_LONG = (
-    "That message is too long for me ({length} characters). Please ask in under {limit} characters."
-)
+TOO_LONG = "That message is too long for me ({length} characters). Please ask in under {limit} characters."
 NOTHING_TO_SEARCH = (
     "I couldn't find any words to search for in that. Please ask about a disease by name, "
     'for example: "What are the symptoms of Behcet\'s disease?"'

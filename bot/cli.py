@@ -78,9 +78,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         with stream:
             for row_id, question in read_batch(stream):
                 result = engine.search(question, k=args.k)
-                print(
-                    json.dumps({"id": row_id, **result.to_json()}, ensure_ascii=False), flush=True
-                )
+                print(json.dumps({"id": row_id, **result.to_json()}, ensure_ascii=False), flush=True)
         return 0
     if not args.question:
         print("error: give a question, or --batch FILE", file=sys.stderr)
@@ -107,9 +105,7 @@ def cmd_corpus_download(args: argparse.Namespace) -> int:
             download_medquad(dest, config.corpus.download_url, force=args.force)
             outcome = "downloaded"
         else:
-            shared = (
-                config.resolve(config.corpus.shared_copy) if config.corpus.shared_copy else None
-            )
+            shared = config.resolve(config.corpus.shared_copy) if config.corpus.shared_copy else None
             outcome = link_or_download(dest, shared, config.corpus.download_url)
     except DownloadError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -175,9 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_corpus_flags(chat)
     chat.set_defaults(handler=cmd_chat)
 
-    telegram = commands.add_parser(
-        "telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)"
-    )
+    telegram = commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     add_corpus_flags(telegram)
     telegram.set_defaults(handler=cmd_telegram)
 

@@ -9,9 +9,7 @@ from bot.config import Config
 from bot.runtime import load_engine
 
 PROMPT = "you> "
-HELP = (
-    "Ask about a rare disease. 'more' shows further excerpts, a number picks a choice, 'quit' ends."
-)
+HELP = "Ask about a rare disease. 'more' shows further excerpts, a number picks a choice, 'quit' ends."
 
 
 def run_console(config: Config, stdin=None, stdout=None) -> int:

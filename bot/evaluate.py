@@ -57,9 +57,7 @@ def evaluate(engine: Engine, rows: list[dict], k: int = 10) -> EvalReport:
             report.should_abstain += 1
             report.correct_abstentions += result.abstain
             if not result.abstain:
-                report.misses.append(
-                    f"answered (should abstain): {row['question']!r} -> {top.title}"
-                )
+                report.misses.append(f"answered (should abstain): {row['question']!r} -> {top.title}")
             continue
         report.answerable += 1
         qrels.append(ir_measures.Qrel(row["id"], row["doc_id"], 1))

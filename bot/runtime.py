@@ -25,9 +25,7 @@ def load_engine(
     config: Config, progress: bool = True, conversations: ConversationStore | None = None
 ) -> Engine:
     """Open (building if needed) the configured index and put the engine on top of it."""
-    index = open_index(
-        selection_from_config(config), config.index_dir, chunk_settings(config), progress
-    )
+    index = open_index(selection_from_config(config), config.index_dir, chunk_settings(config), progress)
     settings = EngineSettings(
         max_chars=config.answers.max_chars,
         max_excerpts=config.answers.max_excerpts,

@@ -59,9 +59,7 @@ def is_corpus(path: Path) -> bool:
     try:
         if not path.is_dir():
             return False
-        return any(
-            child.is_dir() and COLLECTION_RE.fullmatch(child.name) for child in path.iterdir()
-        )
+        return any(child.is_dir() and COLLECTION_RE.fullmatch(child.name) for child in path.iterdir())
     except OSError:
         return False
 
@@ -154,8 +152,7 @@ def _fetch(url: str, target: Path, *, progress: bool, timeout: float) -> None:
     except (urllib.error.URLError, OSError) as exc:  # also covers timeouts and resets
         reason = getattr(exc, "reason", exc)
         raise DownloadError(
-            f"could not download {url}: {reason}; check your network connection "
-            f"or {_USE_EXISTING_HINT}"
+            f"could not download {url}: {reason}; check your network connection or {_USE_EXISTING_HINT}"
         ) from exc
 
 
@@ -219,8 +216,7 @@ def _extract(archive: Path, staging: Path, *, url: str) -> None:
                     found_collection = True
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise DownloadError(
-            f"the archive downloaded from {url} is corrupt ({exc}); try again "
-            f"or {_USE_EXISTING_HINT}"
+            f"the archive downloaded from {url} is corrupt ({exc}); try again or {_USE_EXISTING_HINT}"
         ) from exc
 
     if not found_collection:
@@ -338,9 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Put the MedQuAD corpus at DEST: keep it if present, else link to a shared "
         "copy, else download it.",
     )
-    parser.add_argument(
-        "--dest", type=Path, default=DEFAULT_DEST, help="where the corpus goes (%(default)s)"
-    )
+    parser.add_argument("--dest", type=Path, default=DEFAULT_DEST, help="where the corpus goes (%(default)s)")
     parser.add_argument(
         "--shared",
         type=Path,
@@ -351,9 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-shared", action="store_true", help="never link to a shared copy, always download"
     )
     parser.add_argument("--url", default=MEDQUAD_ARCHIVE_URL, help="archive URL (%(default)s)")
-    parser.add_argument(
-        "--force", action="store_true", help="download again, replacing whatever is at DEST"
-    )
+    parser.add_argument("--force", action="store_true", help="download again, replacing whatever is at DEST")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
 

@@ -14,23 +14,17 @@ from corpus.models import LoadReport, Page
 log = logging.getLogger(__name__)
 
 
-def corpus_files(
-    corpus_path: Path, collections: list[str], page_dirs: tuple[Path, ...] = ()
-) -> list[Path]:
+def corpus_files(corpus_path: Path, collections: list[str], page_dirs: tuple[Path, ...] = ()) -> list[Path]:
     files = [f for c in collections for f in sorted((corpus_path / c).glob("*.xml"))]
     return files + [f for d in page_dirs for f in sorted(d.glob("*.txt"))]
 
 
-def corpus_fingerprint(
-    corpus_path: Path, collections: list[str], page_dirs: tuple[Path, ...] = ()
-) -> str:
+def corpus_fingerprint(corpus_path: Path, collections: list[str], page_dirs: tuple[Path, ...] = ()) -> str:
     """Changes whenever a file is added, removed or modified; cheap enough to check at start-up."""
     digest = hashlib.sha256()
     for path in corpus_files(corpus_path, collections, page_dirs):
         stat = path.stat()
-        digest.update(
-            f"{path.name}\0{path.parent.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
-        )
+        digest.update(f"{path.name}\0{path.parent.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -83,9 +83,7 @@ def parse_page(path: Path, collection: str, report: LoadReport) -> Page:
         if not answer_text:
             report.empty_answers += 1
             continue
-        q_attrs = {
-            k.lower(): v for k, v in (question.attrib if question is not None else {}).items()
-        }
+        q_attrs = {k.lower(): v for k, v in (question.attrib if question is not None else {}).items()}
         qid = q_attrs.get("qid") or f"{doc_id}-{pair.get('pid', len(sections) + 1)}"
         sections.append(
             Section(

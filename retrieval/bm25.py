@@ -57,9 +57,7 @@ def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
     return np.where(present, idf, 0.0)
 
 
-def weight_matrix(
-    counts: sparse.csr_matrix, lengths: np.ndarray, params: BM25Params
-) -> sparse.csc_matrix:
+def weight_matrix(counts: sparse.csr_matrix, lengths: np.ndarray, params: BM25Params) -> sparse.csc_matrix:
     """Per passage and term, the score that term adds when it appears once in a query."""
     counts = counts.tocsr()
     n_docs = counts.shape[0]
@@ -93,9 +91,7 @@ class BM25:
         self.weights = weight_matrix(self.counts, self.lengths, self.params)
 
     @classmethod
-    def from_tokens(
-        cls, documents: Iterable[Sequence[str]], params: BM25Params | None = None
-    ) -> BM25:
+    def from_tokens(cls, documents: Iterable[Sequence[str]], params: BM25Params | None = None) -> BM25:
         vocab: dict[str, int] = {}
         counts, lengths = term_counts(documents, vocab)
         return cls(counts, lengths, vocab, params)

@@ -88,9 +88,7 @@ def build_index(
     meta = expected_meta(selection, chunk)
     pages, report = load_pages(selection.corpus_path, selection.collections, selection.page_dirs)
     passages = make_passages(pages, chunk)
-    bar = (
-        (lambda items: tqdm(items, desc="indexing passages", unit="passage")) if progress else None
-    )
+    bar = (lambda items: tqdm(items, desc="indexing passages", unit="passage")) if progress else None
     meta["boilerplate"] = sorted(find_boilerplate(passages))
     index = PassageIndex.build(passages, meta, progress=bar)
     folder = index_folder(index_root, selection)

@@ -98,9 +98,7 @@ class PassageIndex:
                 indptr=counts.indptr,
                 shape=np.asarray(counts.shape),
                 lengths=self.bm25.lengths,
-                params=np.asarray(
-                    [self.bm25.params.k1, self.bm25.params.b, self.bm25.params.epsilon]
-                ),
+                params=np.asarray([self.bm25.params.k1, self.bm25.params.b, self.bm25.params.epsilon]),
             )
             vocab = sorted(self.bm25.vocab, key=self.bm25.vocab.__getitem__)
             (tmp / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
@@ -127,9 +125,7 @@ class PassageIndex:
         try:
             with np.load(folder / "matrix.npz", allow_pickle=False) as arrays:
                 shape = tuple(int(x) for x in arrays["shape"])
-                counts = sparse.csr_matrix(
-                    (arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape
-                )
+                counts = sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
                 lengths = arrays["lengths"]
                 k1, b, epsilon = (float(x) for x in arrays["params"])
             vocab_list = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))

@@ -225,11 +225,7 @@ class NameIndex:
             for word in words(chunk):
                 words_.append(arabic(word, words_[-1] if words_ else ""))
                 groups.append(group)
-        upper = {
-            w.lower()
-            for w in re.findall(r"[A-Za-z0-9]+", question)
-            if sum(c.isupper() for c in w) >= 2
-        }
+        upper = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", question) if sum(c.isupper() for c in w) >= 2}
         return QuestionWords(words_, groups, upper, question == question.lower())
 
     def _variants(self, question: str) -> list[QuestionWords]:
@@ -247,9 +243,7 @@ class NameIndex:
                     variants.append(
                         QuestionWords(
                             base.words[:i] + list(long_words) + base.words[i + n :],
-                            base.groups[:i]
-                            + [base.groups[i]] * len(long_words)
-                            + base.groups[i + n :],
+                            base.groups[:i] + [base.groups[i]] * len(long_words) + base.groups[i + n :],
                             base.upper,
                             base.all_lower,
                         )
@@ -303,9 +297,7 @@ class NameIndex:
             candidates = {i for word in similar for i in self.by_word.get(word, ())}
             for i in candidates:
                 match = self._score(self.entries[i], similar, variant)
-                if match and (
-                    match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key
-                ):
+                if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
                     best[match.doc_id] = match
         return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
 
@@ -317,9 +309,7 @@ class NameIndex:
             if not self._abbreviation_in(entry.words, question):
                 return None
             weight = sum(self.weight[w] for w in unique)
-            return DiseaseMatch(
-                entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, 1.0, weight
-            )
+            return DiseaseMatch(entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, 1.0, weight)
         total = sum(self.weight[w] for w in unique)
         matched = [w for w in unique if w in similar]
         if not matched or total <= 0:
@@ -344,9 +334,7 @@ class NameIndex:
             return None
         if coverage < FAMILY_COVERAGE:
             return None
-        return DiseaseMatch(
-            entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, coverage, gained
-        )
+        return DiseaseMatch(entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, coverage, gained)
 
     def _only_everyday_words(
         self,
@@ -363,9 +351,7 @@ class NameIndex:
         exact = all(max(s for _, s in similar[w]) >= SAME_STEM for w in matched)
         if exact and len(matched) == len(unique):
             return False
-        distinctive = [
-            w for w in matched if self.weight[w] >= GENERIC_WEIGHT and w not in STOP_WORDS
-        ]
+        distinctive = [w for w in matched if self.weight[w] >= GENERIC_WEIGHT and w not in STOP_WORDS]
         return len(distinctive) < 2
 
     def _abbreviation_in(self, abbreviation: tuple[str, ...], question: QuestionWords) -> bool:

@@ -120,17 +120,13 @@ class Searcher:
         choices: list[DiseaseMatch] = []
         from_context = False
         if doc_id:
-            chosen = [
-                DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)
-            ]
+            chosen = [DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)]
         elif strong:
             chosen, choices = self._choose(strong, scores)
         elif partial := [m for m in matches if m.coverage >= PARTIAL_COVERAGE]:
             chosen, choices = self._choose(partial, scores)
             if not choices:  # one partial name that BM25 doesn't back: don't guess
-                return SearchResult(
-                    question, self._plain(scores, k), True, "weak_match", qtypes=qtypes
-                )
+                return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
         elif family := self._family(matches):
             chosen, choices = family[:1], family
         elif context_doc and context_doc in self._by_doc and is_follow_up(text):
@@ -167,8 +163,7 @@ class Searcher:
         confident = [
             m
             for m in matches
-            if m.coverage >= MIN_COVERAGE
-            or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc)
+            if m.coverage >= MIN_COVERAGE or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc)
         ]
         return sorted(confident, key=lambda m: m.rank_key)
 
@@ -200,9 +195,7 @@ class Searcher:
         by_name: dict[str, list[DiseaseMatch]] = defaultdict(list)
         for match in tied:
             by_name[match.title.lower()].append(match)
-        groups = sorted(
-            by_name.values(), key=lambda g: -max(self._doc_score(m.doc_id, scores) for m in g)
-        )
+        groups = sorted(by_name.values(), key=lambda g: -max(self._doc_score(m.doc_id, scores) for m in g))
         best_group = sorted(groups[0], key=lambda m: -self._doc_score(m.doc_id, scores))
         if len(groups) > 1:
             return best_group, [g[0] for g in groups][:6]
@@ -212,9 +205,7 @@ class Searcher:
         rows = self._by_doc.get(doc_id)
         return float(scores[rows].max()) if rows else 0.0
 
-    def _rank_in_doc(
-        self, doc_id: str, qtypes: dict[str, float], scores: np.ndarray
-    ) -> list[Ranked]:
+    def _rank_in_doc(self, doc_id: str, qtypes: dict[str, float], scores: np.ndarray) -> list[Ranked]:
         rows = self._by_doc.get(doc_id, [])
         if not rows:
             return []
@@ -223,9 +214,7 @@ class Searcher:
         for i in rows:
             passage = self.index.passages[i]
             preference = qtypes.get(passage.qtype, 0.0)
-            score = (
-                SECTION_WEIGHT * preference + 0.5 * float(scores[i]) / top - 0.01 * passage.position
-            )
+            score = SECTION_WEIGHT * preference + 0.5 * float(scores[i]) / top - 0.01 * passage.position
             ranked.append(Ranked(passage, score))
         ranked.sort(key=lambda r: -r.score)
         return ranked

@@ -67,9 +67,7 @@ def open_store(url_or_path: str, **options: Any) -> Store:
         raise ValueError("store location is empty; give a file path or sqlite:///path")
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
-        raise ValueError(
-            "PostgreSQL store is not implemented yet; use a file path or sqlite:///path"
-        )
+        raise ValueError("PostgreSQL store is not implemented yet; use a file path or sqlite:///path")
     if scheme == "sqlite":
         if not target.lower().startswith(_SQLITE_PREFIX):
             raise ValueError(f"expected sqlite:///path, got {target!r}")

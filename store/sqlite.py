@@ -126,9 +126,7 @@ class SQLiteStore:
         if not in_memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no implicit transactions; we issue BEGIN ourselves.
-        conn = sqlite3.connect(
-            self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-        )
+        conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
         try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
@@ -318,9 +316,7 @@ class SQLiteStore:
             ticket = self._require_ticket(n)
             if ticket.status == "closed":
                 return ticket
-            self._execute(
-                "UPDATE tickets SET status = 'closed', closed_at = ? WHERE n = ?", (_now(now), n)
-            )
+            self._execute("UPDATE tickets SET status = 'closed', closed_at = ? WHERE n = ?", (_now(now), n))
             return self._require_ticket(n)
 
     # ------------------------------------------------------------------ outbox
@@ -367,9 +363,7 @@ class SQLiteStore:
                 now,
             ),
         )
-        row = self._conn.execute(
-            "SELECT id FROM outbox WHERE dedupe_key = ?", (item.dedupe_key,)
-        ).fetchone()
+        row = self._conn.execute("SELECT id FROM outbox WHERE dedupe_key = ?", (item.dedupe_key,)).fetchone()
         return int(row["id"])
 
     def due_messages(
@@ -420,9 +414,7 @@ class SQLiteStore:
                 claimed.append(self._require_outbox(row["id"]))
         return claimed
 
-    def mark_sent(
-        self, id: int, telegram_message_id: int | None, *, now: float | None = None
-    ) -> bool:
+    def mark_sent(self, id: int, telegram_message_id: int | None, *, now: float | None = None) -> bool:
         """Record successful delivery. Returns False if the message is gone (forgotten)
         or already final, in which case nothing changes."""
         with self.transaction():
@@ -555,10 +547,7 @@ class SQLiteStore:
             """,
             (_since(since),),
         )
-        return {
-            row["passage_id"]: FeedbackCounts(helpful=row["yes"], not_helpful=row["no"])
-            for row in rows
-        }
+        return {row["passage_id"]: FeedbackCounts(helpful=row["yes"], not_helpful=row["no"]) for row in rows}
 
     # ------------------------------------------------------------------ question log
 
@@ -756,9 +745,7 @@ class SQLiteStore:
             feedback = self._execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
             questions = self._execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
             conversations = self._execute("DELETE FROM conversations WHERE user_id = ?", (user_id,))
-            outbox = self._execute(
-                "DELETE FROM outbox WHERE user_id = ? OR chat_id = ?", (user_id, user_id)
-            )
+            outbox = self._execute("DELETE FROM outbox WHERE user_id = ? OR chat_id = ?", (user_id, user_id))
             return {
                 "tickets": tickets,
                 "feedback": feedback.rowcount,

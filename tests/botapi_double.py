@@ -201,9 +201,7 @@ class _TelegramHtmlParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         where = self._byte_offset(self._index())
-        if tag not in _HTML_TAG_ENTITY or (
-            tag == "span" and attributes.get("class") != "tg-spoiler"
-        ):
+        if tag not in _HTML_TAG_ENTITY or (tag == "span" and attributes.get("class") != "tg-spoiler"):
             self._fail(f'Unsupported start tag "{tag}" at byte offset {where}')
         entity: JSONDict | None = {"type": _HTML_TAG_ENTITY[tag]}
         if tag == "a":
@@ -232,8 +230,7 @@ class _TelegramHtmlParser(HTMLParser):
         open_tag, start, entity = self._stack[-1]
         if open_tag != tag:
             self._fail(
-                f'Unmatched end tag at byte offset {where}, expected "</{open_tag}>", '
-                f'found "</{tag}>"'
+                f'Unmatched end tag at byte offset {where}, expected "</{open_tag}>", found "</{tag}>"'
             )
         self._stack.pop()
         if entity is not None and self._offset16 > start:
@@ -477,10 +474,7 @@ class BotApiDouble:
         from telegram.ext import ApplicationBuilder
 
         return (
-            ApplicationBuilder()
-            .token(self.token)
-            .base_url(self.base_url)
-            .base_file_url(self.base_file_url)
+            ApplicationBuilder().token(self.token).base_url(self.base_url).base_file_url(self.base_file_url)
         )
 
     # ----------------------------------------------------------------- users and chats
@@ -549,9 +543,7 @@ class BotApiDouble:
         self.queue_update("message", message)
         return copy.deepcopy(message)
 
-    def press_button(
-        self, chat: JSONDict, user: JSONDict, message: JSONDict, callback_data: str
-    ) -> str:
+    def press_button(self, chat: JSONDict, user: JSONDict, message: JSONDict, callback_data: str) -> str:
         """Queue a ``callback_query`` for a button on a message the bot sent; returns its id.
 
         Fails if the message's *current* keyboard has no such button, because a real user
@@ -631,9 +623,7 @@ class BotApiDouble:
         """Every request received (including failed and injected-failure ones), in order."""
         wanted = method.lower() if method else None
         return [
-            copy.deepcopy(call)
-            for call in self._calls
-            if wanted is None or call["method"].lower() == wanted
+            copy.deepcopy(call) for call in self._calls if wanted is None or call["method"].lower() == wanted
         ]
 
     def callback_answer(self, query_id: str) -> JSONDict | None:
@@ -819,9 +809,7 @@ class BotApiDouble:
             command = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
             if command:
                 command_end = command.end()
-                entities.append(
-                    {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
-                )
+                entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))})
         for mention in _MENTION_RE.finditer(text):
             if mention.start() < command_end:
                 continue
@@ -910,18 +898,14 @@ class BotApiDouble:
         reply = params.get("reply_parameters")
         if not isinstance(reply, dict):
             reply = (
-                {"message_id": params["reply_to_message_id"]}
-                if params.get("reply_to_message_id")
-                else None
+                {"message_id": params["reply_to_message_id"]} if params.get("reply_to_message_id") else None
             )
         if reply is None:
             return None
         target_chat = _as_int(reply.get("chat_id", chat["id"]))
         target = self._messages.get((target_chat, _as_int(reply.get("message_id"))))
         if target is None:
-            if reply.get("allow_sending_without_reply") or params.get(
-                "allow_sending_without_reply"
-            ):
+            if reply.get("allow_sending_without_reply") or params.get("allow_sending_without_reply"):
                 return None
             raise bad_request("message to be replied not found")
         return _strip_reply(target)
@@ -1035,9 +1019,7 @@ class BotApiDouble:
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         key = self._commands_key(params.get("scope"), params.get("language_code"))
-        self._commands[key] = [
-            {"command": c["command"], "description": c["description"]} for c in commands
-        ]
+        self._commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
         return True
 
     async def _delete_my_commands(self, params: JSONDict) -> bool:
@@ -1117,9 +1099,7 @@ class BotApiDouble:
     async def _answer_callback_query(self, params: JSONDict) -> bool:
         entry = self._callback_queries.get(str(params.get("callback_query_id")))
         if entry is None or entry["answer"] is not None:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
         if len(str(params.get("text") or "")) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         entry["answer"] = {
@@ -1167,9 +1147,7 @@ class BotApiDouble:
         chat = self._chat_for(params)
         self._check_can_send(chat)
         source = self._source_message(params, "message to copy not found")
-        message = self._bot_message(
-            chat, source["text"], copy.deepcopy(source.get("entities", [])), params
-        )
+        message = self._bot_message(chat, source["text"], copy.deepcopy(source.get("entities", [])), params)
         self._record(message, "copyMessage", source["text"], params)
         return {"message_id": message["message_id"]}
 

@@ -31,9 +31,7 @@ def small_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def small_index(small_corpus, tmp_path_factory):
-    return open_index(
-        CorpusSelection(small_corpus), tmp_path_factory.mktemp("index"), progress=False
-    )
+    return open_index(CorpusSelection(small_corpus), tmp_path_factory.mktemp("index"), progress=False)
 
 
 @pytest.fixture(scope="session")
@@ -50,9 +48,7 @@ def small_engine(small_searcher) -> Engine:
 def gard_index(tmp_path_factory):
     if not (SHARED_MEDQUAD / "2_GARD_QA").is_dir():
         pytest.skip("../shared/data/medquad not present")
-    return open_index(
-        CorpusSelection(SHARED_MEDQUAD), tmp_path_factory.mktemp("gard"), progress=False
-    )
+    return open_index(CorpusSelection(SHARED_MEDQUAD), tmp_path_factory.mktemp("gard"), progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -94,9 +94,7 @@ def page_xml(page: dict) -> str:
     )
 
 
-def write_corpus(
-    root: Path, pages: list[dict] | None = None, collection: str = "2_GARD_QA"
-) -> Path:
+def write_corpus(root: Path, pages: list[dict] | None = None, collection: str = "2_GARD_QA") -> Path:
     """Write the pages as MedQuAD XML under root/collection; returns root."""
     folder = root / collection
     folder.mkdir(parents=True, exist_ok=True)

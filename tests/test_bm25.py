@@ -24,10 +24,7 @@ def oracle_corpus(small_corpus) -> list[list[str]]:
         return [analyze(index_text(p)) for p in passages][:400]
     rng = random.Random(7)
     words = [f"w{i}" for i in range(300)]
-    return [
-        [rng.choice(words[: rng.randint(5, 300)]) for _ in range(rng.randint(0, 80))]
-        for _ in range(300)
-    ]
+    return [[rng.choice(words[: rng.randint(5, 300)]) for _ in range(rng.randint(0, 80))] for _ in range(300)]
 
 
 def test_scores_equal_rank_bm25(small_corpus):

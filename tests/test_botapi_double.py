@@ -299,9 +299,7 @@ async def test_ptb_parses_every_implemented_method(
         assert reply.reply_to_message.text == "what is Pompe disease?"
         assert reply.text == "Pompe disease is rare. https://example.org"
 
-        forwarded = await bot.forward_message(
-            staff_chat["id"], alice_chat["id"], asked["message_id"]
-        )
+        forwarded = await bot.forward_message(staff_chat["id"], alice_chat["id"], asked["message_id"])
         assert forwarded.forward_origin is not None
         assert forwarded.forward_origin.sender_user.id == alice["id"]  # type: ignore[attr-defined]
         copied = await bot.copy_message(staff_chat["id"], alice_chat["id"], asked["message_id"])
@@ -313,9 +311,7 @@ async def test_ptb_parses_every_implemented_method(
         )
         assert edited.reply_markup == keyboard  # type: ignore[union-attr]
         with pytest.raises(BadRequest, match="(?i)message is not modified"):
-            await bot.edit_message_reply_markup(
-                staff_chat["id"], forwarded.message_id, reply_markup=keyboard
-            )
+            await bot.edit_message_reply_markup(staff_chat["id"], forwarded.message_id, reply_markup=keyboard)
         with pytest.raises(BadRequest, match="(?i)message text is empty"):
             await bot.send_message(alice_chat["id"], "<b></b>", parse_mode=ParseMode.HTML)
         with pytest.raises(BadRequest, match="(?i)message is too long"):

@@ -50,9 +50,7 @@ def test_other_layouts_and_bad_files(tmp_path, caplog):
             "latin-1"
         )
     )
-    (folder / "nofocus.xml").write_text(
-        '<Document id="5"><Focus></Focus></Document>', encoding="utf-8"
-    )
+    (folder / "nofocus.xml").write_text('<Document id="5"><Focus></Focus></Document>', encoding="utf-8")
     (folder / "other.xml").write_text("<html><body>not a page</body></html>", encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         pages, report = load_pages(tmp_path, ["6_NINDS_QA"])
@@ -101,9 +99,7 @@ def test_long_answers_are_windowed_on_sentence_boundaries():
 
 
 def test_sentence_splitter_keeps_abbreviations_together():
-    text = (
-        "Several associations e.g. with E. coli infection. Dr. Smith said so! It is 2.5 cm.\nNext."
-    )
+    text = "Several associations e.g. with E. coli infection. Dr. Smith said so! It is 2.5 cm.\nNext."
     assert split_sentences(text) == [
         "Several associations e.g. with E. coli infection.",
         "Dr. Smith said so!",

@@ -14,9 +14,7 @@ from answers.reply import ReplyKind
 
 def assert_verbatim(engine: Engine, reply) -> None:
     for excerpt in reply.excerpts:
-        passage = engine.searcher.index.passages[
-            engine.searcher.index.position[excerpt.citation.passage_id]
-        ]
+        passage = engine.searcher.index.passages[engine.searcher.index.position[excerpt.citation.passage_id]]
         for part in excerpt.parts:
             assert part and part in passage.text
         assert excerpt.citation.url == passage.url
@@ -99,9 +97,7 @@ def test_bad_input_gets_a_sensible_reply(small_engine, text):
     assert_verbatim(small_engine, reply)
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_text_never_raises(small_engine, text):
     reply = small_engine.reply("h", text)

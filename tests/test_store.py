@@ -74,9 +74,7 @@ def test_open_store_accepts_paths_and_sqlite_urls(tmp_path, monkeypatch):
     assert (tmp_path / "rel" / "x.db").exists()
 
 
-@pytest.mark.parametrize(
-    "url", ["postgresql://u@h/db", "postgres://h/db", "postgresql+psycopg://h/db"]
-)
+@pytest.mark.parametrize("url", ["postgresql://u@h/db", "postgres://h/db", "postgresql+psycopg://h/db"])
 def test_open_store_rejects_postgres_clearly(url):
     with pytest.raises(ValueError, match="PostgreSQL store is not implemented yet"):
         open_store(url)
@@ -266,9 +264,7 @@ def test_gives_up_after_max_attempts_and_keeps_dead_message(db_path):
 
         other = s.enqueue("text", 43, {}, "k2", now=T0)
         [m] = s.due_messages(now=T0)
-        assert s.mark_failed(m.id, "Forbidden: bot was blocked", now=T0, permanent=True).status == (
-            "dead"
-        )
+        assert s.mark_failed(m.id, "Forbidden: bot was blocked", now=T0, permanent=True).status == ("dead")
         assert s.get_outbox_message(other).attempts == 1
 
 
@@ -378,9 +374,7 @@ def test_question_log_iterates_in_pages_and_counts(store):
             store.log_question(i % 7, i % 7, f"question {i}", None, outcome, now=T0 + i)
     all_rows = list(store.questions())
     assert [q.question for q in all_rows] == [f"question {i}" for i in range(1200)]
-    assert [q.asked_at for q in store.questions(since=T0 + 1195)] == [
-        T0 + i for i in range(1195, 1200)
-    ]
+    assert [q.asked_at for q in store.questions(since=T0 + 1195)] == [T0 + i for i in range(1195, 1200)]
     counts = store.question_counts()
     assert counts["abstain"] == 400 and counts["answer"] == 800 and counts["refused"] == 0
     with pytest.raises(ValueError):
