@@ -33,7 +33,8 @@ class Composer:
         self.boilerplate = boilerplate
         self.idf = idf
 
-    def citation(self, passage: Passage) -> Citation:
+    @staticmethod
+    def citation(passage: Passage) -> Citation:
         note = passage.extra.get("note", "") if passage.extra else ""
         return Citation(
             title=passage.title,
@@ -71,6 +72,24 @@ class Composer:
             return None
         parts, truncated = self._parts(passage.text, chosen, budget)
         return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated)
+
+    @staticmethod
+    def whole(passage: Passage, budget: int) -> Excerpt | None:
+        """A staff answer is one reasoned reply, quoted from its start: whole sentences while
+        they fit, and "…" where it had to stop."""
+        text = passage.text.strip()
+        if not text or budget < 80:
+            return None
+        end = 0
+        for _, sentence_end in sentence_spans(text):
+            if sentence_end > budget:
+                break
+            end = sentence_end
+        if end == 0:  # the first sentence alone is too long: cut it at a word
+            cut = text.rfind(" ", 0, budget)
+            end = cut if cut > budget // 2 else budget
+        part = text[:end].rstrip()
+        return Excerpt((part,), Composer.citation(passage), truncated_end=end < len(text))
 
     @staticmethod
     def _fill(candidates: list[Candidate], budget: int) -> list[Candidate]:

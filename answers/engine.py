@@ -19,7 +19,9 @@ from answers.compose import Composer
 from answers.reply import Choice, Citation, Reply, ReplyKind
 from answers.smalltalk import classify
 from corpus.models import Passage
+from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from retrieval.analyzer import analyze, fold
+from retrieval.names import MIN_COVERAGE
 from retrieval.search import Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
@@ -77,6 +79,8 @@ class Engine:
             t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i]))) for t, i in index.bm25.vocab.items()
         }
         self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
+        self._published: dict[int, str] = {}  # ticket number -> its live passage id
+        self._versions: dict[int, int] = {}
 
     # --- searching (CLI, evaluation) ------------------------------------------------------
 
@@ -87,6 +91,47 @@ class Engine:
             result.abstain = True
             result.reason = "smalltalk"
         return result
+
+    # --- published staff answers ----------------------------------------------------------
+
+    def publish(self, qa: PublishedQA) -> Passage:
+        """Make a staff answer answerable at once (replacing an earlier version of it)."""
+        return self.load_published([qa])[0]
+
+    def load_published(self, qas: list[PublishedQA]) -> list[Passage]:
+        """Add published Q&As to the live index in one step (at start-up: all of them)."""
+        passages = []
+        for qa in qas:
+            self.unpublish(qa.ticket_n)
+            self._versions[qa.ticket_n] = self._versions.get(qa.ticket_n, 0) + 1
+            page = next(iter(self.searcher.doc_passages(qa.doc_id)), None) if qa.doc_id else None
+            passages.append(staff_passage(qa, page, self._versions[qa.ticket_n]))
+        self.searcher.add_passages(passages)
+        self._published.update((p.extra["ticket"], p.passage_id) for p in passages)
+        return passages
+
+    def unpublish(self, ticket_n: int) -> bool:
+        passage_id = self._published.pop(ticket_n, None)
+        if passage_id is not None:
+            self.searcher.withdraw([passage_id])
+        return passage_id is not None
+
+    def find_disease(self, text: str) -> tuple[str, str] | None:
+        """The page a text names, as (doc_id, title): a ticket's question, or a name staff typed.
+
+        An exact title wins; otherwise the best name match must be near-complete, since
+        attaching a published answer to the wrong disease would mislead everyone after.
+        """
+        wanted = fold(text).strip()
+        for doc_id, title in self.searcher.names.titles.items():
+            if fold(title) == wanted and self.searcher.doc_passages(doc_id):
+                return doc_id, title
+        matches = [m for m in self.searcher.names.match(text) if m.coverage >= MIN_COVERAGE]
+        matches = [m for m in matches if self.searcher.doc_passages(m.doc_id)]
+        if not matches:
+            return None
+        best = min(matches, key=lambda m: m.rank_key)
+        return best.doc_id, self.searcher.title(best.doc_id)
 
     # --- conversation ---------------------------------------------------------------------
 
@@ -132,7 +177,7 @@ class Engine:
         if not rest:
             return Reply(ReplyKind.INVALID, messages.NO_MORE, can_forward=True)
         reply = self._compose(state.get("question", ""), rest, state.get("qtype"))
-        reply.message = messages.FOLLOW_UP.format(title=rest[0].title)
+        reply.message = self._intro(rest[0], rest[0].title, from_context=True)
         state["shown"] = [*shown, *(e.citation.passage_id for e in reply.excerpts)]
         reply.has_more = any(p.passage_id not in state["shown"] for p in rest)
         self._save(chat_key, state)
@@ -175,9 +220,7 @@ class Engine:
         if not reply.excerpts:
             return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
-        reply.message = (messages.FOLLOW_UP if result.from_context else messages.ANSWER_INTRO).format(
-            title=title
-        )
+        reply.message = self._intro(passages[0], title, result.from_context)
         reply.disease, reply.doc_id = title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
         reply.candidates = candidates
@@ -199,6 +242,16 @@ class Engine:
         self._save(chat_key, state)
         return reply
 
+    @staticmethod
+    def _intro(top: Passage, title: str, from_context: bool) -> str:
+        if top.kind == STAFF_KIND:
+            return messages.STAFF_INTRO.format(
+                role=top.extra.get("role", ""),
+                date=published_date(top.extra.get("published_at", 0.0)),
+                question=top.question,
+            )
+        return (messages.FOLLOW_UP if from_context else messages.ANSWER_INTRO).format(title=title)
+
     def _compose(self, question: str, passages: list[Passage], qtype: str | None) -> Reply:
         """Up to max_excerpts excerpts from the first passages, within the character budget."""
         budget = self.settings.max_chars - 250  # room for citations, other names and the note
@@ -209,7 +262,10 @@ class Engine:
                 break
             if excerpts and passage.qtype != top_type:
                 break  # stay with the section that answers; "more" shows the others
-            excerpt = self.composer.excerpt(passage, question, budget)
+            if passage.kind == STAFF_KIND:
+                excerpt = self.composer.whole(passage, budget)
+            else:
+                excerpt = self.composer.excerpt(passage, question, budget)
             if excerpt is None:
                 continue
             excerpts.append(excerpt)

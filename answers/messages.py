@@ -15,6 +15,7 @@ ABSTAIN_WEAK = (
 )
 CHOOSE = "Several conditions match that name. Which one do you mean?"
 FOLLOW_UP = "About {title}:"
+STAFF_INTRO = "A {role} answered a question like yours on {date}: “{question}”"
 ANSWER_INTRO = "From the page on {title}:"
 NO_SECTION = "The page on {title} has no section on {section}; here is what it says about it in general."
 NO_MORE = "That's everything I have on this. You can ask another question, or ask a specialist."

@@ -69,10 +69,10 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from bot.runtime import load_engine
+    from bot.runtime import load_engine_with_published
 
     config = config_from_args(args)
-    engine = load_engine(config, progress=not args.json and not args.batch)
+    engine = load_engine_with_published(config, progress=not args.json and not args.batch)
     if args.batch:
         stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
         with stream:

@@ -6,7 +6,7 @@ import sys
 
 from answers.reply import ReplyKind
 from bot.config import Config
-from bot.runtime import load_engine
+from bot.runtime import load_engine_with_published
 
 PROMPT = "you> "
 HELP = "Ask about a rare disease. 'more' shows further excerpts, a number picks a choice, 'quit' ends."
@@ -15,7 +15,7 @@ HELP = "Ask about a rare disease. 'more' shows further excerpts, a number picks 
 def run_console(config: Config, stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    engine = load_engine(config, progress=True)
+    engine = load_engine_with_published(config, progress=True)
     interactive = stdin.isatty()
     print(f"gardbot — {HELP}", file=stdout)
     while True:

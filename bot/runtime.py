@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from pathlib import Path
+
 from answers.engine import ConversationStore, Engine, EngineSettings
 from bot.config import Config
 from corpus.passages import ChunkSettings
+from corpus.published import PublishedQA
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
+from store import Published, Store, StoreError, open_store
+
+log = logging.getLogger(__name__)
 
 
 def selection_from_config(config: Config) -> CorpusSelection:
@@ -22,13 +30,57 @@ def chunk_settings(config: Config) -> ChunkSettings:
 
 
 def load_engine(
-    config: Config, progress: bool = True, conversations: ConversationStore | None = None
+    config: Config,
+    progress: bool = True,
+    conversations: ConversationStore | None = None,
+    published_from: Store | None = None,
 ) -> Engine:
-    """Open (building if needed) the configured index and put the engine on top of it."""
+    """Open (building if needed) the configured index and put the engine on top of it; with a
+    store, the answers staff published join the index, so they survive restarts."""
     index = open_index(selection_from_config(config), config.index_dir, chunk_settings(config), progress)
     settings = EngineSettings(
         max_chars=config.answers.max_chars,
         max_excerpts=config.answers.max_excerpts,
         context_minutes=config.answers.context_minutes,
     )
-    return Engine(Searcher(index), conversations, settings)
+    engine = Engine(Searcher(index), conversations, settings)
+    if published_from is not None:
+        records = published_from.list_published()
+        engine.load_published([published_qa(r) for r in records])
+        log.info("%d published staff answers added to the index", len(records))
+    return engine
+
+
+def published_qa(record: Published) -> PublishedQA:
+    return PublishedQA(
+        ticket_n=record.ticket_n,
+        question=record.question,
+        answer=record.answer,
+        role=record.role,
+        published_at=record.published_at,
+        doc_id=record.doc_id,
+        disease=record.disease,
+    )
+
+
+def load_engine_with_published(config: Config, progress: bool = True) -> Engine:
+    """For the console and `gardbot search`: the engine plus whatever staff published."""
+    store = existing_store(config)
+    try:
+        return load_engine(config, progress, published_from=store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def existing_store(config: Config) -> Store | None:
+    """The bot's database if there is one, so the console answers with published answers too;
+    None rather than creating an empty database file."""
+    url = config.database_url
+    if "://" not in url and not Path(url).is_file():
+        return None
+    try:
+        return open_store(url)
+    except (OSError, ValueError, sqlite3.Error, StoreError) as exc:  # the console works without it
+        log.warning("could not open the database %s (%s); published answers are left out", url, exc)
+        return None

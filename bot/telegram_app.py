@@ -46,6 +46,7 @@ from telegram.ext import (
 from answers.engine import MORE, Engine
 from answers.messages import section_label
 from answers.reply import Reply, ReplyKind
+from bot import telegram_publish as publishing
 from bot import telegram_texts as texts
 from bot import telegram_tickets as staff
 from bot.config import Config
@@ -69,6 +70,8 @@ STAFF_COMMANDS = [
     BotCommand("ticket", "Show ticket N"),
     BotCommand("answer", "Answer ticket N: /answer N text"),
     BotCommand("close", "Close ticket N without an answer"),
+    BotCommand("publish", "Publish ticket N's answer: /publish N [condition]"),
+    BotCommand("unpublish", "Withdraw ticket N's published answer"),
 ]
 OUTCOMES = {
     ReplyKind.ANSWER: "answer",
@@ -510,8 +513,11 @@ def build_application(
     app.add_handler(CommandHandler("ticket", staff.show_ticket))
     app.add_handler(CommandHandler("answer", staff.answer))
     app.add_handler(CommandHandler("close", staff.close))
+    app.add_handler(CommandHandler("publish", publishing.publish))
+    app.add_handler(CommandHandler("unpublish", publishing.unpublish))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, not_text))
+    app.add_handler(CallbackQueryHandler(publishing.publish_button, pattern=r"^publish:\d+$"))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_error_handler(on_error)
     return app
@@ -580,7 +586,8 @@ def run_telegram(config: Config) -> int:
 
     store = open_store(config.database_url)
     try:
-        engine = load_engine(config, progress=True, conversations=TelegramConversations(store))
+        conversations = TelegramConversations(store)
+        engine = load_engine(config, progress=True, conversations=conversations, published_from=store)
         app = build_application(config, engine, store)
         if settings.mode == "webhook":
             app.run_webhook(

@@ -113,7 +113,33 @@ TICKET_HOW = (
     "<code>/answer {n} your text</code>. <code>/close {n}</code> <i>closes it without an "
     "answer.</i>"
 )
-ANSWER_QUEUED = "✅ Answer to #{n} saved; sending it to {first_name}."
+ANSWER_QUEUED = (
+    "✅ Answer to #{n} saved; sending it to {first_name}.\n\n"
+    "<i>Publish it, and I give this answer to anyone who asks something similar (the asker's "
+    "name is left out):</i> the button below, or <code>/publish {n}</code>."
+)
+BUTTON_PUBLISH = "📢 Publish"
+NOT_ANSWERED_YET = "#{n} has no answer yet. Answer it first, then publish it."
+PUBLISHED = (
+    "📢 <b>#{n} is published.</b> Users asking something similar now get this answer, credited "
+    "to a {role}:\n\n<i>Question:</i>\n<blockquote>{question}</blockquote>\n"
+    "<i>Answer:</i>\n<blockquote>{answer}</blockquote>"
+)
+FILED_UNDER_PAGE = "Filed under the page on {page}."
+FILED_UNDER_NAME = (
+    "Filed under “{name}”: my sources have no page with that name, so questions naming it will "
+    "find this answer."
+)
+FILED_UNDER_NOTHING = "Filed under no condition: questions worded like it will find it."
+DEIDENTIFIED = (
+    "I left out the asker's name and ids (shown as [name], [id]) and any greeting. Please check the wording."
+)
+PUBLISH_HOW = (
+    "<code>/publish {n} condition name</code> files it under another condition "
+    "(<code>/publish {n} none</code>: under none); <code>/unpublish {n}</code> withdraws it."
+)
+UNPUBLISHED = "#{n} is withdrawn: I no longer give this answer."
+NOT_PUBLISHED = "#{n} is not published; nothing to withdraw."
 ANSWER_USAGE = "Use: <code>/answer N your answer</code>, or reply to the question's message."
 NUMBER_USAGE = "Use: <code>/{command} N</code> with a ticket number."
 NO_TICKET = "There is no ticket #{n}."

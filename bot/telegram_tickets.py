@@ -17,7 +17,16 @@ from telegram.ext import ContextTypes
 
 from bot import telegram_texts as texts
 from bot.outbox import reply_rendered
-from bot.render import Rendered, fill, render_pending, render_staff_answer, render_ticket, when
+from bot.render import (
+    Button,
+    Rendered,
+    callback,
+    fill,
+    render_pending,
+    render_staff_answer,
+    render_ticket,
+    when,
+)
 from bot.render import render_ticket_details as details
 from bot.telegram_state import Services
 from store import OutboxItem, OutboxMessage, Ticket, TicketNotFound, TicketStateError
@@ -202,7 +211,9 @@ async def relay(s: Services, update: Update, n: int, text: str) -> None:
         return
     s.wake_outbox()
     assert ticket is not None
-    await say(message, fill(texts.ANSWER_QUEUED, n=n, first_name=ticket.first_name))
+    confirmation = fill(texts.ANSWER_QUEUED, n=n, first_name=ticket.first_name)
+    publish = [[Button(texts.BUTTON_PUBLISH, callback("publish", n))]]
+    await reply_rendered(message, Rendered([confirmation], publish))
 
 
 def _cannot_answer(ticket: Ticket | None, n: int) -> str | None:

@@ -76,6 +76,15 @@ class PassageIndex:
             self.position[passage.passage_id] = len(self.passages)
             self.passages.append(passage)
 
+    def term_weight(self, term: str) -> float:
+        """How telling a term is: log(1 + N / document frequency); unseen terms weigh most."""
+        n_docs = self.bm25.n_docs
+        column = self.bm25.vocab.get(term)
+        if column is None:
+            return float(np.log(1 + n_docs))
+        indptr = self.bm25.weights.indptr
+        return float(np.log(1 + n_docs / max(1, indptr[column + 1] - indptr[column])))
+
     def scores(self, question: str) -> np.ndarray:
         return self.bm25.get_scores(analyze(question))
 

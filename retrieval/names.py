@@ -205,11 +205,13 @@ class NameIndex:
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
 
-    def add_names(self, doc_id: str, title: str, names: Iterable[str]) -> None:
-        """Register names of a page added later (e.g. a published answer's own disease)."""
-        self.titles.setdefault(doc_id, title)
-        for name in names:
-            self._add(doc_id, name, "synonym")
+    def add_topics(self, topics: Iterable[tuple[str, str, Iterable[str]]]) -> None:
+        """Register (doc_id, title, names) of pages added later, such as a published answer
+        about a disease the corpus has no page for; re-indexes once for all of them."""
+        for doc_id, title, names in topics:
+            self.titles.setdefault(doc_id, title)
+            for name in names:
+                self._add(doc_id, name, "synonym")
         self._index()
 
     def is_common(self, word: str) -> bool:

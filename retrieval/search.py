@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corpus.models import Passage
+from corpus.published import STAFF_KIND, is_own_topic, topic_names
 from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
 from retrieval.index import PassageIndex
@@ -27,6 +28,8 @@ PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
 MAX_CHOICES = 6
 AMBIGUITY_MARGIN = 0.03  # coverage difference under which two different names tie
 SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page
+STAFF_SIMILARITY = 0.5  # share of (idf-weighted) words a question shares with a published one
+STAFF_SIMILARITY_ALONE = 0.6  # the same when the question names no disease: nothing else agrees
 
 
 @dataclass(frozen=True)
@@ -89,14 +92,35 @@ class Searcher:
         self.index = index
         self.names = NameIndex(index.passages)
         self._by_doc: dict[str, list[int]] = defaultdict(list)
-        for i, passage in enumerate(index.passages):
-            self._by_doc[passage.doc_id].append(i)
+        self._staff_topics: list[int] = []  # published answers with no page of their own
+        self._withdrawn: list[int] = []
+        self._track(range(len(index.passages)))
 
     def add_passages(self, passages: list[Passage]) -> None:
+        """Grow the live index: published staff answers join without a rebuild."""
         start = len(self.index.passages)
         self.index.add_passages(passages)
-        for i in range(start, len(self.index.passages)):
-            self._by_doc[self.index.passages[i].doc_id].append(i)
+        added = self.index.passages[start:]
+        topics = [(p.doc_id, p.title, topic_names(p)) for p in added if is_own_topic(p)]
+        if topics:
+            self.names.add_topics(topics)
+        self._track(range(start, len(self.index.passages)))
+
+    def withdraw(self, passage_ids: list[str]) -> None:
+        """Stop ranking these passages. BM25 rows can't be removed, so they are masked: their
+        score is zeroed and they leave the per-disease lists."""
+        rows = {self.index.position[p] for p in passage_ids if p in self.index.position}
+        self._withdrawn = sorted({*self._withdrawn, *rows})
+        self._staff_topics = [i for i in self._staff_topics if i not in rows]
+        for doc_rows in self._by_doc.values():
+            doc_rows[:] = [i for i in doc_rows if i not in rows]
+
+    def _track(self, rows: range) -> None:
+        for i in rows:
+            passage = self.index.passages[i]
+            self._by_doc[passage.doc_id].append(i)
+            if is_own_topic(passage):
+                self._staff_topics.append(i)
 
     def doc_passages(self, doc_id: str) -> list[Passage]:
         return [self.index.passages[i] for i in self._by_doc.get(doc_id, ())]
@@ -112,6 +136,7 @@ class Searcher:
         text = question[:MAX_QUESTION_CHARS]
         qtypes = question_types(text)
         scores = self.index.scores(text)
+        scores[self._withdrawn] = 0.0
         if not text.strip():
             return SearchResult(question, [], True, "empty", qtypes=qtypes)
 
@@ -126,20 +151,24 @@ class Searcher:
         elif partial := [m for m in matches if m.coverage >= PARTIAL_COVERAGE]:
             chosen, choices = self._choose(partial, scores)
             if not choices:  # one partial name that BM25 doesn't back: don't guess
-                return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
+                if not (published := self._published_topic(text)):
+                    return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
+                chosen = [published]
         elif family := self._family(matches):
             chosen, choices = family[:1], family
-        elif context_doc and context_doc in self._by_doc and is_follow_up(text):
+        elif context_doc and self._by_doc.get(context_doc) and is_follow_up(text):
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
+        elif published := self._published_topic(text):
+            chosen = [published]
         else:
             reason = "weak_match" if matches else "no_disease"
             return SearchResult(question, self._plain(scores, k), True, reason, qtypes=qtypes)
 
-        ranked = self._rank_in_doc(chosen[0].doc_id, qtypes, scores)
+        ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes, scores)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in strong if m not in chosen)]:
-            best = self._rank_in_doc(other.doc_id, qtypes, scores)[:1]
+            best = self._rank_in_doc(other.doc_id, text, qtypes, scores)[:1]
             ranked.extend(r for r in best if r.passage.passage_id not in seen)
             seen.update(r.passage.passage_id for r in best)
         ranked.extend(r for r in self._plain(scores, k) if r.passage.passage_id not in seen)
@@ -205,19 +234,49 @@ class Searcher:
         rows = self._by_doc.get(doc_id)
         return float(scores[rows].max()) if rows else 0.0
 
-    def _rank_in_doc(self, doc_id: str, qtypes: dict[str, float], scores: np.ndarray) -> list[Ranked]:
+    def _rank_in_doc(
+        self, doc_id: str, text: str, qtypes: dict[str, float], scores: np.ndarray
+    ) -> list[Ranked]:
+        """A page's passages: the asked section type first, then BM25; a published staff answer
+        to a similar question goes before all of them."""
         rows = self._by_doc.get(doc_id, [])
         if not rows:
             return []
         top = max(float(scores[rows].max()), 1e-9)
+        name_terms: set[str] | None = None
         ranked = []
         for i in rows:
             passage = self.index.passages[i]
             preference = qtypes.get(passage.qtype, 0.0)
             score = SECTION_WEIGHT * preference + 0.5 * float(scores[i]) / top - 0.01 * passage.position
+            if passage.kind == STAFF_KIND:
+                if name_terms is None:  # the disease's names are shared by both questions
+                    name_terms = set(analyze(" ".join((passage.title, *passage.synonyms))))
+                similarity = self.similarity(text, passage.question, name_terms)
+                if similarity >= STAFF_SIMILARITY:
+                    score = 1.5 * SECTION_WEIGHT + similarity
             ranked.append(Ranked(passage, score))
         ranked.sort(key=lambda r: -r.score)
         return ranked
+
+    def similarity(self, question: str, other: str, ignore: set[str] = frozenset()) -> float:
+        """How much two questions ask the same: the idf-weighted Dice overlap of their terms."""
+        mine, theirs = set(analyze(question)) - ignore, set(analyze(other)) - ignore
+        total = sum(map(self.index.term_weight, mine)) + sum(map(self.index.term_weight, theirs))
+        shared = sum(map(self.index.term_weight, mine & theirs))
+        return 2 * shared / total if total else 0.0
+
+    def _published_topic(self, text: str) -> DiseaseMatch | None:
+        """A question naming no known disease may still be one staff answered and published."""
+        best, best_similarity = None, STAFF_SIMILARITY_ALONE
+        for i in self._staff_topics:
+            passage = self.index.passages[i]
+            similarity = self.similarity(text, passage.question)
+            if similarity >= best_similarity:
+                best, best_similarity = passage, similarity
+        if best is None:
+            return None
+        return DiseaseMatch(best.doc_id, best.title, "", "published", best_similarity, 0.0)
 
     def _plain(self, scores: np.ndarray, k: int) -> list[Ranked]:
         ids, values = top_k(scores, k)

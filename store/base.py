@@ -179,6 +179,7 @@ class Published:
     published_at: float
     updated_at: float
     unpublished_at: float | None = None
+    doc_id: str | None = None  # the corpus page it is about, if any
 
     @property
     def active(self) -> bool:
@@ -322,6 +323,7 @@ class Store(Protocol):
         disease: str | None,
         role: str,
         now: float | None = None,
+        doc_id: str | None = None,
     ) -> Published: ...
     def unpublish(self, ticket_n: int, *, now: float | None = None) -> bool: ...
     def get_published(self, ticket_n: int) -> Published | None: ...

@@ -125,6 +125,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    # 2: the page a published Q&A is about (its title alone can be ambiguous)
+    ("ALTER TABLE published ADD COLUMN doc_id TEXT",),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -86,4 +86,5 @@ def published_from_row(row: Row) -> Published:
         published_at=row["published_at"],
         updated_at=row["updated_at"],
         unpublished_at=row["unpublished_at"],
+        doc_id=row["doc_id"],
     )

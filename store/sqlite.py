@@ -655,6 +655,7 @@ class SQLiteStore:
         disease: str | None,
         role: str,
         now: float | None = None,
+        doc_id: str | None = None,
     ) -> Published:
         """Publish (or update and re-activate) the Q&A for ticket ``ticket_n``.
 
@@ -668,17 +669,18 @@ class SQLiteStore:
             self._execute(
                 """
                 INSERT INTO published
-                    (ticket_n, question, answer, disease, role, published_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (ticket_n, question, answer, disease, doc_id, role, published_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (ticket_n) DO UPDATE SET
                     question = excluded.question,
                     answer = excluded.answer,
                     disease = excluded.disease,
+                    doc_id = excluded.doc_id,
                     role = excluded.role,
                     updated_at = excluded.updated_at,
                     unpublished_at = NULL
                 """,
-                (ticket_n, question, answer, disease, role, at, at),
+                (ticket_n, question, answer, disease, doc_id, role, at, at),
             )
             published = self.get_published(ticket_n)
             assert published is not None

@@ -15,6 +15,8 @@ from answers.engine import Engine  # noqa: E402
 from retrieval.build import CorpusSelection, open_index  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
+pytest_plugins = ["telegram_fixtures"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_MEDQUAD = SHARED / "data" / "medquad"
 SHARED_EVAL = SHARED / "eval" / "gard-dev-questions.jsonl"
@@ -45,10 +47,16 @@ def small_engine(small_searcher) -> Engine:
 
 
 @pytest.fixture(scope="session")
-def gard_index(tmp_path_factory):
+def gard_index_root(tmp_path_factory) -> Path:
+    """Where the GARD index of the test session lives (built once, by gard_index)."""
+    return tmp_path_factory.mktemp("gard")
+
+
+@pytest.fixture(scope="session")
+def gard_index(gard_index_root):
     if not (SHARED_MEDQUAD / "2_GARD_QA").is_dir():
         pytest.skip("../shared/data/medquad not present")
-    return open_index(CorpusSelection(SHARED_MEDQUAD), tmp_path_factory.mktemp("gard"), progress=False)
+    return open_index(CorpusSelection(SHARED_MEDQUAD), gard_index_root, progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from store import (
     TicketStateError,
     open_store,
 )
+from store.migrations import LATEST_VERSION
 
 T0 = 1_700_000_000.0  # a fixed clock, so no timestamp can collide with ids we search for
 STAFF_CHAT = -100_200_300
@@ -109,7 +110,7 @@ def test_pragmas_wal_foreign_keys_and_durability(store, db_path):
 def test_schema_version_recorded_and_newer_schema_refused(db_path):
     SQLiteStore(db_path).close()
     with closing(sqlite3.connect(db_path)) as conn, conn:
-        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST_VERSION
         conn.execute("INSERT INTO schema_version VALUES (999)")
     with pytest.raises(SchemaError, match="999"):
         SQLiteStore(db_path)
