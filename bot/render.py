@@ -16,7 +16,7 @@ from typing import Any
 
 from answers.reply import Citation, Reply, ReplyKind
 from bot import telegram_texts as texts
-from store import Ticket
+from store import Published, Ticket
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after parsing
 MAX_CALLBACK_BYTES = 64
@@ -175,7 +175,7 @@ def render_staff_answer(ticket: Ticket, answer: str, role: str) -> Rendered:
     return Rendered(split_html(text))
 
 
-def render_ticket_details(ticket: Ticket) -> Rendered:
+def render_ticket_details(ticket: Ticket, published: Published | None = None) -> Rendered:
     lines = [
         ticket_html(ticket),
         f"<b>Status:</b> {esc(ticket.status)}, asked {when(ticket.created_at)}",
@@ -189,6 +189,9 @@ def render_ticket_details(ticket: Ticket) -> Rendered:
         )
     if ticket.closed_at is not None:
         lines.append(f"<b>Closed</b> on {when(ticket.closed_at)}")
+    if published is not None and published.active:
+        under = published.disease or "no condition"
+        lines.append(fill(texts.TICKET_PUBLISHED, n=ticket.n, when=when(published.updated_at), disease=under))
     return Rendered(split_html("\n\n".join(lines)))
 
 

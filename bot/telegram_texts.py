@@ -138,6 +138,7 @@ PUBLISH_HOW = (
     "<code>/publish {n} condition name</code> files it under another condition "
     "(<code>/publish {n} none</code>: under none); <code>/unpublish {n}</code> withdraws it."
 )
+TICKET_PUBLISHED = "📢 <b>Published</b> on {when}, under {disease}. <code>/unpublish {n}</code> withdraws it."
 UNPUBLISHED = "#{n} is withdrawn: I no longer give this answer."
 NOT_PUBLISHED = "#{n} is not published; nothing to withdraw."
 ANSWER_USAGE = "Use: <code>/answer N your answer</code>, or reply to the question's message."

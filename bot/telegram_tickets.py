@@ -152,7 +152,7 @@ async def show_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if ticket is None:
         await say(update.effective_message, _missing(n, "ticket"))
         return
-    await reply_rendered(update.effective_message, details(ticket))
+    await reply_rendered(update.effective_message, details(ticket, s.store.get_published(ticket.n)))
 
 
 async def close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

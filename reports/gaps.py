@@ -34,6 +34,7 @@ class GapRow:
     open_tickets: int
     last_asked: float
     examples: tuple[str, ...]  # newest first, distinct, full text
+    published: int = 0  # tickets whose answer staff published: the bot answers these now
 
     @property
     def total(self) -> int:
@@ -68,6 +69,7 @@ class _Group:
     abstained: int = 0
     tickets: int = 0
     open_tickets: int = 0
+    published: int = 0
     asked: list[tuple[float, str]] = field(default_factory=list)
 
     def row(self, disease: str | None) -> GapRow:
@@ -78,6 +80,7 @@ class _Group:
             open_tickets=self.open_tickets,
             last_asked=max(at for at, _ in self.asked),
             examples=newest_examples(self.asked),
+            published=self.published,
         )
 
 
@@ -115,6 +118,7 @@ def build_gaps(store: Store, since: float | None = None) -> GapsReport:
         group.asked.append((entry.asked_at, entry.question))
 
     forgotten = 0
+    published = {p.ticket_n for p in store.list_published()}
     for ticket in store.list_tickets():
         if since is not None and ticket.created_at < since:
             continue
@@ -124,6 +128,7 @@ def build_gaps(store: Store, since: float | None = None) -> GapsReport:
         group = groups.setdefault(_disease_key(ticket.disease), _Group())
         group.tickets += 1
         group.open_tickets += ticket.status == "open"
+        group.published += ticket.n in published
         group.asked.append((ticket.created_at, ticket.question))
 
     rows = [group.row(disease) for disease, group in groups.items()]
@@ -133,7 +138,9 @@ def build_gaps(store: Store, since: float | None = None) -> GapsReport:
 
 # --------------------------------------------------------------------------- renderers
 
-CSV_COLUMNS = ("disease", "abstained", "tickets", "open_tickets", "total", "last_asked", "examples")
+CSV_COLUMNS = (
+    "disease", "abstained", "tickets", "open_tickets", "total", "last_asked", "examples", "published"
+)  # fmt: skip
 EXAMPLE_SEPARATOR = " | "
 
 
@@ -150,14 +157,14 @@ def gaps_markdown(report: GapsReport) -> str:
     ]
     if report.rows:
         lines += [
-            "| Disease | Abstained | Tickets | Open | Last asked | Newest examples |",
-            "|---|---:|---:|---:|---|---|",
+            "| Disease | Abstained | Tickets | Open | Published | Last asked | Newest examples |",
+            "|---|---:|---:|---:|---:|---|---|",
         ]
         for row in report.rows:
             examples = " · ".join(f"“{md_cell(text)}”" for text in row.examples)
             lines.append(
                 f"| {md_cell(row.label, None)} | {row.abstained} | {row.tickets} | "
-                f"{row.open_tickets} | {day_text(row.last_asked)} | {examples} |"
+                f"{row.open_tickets} | {row.published} | {day_text(row.last_asked)} | {examples} |"
             )
     else:
         lines.append("Nothing to report: no abstained questions and no tickets.")
@@ -185,6 +192,7 @@ def gaps_csv(report: GapsReport) -> str:
                 row.total,
                 day_text(row.last_asked),
                 csv_cell(EXAMPLE_SEPARATOR.join(row.examples)),
+                row.published,
             )
         )
     return out.getvalue()

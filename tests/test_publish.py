@@ -38,7 +38,9 @@ PUBLISHED_TEXT = "the Americans with Disabilities Act may protect you"
 
 
 @pytest.fixture(params=["test corpus", "GARD"])
-def corpus_config(request: pytest.FixtureRequest, config: Config, small_corpus: Path, tmp_path: Path) -> Config:
+def corpus_config(
+    request: pytest.FixtureRequest, config: Config, small_corpus: Path, tmp_path: Path
+) -> Config:
     """The Telegram test config pointed at a corpus and an index folder on disk."""
     if request.param == "GARD":
         if not (SHARED_MEDQUAD / "2_GARD_QA").is_dir():
@@ -177,6 +179,10 @@ async def test_publish_under_the_detected_or_a_named_disease(
         reply = await ask("Castellane fever support group?")
         assert "Costochondritis Support Group meets online" in reply["plain_text"]
         assert "tietze-syndrome" not in reply["text"]
+
+        double.send_text(staff_chat, bob, "/ticket 1")
+        shown = await double.wait_for_message(STAFF_CHAT, lambda m: "Published" in m["plain_text"])
+        assert "under Castellane fever" in shown["plain_text"]
 
         # Only staff may publish.
         double.send_text(alice_chat, alice, "/unpublish 1")

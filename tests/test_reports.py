@@ -136,6 +136,21 @@ def test_forgotten_users_really_were_forgotten(db):
     assert report.tickets + report.forgotten_tickets == len(sample.tickets)
 
 
+def test_gaps_count_tickets_whose_answer_is_published(tmp_path):
+    with open_store(str(tmp_path / "small.sqlite3")) as store:
+        for n in range(3):
+            store.create_ticket(
+                1, 1, "Ann", f"Is Fabry disease question {n}?", "Fabry disease", [], now=START
+            )
+        store.answer_ticket(1, "Yes.", 9, "Staff", now=START + 1)
+        store.publish(1, "Is Fabry disease question 0?", "Yes.", "Fabry disease", "nurse", now=START + 2)
+        (row,) = build_gaps(store).rows
+        assert (row.tickets, row.open_tickets, row.published) == (3, 2, 1)
+        assert gaps_csv(build_gaps(store)).splitlines()[1].endswith(",1")
+        store.unpublish(1)
+        assert build_gaps(store).rows[0].published == 0
+
+
 def test_gaps_examples_dedupe_and_blank_disease(tmp_path):
     with open_store(str(tmp_path / "small.sqlite3")) as store:
         store.log_question(1, 1, "Is X  inherited?", "", "abstain", now=START)
@@ -254,12 +269,12 @@ def test_markdown_tables_are_well_formed(db):
     _, store, _ = db
     gaps = build_gaps(store)
     lines = _table_lines(gaps_markdown(gaps))
-    assert lines[0].startswith("| Disease | Abstained | Tickets | Open | Last asked |")
+    assert lines[0].startswith("| Disease | Abstained | Tickets | Open | Published | Last asked |")
     assert set(lines[1]) <= set("|-:")
     assert len(lines) == 2 + len(gaps.rows)
     for line in lines:  # one line per row, every "|" inside a cell escaped
         assert line.endswith("|")
-        assert len(re.findall(r"(?<!\\)\|", line)) == 7
+        assert len(re.findall(r"(?<!\\)\|", line)) == 8
     assert "\x1b" not in gaps_markdown(gaps)
 
     usage = build_usage(store)
