@@ -140,7 +140,7 @@ class Searcher:
         if not text.strip():
             return SearchResult(question, [], True, "empty", qtypes=qtypes)
 
-        matches = [] if doc_id else self.names.match(text)
+        matches = [] if doc_id else [m for m in self.names.match(text) if self._by_doc.get(m.doc_id)]
         strong = self._confident(matches, scores)
         choices: list[DiseaseMatch] = []
         from_context = False

@@ -111,6 +111,8 @@ def test_a_topic_staff_named_is_found_by_its_name(engine: Engine) -> None:
     reply = engine.reply("u", "what is castellane fever")
     assert reply.kind is ReplyKind.ANSWER and reply.excerpts[0].text == "Castellane fever is not contagious."
     assert reply.excerpts[0].citation.title == "Castellane fever"
+    engine.unpublish(3)  # its name no longer leads anywhere
+    assert engine.reply("v", "what is castellane fever").kind is ReplyKind.ABSTAIN
 
 
 def test_find_disease_needs_a_near_complete_name(engine: Engine) -> None:
