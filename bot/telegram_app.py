@@ -71,6 +71,7 @@ STAFF_COMMANDS = [
     BotCommand("answer", "Answer ticket N: /answer N text"),
     BotCommand("close", "Close ticket N without an answer"),
     BotCommand("publish", "Publish ticket N's answer: /publish N [condition]"),
+    BotCommand("edit", "Reword a published answer: /edit N question|answer text"),
     BotCommand("unpublish", "Withdraw ticket N's published answer"),
 ]
 OUTCOMES = {
@@ -514,6 +515,7 @@ def build_application(
     app.add_handler(CommandHandler("answer", staff.answer))
     app.add_handler(CommandHandler("close", staff.close))
     app.add_handler(CommandHandler("publish", publishing.publish))
+    app.add_handler(CommandHandler("edit", publishing.edit))
     app.add_handler(CommandHandler("unpublish", publishing.unpublish))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, not_text))

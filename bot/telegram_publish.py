@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 
 from telegram import Message, Update
 from telegram.error import BadRequest
@@ -20,10 +21,13 @@ from bot.runtime import published_qa
 from bot.telegram_state import Services
 from bot.telegram_tickets import is_staff, say, services, staff_only, ticket_number
 from corpus.published import deidentify
-from store import Ticket
+from store import Published, Ticket
 
 log = logging.getLogger(__name__)
 NO_DISEASE = {"none", "-", "no", "nothing"}
+EDIT_COMMAND = re.compile(
+    r"^/\w+(?:@\w+)?\s+#?(\d+)\s+(question|answer)\s+(\S.*)$", re.DOTALL | re.IGNORECASE
+)
 
 
 async def publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,28 +82,49 @@ def publish_ticket(s: Services, n: int, name: str | None) -> str:
     if ticket.answer_text is None:
         return fill(texts.NOT_ANSWERED_YET, n=n)
     doc_id, disease = disease_for(s, ticket, name)
-    identity = ([ticket.first_name], [ticket.user_id, ticket.chat_id])
-    question, answer = deidentify(ticket.question, *identity), deidentify(ticket.answer_text, *identity)
+    previous = s.store.get_published(n)
+    if previous is not None:  # keep the wording staff may have edited
+        question, answer = previous.question, previous.answer
+    else:
+        identity = ([ticket.first_name], [ticket.user_id, ticket.chat_id])
+        question, answer = deidentify(ticket.question, *identity), deidentify(ticket.answer_text, *identity)
+    changed = question != ticket.question.strip() or answer != ticket.answer_text.strip()
     record = s.store.publish(n, question, answer, disease, s.role, doc_id=doc_id)
+    return put_live(s, record, texts.DEIDENTIFIED if changed and previous is None else "")
+
+
+async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/edit N question|answer TEXT: reword a published Q&A, e.g. to leave out a name."""
+    if not (s := await staff_only(update, context)) or not update.effective_message:
+        return
+    match = EDIT_COMMAND.match(update.effective_message.text or "")
+    if match is None:
+        await say(update.effective_message, texts.EDIT_USAGE)
+        return
+    n, part, wording = int(match.group(1)), match.group(2).lower(), match.group(3).strip()
+    previous = s.store.get_published(n)
+    if previous is None or not previous.active:
+        await say(update.effective_message, fill(texts.EDIT_NOT_PUBLISHED, n=n))
+        return
+    question = wording if part == "question" else previous.question
+    answer = wording if part == "answer" else previous.answer
+    record = s.store.publish(n, question, answer, previous.disease, previous.role, doc_id=previous.doc_id)
+    await say(update.effective_message, put_live(s, record, ""))
+
+
+def put_live(s: Services, record: Published, note: str) -> str:
+    """Give the engine the stored Q&A; the HTML confirmation showing what users will see."""
     passage = s.engine.publish(published_qa(record))
-    log.info("ticket #%d published under %s", n, doc_id or disease or "no disease")
-    if doc_id:
+    log.info("ticket #%d published under %s", record.ticket_n, record.doc_id or record.disease or "none")
+    if record.doc_id:
         where = texts.FILED_UNDER_PAGE.format(page=link(passage.title, passage.url))
-    elif disease:
-        where = fill(texts.FILED_UNDER_NAME, name=disease)
+    elif record.disease:
+        where = fill(texts.FILED_UNDER_NAME, name=record.disease)
     else:
         where = texts.FILED_UNDER_NOTHING
-    changed = question != ticket.question.strip() or answer != ticket.answer_text.strip()
-    return "\n\n".join(
-        part
-        for part in (
-            fill(texts.PUBLISHED, n=n, role=s.role, question=question, answer=answer),
-            where,
-            texts.DEIDENTIFIED if changed else "",
-            fill(texts.PUBLISH_HOW, n=n),
-        )
-        if part
-    )
+    n = record.ticket_n
+    preview = fill(texts.PUBLISHED, n=n, role=record.role, question=record.question, answer=record.answer)
+    return "\n\n".join(part for part in (preview, where, note, fill(texts.PUBLISH_HOW, n=n)) if part)
 
 
 def disease_for(s: Services, ticket: Ticket, name: str | None) -> tuple[str | None, str | None]:

@@ -135,9 +135,15 @@ DEIDENTIFIED = (
     "I left out the asker's name and ids (shown as [name], [id]) and any greeting. Please check the wording."
 )
 PUBLISH_HOW = (
-    "<code>/publish {n} condition name</code> files it under another condition "
+    "<code>/edit {n} question new wording</code> or <code>/edit {n} answer new wording</code> "
+    "rewords it; <code>/publish {n} condition name</code> files it under another condition "
     "(<code>/publish {n} none</code>: under none); <code>/unpublish {n}</code> withdraws it."
 )
+EDIT_USAGE = (
+    "Use: <code>/edit N question new wording</code> or <code>/edit N answer new wording</code> "
+    "for a published answer."
+)
+EDIT_NOT_PUBLISHED = "#{n} is not published. Publish it first with <code>/publish {n}</code>."
 TICKET_PUBLISHED = "📢 <b>Published</b> on {when}, under {disease}. <code>/unpublish {n}</code> withdraws it."
 UNPUBLISHED = "#{n} is withdrawn: I no longer give this answer."
 NOT_PUBLISHED = "#{n} is not published; nothing to withdraw."

@@ -114,12 +114,21 @@ async def test_published_answer_is_given_to_later_askers_until_withdrawn(
         assert "[name]" in published["plain_text"]
         assert_anonymous(published["plain_text"])
 
+        # Staff reword the published question; the edit is kept when it is published again.
+        double.send_text(staff_chat, bob, f"/edit 1 question {SAME}")
+        edited = await double.wait_for_message(STAFF_CHAT, lambda m: "is published" in m["plain_text"])
+        assert "[name]" not in edited["plain_text"] and SAME in edited["plain_text"]
+        double.send_text(staff_chat, bob, "/publish 1 none")
+        again = await double.wait_for_message(STAFF_CHAT, lambda m: m["message_id"] > edited["message_id"])
+        assert "[name]" not in again["plain_text"] and "Filed under no condition" in again["plain_text"]
+
         # Later askers get it, worded the same or otherwise, with its citation.
         for question in (SAME, PARAPHRASE):
             reply = await ask(question)
             assert PUBLISHED_TEXT in reply["plain_text"], question
             assert "Answered by staff on" in reply["plain_text"]
-            assert "A GARD information specialist answered a question like yours" in reply["plain_text"]
+            assert "A GARD information specialist answered a question like yours on" in reply["plain_text"]
+            assert f"“{SAME}”" in reply["plain_text"]
             assert_anonymous(reply["plain_text"])
         assert "Dear" not in reply["plain_text"]
 
@@ -156,8 +165,11 @@ async def test_publish_under_the_detected_or_a_named_disease(
         await double.wait_for_message(STAFF_CHAT)
 
         double.send_text(staff_chat, bob, "/publish 1")
-        refused = await double.wait_for_message(STAFF_CHAT, lambda m: "no answer yet" in m["plain_text"])
-        assert refused
+        assert await double.wait_for_message(STAFF_CHAT, lambda m: "no answer yet" in m["plain_text"])
+        double.send_text(staff_chat, bob, "/edit 1 answer Something")
+        assert await double.wait_for_message(STAFF_CHAT, lambda m: "Publish it first" in m["plain_text"])
+        double.send_text(staff_chat, bob, "/edit 1")
+        assert await double.wait_for_message(STAFF_CHAT, lambda m: "Use: /edit N" in m["plain_text"])
         double.send_text(staff_chat, bob, f"/answer 1 {answer}")
         await double.wait_for_message(STAFF_CHAT, lambda m: "saved" in m["plain_text"])
         double.send_text(staff_chat, bob, "/publish 1")
