@@ -43,6 +43,7 @@ from store import OutboxMessage, Store
 log = logging.getLogger(__name__)
 
 PERMANENT_ERRORS = (Forbidden, BadRequest, ChatMigrated, InvalidToken)
+DIRECT_FLOOD_RETRIES = 2  # AIORateLimiter retries of a direct reply after RetryAfter
 SentHook = Callable[[OutboxMessage, int], None]
 DeadHook = Callable[[OutboxMessage, str], None]
 
@@ -193,7 +194,12 @@ class OutboxWorker:
 async def send_rendered(
     bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None = None
 ) -> Message | None:
-    """Send a rendered message now, part by part, the buttons on the last part."""
+    """Send a rendered message now, part by part, the buttons on the last part.
+
+    A direct reply has no outbox behind it, so on flood control the rate limiter waits as long
+    as Telegram asks and tries again (DIRECT_FLOOD_RETRIES); outbox sends keep the limiter's
+    default of no retries, as the outbox reschedules them itself.
+    """
     last = None
     buttons = keyboard([[b.to_json() for b in row] for row in rendered.buttons])
     for i, part in enumerate(rendered.parts):
@@ -203,6 +209,7 @@ async def send_rendered(
             parse_mode=ParseMode.HTML,
             reply_markup=buttons if i == len(rendered.parts) - 1 else None,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            rate_limit_args=DIRECT_FLOOD_RETRIES,
             reply_parameters=(
                 ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and i == 0 else None
             ),

@@ -34,6 +34,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -490,7 +491,8 @@ def build_application(
         file_url = re.sub(r"/bot$", "/file/bot", settings.base_url)
         builder = ApplicationBuilder().token(settings.token).base_url(settings.base_url)
         builder = builder.base_file_url(file_url)
-    app = builder.post_init(on_startup).post_stop(on_stop).build()
+    # Telegram's flood limits (30 messages/s, 20 per minute in a group), and waiting out a 429.
+    app = builder.rate_limiter(AIORateLimiter()).post_init(on_startup).post_stop(on_stop).build()
 
     limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
     s = Services(config, engine, store, limiter)

@@ -342,6 +342,21 @@ async def test_outbox_retries_flood_control_and_server_errors_and_delivers_once(
     assert (sent.status, sent.attempts) == ("sent", len(expected) + 1)
 
 
+async def test_a_direct_reply_waits_out_flood_control_instead_of_failing(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    async with running(make_bot()):
+        double.fail_next("sendMessage", status=429, retry_after=1, count=1)
+        started = time.monotonic()
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat)
+        elapsed = time.monotonic() - started
+    assert IMT_CAUSE in answer["plain_text"]
+    assert elapsed >= 0.9  # waited as long as Telegram asked
+    assert [c["status"] for c in double.calls("sendMessage")] == [429, 200]
+    assert len(double.messages(alice_chat)) == 1  # no "something went wrong"
+
+
 async def test_answer_to_a_user_who_blocked_the_bot_is_reported_to_staff(
     double: BotApiDouble,
     make_bot,
