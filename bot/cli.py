@@ -16,7 +16,7 @@ from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
 from corpus.medquad import CorpusError
-from retrieval.index import IndexCorruptError
+from retrieval.errors import IndexCorruptError
 
 log = logging.getLogger("gardbot")
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, CorpusError, IndexCorruptError)

@@ -24,13 +24,10 @@ from scipy import sparse
 from corpus.models import Passage
 from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25, BM25Params
+from retrieval.errors import IndexCorruptError
 
 FORMAT_VERSION = 1
 FILES = ("matrix.npz", "vocab.json", "passages.json", "meta.json")
-
-
-class IndexCorruptError(Exception):
-    """The index folder exists but can't be read; `gardbot index build` rebuilds it."""
 
 
 def index_text(passage: Passage) -> str:
