@@ -152,8 +152,11 @@ class NameIndex:
             self.word_counts.update(set(LOWER_WORD.findall(p.text)))
             if p.position == 0 and "(" in p.text:
                 texts[p.doc_id].append(p.text)
+        names_of: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for entry in self.entries:
+            names_of[entry.doc_id].append(entry.words)
         for doc_id, doc_texts in texts.items():
-            own = [e.words for e in self.entries if e.doc_id == doc_id]
+            own = names_of[doc_id]
             for text in doc_texts:
                 for short, long in find_abbreviations(text):
                     long_words = tuple(name_words(long))
