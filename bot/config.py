@@ -117,6 +117,8 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "TELEGRAM_BASE_URL": ("telegram", "base_url"),
     "GARDBOT_TELEGRAM_MODE": ("telegram", "mode"),
     "GARDBOT_WEBHOOK_URL": ("telegram", "webhook_url"),
+    "GARDBOT_WEBHOOK_LISTEN": ("telegram", "webhook_listen"),
+    "GARDBOT_WEBHOOK_PORT": ("telegram", "webhook_port"),
     "GARDBOT_STAFF_CHAT_ID": ("telegram", "staff_chat_id"),
     "GARDBOT_STAFF_USER_IDS": ("telegram", "staff_user_ids"),
     "GARDBOT_SUBMISSION_URL": ("telegram", "submission_url"),

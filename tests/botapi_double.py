@@ -17,6 +17,7 @@ double to check restart behaviour.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
@@ -29,8 +30,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 JSONDict = dict[str, Any]
 ChatRef = int | JSONDict
@@ -377,6 +379,11 @@ class BotApiDouble:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._closing = False
+        # Webhook mode: set by setWebhook; updates are then POSTed to the bot, not polled.
+        self.webhook: JSONDict | None = None
+        self.webhook_deliveries: list[JSONDict] = []  # {"update_id", "status"} per POST
+        self.deliver_webhooks_to: str | None = None  # "http://127.0.0.1:PORT": a TLS proxy's target
+        self._pusher: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
 
         self._chats: dict[int, JSONDict] = {}
@@ -409,6 +416,7 @@ class BotApiDouble:
                 "getMe": self._get_me,
                 "getUpdates": self._get_updates,
                 "deleteWebhook": self._delete_webhook,
+                "setWebhook": self._set_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "setMyCommands": self._set_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
@@ -444,6 +452,10 @@ class BotApiDouble:
         """Release pending long polls first so shutdown does not wait for their timeouts."""
         self._closing = True
         self._notify()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -957,6 +969,12 @@ class BotApiDouble:
         A newer getUpdates terminates an older pending one with 409, as Telegram does; this is
         what frees the long poll left behind by a stopped Application.
         """
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         self._poll_generation += 1
         generation = self._poll_generation
         self._notify()
@@ -993,13 +1011,64 @@ class BotApiDouble:
         return batch
 
     async def _delete_webhook(self, params: JSONDict) -> bool:
+        self.webhook = None
         if params.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
+    async def _set_webhook(self, params: JSONDict) -> bool:
+        """Like Telegram: an https URL only; from now on updates are pushed, not polled."""
+        url = str(params.get("url") or "")
+        if not url:
+            return await self._delete_webhook(params)
+        if not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad_request("secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret}
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = [str(kind) for kind in allowed]
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        if self._pusher is None:
+            self._pusher = asyncio.get_running_loop().create_task(self._push_updates())
+        return True
+
+    async def _push_updates(self) -> None:
+        """POST pending updates to the webhook one at a time, in order, until one gets a 2xx
+        (Telegram retries failed deliveries; so do we, a little faster)."""
+        async with ClientSession() as session:
+            while not self._closing:
+                if self.webhook is None or not self._updates:
+                    await self._wait_change(1.0)
+                    continue
+                update = self._updates[0]
+                url = urlsplit(self.webhook["url"])
+                if self.deliver_webhooks_to:
+                    proxy = urlsplit(self.deliver_webhooks_to)
+                    url = url._replace(scheme=proxy.scheme, netloc=proxy.netloc)
+                headers = {}
+                if self.webhook["secret_token"]:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = str(self.webhook["secret_token"])
+                try:
+                    async with session.post(urlunsplit(url), json=update, headers=headers) as response:
+                        status: int | None = response.status
+                except (ClientError, OSError):
+                    status = None
+                self.webhook_deliveries.append({"update_id": update["update_id"], "status": status})
+                if status is not None and 200 <= status < 300:
+                    if self._updates and self._updates[0] is update:
+                        self._updates.pop(0)
+                    self.delivered_update_ids.append(update["update_id"])
+                    self._notify()
+                else:
+                    await asyncio.sleep(0.2)
+
     async def _get_webhook_info(self, params: JSONDict) -> JSONDict:
         return {
-            "url": "",
+            "url": self.webhook["url"] if self.webhook else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }

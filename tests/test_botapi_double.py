@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 import aiohttp
+import aiohttp.web
 import pytest
 from botapi_double import BOT_ID, BOT_USERNAME, BotApiDouble, forbid_network, parse_telegram_html
 from telegram import (
@@ -407,6 +408,52 @@ async def test_long_polling_offsets_and_conflicts_over_raw_http(
             },
         )
         assert (await call("getMe"))[1]["result"]["id"] == BOT_ID
+
+
+async def test_webhook_mode_pushes_updates_in_order_with_the_secret(
+    double: BotApiDouble, alice: dict, alice_chat: dict
+) -> None:
+    received: list[tuple[dict, str | None]] = []
+    answers = [500, 200, 200]  # the first delivery fails and is retried
+
+    async def hook(request: aiohttp.web.Request) -> aiohttp.web.Response:
+        received.append((await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        return aiohttp.web.Response(status=answers.pop(0))
+
+    server = aiohttp.web.Application()
+    server.router.add_post("/hook", hook)
+    runner = aiohttp.web.AppRunner(server)
+    await runner.setup()
+    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    double.deliver_webhooks_to = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    url = f"{double.base_url}{double.token}"
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def call(method: str, **params: object) -> tuple[int, dict]:
+                async with http.post(f"{url}/{method}", json=params) as response:
+                    return response.status, await response.json()
+
+            assert (await call("setWebhook", url="http://example.org/hook"))[0] == 400  # https only
+            assert (await call("setWebhook", url="https://example.org/hook", secret_token="s3cret"))[0] == 200
+            assert (await call("getWebhookInfo"))[1]["result"]["url"] == "https://example.org/hook"
+            assert (await call("getUpdates"))[0] == 409  # no polling while a webhook is set
+            double.send_text(alice_chat, alice, "one")
+            double.send_text(alice_chat, alice, "two")
+            deadline = time.monotonic() + 5
+            while len(received) < 3 and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert [(u["message"]["text"], secret) for u, secret in received] == [
+                ("one", "s3cret"),
+                ("one", "s3cret"),
+                ("two", "s3cret"),
+            ]
+            assert [d["status"] for d in double.webhook_deliveries] == [500, 200, 200]
+            assert (await call("deleteWebhook"))[0] == 200
+            assert (await call("getUpdates"))[1]["result"] == []
+    finally:
+        await runner.cleanup()
 
 
 def test_telegram_html_rules() -> None:

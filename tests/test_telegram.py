@@ -11,6 +11,7 @@ import io
 import logging
 import os
 import signal
+import socket
 import sqlite3
 import sys
 import time
@@ -19,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
 from botapi_double import BOT_USERNAME, BotApiDouble
 from corpus_fixture import write_corpus
 from telegram.ext import Application
@@ -27,7 +29,7 @@ from telegram_fixtures import STAFF_CHAT, UNANSWERABLE, ask_specialist, buttons,
 from answers.engine import Engine
 from bot import telegram_texts as texts
 from bot.config import Config, TelegramSettings
-from bot.telegram_app import build_application, quiet_http_logs, run_telegram
+from bot.telegram_app import build_application, quiet_http_logs, run_telegram, webhook_secret
 from bot.telegram_state import TelegramConversations
 from retrieval.build import CorpusSelection, open_index
 from retrieval.index import PassageIndex
@@ -589,33 +591,82 @@ def test_http_request_logs_are_quiet_and_the_token_is_redacted(
     assert stream.getvalue() == "failed at /bot<token>/getUpdates\n"
 
 
+def process_env(double: BotApiDouble, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for a real `gardbot telegram` process pointed at the double."""
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": double.token,
+        "TELEGRAM_BASE_URL": double.base_url,
+        "GARDBOT_CORPUS": str(write_corpus(tmp_path / "corpus")),
+        "GARDBOT_INDEX_DIR": str(tmp_path / "index"),
+        "GARDBOT_DB": str(tmp_path / "bot.sqlite3"),
+        "GARDBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "GARDBOT_CONFIG": str(tmp_path / "none.yaml"),
+        **extra,
+    }
+
+
+@contextlib.asynccontextmanager
+async def gardbot_process(env: dict[str, str]) -> AsyncIterator[list[str]]:
+    """Run `gardbot -v telegram`; on exit stop it with ^C, check it ended cleanly and never
+    printed the token, and hand back its log in the yielded list."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "-v", "telegram", env=env, stderr=asyncio.subprocess.PIPE
+    )
+    log: list[str] = []
+    try:
+        yield log
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        log.append(stderr.decode())
+    assert process.returncode == 0, log[0]
+    assert "gardbot is running as @gardbot_test_bot" in log[0]
+    token = env["TELEGRAM_BOT_TOKEN"]
+    assert token not in log[0] and token.split(":")[1] not in log[0]
+
+
 async def test_gardbot_telegram_command_runs_polling_and_stops_on_sigint(
     double: BotApiDouble, tmp_path: Path, alice: dict, alice_chat: dict
 ) -> None:
     """The real `gardbot telegram` process against the double: answers, stops cleanly on ^C,
     and never prints the token."""
-    corpus = write_corpus(tmp_path / "corpus")
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": double.token,
-        "TELEGRAM_BASE_URL": double.base_url,
-        "GARDBOT_CORPUS": str(corpus),
-        "GARDBOT_INDEX_DIR": str(tmp_path / "index"),
-        "GARDBOT_DB": str(tmp_path / "bot.sqlite3"),
-        "GARDBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
-        "GARDBOT_CONFIG": str(tmp_path / "none.yaml"),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "-v", "telegram", env=env, stderr=asyncio.subprocess.PIPE
-    )
-    try:
+    async with gardbot_process(process_env(double, tmp_path)):
         double.send_text(alice_chat, alice, "What causes IMT?")
         answer = await double.wait_for_message(alice_chat, timeout=30)
         assert IMT_CAUSE in answer["plain_text"]
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    log = stderr.decode()
-    assert process.returncode == 0, log
-    assert "gardbot is running as @gardbot_test_bot" in log
-    assert double.token not in log and double.token.split(":")[1] not in log
+
+
+async def test_gardbot_telegram_command_in_webhook_mode(
+    double: BotApiDouble, tmp_path: Path, alice: dict, alice_chat: dict
+) -> None:
+    """Webhook mode as deployed behind a TLS proxy: the bot registers its https address with a
+    secret, Telegram (the double) POSTs updates to it, and requests without the secret are
+    refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    double.deliver_webhooks_to = f"http://127.0.0.1:{port}"  # the proxy's target
+    env = process_env(
+        double,
+        tmp_path,
+        GARDBOT_TELEGRAM_MODE="webhook",
+        GARDBOT_WEBHOOK_URL="https://gardbot.example.org/telegram/hook",
+        GARDBOT_WEBHOOK_LISTEN="127.0.0.1",
+        GARDBOT_WEBHOOK_PORT=str(port),
+    )
+    async with gardbot_process(env):
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat, timeout=30)
+        assert IMT_CAUSE in answer["plain_text"]
+        async with ClientSession() as session:
+            forged = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": alice_chat}}
+            async with session.post(f"http://127.0.0.1:{port}/telegram/hook", json=forged) as response:
+                assert response.status == 403
+    [registered] = [c["params"] for c in double.calls("setWebhook")]
+    assert registered["url"] == "https://gardbot.example.org/telegram/hook"
+    assert registered["secret_token"] == webhook_secret(double.token)
+    assert double.token.split(":")[1] not in registered["secret_token"]
+    assert sorted(registered["allowed_updates"]) == ["callback_query", "message"]
+    assert [d["status"] for d in double.webhook_deliveries][-1] == 200
+    assert double.calls("getUpdates") == []
