@@ -114,6 +114,7 @@ class DiseaseMatch:
     kind: str
     coverage: float  # 0..1 share of the name's weight found in the question
     weight: float  # matched weight: how specific the mention is
+    words: frozenset[str] = frozenset()  # the question's words the name was matched on
 
     @property
     def score(self) -> float:
@@ -314,7 +315,8 @@ class NameIndex:
             if not self._abbreviation_in(entry.words, question):
                 return None
             weight = sum(self.weight[w] for w in unique)
-            return DiseaseMatch(entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, 1.0, weight)
+            title = self.titles[entry.doc_id]
+            return DiseaseMatch(entry.doc_id, title, entry.name, entry.kind, 1.0, weight, frozenset(unique))
         total = sum(self.weight[w] for w in unique)
         matched = [w for w in unique if w in similar]
         if not matched or total <= 0:
@@ -339,7 +341,9 @@ class NameIndex:
             return None
         if coverage < FAMILY_COVERAGE:
             return None
-        return DiseaseMatch(entry.doc_id, self.titles[entry.doc_id], entry.name, entry.kind, coverage, gained)
+        used = frozenset(question.words[p] for p in positions)
+        title = self.titles[entry.doc_id]
+        return DiseaseMatch(entry.doc_id, title, entry.name, entry.kind, coverage, gained, used)
 
     def _only_everyday_words(
         self,

@@ -194,7 +194,17 @@ class Searcher:
             for m in matches
             if m.coverage >= MIN_COVERAGE or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc)
         ]
-        return sorted(confident, key=lambda m: m.rank_key)
+        # The reading that explains more of the question wins: "Tay Sacks" is Tay-Sachs disease
+        # (misspelt, so partial) rather than "Tay syndrome", which only accounts for "Tay".
+        wider = [
+            m
+            for m in matches
+            if m not in confident
+            and m.coverage >= PARTIAL_COVERAGE
+            and any(c.words < m.words and c.score < m.score for c in confident)
+        ]
+        confident = [c for c in confident if not any(c.words < m.words and c.score < m.score for m in wider)]
+        return sorted([*confident, *wider], key=lambda m: m.rank_key)
 
     @staticmethod
     def _family(matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
