@@ -1,17 +1,20 @@
 """The gardbot command: batch output format, JSON search, config overrides, clear errors."""
 
+import io
 import json
 
 import pytest
 
 from bot.cli import main
 from bot.config import load_config
+from store import open_store
 
 
 @pytest.fixture
 def corpus_env(small_corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("GARDBOT_CORPUS", str(small_corpus))
     monkeypatch.setenv("GARDBOT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("GARDBOT_DB", str(tmp_path / "bot.sqlite3"))
     return small_corpus
 
 
@@ -39,8 +42,31 @@ def test_batch_output_format(corpus_env, tmp_path, capsys):
     assert out[1]["abstain"] is True
 
 
+def test_console_and_search_give_published_answers_without_creating_a_database(
+    corpus_env, tmp_path, capsys, monkeypatch
+):
+    question = "Can my employer fire me for missing work because of a rare disease?"
+    assert main(["search", question, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["abstain"] is True
+    assert not (tmp_path / "bot.sqlite3").exists()  # nothing to read: none created
+
+    with open_store(str(tmp_path / "bot.sqlite3")) as store:
+        ticket = store.create_ticket(1, 1, "Ann", question, None, [])
+        store.answer_ticket(ticket.n, "The ADA may protect you.", 9, "Staff")
+        store.publish(ticket.n, question, "The ADA may protect you.", None, "GARD information specialist")
+    assert main(["search", question, "--json"]) == 0
+    [first, *_] = json.loads(capsys.readouterr().out)["results"]
+    assert first["source"] == "GARD staff" and first["qtype"] == "staff_answer"
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(question + "\n"))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert "“The ADA may protect you.”" in out and "Answered by staff on" in out
+
+
 def test_search_json_and_corpus_flag(small_corpus, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GARDBOT_INDEX_DIR", str(tmp_path / "i"))
+    monkeypatch.setenv("GARDBOT_DB", str(tmp_path / "bot.sqlite3"))
     assert (
         main(
             [
