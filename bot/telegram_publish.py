@@ -20,7 +20,7 @@ from bot.render import fill, link
 from bot.runtime import published_qa
 from bot.telegram_state import Services
 from bot.telegram_tickets import is_staff, say, services, staff_only, ticket_number
-from corpus.published import deidentify
+from corpus.published import deidentify, strip_contacts
 from store import Published, Ticket
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,8 @@ def publish_ticket(s: Services, n: int, name: str | None) -> str:
         question, answer = previous.question, previous.answer
     else:
         identity = ([ticket.first_name], [ticket.user_id, ticket.chat_id])
-        question, answer = deidentify(ticket.question, *identity), deidentify(ticket.answer_text, *identity)
+        question = strip_contacts(deidentify(ticket.question, *identity))
+        answer = deidentify(ticket.answer_text, *identity)
     changed = question != ticket.question.strip() or answer != ticket.answer_text.strip()
     record = s.store.publish(n, question, answer, disease, s.role, doc_id=doc_id)
     return put_live(s, record, texts.DEIDENTIFIED if changed and previous is None else "")

@@ -23,6 +23,10 @@ SALUTATION = re.compile(
     r"^\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\b[^\n,.!:;]{0,40}[,.!:;\n]\s*",
     re.IGNORECASE,
 )
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Eight or more digits, optionally grouped by spaces, dots, dashes or brackets: a phone number,
+# not "type 2", "22q11.2", "1 in 10,000" or a year.
+PHONE = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){7,}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -107,3 +111,12 @@ def deidentify(text: str, names: list[str], numbers: list[int | None]) -> str:
         if number is not None and abs(number) >= 1000:
             text = re.sub(rf"(?<!\d){abs(number)}(?!\d)", "[id]", text)
     return text.strip()
+
+
+def strip_contacts(text: str) -> str:
+    """The asker's question without the e-mail addresses and phone numbers they typed into it.
+
+    Askers write "email me at ..." for the reply; published, that would name them. Only the
+    question gets this: a staff answer's numbers and addresses are GARD's own.
+    """
+    return PHONE.sub("[phone]", EMAIL.sub("[email]", text))

@@ -27,7 +27,11 @@ from bot.telegram_state import TelegramConversations
 from store import RetryPolicy, open_store
 
 ASKER_ID, ASKER_NAME, ASKER_USERNAME = 918273645, "Zebulon", "zeb_w"
-QUESTION = "Hi, I'm Zebulon. Can my employer fire me for missing work because of a rare disease?"
+ASKER_EMAIL, ASKER_PHONE = "zeb.w@mail.example.org", "+1 555 010 4477"
+QUESTION = (
+    "Hi, I'm Zebulon. Can my employer fire me for missing work because of a rare disease? "
+    f"Write to {ASKER_EMAIL} or call {ASKER_PHONE}."
+)
 SAME = "Can my employer fire me for missing work because of a rare disease?"
 PARAPHRASE = "Can an employer fire someone who misses work due to a rare disease?"
 STAFF_ANSWER = (
@@ -204,7 +208,7 @@ async def test_publish_under_the_detected_or_a_named_disease(
 
 
 def assert_anonymous(text: str) -> None:
-    for private in (ASKER_NAME, str(ASKER_ID), ASKER_USERNAME):
+    for private in (ASKER_NAME, str(ASKER_ID), ASKER_USERNAME, ASKER_EMAIL, ASKER_PHONE, "555 010"):
         assert private.lower() not in text.lower()
 
 

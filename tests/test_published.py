@@ -11,7 +11,7 @@ import pytest
 
 from answers.engine import Engine
 from answers.reply import ReplyKind
-from corpus.published import PublishedQA, deidentify, staff_passage
+from corpus.published import PublishedQA, deidentify, staff_passage, strip_contacts
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
 from store import open_store
@@ -49,6 +49,13 @@ def test_deidentify_drops_the_greeting_and_replaces_name_and_ids() -> None:
     assert deidentify("Hi Al thanks for asking", ["Al"], []) == "Hi [name] thanks for asking"
     assert deidentify("A is for apple.", ["A"], [7]) == "A is for apple."  # too short to be sure
     assert deidentify("Hello", [], []) == "Hello"
+
+
+def test_contacts_typed_into_a_question_are_left_out() -> None:
+    question = "Reply to ana.perez+gard@mail.example.org or +1 (555) 123-4567, or 0612 34 56 78 please."
+    assert strip_contacts(question) == "Reply to [email] or [phone], or [phone] please."
+    kept = "Is type 2 linked to 22q11.2 deletion? It affects 1 in 10,000 people since 2019 (OMIM 123456)."
+    assert strip_contacts(kept) == kept
 
 
 # --------------------------------------------------------------------------- ranking
