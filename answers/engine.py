@@ -22,6 +22,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from retrieval.analyzer import analyze, fold
 from retrieval.names import MIN_COVERAGE
+from retrieval.qtype import INFORMATION
 from retrieval.search import Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
@@ -221,6 +222,10 @@ class Engine:
             return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
         reply.message = self._intro(passages[0], title, result.from_context)
+        if self._section_missing(result, passages[0]):
+            section = messages.section_label(result.qtype).lower()
+            reply.message = messages.NO_SECTION.format(title=title, section=section)
+            reply.partial = True
         reply.disease, reply.doc_id = title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
         reply.candidates = candidates
@@ -241,6 +246,14 @@ class Engine:
         reply.has_more = any(p.passage_id not in state["shown"] for p in passages)
         self._save(chat_key, state)
         return reply
+
+    def _section_missing(self, result: SearchResult, top: Passage) -> bool:
+        """The question asks for a section the page lacks and the reply quotes another: say so,
+        lest an overview read as the answer to "can it be cured?"."""
+        asked = result.qtype
+        if asked == INFORMATION or top.kind == STAFF_KIND or result.qtypes.get(top.qtype, 0.0) >= 0.5:
+            return False
+        return asked not in self.searcher.sections(top.doc_id)
 
     @staticmethod
     def _intro(top: Passage, title: str, from_context: bool) -> str:

@@ -64,6 +64,7 @@ class Reply:
     choices: list[Choice] = field(default_factory=list)
     notice: str = ""  # "information, not medical advice"
     can_forward: bool = False  # offer "Ask a specialist"
+    partial: bool = False  # the page lacks the section asked about: a specialist may know more
     has_more: bool = False
     candidates: list[Citation] = field(default_factory=list)  # best pages, for staff
 

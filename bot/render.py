@@ -127,7 +127,7 @@ def reply_buttons(reply: Reply, turn: str) -> list[list[Button]]:
         rows.append(row)
     for i, choice in enumerate(reply.choices):
         rows.append([Button(label(choice.title), callback("c", turn, i))])
-    if reply.can_forward and not reply.answered and reply.kind is not ReplyKind.SMALLTALK:
+    if reply.can_forward and (reply.partial or not reply.answered) and reply.kind is not ReplyKind.SMALLTALK:
         rows.append([Button(texts.BUTTON_ASK, callback("ask", turn))])
     return rows
 

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from corpus.models import Passage
 from retrieval.analyzer import stem, words
+from retrieval.english import KEPT_FROM, english_count
 from retrieval.stopwords import STOP_WORDS
 
 ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
@@ -30,6 +31,7 @@ MIN_COVERAGE = 0.78  # share of a name's weight a question must contain to menti
 FAMILY_COVERAGE = 0.4  # "Usher syndrome" names a family of pages ("Usher syndrome, type 1B")
 SAME_STEM = 0.96  # "tumors" for "tumor", "Tietze" for "Tietz": close, but an exact name wins
 COMMON_WORD_FUZZ = 0.85  # extra doubt when the misspelling is itself an everyday word
+EVERYDAY_ENGLISH = 10_000  # English uses "hardly" this often: not a misspelt "Achard"
 MAX_MATCH_WORDS = 300  # words of a question looked at; names come early in any real question
 PROXIMITY_SLACK = 3  # extra words allowed between the words of a name
 
@@ -86,6 +88,7 @@ def find_abbreviations(text: str) -> Iterable[tuple[str, str]]:
 PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
 ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
 LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
+NAME_CONNECTORS = frozenset("a an and as at by due for in of on or the to with without".split())
 GENERIC_WEIGHT = 3.0  # words in this many names (syndrome, disease, type) hardly identify one
 
 
@@ -205,7 +208,12 @@ class NameIndex:
         }
         # Weight by stem, so "Tietz" and "Tietze" weigh the same and only similarity decides.
         self.weight = {w: math.log(1 + n / entries_per_stem[stem(w)]) for w in self.by_word}
-        spelled = {w for e in self.entries if not e.abbreviation for w in e.words}
+        self.pages_of: dict[str, set[str]] = defaultdict(set)  # spelt-out name word -> pages
+        for entry in self.entries:
+            if not entry.abbreviation:
+                for word in entry.words:
+                    self.pages_of[word].add(entry.doc_id)
+        spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
 
@@ -219,8 +227,24 @@ class NameIndex:
         self._index()
 
     def is_common(self, word: str) -> bool:
-        """An everyday word (seen lower-case in page text): weak evidence of a disease name."""
-        return word in STOP_WORDS or self.word_counts[word] >= 2
+        """An everyday word (seen lower-case in page text, or common in English): weak evidence
+        of a disease name. "I got a tattoo" does not mention tattoo dysplasia."""
+        return word in STOP_WORDS or self.word_counts[word] >= 2 or english_count(word) >= EVERYDAY_ENGLISH
+
+    def pages_named_by(self, question_words: Iterable[str]) -> set[str]:
+        """Pages whose names use all these words, as typed, when each is a proper name: a word
+        of four letters or more that page text never writes in lower case and English rarely
+        uses. A reader takes "diagnosed with duchenne" for one of the few pages named "Duchenne
+        ...", but "a cortisone shot" is not cortisone reductase deficiency, nor "his puppet"
+        happy puppet syndrome."""
+        pages: set[str] | None = None
+        for word in question_words:
+            if len(word) < 4 or self.word_counts[word] or english_count(word) >= KEPT_FROM:
+                return set()
+            if word in STOP_WORDS or word not in self.pages_of:
+                return set()
+            pages = self.pages_of[word] if pages is None else pages & self.pages_of[word]
+        return pages or set()
 
     # --- matching -------------------------------------------------------------------------
 
@@ -275,8 +299,8 @@ class NameIndex:
                     found[other].append((position, SAME_STEM))
             if self.is_common(word):
                 self._everyday.add(position)
-            if len(word) < 4 or word.isdigit():
-                continue
+            if len(word) < 4 or word.isdigit() or english_count(word) >= EVERYDAY_ENGLISH:
+                continue  # a correctly spelt everyday English word is no misspelt name
             # A correctly spelt everyday word ("bowel") is rarely a misspelt name ("Bowen").
             penalty = SAME_STEM * (COMMON_WORD_FUZZ if self.is_common(word) else 1.0)
             ratios: dict[str, float] = {}
@@ -339,6 +363,8 @@ class NameIndex:
         coverage, gained, positions = best
         if self._only_everyday_words(unique, matched, positions, similar):
             return None
+        if self._scattered_everyday_words(unique, matched, positions):
+            return None
         if coverage < FAMILY_COVERAGE:
             return None
         used = frozenset(question.words[p] for p in positions)
@@ -362,6 +388,19 @@ class NameIndex:
             return False
         distinctive = [w for w in matched if self.weight[w] >= GENERIC_WEIGHT and w not in STOP_WORDS]
         return len(distinctive) < 2
+
+    def _scattered_everyday_words(self, unique: list[str], matched: list[str], positions: list[int]) -> bool:
+        """True for a name of everyday words found out of order or apart: "is Marfan syndrome
+        passed down" does not mention Down syndrome. Connecting words ("of", "with") may fall
+        anywhere."""
+        if not all(p in self._everyday for p in positions):
+            return False
+        where = dict(zip(matched, positions, strict=True))
+        in_name_order = [where[w] for w in unique if w in where and w not in NAME_CONNECTORS]
+        if len(in_name_order) < 2:
+            return False
+        ascending = all(a < b for a, b in zip(in_name_order, in_name_order[1:], strict=False))
+        return not ascending or max(in_name_order) - min(in_name_order) > len(unique)
 
     def _abbreviation_in(self, abbreviation: tuple[str, ...], question: QuestionWords) -> bool:
         """An abbreviation counts only written out exactly and typed as one (see above)."""

@@ -128,6 +128,10 @@ class Searcher:
     def title(self, doc_id: str) -> str:
         return self.names.titles.get(doc_id, "")
 
+    def sections(self, doc_id: str) -> set[str]:
+        """Section types a page has (among its live passages)."""
+        return {self.index.passages[row].qtype for row in self._by_doc.get(doc_id, ())}
+
     def search(
         self, question: str, k: int = 10, context_doc: str | None = None, doc_id: str | None = None
     ) -> SearchResult:
@@ -156,6 +160,8 @@ class Searcher:
                 chosen = [published]
         elif family := self._family(matches):
             chosen, choices = family[:1], family
+        elif named := self._named_by_rare_words(matches):
+            chosen, choices = named[:1], named
         elif context_doc and self._by_doc.get(context_doc) and is_follow_up(text):
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
@@ -184,15 +190,18 @@ class Searcher:
         )
 
     def _confident(self, matches: list[DiseaseMatch], scores: np.ndarray) -> list[DiseaseMatch]:
-        """Matches to trust: near-complete names, or partial ones ("cholestasis of pregnancy"
-        for "intrahepatic cholestasis of pregnancy") whose page BM25 also ranks first."""
+        """Matches to trust: near-complete names, partial ones ("cholestasis of pregnancy" for
+        "intrahepatic cholestasis of pregnancy") whose page BM25 also ranks first, and partial
+        ones made of words no other page's names use ("duchenne")."""
         if not matches:
             return []
         best_doc = self.index.passages[int(np.argmax(scores))].doc_id if scores.any() else None
         confident = [
             m
             for m in matches
-            if m.coverage >= MIN_COVERAGE or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc)
+            if m.coverage >= MIN_COVERAGE
+            or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc)
+            or self.names.pages_named_by(m.words) == {m.doc_id}
         ]
         # The reading that explains more of the question wins: "Tay Sacks" is Tay-Sachs disease
         # (misspelt, so partial) rather than "Tay syndrome", which only accounts for "Tay".
@@ -217,6 +226,19 @@ class Searcher:
         family = [m for m in eligible if abs(m.weight - heaviest) < 1e-6]
         titles = {m.title.lower() for m in family}
         return sorted(family, key=lambda m: m.title)[:MAX_CHOICES] if len(titles) >= 2 else []
+
+    def _named_by_rare_words(self, matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
+        """The few pages whose names share a partial name's rare words, for the user to pick:
+        "duchenne" is Duchenne muscular dystrophy or Duchenne-like muscular dystrophy."""
+        for match in matches:
+            pages = self.names.pages_named_by(match.words)
+            if match.doc_id in pages and 2 <= len(pages) <= MAX_CHOICES:
+                others = sorted(d for d in pages - {match.doc_id} if self._by_doc.get(d))
+                return [
+                    match,
+                    *(DiseaseMatch(d, self.title(d), self.title(d), "title", 0.0, 0.0) for d in others),
+                ]
+        return []
 
     def _choose(
         self, strong: list[DiseaseMatch], scores: np.ndarray

@@ -1,0 +1,181 @@
+"""How questions are read for disease names, on a corpus written for it: names of everyday words
+must stay a phrase, a proper name alone points to its pages, and a page without the section
+asked about says so instead of passing its overview off as the answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import needs_shared
+from corpus_fixture import write_corpus
+
+from answers import messages
+from answers.engine import Engine
+from answers.reply import ReplyKind
+from bot.render import render_reply
+from bot.telegram_texts import BUTTON_ASK
+from retrieval.build import CorpusSelection, open_index
+from retrieval.search import Searcher
+
+
+def page(doc_id: str, title: str, *sections: tuple[str, str], synonyms: tuple[str, ...] = ()) -> dict:
+    return {
+        "id": doc_id,
+        "url": f"https://rarediseases.info.nih.gov/gard/{int(doc_id)}/{title.lower().replace(' ', '-')}",
+        "focus": title,
+        "synonyms": list(synonyms),
+        "sections": [(qtype, f"About {title} ({qtype}) ?", text) for qtype, text in sections],
+    }
+
+
+PAGES = [
+    page(
+        "0000001",
+        "Down syndrome",
+        ("information", "Down syndrome is a chromosomal condition associated with intellectual disability."),
+        ("inheritance", "Most cases of Down syndrome are not inherited; they result from a random event."),
+    ),
+    page(
+        "0000002",
+        "Marfan syndrome",
+        ("information", "Marfan syndrome is a disorder that affects the connective tissue of the body."),
+        ("inheritance", "Marfan syndrome is inherited in an autosomal dominant pattern from either parent."),
+    ),
+    page(
+        "0000003",
+        "Duchenne muscular dystrophy",
+        ("information", "Duchenne muscular dystrophy is a rapidly progressive form of muscular dystrophy."),
+        ("causes", "Duchenne muscular dystrophy is caused by mutations in the DMD gene."),
+    ),
+    page(
+        "0000004",
+        "Duchenne-like muscular dystrophy",
+        ("information", "This muscular dystrophy looks like the Duchenne form but is recessive."),
+    ),
+    page(
+        "0000005",
+        "Ollier disease",
+        ("information", "Ollier disease is a skeletal disorder with multiple benign cartilage tumors."),
+        ("treatment", "There is no cure; surgery may correct bone deformities."),
+    ),
+    page(
+        "0000006",
+        "Cortisone reductase deficiency",
+        ("information", "Cortisone reductase deficiency is a disorder of steroid metabolism in which "
+         "cortisone is not converted to cortisol."),
+    ),
+    page(
+        "0000007",
+        "Gaucher disease",
+        ("information", "Gaucher disease is an inherited condition that affects many organs and tissues."),
+        ("symptoms", "Signs of Gaucher disease include an enlarged liver and spleen and bone pain."),
+    ),
+    page(
+        "0000011",
+        "Achard syndrome",
+        ("information", "Achard syndrome is a connective tissue disorder with long, thin fingers."),
+    ),
+    page(
+        "0000012",
+        "Tattoo dysplasia",
+        ("information", "Tattoo dysplasia is a skeletal dysplasia with short fingers and distinctive speech."),
+        synonyms=("Happy puppet syndrome",),
+    ),
+    page(
+        "0000009",
+        "Becker muscular dystrophy",
+        ("information", "Becker muscular dystrophy is a milder form of muscular dystrophy."),
+    ),
+    page(
+        "0000010",
+        "Limb-girdle muscular dystrophy",
+        ("information", "Limb-girdle muscular dystrophy weakens the muscles of the hips and shoulders."),
+    ),
+    page(
+        "0000008",
+        "Juvenile muscular dystrophy",
+        ("information", "Juvenile muscular dystrophy begins in childhood; walking and sleep may suffer."),
+    ),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root: Path = write_corpus(tmp_path_factory.mktemp("names-corpus"), PAGES)
+    index = open_index(CorpusSelection(root), tmp_path_factory.mktemp("names-index"), progress=False)
+    return Engine(Searcher(index))
+
+
+def test_a_name_of_everyday_words_must_stay_a_phrase(engine: Engine) -> None:
+    reply = engine.reply("a", "is marfan syndrome passed down from the father?")
+    assert reply.disease == "Marfan syndrome" and reply.excerpts[0].citation.section == "Inheritance"
+    assert engine.reply("b", "is down syndrome inherited?").disease == "Down syndrome"
+    assert engine.reply("c", "my daughter has Down syndrome, is it inherited?").disease == "Down syndrome"
+    # "syndrome ... down" out of order, or far apart, names nothing
+    scattered = engine.reply("d", "what is this syndrome that keeps me down all day, is it inherited")
+    assert scattered.kind is ReplyKind.ABSTAIN
+
+
+def test_a_proper_name_alone_finds_its_page_or_its_few_pages(engine: Engine) -> None:
+    reply = engine.reply("e", "what can be done about ollier")
+    assert reply.kind is ReplyKind.ANSWER and reply.disease == "Ollier disease"
+    choose = engine.reply("f", "my son was just diagnosed with duchenne, how long do kids with it live?")
+    assert choose.kind is ReplyKind.CHOOSE
+    assert {c.title for c in choose.choices} == {
+        "Duchenne muscular dystrophy",
+        "Duchenne-like muscular dystrophy",
+    }
+    assert engine.reply("f", "1").disease == "Duchenne muscular dystrophy"
+
+
+def test_a_word_pages_write_in_lower_case_is_not_a_proper_name(engine: Engine) -> None:
+    reply = engine.reply("g", "Does tennis elbow go away or do I need a cortisone shot?")
+    assert reply.kind is ReplyKind.ABSTAIN
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Our daughter has Smith-Magenis syndrome and hardly sleeps at night. Is that part of it?",
+        "I got a tattoo and now have a rash, is that a rare disease?",
+        "my son loves his puppet but he has seizures, what could it be",
+    ],
+)
+def test_everyday_english_words_name_no_disease(engine: Engine, question: str) -> None:
+    """Words English uses often are no misspelt name ("hardly" for Achard) and no partial name
+    ("tattoo" for tattoo dysplasia), however rare they are in the pages themselves."""
+    assert engine.reply("h", question).kind is ReplyKind.ABSTAIN
+
+
+def test_rare_names_still_read_whole_or_misspelt(engine: Engine) -> None:
+    assert engine.reply("h", "What is Achard syndrome?").disease == "Achard syndrome"
+    assert engine.reply("h", "what is acherd syndrome").disease == "Achard syndrome"
+    assert engine.reply("h", "Is tattoo dysplasia inherited?").disease == "Tattoo dysplasia"
+
+
+def test_a_missing_section_is_said_and_a_specialist_offered(engine: Engine) -> None:
+    reply = engine.reply("h", "How is Gaucher disease treated?")
+    assert reply.answered and reply.partial
+    assert reply.message == messages.NO_SECTION.format(title="Gaucher disease", section="treatment")
+    assert reply.excerpts[0].citation.section == "Overview"
+    labels = [button.text for row in render_reply(reply, "t1").buttons for button in row]
+    assert BUTTON_ASK in labels
+    present = engine.reply("i", "How is Ollier disease treated?")
+    assert present.answered and not present.partial and present.message != reply.message
+    assert BUTTON_ASK not in [b.text for row in render_reply(present, "t2").buttons for b in row]
+
+
+@needs_shared
+def test_the_same_reading_on_gard(gard_engine: Engine) -> None:
+    assert (
+        gard_engine.reply("j", "is marfan syndrome passed down from the father?").disease == "Marfan syndrome"
+    )
+    duchenne = gard_engine.reply(
+        "k", "my son was just diagnosed with duchenne, how long do kids with it live?"
+    )
+    assert "Duchenne muscular dystrophy" in [c.title for c in duchenne.choices]
+    gaucher = gard_engine.reply("l", "Can Gaucher disease be cured with enzyme replacement?")
+    assert gaucher.partial and gaucher.message.startswith(
+        "The page on Gaucher disease has no section on treatment"
+    )
