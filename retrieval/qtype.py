@@ -64,6 +64,8 @@ INHERITANCE_FALLBACK = 0.6  # share of an inheritance score that also counts for
 
 
 CONTEXT_WEIGHT = 0.35  # cues in the story around a question ("the test showed...") count less
+TIME_CLAUSE = re.compile(r"\b(before|after|until|once|since)\s+(\w+\s+){0,2}$")
+TIME_CLAUSE_WEIGHT = 0.5  # "a test ... before symptoms start" asks about the test
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -78,13 +80,21 @@ def _weighted_sentences(text: str) -> list[tuple[str, float]]:
     return [(s, 1.0 if ask else CONTEXT_WEIGHT) for s, ask in zip(sentences, asking, strict=True)]
 
 
+def _cue_weight(cue: re.Pattern[str], weight: float, sentence: str) -> float:
+    """A cue's weight in a sentence: 0 when absent, less inside a time clause."""
+    found = cue.search(sentence)
+    if found is None:
+        return 0.0
+    return weight * TIME_CLAUSE_WEIGHT if TIME_CLAUSE.search(sentence[: found.start()]) else weight
+
+
 def question_types(question: str) -> dict[str, float]:
     """Preference per section type, best = 1.0; overview always keeps a little preference."""
     text = fold(question)[:2000]
     scores = dict.fromkeys(COMPILED, 0.0)
     for sentence, weight in _weighted_sentences(text) or [(text, 1.0)]:
         for qtype, cues in COMPILED.items():
-            scores[qtype] += weight * sum(w for rx, w in cues if rx.search(sentence))
+            scores[qtype] += weight * sum(_cue_weight(rx, w, sentence) for rx, w in cues)
     scores["causes"] = max(scores["causes"], scores["inheritance"] * INHERITANCE_FALLBACK)
     top = max(scores.values())
     if top <= 0:

@@ -1,6 +1,7 @@
 """How questions are read for disease names, on a corpus written for it: names of everyday words
 must stay a phrase, a proper name alone points to its pages, and a page without the section
-asked about says so instead of passing its overview off as the answer."""
+asked about says so instead of passing its overview off as the answer. Also which section a
+question asks for when a time clause mentions another."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from answers.reply import ReplyKind
 from bot.render import render_reply
 from bot.telegram_texts import BUTTON_ASK
 from retrieval.build import CorpusSelection, open_index
+from retrieval.qtype import main_type, question_types
 from retrieval.search import Searcher
 
 
@@ -179,3 +181,16 @@ def test_the_same_reading_on_gard(gard_engine: Engine) -> None:
     assert gaucher.partial and gaucher.message.startswith(
         "The page on Gaucher disease has no section on treatment"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("Is there a test for Huntington's disease before symptoms start?", "exams and tests"),
+        ("can it be treated before symptoms appear", "treatment"),
+        ("When do symptoms start?", "symptoms"),
+        ("what are the symptoms after treatment", "symptoms"),
+    ],
+)
+def test_a_time_clause_sets_the_scene_and_the_main_clause_asks(question: str, wanted: str) -> None:
+    assert main_type(question_types(question)) == wanted
