@@ -48,7 +48,8 @@ class Composer:
         )
 
     def excerpt(self, passage: Passage, question: str, budget: int) -> Excerpt | None:
-        """The best sentences of one passage within `budget` characters, in page order."""
+        """The best sentences of one passage within `budget` characters, in page order; None
+        when it has none but site boilerplate, which answers nothing."""
         spans = sentence_spans(passage.text)
         if not spans or budget < 80:
             return None
@@ -63,7 +64,7 @@ class Composer:
             if sentence.rstrip().endswith("?"):
                 score -= 2.0
             if template_key(sentence, names) in self.boilerplate:
-                score -= 0.6
+                continue  # "The Human Phenotype Ontology provides the following list ..."
             if len(sentence) < 25:
                 score -= 0.5
             candidates.append(Candidate(start, end, score))

@@ -16,13 +16,13 @@ import numpy as np
 
 from answers import messages
 from answers.compose import Composer
-from answers.reply import Choice, Citation, Reply, ReplyKind
+from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
 from answers.smalltalk import classify
 from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from retrieval.analyzer import analyze, fold
 from retrieval.names import MIN_COVERAGE
-from retrieval.qtype import INFORMATION
+from retrieval.qtype import ASKED, INFORMATION
 from retrieval.search import Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
@@ -177,9 +177,12 @@ class Engine:
         rest = [p for p in ranked if p.passage_id not in shown and p.doc_id == state.get("doc_id")]
         if not rest:
             return Reply(ReplyKind.INVALID, messages.NO_MORE, can_forward=True)
-        reply = self._compose(state.get("question", ""), rest, state.get("qtype"))
+        reply, used = self._compose(state.get("question", ""), rest, state.get("qtype"))
+        state["shown"] = [*shown, *(p.passage_id for p in used)]
+        if not reply.excerpts:
+            self._save(chat_key, state)
+            return Reply(ReplyKind.INVALID, messages.NO_MORE, can_forward=True)
         reply.message = self._intro(rest[0], rest[0].title, from_context=True)
-        state["shown"] = [*shown, *(e.citation.passage_id for e in reply.excerpts)]
         reply.has_more = any(p.passage_id not in state["shown"] for p in rest)
         self._save(chat_key, state)
         return reply
@@ -217,14 +220,19 @@ class Engine:
             )
         disease = result.disease
         passages = [r.passage for r in result.results if r.passage.doc_id == disease.doc_id]
-        reply = self._compose(text, passages, result.qtype)
+        reply, used = self._compose(text, passages, result.qtype)
         if not reply.excerpts:
             return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
-        reply.message = self._intro(passages[0], title, result.from_context)
-        if self._section_missing(result, passages[0]):
+        quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
+        reply.message = self._intro(quoted, title, result.from_context)
+        if self._section_missing(result, quoted):
             section = messages.section_label(result.qtype).lower()
-            reply.message = messages.NO_SECTION.format(title=title, section=section)
+            if quoted.qtype == INFORMATION:
+                reply.message = messages.NO_SECTION.format(title=title, section=section)
+            else:
+                other = messages.section_label(quoted.qtype).lower()
+                reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
         reply.disease, reply.doc_id = title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
@@ -237,7 +245,7 @@ class Engine:
             "question": text,
             "qtype": result.qtype,
             "ranked": [p.passage_id for p in passages],
-            "shown": [e.citation.passage_id for e in reply.excerpts],
+            "shown": [p.passage_id for p in used],
         }
         if disease.kind == "chosen":  # other choice buttons of the same question stay usable
             for key in ("pending_question", "pending_choices"):
@@ -251,7 +259,7 @@ class Engine:
         """The question asks for a section the page lacks and the reply quotes another: say so,
         lest an overview read as the answer to "can it be cured?"."""
         asked = result.qtype
-        if asked == INFORMATION or top.kind == STAFF_KIND or result.qtypes.get(top.qtype, 0.0) >= 0.5:
+        if asked == INFORMATION or top.kind == STAFF_KIND or result.qtypes.get(top.qtype, 0.0) >= ASKED:
             return False
         return asked not in self.searcher.sections(top.doc_id)
 
@@ -265,11 +273,15 @@ class Engine:
             )
         return (messages.FOLLOW_UP if from_context else messages.ANSWER_INTRO).format(title=title)
 
-    def _compose(self, question: str, passages: list[Passage], qtype: str | None) -> Reply:
-        """Up to max_excerpts excerpts from the first passages, within the character budget."""
+    def _compose(
+        self, question: str, passages: list[Passage], qtype: str | None
+    ) -> tuple[Reply, list[Passage]]:
+        """Up to max_excerpts excerpts from the first passages, within the character budget;
+        also the passages used up, quoted or found to hold nothing worth quoting."""
         budget = self.settings.max_chars - 250  # room for citations, other names and the note
-        excerpts = []
-        top_type = passages[0].qtype if passages else None
+        excerpts: list[Excerpt] = []
+        used: list[Passage] = []
+        top_type = None
         for passage in passages:
             if len(excerpts) >= self.settings.max_excerpts or budget < 120:
                 break
@@ -279,17 +291,16 @@ class Engine:
                 excerpt = self.composer.whole(passage, budget)
             else:
                 excerpt = self.composer.excerpt(passage, question, budget)
-            if excerpt is None:
-                continue
+            used.append(passage)
+            if excerpt is None or any(part in e.text for e in excerpts for part in excerpt.parts):
+                continue  # nothing to quote, or a sentence already quoted (pages repeat sections)
             excerpts.append(excerpt)
+            top_type = passage.qtype
             budget -= len(excerpt.text) + 60
-        return Reply(
-            ReplyKind.ANSWER,
-            excerpts=excerpts,
-            qtype=qtype,
-            notice=messages.NOT_ADVICE,
-            can_forward=True,
+        reply = Reply(
+            ReplyKind.ANSWER, excerpts=excerpts, qtype=qtype, notice=messages.NOT_ADVICE, can_forward=True
         )
+        return reply, used
 
     def _candidates(self, result: SearchResult) -> list[Citation]:
         seen: set[str] = set()

@@ -343,8 +343,8 @@ class NameIndex:
             return DiseaseMatch(entry.doc_id, title, entry.name, entry.kind, 1.0, weight, frozenset(unique))
         total = sum(self.weight[w] for w in unique)
         matched = [w for w in unique if w in similar]
-        if not matched or total <= 0:
-            return None
+        if not matched or total <= 0 or all(w.isdigit() or w in NUMBER_KEYWORDS for w in matched):
+            return None  # "type 1" alone names nothing
         anchor_word = max(matched, key=lambda w: self.weight[w])
         best: tuple[float, float, list[int]] | None = None
         for anchor, _ in similar[anchor_word]:
@@ -364,6 +364,8 @@ class NameIndex:
         if self._only_everyday_words(unique, matched, positions, similar):
             return None
         if self._scattered_everyday_words(unique, matched, positions):
+            return None
+        if self._other_number(unique, matched, positions, question):
             return None
         if coverage < FAMILY_COVERAGE:
             return None
@@ -401,6 +403,18 @@ class NameIndex:
             return False
         ascending = all(a < b for a, b in zip(in_name_order, in_name_order[1:], strict=False))
         return not ascending or max(in_name_order) - min(in_name_order) > len(unique)
+
+    @staticmethod
+    def _other_number(
+        unique: list[str], matched: list[str], positions: list[int], question: QuestionWords
+    ) -> bool:
+        """True when the name's number is missing and the question gives another next to the
+        name: "SMA type 1" is not "SMA 3"."""
+        numbers = {w for w in unique if w.isdigit()}
+        if not numbers or numbers & set(matched):
+            return False
+        nearby = question.words[max(0, min(positions) - 2) : max(positions) + 4]
+        return any(w.isdigit() and w not in numbers for w in nearby)
 
     def _abbreviation_in(self, abbreviation: tuple[str, ...], question: QuestionWords) -> bool:
         """An abbreviation counts only written out exactly and typed as one (see above)."""

@@ -12,6 +12,7 @@ import re
 from retrieval.analyzer import fold
 
 INFORMATION = "information"
+ASKED = 0.5  # a preference this high means the question asks for that section
 
 CUES: dict[str, list[tuple[str, float]]] = {
     "symptoms": [

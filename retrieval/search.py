@@ -21,7 +21,7 @@ from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
 from retrieval.index import PassageIndex
 from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
-from retrieval.qtype import INFORMATION, main_type, question_types
+from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
 PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
@@ -275,6 +275,9 @@ class Searcher:
         if not rows:
             return []
         top = max(float(scores[rows].max()), 1e-9)
+        sections = {self.index.passages[i].qtype for i in rows}
+        if INFORMATION in sections and not any(qtypes.get(s, 0.0) >= ASKED for s in sections - {INFORMATION}):
+            qtypes = {INFORMATION: 1.0}  # no section asked for: the overview, not a symptom table
         name_terms: set[str] | None = None
         ranked = []
         for i in rows:

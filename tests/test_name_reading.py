@@ -31,6 +31,11 @@ def page(doc_id: str, title: str, *sections: tuple[str, str], synonyms: tuple[st
     }
 
 
+def hpo(title: str) -> str:
+    """GARD's stock opening of a symptoms section: site boilerplate, the same on many pages."""
+    return f"The Human Phenotype Ontology provides the following list of signs and symptoms for {title}. "
+
+
 PAGES = [
     page(
         "0000001",
@@ -71,7 +76,17 @@ PAGES = [
         "0000007",
         "Gaucher disease",
         ("information", "Gaucher disease is an inherited condition that affects many organs and tissues."),
-        ("symptoms", "Signs of Gaucher disease include an enlarged liver and spleen and bone pain."),
+        ("symptoms", hpo("Gaucher disease") + "Signs of Gaucher disease include an enlarged liver and spleen."),
+    ),
+    page(
+        "0000013",
+        "Spinal muscular atrophy type 3",
+        ("symptoms", hpo("Spinal muscular atrophy type 3") + "Signs and Symptoms: muscle weakness - tremor."),
+        synonyms=("SMA 3",),
+    ),
+    *(
+        page(f"00001{i}", f"Hpo syndrome {i}", ("symptoms", hpo(f"Hpo syndrome {i}") + "Signs: fever."))
+        for i in range(10, 14)
     ),
     page(
         "0000011",
@@ -88,6 +103,7 @@ PAGES = [
         "0000009",
         "Becker muscular dystrophy",
         ("information", "Becker muscular dystrophy is a milder form of muscular dystrophy."),
+        ("information", "Becker muscular dystrophy is a milder form of muscular dystrophy."),  # pages repeat
     ),
     page(
         "0000010",
@@ -181,6 +197,34 @@ def test_the_same_reading_on_gard(gard_engine: Engine) -> None:
     assert gaucher.partial and gaucher.message.startswith(
         "The page on Gaucher disease has no section on treatment"
     )
+
+
+def test_boilerplate_and_repeats_are_never_quoted(engine: Engine) -> None:
+    reply = engine.reply("m", "What are the symptoms of Gaucher disease?")
+    assert [e.text for e in reply.excerpts] == [
+        "Signs of Gaucher disease include an enlarged liver and spleen."
+    ]
+    becker = engine.reply("n", "What is Becker muscular dystrophy?")
+    assert [e.text for e in becker.excerpts] == [
+        "Becker muscular dystrophy is a milder form of muscular dystrophy."
+    ]
+    assert engine.reply("n", "more").message == messages.NO_MORE
+
+
+def test_the_section_quoted_instead_is_named(engine: Engine) -> None:
+    reply = engine.reply("o", "What causes SMA 3?")
+    assert reply.disease == "Spinal muscular atrophy type 3" and reply.partial
+    assert reply.message == messages.NO_SECTION_OTHER.format(
+        title="Spinal muscular atrophy type 3", section="causes", other="symptoms"
+    )
+    assert "Human Phenotype Ontology" not in reply.excerpts[0].text
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the treatment for SMA type 1", "what is the treatment for type 1"]
+)
+def test_another_number_is_another_disease(engine: Engine, question: str) -> None:
+    assert engine.reply("p", question).kind is ReplyKind.ABSTAIN
 
 
 @pytest.mark.parametrize(
