@@ -9,6 +9,7 @@ many pages are skipped when anything better is left.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from answers.messages import section_label
@@ -47,13 +48,17 @@ class Composer:
             note=note,
         )
 
-    def excerpt(self, passage: Passage, question: str, budget: int) -> Excerpt | None:
+    def excerpt(
+        self, passage: Passage, question: str, budget: int, name_words: Iterable[str] = ()
+    ) -> Excerpt | None:
         """The best sentences of one passage within `budget` characters, in page order; None
         when it has none but site boilerplate, which answers nothing."""
         spans = sentence_spans(passage.text)
         if not spans or budget < 80:
             return None
-        terms = {t for t in analyze(question)} - set(analyze(passage.title))
+        # The disease's name, as titled or as the user wrote it ("fop"), is on every sentence
+        # that matters and picks none of them; the rest of the question does.
+        terms = set(analyze(question)) - set(analyze(" ".join((passage.title, *name_words))))
         names = (passage.title, *passage.synonyms)
         candidates = []
         for position, (start, end) in enumerate(spans):

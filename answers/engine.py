@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -220,7 +221,7 @@ class Engine:
             )
         disease = result.disease
         passages = [r.passage for r in result.results if r.passage.doc_id == disease.doc_id]
-        reply, used = self._compose(text, passages, result.qtype)
+        reply, used = self._compose(text, passages, result.qtype, disease.words)
         if not reply.excerpts:
             return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
@@ -274,7 +275,7 @@ class Engine:
         return (messages.FOLLOW_UP if from_context else messages.ANSWER_INTRO).format(title=title)
 
     def _compose(
-        self, question: str, passages: list[Passage], qtype: str | None
+        self, question: str, passages: list[Passage], qtype: str | None, name_words: Iterable[str] = ()
     ) -> tuple[Reply, list[Passage]]:
         """Up to max_excerpts excerpts from the first passages, within the character budget;
         also the passages used up, quoted or found to hold nothing worth quoting."""
@@ -290,7 +291,7 @@ class Engine:
             if passage.kind == STAFF_KIND:
                 excerpt = self.composer.whole(passage, budget)
             else:
-                excerpt = self.composer.excerpt(passage, question, budget)
+                excerpt = self.composer.excerpt(passage, question, budget, name_words)
             used.append(passage)
             if excerpt is None or any(part in e.text for e in excerpts for part in excerpt.parts):
                 continue  # nothing to quote, or a sentence already quoted (pages repeat sections)

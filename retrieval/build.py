@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from corpus import boilerplate
 from corpus.boilerplate import find_boilerplate
 from corpus.load import corpus_fingerprint, load_pages
 from corpus.medquad import resolve_collections
@@ -61,6 +62,7 @@ def expected_meta(selection: CorpusSelection, chunk: ChunkSettings) -> dict:
         "fingerprint": selection.fingerprint(),
         "analyzer": analyzer.settings(),
         "chunk": asdict(chunk),
+        "boilerplate_rule": boilerplate.RULE,
     }
 
 

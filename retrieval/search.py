@@ -171,10 +171,10 @@ class Searcher:
             reason = "weak_match" if matches else "no_disease"
             return SearchResult(question, self._plain(scores, k), True, reason, qtypes=qtypes)
 
-        ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes, scores)
+        ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in strong if m not in chosen)]:
-            best = self._rank_in_doc(other.doc_id, text, qtypes, scores)[:1]
+            best = self._rank_in_doc(other.doc_id, text, qtypes)[:1]
             ranked.extend(r for r in best if r.passage.passage_id not in seen)
             seen.update(r.passage.passage_id for r in best)
         ranked.extend(r for r in self._plain(scores, k) if r.passage.passage_id not in seen)
@@ -220,12 +220,14 @@ class Searcher:
         """Pages whose names share exactly the words the question used and differ only in the
         rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks."""
         eligible = [m for m in matches if m.coverage >= FAMILY_COVERAGE]
-        if len(eligible) < 2:
-            return []
-        heaviest = max(m.weight for m in eligible)
-        family = [m for m in eligible if abs(m.weight - heaviest) < 1e-6]
-        titles = {m.title.lower() for m in family}
-        return sorted(family, key=lambda m: m.title)[:MAX_CHOICES] if len(titles) >= 2 else []
+        groups: dict[tuple[frozenset[str], float], list[DiseaseMatch]] = defaultdict(list)
+        for match in eligible:
+            groups[(match.words, round(match.weight, 6))].append(match)
+        # Heaviest first; a lone near-name ("Gusher" for "usher") is no family.
+        for (_, _), family in sorted(groups.items(), key=lambda item: -item[0][1]):
+            if len({m.title.lower() for m in family}) >= 2:
+                return sorted(family, key=lambda m: m.title)[:MAX_CHOICES]
+        return []
 
     def _named_by_rare_words(self, matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
         """The few pages whose names share a partial name's rare words, for the user to pick:
@@ -266,14 +268,13 @@ class Searcher:
         rows = self._by_doc.get(doc_id)
         return float(scores[rows].max()) if rows else 0.0
 
-    def _rank_in_doc(
-        self, doc_id: str, text: str, qtypes: dict[str, float], scores: np.ndarray
-    ) -> list[Ranked]:
+    def _rank_in_doc(self, doc_id: str, text: str, qtypes: dict[str, float]) -> list[Ranked]:
         """A page's passages: the asked section type first, then BM25; a published staff answer
         to a similar question goes before all of them."""
         rows = self._by_doc.get(doc_id, [])
         if not rows:
             return []
+        scores = self._scores_besides_names(doc_id, text)
         top = max(float(scores[rows].max()), 1e-9)
         sections = {self.index.passages[i].qtype for i in rows}
         if INFORMATION in sections and not any(qtypes.get(s, 0.0) >= ASKED for s in sections - {INFORMATION}):
@@ -293,6 +294,14 @@ class Searcher:
             ranked.append(Ranked(passage, score))
         ranked.sort(key=lambda r: -r.score)
         return ranked
+
+    def _scores_besides_names(self, doc_id: str, text: str) -> np.ndarray:
+        """BM25 of what the question asks besides the disease's names: within one page the
+        names are everywhere, and counting them would favour whichever passage repeats "FOP"."""
+        first = self.index.passages[self._by_doc[doc_id][0]]
+        names = set(analyze(" ".join((first.title, *first.synonyms))))
+        rest = [term for term in analyze(text) if term not in names]
+        return self.index.bm25.get_scores(rest) if rest else np.zeros(len(self.index.passages))
 
     def similarity(self, question: str, other: str, ignore: set[str] = frozenset()) -> float:
         """How much two questions ask the same: the idf-weighted Dice overlap of their terms."""

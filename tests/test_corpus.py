@@ -149,3 +149,25 @@ def test_page_dirs_borrow_urls_of_medquad_pages(small_corpus, tmp_path):
     pages, _ = load_pages(small_corpus, ["2_GARD_QA"], (tmp_path,))
     text_page = next(p for p in pages if p.doc_id == "page-imt")
     assert text_page.url == PAGES[0]["url"]
+
+
+def test_boilerplate_is_what_a_good_share_of_pages_repeat() -> None:
+    """Site notes recur on most pages and are boilerplate; a fact worded alike on a few pages
+    ("Most cases of X are not inherited") still says something about each and is not."""
+    from corpus.boilerplate import find_boilerplate, template_key
+    from corpus.models import Passage
+
+    def passage(i: int) -> Passage:
+        title = f"Disease {chr(65 + i % 26)}{i}"
+        text = f"You can use the MedlinePlus Medical Dictionary to look up terms for {title}."
+        if i < 8:
+            text += f" Most cases of {title} are not inherited."
+        return Passage(
+            f"p{i}", "GARD", "2_GARD_QA", f"d{i}", f"d{i}-1", "inheritance", title, "", (), "", text
+        )
+
+    found = find_boilerplate([passage(i) for i in range(200)])
+    assert (
+        template_key("You can use the MedlinePlus Medical Dictionary to look up terms for X.", ["X"]) in found
+    )
+    assert template_key("Most cases of X are not inherited.", ["X"]) not in found
