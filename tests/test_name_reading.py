@@ -89,6 +89,14 @@ PAGES = [
         for i in range(10, 14)
     ),
     page(
+        "0000014",
+        "Fibrodysplasia ossificans progressiva",
+        ("information", "Fibrodysplasia ossificans progressiva (FOP) is a disorder in which muscle turns to bone. "
+         + "Movement becomes restricted over the years as new bone forms outside the skeleton itself. " * 9
+         + "FOP flare-ups last for days. FOP is caused by ACVR1 changes. About 800 people have FOP."),
+        synonyms=("FOP",),
+    ),
+    page(
         "0000011",
         "Achard syndrome",
         ("information", "Achard syndrome is a connective tissue disorder with long, thin fingers."),
@@ -209,6 +217,13 @@ def test_boilerplate_and_repeats_are_never_quoted(engine: Engine) -> None:
         "Becker muscular dystrophy is a milder form of muscular dystrophy."
     ]
     assert engine.reply("n", "more").message == messages.NO_MORE
+
+
+def test_a_bare_what_is_opens_the_overview(engine: Engine) -> None:
+    """Within a page the name is everywhere: the passage repeating "FOP" most is no better."""
+    for question in ("what is FOP?", "What is fibrodysplasia ossificans progressiva"):
+        reply = engine.reply("q", question)
+        assert reply.excerpts[0].text.startswith("Fibrodysplasia ossificans progressiva (FOP) is a disorder")
 
 
 def test_the_section_quoted_instead_is_named(engine: Engine) -> None:
