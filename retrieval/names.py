@@ -168,6 +168,7 @@ class NameIndex:
                     if any(_ends_with(long_words, name) for name in own):
                         self._add(doc_id, short, "abbreviation")
         self._index()
+        english_count("the")  # load the English word counts at start-up, not in a user's first question
 
     def _add(self, doc_id: str, name: str, kind: str) -> None:
         """Add a name; "Benign rolandic epilepsy (BRE)" adds the name and its abbreviation."""
