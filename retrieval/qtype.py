@@ -43,10 +43,11 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(chance|chances|odds|risk)\b.*\b(baby|child|children|kids|have it|get it|too)\b", 2.5),
         (r"\bcarriers?\b", 1.5), (r"\bnext (child|baby|pregnancy)\b", 2.5),
         (r"\b(our|my) (kids|children|baby|son|daughter) (get|have|inherit)", 1.5),
+        (r"\b(our|my|his|her|their) (other )?(kids|children|baby|sons?|daughters?)\b.*\b(get\b|inherit)", 2),
         (r"\bhappen again\b", 2), (r"\bget it from\b", 2.5),
     ],
     "exams and tests": [
-        (r"\bdiagnos", 3), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
+        (r"\bdiagnos(?!ed with)", 3), (r"\bdiagnosed with\b", 0.5), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
         (r"\bexam", 2), (r"\bbiops", 2), (r"\bx[- ]?rays?\b", 1.5), (r"\bultrasound", 1.5),
         (r"\bmri\b", 1), (r"\bscan\b", 1), (r"\bconfirm", 2), (r"\bblood test", 2),
         (r"\bhow (do|can|will) (they|doctors|you|we|i) (know|tell|find out)", 2.5),

@@ -26,6 +26,9 @@ from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
 PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
 MAX_CHOICES = 6
+SECTION_WORDS = frozenset(  # they choose the section; they don't rank passages within one
+    analyze("symptoms signs features causes cause treatment treated inherited inheritance diagnosis tests")
+)
 AMBIGUITY_MARGIN = 0.03  # coverage difference under which two different names tie
 SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page
 STAFF_SIMILARITY = 0.5  # share of (idf-weighted) words a question shares with a published one
@@ -296,11 +299,13 @@ class Searcher:
         return ranked
 
     def _scores_besides_names(self, doc_id: str, text: str) -> np.ndarray:
-        """BM25 of what the question asks besides the disease's names: within one page the
-        names are everywhere, and counting them would favour whichever passage repeats "FOP"."""
+        """BM25 of what the question asks besides the disease's names and the section it wants:
+        within one page the names are everywhere, and counting them would favour whichever
+        passage repeats "FOP"; the section words already chose the section, and counting them
+        again would favour the end of a symptom table, where the word "symptom" comes back."""
         first = self.index.passages[self._by_doc[doc_id][0]]
         names = set(analyze(" ".join((first.title, *first.synonyms))))
-        rest = [term for term in analyze(text) if term not in names]
+        rest = [term for term in analyze(text) if term not in names and term not in SECTION_WORDS]
         return self.index.bm25.get_scores(rest) if rest else np.zeros(len(self.index.passages))
 
     def similarity(self, question: str, other: str, ignore: set[str] = frozenset()) -> float:

@@ -97,6 +97,14 @@ PAGES = [
         synonyms=("FOP",),
     ),
     page(
+        "0000015",
+        "Sicca syndrome",
+        ("symptoms", hpo("Sicca syndrome") + "Signs and Symptoms Approximate number of patients (when available) "
+         + " ".join(f"Dryness of part {i} 90%" for i in range(40)) + " "
+         + " ".join(f"Rare finding {i} 7.5%" for i in range(40))
+         + " The Human Phenotype Ontology (HPO) has collected information on how often a sign or symptom occurs."),
+    ),
+    page(
         "0000011",
         "Achard syndrome",
         ("information", "Achard syndrome is a connective tissue disorder with long, thin fingers."),
@@ -226,6 +234,12 @@ def test_a_bare_what_is_opens_the_overview(engine: Engine) -> None:
         assert reply.excerpts[0].text.startswith("Fibrodysplasia ossificans progressiva (FOP) is a disorder")
 
 
+def test_a_symptom_table_is_quoted_from_its_start(engine: Engine) -> None:
+    """The word "symptom" chose the section; it doesn't pick the table's tail, where it recurs."""
+    reply = engine.reply("r", "sicca syndrome symptoms")
+    assert "Dryness of part 0 90%" in reply.excerpts[0].text
+
+
 def test_the_section_quoted_instead_is_named(engine: Engine) -> None:
     reply = engine.reply("o", "What causes SMA 3?")
     assert reply.disease == "Spinal muscular atrophy type 3" and reply.partial
@@ -249,6 +263,10 @@ def test_another_number_is_another_disease(engine: Engine, question: str) -> Non
         ("can it be treated before symptoms appear", "treatment"),
         ("When do symptoms start?", "symptoms"),
         ("what are the symptoms after treatment", "symptoms"),
+        ("my husband has been diagnosed with hemochromatosis, could our kids get it too", "inheritance"),
+        ("My son was diagnosed with FOP. What are the treatments?", "treatment"),
+        ("How is Alport syndrome diagnosed?", "exams and tests"),
+        ("My daughter gets headaches, what causes that?", "causes"),
     ],
 )
 def test_a_time_clause_sets_the_scene_and_the_main_clause_asks(question: str, wanted: str) -> None:
