@@ -17,6 +17,7 @@ import numpy as np
 
 from answers import messages
 from answers.compose import Composer
+from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
 from answers.smalltalk import classify
 from corpus.models import Passage
@@ -81,6 +82,7 @@ class Engine:
             t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i]))) for t, i in index.bm25.vocab.items()
         }
         self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
+        warm_up()  # the language identifier loads now, not during a user's first question
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
         self._versions: dict[int, int] = {}
 
@@ -157,7 +159,10 @@ class Engine:
         if choice:
             return self.choose(chat_key, choice)
         result = self.searcher.search(text, k=10, context_doc=state.get("doc_id"))
-        return self._answer(chat_key, text, result)
+        reply = self._answer(chat_key, text, result)
+        if reply.kind is not ReplyKind.INVALID and is_other_language(text):
+            reply.message = f"{messages.ENGLISH_ONLY}\n\n{reply.message}"
+        return reply
 
     def choose(self, chat_key: str, doc_id: str) -> Reply:
         """The user picked one of the offered diseases: answer the question they asked."""

@@ -14,6 +14,9 @@ ABSTAIN_WEAK = (
     "I can send your question to a GARD information specialist, who will reply here."
 )
 CHOOSE = "Several conditions match that name. Which one do you mean?"
+ENGLISH_ONLY = (
+    "I can only read and answer in English, from English pages, so I may have missed part of your question."
+)
 FOLLOW_UP = "About {title}:"
 STAFF_INTRO = "A {role} answered a question like yours on {date}: “{question}”"
 ANSWER_INTRO = "From the page on {title}:"

@@ -271,3 +271,25 @@ def test_another_number_is_another_disease(engine: Engine, question: str) -> Non
 )
 def test_a_time_clause_sets_the_scene_and_the_main_clause_asks(question: str, wanted: str) -> None:
     assert main_type(question_types(question)) == wanted
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Qué tratamientos hay para la enfermedad de Gaucher?",
+        "Qu'est-ce que la maladie de Gaucher ?",
+        "Что такое болезнь Гоше?",
+        "戈谢病是什么？",
+    ],
+)
+def test_another_language_is_told_the_bot_reads_english(engine: Engine, question: str) -> None:
+    reply = engine.reply("s", question)
+    assert reply.message.startswith(messages.ENGLISH_ONLY)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is FOP?", "tietze", "ok 👍", "my son has FOP 😢 what is it", "LPHS pain management options?"],
+)
+def test_english_is_not_mistaken_for_another_language(engine: Engine, question: str) -> None:
+    assert messages.ENGLISH_ONLY not in engine.reply("t", question).message

@@ -1,0 +1,58 @@
+"""Whether a message is written in a language other than English.
+
+The pages are English and so is the bot's reading of questions: names and cue words still match
+in "¿Qué es el síndrome de Marfan?", but the rest of the question goes unread. Saying so keeps a
+Spanish speaker from taking an overview for the answer to what they asked. py3langid ships its
+model in the package, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+# Languages GARD's public writes in most, besides English; fewer candidates, fewer mistakes.
+CANDIDATES = [
+    "en",
+    "es",
+    "fr",
+    "de",
+    "it",
+    "pt",
+    "nl",
+    "pl",
+    "ru",
+    "uk",
+    "ar",
+    "fa",
+    "hi",
+    "zh",
+    "ja",
+    "ko",
+    "tr",
+    "vi",
+]
+CONFIDENT = 0.9  # less sure than this, and it may be a short English question full of names
+MIN_WORDS = 3  # "tietze" alone reads as German
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    """Loaded once per process (about a second)."""
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(CANDIDATES)
+    return identifier
+
+
+def is_other_language(text: str) -> bool:
+    """True when the text is, with confidence, not English."""
+    latin_letters_only = all(c.isascii() for c in text if c.isalpha())  # emoji aside
+    if len(text.split()) < MIN_WORDS and latin_letters_only:
+        return False
+    english = dict(_identifier().rank(text)).get("en", 0.0)  # Russian and Ukrainian share the rest
+    return english <= 1 - CONFIDENT
+
+
+def warm_up() -> None:
+    _identifier()
