@@ -23,13 +23,16 @@ from answers.smalltalk import classify
 from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from retrieval.analyzer import analyze, fold
-from retrieval.names import MIN_COVERAGE
+from retrieval.names import MIN_COVERAGE, name_words
 from retrieval.qtype import ASKED, INFORMATION
 from retrieval.search import Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
 MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
 CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
+ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
+MAX_CHOICE_WORDS = 6  # a longer message is a new question, not a pick
 
 
 class ConversationStore(Protocol):
@@ -332,10 +335,15 @@ class Engine:
         number = CHOICE_NUMBER.match(text)
         if number and 1 <= int(number.group(1)) <= len(choices):
             return choices[int(number.group(1)) - 1]
-        for doc_id in choices:
-            if fold(text) == fold(self.searcher.title(doc_id)):
-                return doc_id
-        return None
+        ordinal = ORDINAL.match(fold(text))
+        if ordinal and ORDINALS.index(ordinal.group(1)) < len(choices):
+            return choices[ORDINALS.index(ordinal.group(1))]
+        # "type 1b" for "Usher syndrome, type 1B": words that only one offered title contains
+        typed = set(name_words(text))
+        if not typed or len(typed) > MAX_CHOICE_WORDS:
+            return None
+        fitting = [d for d in choices if typed <= set(name_words(self.searcher.title(d)))]
+        return fitting[0] if len(fitting) == 1 else None
 
     def _state(self, chat_key: str) -> dict:
         state = self.conversations.load_conversation(chat_key) or {}

@@ -68,6 +68,19 @@ def test_disambiguation_then_choice(small_engine):
 
 
 @pytest.mark.parametrize(
+    ("answer", "picked"), [("type 2", "Usher syndrome type 2"), ("the first one", "Usher syndrome type 1")]
+)
+def test_a_choice_can_be_typed(small_engine, answer, picked):
+    assert small_engine.reply("d2", "usher syndrome symptoms").kind is ReplyKind.CHOOSE
+    assert small_engine.reply("d2", answer).disease == picked
+
+
+def test_words_in_every_choice_pick_none(small_engine):
+    small_engine.reply("d3", "usher syndrome symptoms")
+    assert small_engine.reply("d3", "usher syndrome").kind is ReplyKind.CHOOSE
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "What is Hallbrook-Sennet syndrome?",
