@@ -23,7 +23,7 @@ from answers.smalltalk import classify
 from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from retrieval.analyzer import analyze, fold
-from retrieval.names import MIN_COVERAGE, name_words
+from retrieval.names import MIN_COVERAGE, DiseaseMatch, name_words
 from retrieval.qtype import ASKED, INFORMATION
 from retrieval.search import Searcher, SearchResult
 
@@ -58,6 +58,14 @@ class MemoryConversations:
 
     def delete_conversation(self, chat_key: str) -> bool:
         return self._states.pop(chat_key, None) is not None
+
+
+def choice_label(match: DiseaseMatch) -> str:
+    """The page's title, with the name the question matched when the title doesn't show it:
+    "Limb-girdle muscular dystrophy, type 2C (Duchenne-like muscular dystrophy)"."""
+    if not match.name or fold(match.name) in fold(match.title):
+        return match.title
+    return f"{match.title} ({match.name})"
 
 
 @dataclass(frozen=True)
@@ -210,7 +218,7 @@ class Engine:
             return Reply(
                 ReplyKind.CHOOSE,
                 messages.CHOOSE,
-                choices=[Choice(c.doc_id, c.title) for c in result.choices],
+                choices=[Choice(c.doc_id, choice_label(c)) for c in result.choices],
                 qtype=result.qtype,
                 can_forward=True,
                 candidates=candidates,

@@ -247,6 +247,12 @@ class NameIndex:
             pages = self.pages_of[word] if pages is None else pages & self.pages_of[word]
         return pages or set()
 
+    def name_with(self, doc_id: str, question_words: Iterable[str]) -> str:
+        """The page's first name that uses all these words, or its title."""
+        wanted = set(question_words)
+        names = (e.name for e in self.entries if e.doc_id == doc_id and wanted <= set(e.words))
+        return next(names, self.titles[doc_id])
+
     # --- matching -------------------------------------------------------------------------
 
     def _question(self, question: str) -> QuestionWords:

@@ -157,7 +157,9 @@ class Searcher:
             chosen, choices = self._choose(strong, scores)
         elif partial := [m for m in matches if m.coverage >= PARTIAL_COVERAGE]:
             chosen, choices = self._choose(partial, scores)
-            if not choices:  # one partial name that BM25 doesn't back: don't guess
+            if not choices and (family := self._family(matches)):  # twins BM25 can't tell apart
+                chosen, choices = family[:1], family
+            elif not choices:  # one partial name that BM25 doesn't back: don't guess
                 if not (published := self._published_topic(text)):
                     return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
                 chosen = [published]
@@ -194,8 +196,9 @@ class Searcher:
 
     def _confident(self, matches: list[DiseaseMatch], scores: np.ndarray) -> list[DiseaseMatch]:
         """Matches to trust: near-complete names, partial ones ("cholestasis of pregnancy" for
-        "intrahepatic cholestasis of pregnancy") whose page BM25 also ranks first, and partial
-        ones made of words no other page's names use ("duchenne")."""
+        "intrahepatic cholestasis of pregnancy") whose page BM25 also ranks first, unless another
+        page's name matched the same words just as well ("tuberous sclerosis": type 1 or type 2?),
+        and partial ones made of words no other page's names use ("duchenne")."""
         if not matches:
             return []
         best_doc = self.index.passages[int(np.argmax(scores))].doc_id if scores.any() else None
@@ -203,7 +206,7 @@ class Searcher:
             m
             for m in matches
             if m.coverage >= MIN_COVERAGE
-            or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc)
+            or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc and not self._has_twin(m, matches))
             or self.names.pages_named_by(m.words) == {m.doc_id}
         ]
         # The reading that explains more of the question wins: "Tay Sacks" is Tay-Sachs disease
@@ -217,6 +220,14 @@ class Searcher:
         ]
         confident = [c for c in confident if not any(c.words < m.words and c.score < m.score for m in wider)]
         return sorted([*confident, *wider], key=lambda m: m.rank_key)
+
+    @staticmethod
+    def _has_twin(match: DiseaseMatch, matches: list[DiseaseMatch]) -> bool:
+        return any(
+            m.doc_id != match.doc_id and m.title.lower() != match.title.lower() and m.words == match.words
+            and abs(m.weight - match.weight) < 1e-6
+            for m in matches
+        )  # fmt: skip
 
     @staticmethod
     def _family(matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
@@ -239,9 +250,13 @@ class Searcher:
             pages = self.names.pages_named_by(match.words)
             if match.doc_id in pages and 2 <= len(pages) <= MAX_CHOICES:
                 others = sorted(d for d in pages - {match.doc_id} if self._by_doc.get(d))
+                named = (self.names.name_with(d, match.words) for d in others)
                 return [
                     match,
-                    *(DiseaseMatch(d, self.title(d), self.title(d), "title", 0.0, 0.0) for d in others),
+                    *(
+                        DiseaseMatch(d, self.title(d), n, "title", 0.0, 0.0)
+                        for d, n in zip(others, named, strict=True)
+                    ),
                 ]
         return []
 

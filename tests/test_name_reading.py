@@ -57,8 +57,9 @@ PAGES = [
     ),
     page(
         "0000004",
-        "Duchenne-like muscular dystrophy",
+        "Limb-girdle muscular dystrophy type 2C",
         ("information", "This muscular dystrophy looks like the Duchenne form but is recessive."),
+        synonyms=("Duchenne-like muscular dystrophy",),
     ),
     page(
         "0000005",
@@ -156,10 +157,10 @@ def test_a_proper_name_alone_finds_its_page_or_its_few_pages(engine: Engine) -> 
     assert reply.kind is ReplyKind.ANSWER and reply.disease == "Ollier disease"
     choose = engine.reply("f", "my son was just diagnosed with duchenne, how long do kids with it live?")
     assert choose.kind is ReplyKind.CHOOSE
-    assert {c.title for c in choose.choices} == {
+    assert [c.title for c in choose.choices] == [  # the name that matched, where the title lacks it
         "Duchenne muscular dystrophy",
-        "Duchenne-like muscular dystrophy",
-    }
+        "Limb-girdle muscular dystrophy type 2C (Duchenne-like muscular dystrophy)",
+    ]
     assert engine.reply("f", "1").disease == "Duchenne muscular dystrophy"
 
 
@@ -209,6 +210,8 @@ def test_the_same_reading_on_gard(gard_engine: Engine) -> None:
         "k", "my son was just diagnosed with duchenne, how long do kids with it live?"
     )
     assert "Duchenne muscular dystrophy" in [c.title for c in duchenne.choices]
+    tuberous = gard_engine.reply("l2", "tuberous sclerosis")  # type 1 or type 2: BM25 doesn't decide
+    assert [c.title for c in tuberous.choices] == ["Tuberous sclerosis, type 1", "Tuberous sclerosis, type 2"]
     gaucher = gard_engine.reply("l", "Can Gaucher disease be cured with enzyme replacement?")
     assert gaucher.partial and gaucher.message.startswith(
         "The page on Gaucher disease has no section on treatment"
