@@ -144,6 +144,26 @@ async def test_feedback_thumbs_down_offers_a_specialist(
     assert helpful == 1 and passages
 
 
+async def test_missing_sections_and_other_languages_are_said_in_the_chat(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, "How is IMT treated?")
+        answer = await double.wait_for_message(alice_chat)
+        assert "has no section on treatment" in answer["plain_text"]
+        data = buttons(answer)
+        assert {"👍", "👎", texts.BUTTON_ASK} <= set(data)
+        double.press_button(alice_chat, alice, answer, data[texts.BUTTON_ASK])
+        confirm = await double.wait_for_message(alice_chat, lambda m: m["event"] == "sent")
+        assert "How is IMT treated?" in confirm["plain_text"]
+
+        double.send_text(alice_chat, alice, "¿Qué causa el tumor miofibroblástico inflamatorio (IMT)?")
+        spanish = await double.wait_for_message(alice_chat, lambda m: "English" in m["plain_text"])
+    assert spanish["plain_text"].startswith("I can only read and answer in English")
+    assert "<" not in spanish["plain_text"]
+
+
 async def test_html_in_user_text_stays_text(
     double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict
 ) -> None:
