@@ -67,7 +67,7 @@ class Composer:
             overlap = terms & set(analyze(sentence))
             score += sum(self.idf.get(t, 1.0) for t in overlap) / (1 + 3 * len(terms)) * 2
             if sentence.rstrip().endswith("?"):
-                score -= 2.0
+                continue  # the page's own heading ("What are the symptoms of X?") answers nothing
             if template_key(sentence, names) in self.boilerplate:
                 continue  # "The Human Phenotype Ontology provides the following list ..."
             if len(sentence) < 25:

@@ -272,13 +272,14 @@ class Engine:
         self._save(chat_key, state)
         return reply
 
-    def _section_missing(self, result: SearchResult, top: Passage) -> bool:
-        """The question asks for a section the page lacks and the reply quotes another: say so,
-        lest an overview read as the answer to "can it be cured?"."""
-        asked = result.qtype
-        if asked == INFORMATION or top.kind == STAFF_KIND or result.qtypes.get(top.qtype, 0.0) >= ASKED:
+    @staticmethod
+    def _section_missing(result: SearchResult, top: Passage) -> bool:
+        """The question asks for a section and the reply quotes another, because the page lacks
+        it or it holds nothing but its heading: say so, lest an overview read as the answer to
+        "can it be cured?". (Ranking puts the asked section first whenever it has text.)"""
+        if result.qtype == INFORMATION or top.kind == STAFF_KIND:
             return False
-        return asked not in self.searcher.sections(top.doc_id)
+        return top.qtype == INFORMATION or result.qtypes.get(top.qtype, 0.0) < ASKED
 
     @staticmethod
     def _intro(top: Passage, title: str, from_context: bool) -> str:

@@ -247,6 +247,10 @@ class NameIndex:
             pages = self.pages_of[word] if pages is None else pages & self.pages_of[word]
         return pages or set()
 
+    def spelt_right(self, question_words: Iterable[str]) -> bool:
+        """Every word is a name word, or has the stem of one ("tumors" for "tumor")."""
+        return all(w in self.by_word or stem(w) in self.by_stem for w in question_words)
+
     def name_with(self, doc_id: str, question_words: Iterable[str]) -> str:
         """The page's first name that uses all these words, or its title."""
         wanted = set(question_words)

@@ -131,10 +131,6 @@ class Searcher:
     def title(self, doc_id: str) -> str:
         return self.names.titles.get(doc_id, "")
 
-    def sections(self, doc_id: str) -> set[str]:
-        """Section types a page has (among its live passages)."""
-        return {self.index.passages[row].qtype for row in self._by_doc.get(doc_id, ())}
-
     def search(
         self, question: str, k: int = 10, context_doc: str | None = None, doc_id: str | None = None
     ) -> SearchResult:
@@ -225,15 +221,16 @@ class Searcher:
     def _has_twin(match: DiseaseMatch, matches: list[DiseaseMatch]) -> bool:
         return any(
             m.doc_id != match.doc_id and m.title.lower() != match.title.lower() and m.words == match.words
-            and abs(m.weight - match.weight) < 1e-6
+            and abs(m.weight - match.weight) < 1e-6 and abs(m.coverage - match.coverage) < AMBIGUITY_MARGIN
             for m in matches
         )  # fmt: skip
 
-    @staticmethod
-    def _family(matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
+    def _family(self, matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
         """Pages whose names share exactly the words the question used and differ only in the
-        rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks."""
-        eligible = [m for m in matches if m.coverage >= FAMILY_COVERAGE]
+        rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks. The
+        words must be spelt as in the names: a family found by a misspelling ("crones" for
+        "cone dystrophy") is a guess upon a guess."""
+        eligible = [m for m in matches if m.coverage >= FAMILY_COVERAGE and self.names.spelt_right(m.words)]
         groups: dict[tuple[frozenset[str], float], list[DiseaseMatch]] = defaultdict(list)
         for match in eligible:
             groups[(match.words, round(match.weight, 6))].append(match)

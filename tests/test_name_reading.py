@@ -106,6 +106,14 @@ PAGES = [
          + " The Human Phenotype Ontology (HPO) has collected information on how often a sign or symptom occurs."),
     ),
     page(
+        "0000016",
+        "Bell's palsy",
+        ("information", "Bell's palsy is a form of temporary facial paralysis."),
+        ("symptoms", "What are the symptoms of Bell's palsy?"),
+    ),
+    page("0000017", "Cone dystrophy", ("information", "Cone dystrophy affects the cone cells of the retina.")),
+    page("0000018", "Retinal cone dystrophy 1", ("information", "This retinal dystrophy starts in youth.")),
+    page(
         "0000011",
         "Achard syndrome",
         ("information", "Achard syndrome is a connective tissue disorder with long, thin fingers."),
@@ -241,6 +249,17 @@ def test_a_symptom_table_is_quoted_from_its_start(engine: Engine) -> None:
     """The word "symptom" chose the section; it doesn't pick the table's tail, where it recurs."""
     reply = engine.reply("r", "sicca syndrome symptoms")
     assert "Dryness of part 0 90%" in reply.excerpts[0].text
+
+
+def test_a_heading_is_not_an_answer(engine: Engine) -> None:
+    reply = engine.reply("u", "what are the signs of bell's palsy")
+    assert reply.excerpts[0].text == "Bell's palsy is a form of temporary facial paralysis."
+    assert reply.message.startswith("The page on Bell's palsy has no section on symptoms")
+
+
+def test_a_misspelling_finds_no_family(engine: Engine) -> None:
+    assert engine.reply("v", "what causes crones disease").kind is ReplyKind.ABSTAIN
+    assert engine.reply("v", "what causes cone dystrophy").disease == "Cone dystrophy"
 
 
 def test_the_section_quoted_instead_is_named(engine: Engine) -> None:
