@@ -29,7 +29,7 @@ def run_console(config: Config, stdin=None, stdout=None) -> int:
             break
         reply = engine.reply("console", text)
         print(reply.to_text(), file=stdout)
-        if reply.kind is ReplyKind.ABSTAIN:
+        if reply.kind is ReplyKind.ABSTAIN or reply.partial:
             print("(In Telegram you could now send this question to a specialist.)", file=stdout)
         print(file=stdout, flush=True)
     return 0
