@@ -6,10 +6,14 @@ answers/messages.py; a frontend adds markup but never words of its own to an ans
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 SEPARATOR = " … "
+# GARD's symptom tables arrive flattened: "... (when available) Arthralgia 90% Arthritis 90% ...".
+TABLE_HEADER = "Approximate number of patients (when available)"
+TABLE_ITEM_END = re.compile(r"(\d+(?:\.\d+)?%|\s-)\s+(?=[A-Z0-9])")
 
 
 class ReplyKind(StrEnum):
@@ -43,6 +47,15 @@ class Excerpt:
     @property
     def text(self) -> str:
         return SEPARATOR.join(self.parts) + ("…" if self.truncated_end else "")
+
+    @property
+    def display(self) -> str:
+        """The text laid out to read: a flattened symptom table gets one line per row. Only
+        spaces become line breaks; every word stays as the page has it."""
+        head, header, rows = self.text.partition(TABLE_HEADER)
+        if not header:
+            return self.text
+        return f"{head}{header}\n" + TABLE_ITEM_END.sub(lambda m: f"{m.group(1)}\n", rows.strip())
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,7 @@ class Reply:
             lines.append(self.message)
         for excerpt in self.excerpts:
             cite = excerpt.citation
-            lines.append(f"“{excerpt.text}”")
+            lines.append(f"“{excerpt.display}”")
             where = f" ({cite.note})" if cite.note else ""
             lines.append(f"   — {cite.title}, {cite.section}{where}: {cite.url or 'no link'}")
         if self.other_names:

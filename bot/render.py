@@ -104,7 +104,7 @@ def reply_html(reply: Reply) -> str:
     if reply.message:
         blocks.append(esc(reply.message))
     for excerpt in reply.excerpts:
-        blocks.append(f"<blockquote>{esc(excerpt.text)}</blockquote>\n{citation_line(excerpt.citation)}")
+        blocks.append(f"<blockquote>{esc(excerpt.display)}</blockquote>\n{citation_line(excerpt.citation)}")
     if reply.other_names:
         blocks.append("<i>Other names:</i> " + esc("; ".join(reply.other_names)))
     if reply.choices:
