@@ -217,7 +217,7 @@ class Engine:
             self._save(chat_key, previous)
             return Reply(
                 ReplyKind.CHOOSE,
-                messages.CHOOSE,
+                messages.CHOOSE_BY_WORD if result.by_word else messages.CHOOSE,
                 choices=[Choice(c.doc_id, choice_label(c)) for c in result.choices],
                 qtype=result.qtype,
                 can_forward=True,

@@ -14,6 +14,10 @@ ABSTAIN_WEAK = (
     "I can send your question to a GARD information specialist, who will reply here."
 )
 CHOOSE = "Several conditions match that name. Which one do you mean?"
+CHOOSE_BY_WORD = (
+    "I have no page with just that name, but these pages have it in theirs. Is one of them what "
+    "you mean? If not, I can send your question to a GARD information specialist."
+)
 ENGLISH_ONLY = (
     "I can only read and answer in English, from English pages, so I may have missed part of your question."
 )

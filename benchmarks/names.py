@@ -5,7 +5,9 @@ Three sets, none of them from the dev questions:
 - "typo": the same with one long word of the title misspelt (a letter dropped or two swapped);
 - "proper": the title's first word alone, where the pages only use it in names and English
   rarely uses it ("my son was diagnosed with ollier, what causes it?"), grouped by how many
-  pages' names share that word.
+  pages' names share that word;
+- "medical term": the title's last word alone, where page text uses it too, English rarely
+  does, and at most six pages' names have it ("... diagnosed with cystinosis ...").
 
     .venv/bin/python benchmarks/names.py [--corpus PATH] [--limit N] [--out FILE.jsonl]
 
@@ -92,6 +94,16 @@ def questions(searcher: Searcher, limit: int, seed: int = 7) -> list[tuple[str, 
         if len(sharing) > MAX_CHOICES:
             group = "proper, more pages"
         out.extend((group, template.format(first), set(sharing)) for template in PROPER_TEMPLATES)
+    seen.clear()
+    for title in sorted(titles.values()):
+        words = name_words(title)
+        head = words[-1] if len(words) >= 2 else ""
+        if len(head) < 6 or head in seen or not names.word_counts[head] or english_count(head) >= KEPT_FROM:
+            continue
+        sharing = names.pages_of.get(head, set())
+        if 1 <= len(sharing) <= MAX_CHOICES:
+            seen.add(head)
+            out.extend(("medical term", template.format(head), set(sharing)) for template in PROPER_TEMPLATES)
     return out
 
 

@@ -88,6 +88,7 @@ def find_abbreviations(text: str) -> Iterable[tuple[str, str]]:
 PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
 ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
 LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
+NEGATIONS = frozenset({"without", "non", "no", "not"})
 NAME_CONNECTORS = frozenset("a an and as at by due for in of on or the to with without".split())
 GENERIC_WEIGHT = 3.0  # words in this many names (syndrome, disease, type) hardly identify one
 
@@ -126,7 +127,8 @@ class DiseaseMatch:
 
     @property
     def rank_key(self) -> tuple[float, int]:
-        return (-self.score, KIND_RANK.get(self.kind, 1))
+        # Rounded: the same words summed in another order must tie, and then a title wins.
+        return (-round(self.score, 9), KIND_RANK.get(self.kind, 1))
 
 
 @dataclass
@@ -214,6 +216,10 @@ class NameIndex:
             if not entry.abbreviation:
                 for word in entry.words:
                     self.pages_of[word].add(entry.doc_id)
+        self.heads_of: dict[str, set[str]] = defaultdict(set)  # "cystinosis" -> pages named "... cystinosis"
+        for entry in self.entries:
+            if not entry.abbreviation and not (len(entry.words) > 1 and entry.words[-2] in NEGATIONS):
+                self.heads_of[entry.words[-1]].add(entry.doc_id)  # not "Fanconi syndrome without cystinosis"
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
@@ -230,22 +236,46 @@ class NameIndex:
     def is_common(self, word: str) -> bool:
         """An everyday word (seen lower-case in page text, or common in English): weak evidence
         of a disease name. "I got a tattoo" does not mention tattoo dysplasia."""
-        return word in STOP_WORDS or self.word_counts[word] >= 2 or english_count(word) >= EVERYDAY_ENGLISH
+        english = english_count(word)
+        return (
+            word in STOP_WORDS
+            or english >= EVERYDAY_ENGLISH
+            or (self.word_counts[word] >= 2 and english >= KEPT_FROM)
+        )
 
-    def pages_named_by(self, question_words: Iterable[str]) -> set[str]:
-        """Pages whose names use all these words, as typed, when each is a proper name: a word
-        of four letters or more that page text never writes in lower case and English rarely
-        uses. A reader takes "diagnosed with duchenne" for one of the few pages named "Duchenne
-        ...", but "a cortisone shot" is not cortisone reductase deficiency, nor "his puppet"
-        happy puppet syndrome."""
+    def pages_named_by(self, question_words: Iterable[str], question: str) -> set[str]:
+        """Pages whose names use all these words, as typed, when each names a disease by itself:
+        a word of four letters or more that English rarely uses and that is either a proper
+        name (page text never writes it in lower case: "duchenne") or, typed without a word
+        qualifying it, the head of names ("with cystinosis", but not "cystic fibrosis" for
+        "Congenital hepatic fibrosis"). A reader takes "diagnosed with duchenne" for one of
+        the few pages named "Duchenne ...", but "a cortisone shot" is not cortisone reductase
+        deficiency, nor "his puppet" happy puppet syndrome."""
+        if self.qualified(question_words, question):
+            return set()
         pages: set[str] | None = None
         for word in question_words:
-            if len(word) < 4 or self.word_counts[word] or english_count(word) >= KEPT_FROM:
+            if len(word) < 4 or word in STOP_WORDS or english_count(word) >= KEPT_FROM:
                 return set()
-            if word in STOP_WORDS or word not in self.pages_of:
+            if not self.word_counts[word]:
+                named = self.pages_of.get(word, set())
+            else:  # a medical term: only as the head of names
+                named = self.heads_of.get(word, set())
+            pages = named if pages is None else pages & named
+            if not pages:
                 return set()
-            pages = self.pages_of[word] if pages is None else pages & self.pages_of[word]
         return pages or set()
+
+    def qualified(self, question_words: Iterable[str], question: str) -> bool:
+        """True when a word the question puts before the matched words makes it another
+        disease: "cystic fibrosis" is not "Congenital hepatic fibrosis", nor "sickle cell
+        anemia" "Fanconi anemia". "with cystinosis" and "about Usher syndrome" are bare."""
+        words = set(question_words)
+        typed = self._question(question).words
+        starts = [i for i, w in enumerate(typed) if w in words and (i == 0 or typed[i - 1] not in words)]
+        return bool(starts) and all(
+            i > 0 and typed[i - 1] not in STOP_WORDS and typed[i - 1] not in NAME_CONNECTORS for i in starts
+        )
 
     def spelt_right(self, question_words: Iterable[str]) -> bool:
         """Every word is a name word, or has the stem of one ("tumors" for "tumor")."""
@@ -312,6 +342,8 @@ class NameIndex:
                 self._everyday.add(position)
             if len(word) < 4 or word.isdigit() or english_count(word) >= EVERYDAY_ENGLISH:
                 continue  # a correctly spelt everyday English word is no misspelt name
+            if word in self.by_word and self.word_counts[word]:
+                continue  # nor is a medical term some name spells the same: "astrocytoma"
             # A correctly spelt everyday word ("bowel") is rarely a misspelt name ("Bowen").
             penalty = SAME_STEM * (COMMON_WORD_FUZZ if self.is_common(word) else 1.0)
             ratios: dict[str, float] = {}
@@ -404,9 +436,11 @@ class NameIndex:
 
     def _scattered_everyday_words(self, unique: list[str], matched: list[str], positions: list[int]) -> bool:
         """True for a name of everyday words found out of order or apart: "is Marfan syndrome
-        passed down" does not mention Down syndrome. Connecting words ("of", "with") may fall
-        anywhere."""
-        if not all(p in self._everyday for p in positions):
+        passed down" does not mention Down syndrome. The same holds for any name with a function
+        word in it: "Is Mucopolysaccharidosis type I inherited?" is not "Mucopolysaccharidosis
+        Is". Connecting words ("of", "with") may fall anywhere."""
+        function_word = any(w in STOP_WORDS and w not in NAME_CONNECTORS for w in matched)  # "Is" in "MPS Is"
+        if not function_word and not all(p in self._everyday for p in positions):
             return False
         where = dict(zip(matched, positions, strict=True))
         in_name_order = [where[w] for w in unique if w in where and w not in NAME_CONNECTORS]

@@ -51,6 +51,7 @@ class SearchResult:
     choices: list[DiseaseMatch] = field(default_factory=list)
     qtypes: dict[str, float] = field(default_factory=dict)
     from_context: bool = False
+    by_word: bool = False  # the choices share one word of their names, not a whole name
 
     @property
     def qtype(self) -> str:
@@ -144,25 +145,25 @@ class Searcher:
             return SearchResult(question, [], True, "empty", qtypes=qtypes)
 
         matches = [] if doc_id else [m for m in self.names.match(text) if self._by_doc.get(m.doc_id)]
-        strong = self._confident(matches, scores)
+        strong = self._confident(matches, scores, text)
         choices: list[DiseaseMatch] = []
-        from_context = False
+        from_context = by_word = False
         if doc_id:
             chosen = [DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)]
         elif strong:
             chosen, choices = self._choose(strong, scores)
         elif partial := [m for m in matches if m.coverage >= PARTIAL_COVERAGE]:
             chosen, choices = self._choose(partial, scores)
-            if not choices and (family := self._family(matches)):  # twins BM25 can't tell apart
+            if not choices and (family := self._family(matches, text)):  # twins BM25 can't tell apart
                 chosen, choices = family[:1], family
             elif not choices:  # one partial name that BM25 doesn't back: don't guess
                 if not (published := self._published_topic(text)):
                     return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
                 chosen = [published]
-        elif family := self._family(matches):
+        elif family := self._family(matches, text):
             chosen, choices = family[:1], family
-        elif named := self._named_by_rare_words(matches):
-            chosen, choices = named[:1], named
+        elif named := self._named_by_rare_words(matches, text):
+            chosen, choices, by_word = named[:1], named, True
         elif context_doc and self._by_doc.get(context_doc) and is_follow_up(text):
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
@@ -188,9 +189,10 @@ class Searcher:
             choices=choices,
             qtypes=qtypes,
             from_context=from_context,
+            by_word=by_word,
         )
 
-    def _confident(self, matches: list[DiseaseMatch], scores: np.ndarray) -> list[DiseaseMatch]:
+    def _confident(self, matches: list[DiseaseMatch], scores: np.ndarray, text: str) -> list[DiseaseMatch]:
         """Matches to trust: near-complete names, partial ones ("cholestasis of pregnancy" for
         "intrahepatic cholestasis of pregnancy") whose page BM25 also ranks first, unless another
         page's name matched the same words just as well ("tuberous sclerosis": type 1 or type 2?),
@@ -203,7 +205,7 @@ class Searcher:
             for m in matches
             if m.coverage >= MIN_COVERAGE
             or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc and not self._has_twin(m, matches))
-            or self.names.pages_named_by(m.words) == {m.doc_id}
+            or self.names.pages_named_by(m.words, text) == {m.doc_id}
         ]
         # The reading that explains more of the question wins: "Tay Sacks" is Tay-Sachs disease
         # (misspelt, so partial) rather than "Tay syndrome", which only accounts for "Tay".
@@ -225,12 +227,19 @@ class Searcher:
             for m in matches
         )  # fmt: skip
 
-    def _family(self, matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
+    def _family(self, matches: list[DiseaseMatch], text: str) -> list[DiseaseMatch]:
         """Pages whose names share exactly the words the question used and differ only in the
         rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks. The
         words must be spelt as in the names: a family found by a misspelling ("crones" for
         "cone dystrophy") is a guess upon a guess."""
-        eligible = [m for m in matches if m.coverage >= FAMILY_COVERAGE and self.names.spelt_right(m.words)]
+        eligible = [
+            m
+            for m in matches
+            if m.coverage >= FAMILY_COVERAGE
+            and self.names.spelt_right(m.words)
+            and not self.names.qualified(m.words, text)
+            and not (len(m.words) == 1 and self.names.word_counts[next(iter(m.words))])
+        ]  # one medical term ("anemia", "tremor") is left to _named_by_rare_words, which sees all its pages
         groups: dict[tuple[frozenset[str], float], list[DiseaseMatch]] = defaultdict(list)
         for match in eligible:
             groups[(match.words, round(match.weight, 6))].append(match)
@@ -240,11 +249,11 @@ class Searcher:
                 return sorted(family, key=lambda m: m.title)[:MAX_CHOICES]
         return []
 
-    def _named_by_rare_words(self, matches: list[DiseaseMatch]) -> list[DiseaseMatch]:
+    def _named_by_rare_words(self, matches: list[DiseaseMatch], text: str) -> list[DiseaseMatch]:
         """The few pages whose names share a partial name's rare words, for the user to pick:
         "duchenne" is Duchenne muscular dystrophy or Duchenne-like muscular dystrophy."""
         for match in matches:
-            pages = self.names.pages_named_by(match.words)
+            pages = self.names.pages_named_by(match.words, text)
             if match.doc_id in pages and 2 <= len(pages) <= MAX_CHOICES:
                 others = sorted(d for d in pages - {match.doc_id} if self._by_doc.get(d))
                 named = (self.names.name_with(d, match.words) for d in others)

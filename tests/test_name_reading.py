@@ -114,6 +114,19 @@ PAGES = [
     page("0000017", "Cone dystrophy", ("information", "Cone dystrophy affects the cone cells of the retina.")),
     page("0000018", "Retinal cone dystrophy 1", ("information", "This retinal dystrophy starts in youth.")),
     page(
+        "0000019",
+        "Nephropathic cystinosis",
+        ("information", "Nephropathic cystinosis is the most severe form of cystinosis, a disorder of cystine."),
+    ),
+    page(
+        "0000020",
+        "Fanconi renotubular syndrome",
+        ("information", "This kidney disorder is distinct from cystinosis and from fibrosis of the liver."),
+        synonyms=("Fanconi syndrome without cystinosis",),
+    ),
+    page("0000021", "Congenital hepatic fibrosis", ("information", "In this disease, fibrosis of the liver starts early.")),
+    page("0000022", "Retroperitoneal fibrosis", ("information", "Retroperitoneal fibrosis surrounds the kidneys.")),
+    page(
         "0000011",
         "Achard syndrome",
         ("information", "Achard syndrome is a connective tissue disorder with long, thin fingers."),
@@ -170,6 +183,18 @@ def test_a_proper_name_alone_finds_its_page_or_its_few_pages(engine: Engine) -> 
         "Limb-girdle muscular dystrophy type 2C (Duchenne-like muscular dystrophy)",
     ]
     assert engine.reply("f", "1").disease == "Duchenne muscular dystrophy"
+
+
+def test_a_bare_medical_term_finds_the_pages_it_heads(engine: Engine) -> None:
+    """ "cystinosis" heads one page's names ("without cystinosis" doesn't count); "fibrosis"
+    heads two, offered as pages with that word in their names; "cystic fibrosis" is neither."""
+    assert engine.reply("w", "what's the life expectancy for someone with cystinosis").disease == (
+        "Nephropathic cystinosis"
+    )
+    fibrosis = engine.reply("x", "what is fibrosis?")
+    assert fibrosis.message == messages.CHOOSE_BY_WORD
+    assert {c.title for c in fibrosis.choices} == {"Congenital hepatic fibrosis", "Retroperitoneal fibrosis"}
+    assert engine.reply("y", "can adults get cystic fibrosis symptoms?").kind is ReplyKind.ABSTAIN
 
 
 def test_a_word_pages_write_in_lower_case_is_not_a_proper_name(engine: Engine) -> None:
