@@ -5,6 +5,13 @@ with the Schwartz-Hearst algorithm. A name matches when its words, weighted by h
 among all names, appear close together in the question in any order; a misspelt word counts by its
 rapidfuzz similarity. Roman numerals become digits so "type II" meets "type 2". A more specific
 name (more matched weight) beats a shorter one, so "Noonan syndrome 4" wins over "Noonan syndrome".
+
+What people write is not page text, so a few readings are refused: everyday words (common in the
+pages or in English) are neither misspellings nor partial names on their own; a name of everyday
+or function words must come as a phrase ("passed down" is not Down syndrome); a name's number
+must not clash with the question's ("type 1" is not "3"). And a word English rarely uses may
+name its pages alone: a proper name ("duchenne") or a bare medical term that ends names
+("cystinosis").
 """
 
 from __future__ import annotations

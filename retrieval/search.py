@@ -2,9 +2,11 @@
 
 BM25 alone ranks any page that shares words with the question. People name a disease and ask one
 thing about it, so: (1) find the disease by its names (names.py); (2) within that page, prefer
-the section of the asked type (qtype.py), then BM25; (3) other named diseases and plain BM25
-results follow. With no disease named and no conversation context, the result is flagged
-`abstain`: quoting a page about something else would mislead.
+the section of the asked type (qtype.py), then BM25 of the question without the disease's names;
+(3) other named diseases and plain BM25 results follow. With no disease named and no
+conversation context, the result is flagged `abstain`: quoting a page about something else would
+mislead. When several pages fit equally (a family of types, or the few pages a rare word
+names), the result offers them as choices instead of letting BM25 pick one.
 """
 
 from __future__ import annotations
