@@ -21,9 +21,11 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, is_own_topic, topic_names
 from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
+from retrieval.english import english_count
 from retrieval.index import PassageIndex
-from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
+from retrieval.names import EVERYDAY_ENGLISH, FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
+from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
 PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
@@ -162,6 +164,8 @@ class Searcher:
                 if not (published := self._published_topic(text)):
                     return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
                 chosen = [published]
+        elif published := self._published_topic(text):  # staff answered this very question
+            chosen = [published]
         elif family := self._family(matches, text):
             chosen, choices = family[:1], family
         elif named := self._named_by_rare_words(matches, text):
@@ -169,8 +173,6 @@ class Searcher:
         elif context_doc and self._by_doc.get(context_doc) and is_follow_up(text):
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
-        elif published := self._published_topic(text):
-            chosen = [published]
         else:
             reason = "weak_match" if matches else "no_disease"
             return SearchResult(question, self._plain(scores, k), True, reason, qtypes=qtypes)
@@ -231,9 +233,12 @@ class Searcher:
 
     def _family(self, matches: list[DiseaseMatch], text: str) -> list[DiseaseMatch]:
         """Pages whose names share exactly the words the question used and differ only in the
-        rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks. The
-        words must be spelt as in the names: a family found by a misspelling ("crones" for
-        "cone dystrophy") is a guess upon a guess."""
+        rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks.
+
+        Not a family: words found by a misspelling ("crones" for "cone dystrophy": a guess upon
+        a guess), words a qualifier turns into another disease ("cystic fibrosis"), everyday
+        English alone ("hand foot and mouth disease" is no "Split hand foot malformation"), and
+        one medical term ("anemia"), which _named_by_rare_words handles with all its pages."""
         eligible = [
             m
             for m in matches
@@ -241,7 +246,8 @@ class Searcher:
             and self.names.spelt_right(m.words)
             and not self.names.qualified(m.words, text)
             and not (len(m.words) == 1 and self.names.word_counts[next(iter(m.words))])
-        ]  # one medical term ("anemia", "tremor") is left to _named_by_rare_words, which sees all its pages
+            and any(english_count(w) < EVERYDAY_ENGLISH and w not in STOP_WORDS for w in m.words)
+        ]
         groups: dict[tuple[frozenset[str], float], list[DiseaseMatch]] = defaultdict(list)
         for match in eligible:
             groups[(match.words, round(match.weight, 6))].append(match)

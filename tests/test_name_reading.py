@@ -126,6 +126,8 @@ PAGES = [
     ),
     page("0000021", "Congenital hepatic fibrosis", ("information", "In this disease, fibrosis of the liver starts early.")),
     page("0000022", "Retroperitoneal fibrosis", ("information", "Retroperitoneal fibrosis surrounds the kidneys.")),
+    page("0000023", "Split hand foot malformation", ("information", "A limb malformation of hands and feet.")),
+    page("0000024", "Split hand split foot nystagmus", ("information", "Split hands and feet with nystagmus.")),
     page(
         "0000011",
         "Achard syndrome",
@@ -208,6 +210,7 @@ def test_a_word_pages_write_in_lower_case_is_not_a_proper_name(engine: Engine) -
         "Our daughter has Smith-Magenis syndrome and hardly sleeps at night. Is that part of it?",
         "I got a tattoo and now have a rash, is that a rare disease?",
         "my son loves his puppet but he has seizures, what could it be",
+        "Is hand foot and mouth disease contagious? Daycare sent my daughter home with blisters",
     ],
 )
 def test_everyday_english_words_name_no_disease(engine: Engine, question: str) -> None:
