@@ -237,8 +237,9 @@ class Searcher:
 
         Not a family: words found by a misspelling ("crones" for "cone dystrophy": a guess upon
         a guess), words a qualifier turns into another disease ("cystic fibrosis"), everyday
-        English alone ("hand foot and mouth disease" is no "Split hand foot malformation"), and
-        one medical term ("anemia"), which _named_by_rare_words handles with all its pages."""
+        English alone ("hand foot and mouth disease" is no "Split hand foot malformation"), words
+        many names share ("families with rare diseases" is no "Familial ... disease"), and one
+        medical term ("anemia"), which _named_by_rare_words handles with all its pages."""
         eligible = [
             m
             for m in matches
@@ -247,6 +248,7 @@ class Searcher:
             and not self.names.qualified(m.words, text)
             and not (len(m.words) == 1 and self.names.word_counts[next(iter(m.words))])
             and any(english_count(w) < EVERYDAY_ENGLISH and w not in STOP_WORDS for w in m.words)
+            and self.names.distinctive(m.words)
         ]
         groups: dict[tuple[frozenset[str], float], list[DiseaseMatch]] = defaultdict(list)
         for match in eligible:

@@ -248,6 +248,9 @@ def test_the_same_reading_on_gard(gard_engine: Engine) -> None:
     assert "Duchenne muscular dystrophy" in [c.title for c in duchenne.choices]
     hand_foot = gard_engine.reply("l1", "Is hand foot and mouth disease contagious? Daycare sent her home")
     assert hand_foot.kind is ReplyKind.ABSTAIN  # no family of "Split hand foot malformation" pages
+    for generic in ("Are there financial assistance programs for families with rare diseases?",
+                    "what does autosomal dominant mean"):  # fmt: skip
+        assert gard_engine.reply("l3", generic).kind is ReplyKind.ABSTAIN, generic
     tuberous = gard_engine.reply("l2", "tuberous sclerosis")  # type 1 or type 2: BM25 doesn't decide
     assert [c.title for c in tuberous.choices] == ["Tuberous sclerosis, type 1", "Tuberous sclerosis, type 2"]
     gaucher = gard_engine.reply("l", "Can Gaucher disease be cured with enzyme replacement?")
