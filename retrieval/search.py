@@ -160,6 +160,8 @@ class Searcher:
             chosen, choices = self._choose(partial, scores)
             if not choices and (family := self._family(matches, text)):  # twins BM25 can't tell apart
                 chosen, choices = family[:1], family
+            elif not choices and (named := self._named_by_rare_words(matches, text)):  # "batten"
+                chosen, choices, by_word = named[:1], named, True
             elif not choices:  # one partial name that BM25 doesn't back: don't guess
                 if not (published := self._published_topic(text)):
                     return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
