@@ -251,6 +251,9 @@ def test_the_same_reading_on_gard(gard_engine: Engine) -> None:
     for generic in ("Are there financial assistance programs for families with rare diseases?",
                     "what does autosomal dominant mean"):  # fmt: skip
         assert gard_engine.reply("l3", generic).kind is ReplyKind.ABSTAIN, generic
+    batten = gard_engine.reply("l4", "is there a cure for batten")  # a partial name BM25 doesn't back
+    assert batten.message == messages.CHOOSE_BY_WORD
+    assert [c.doc_id for c in batten.choices] == ["0004383", "0004277"]  # Batten disease, Batten Turner
     tuberous = gard_engine.reply("l2", "tuberous sclerosis")  # type 1 or type 2: BM25 doesn't decide
     assert [c.title for c in tuberous.choices] == ["Tuberous sclerosis, type 1", "Tuberous sclerosis, type 2"]
     gaucher = gard_engine.reply("l", "Can Gaucher disease be cured with enzyme replacement?")
