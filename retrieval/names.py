@@ -222,14 +222,14 @@ class NameIndex:
         # Weight by stem, so "Tietz" and "Tietze" weigh the same and only similarity decides.
         self.weight = {w: math.log(1 + n / entries_per_stem[stem(w)]) for w in self.by_word}
         self.pages_of: dict[str, set[str]] = defaultdict(set)  # spelt-out name word -> pages
-        for entry in self.entries:
-            if not entry.abbreviation:
-                for word in entry.words:
-                    self.pages_of[word].add(entry.doc_id)
         self.heads_of: dict[str, set[str]] = defaultdict(set)  # "cystinosis" -> pages named "... cystinosis"
         for entry in self.entries:
-            if not entry.abbreviation and not (len(entry.words) > 1 and entry.words[-2] in NEGATIONS):
-                self.heads_of[entry.words[-1]].add(entry.doc_id)  # not "Fanconi syndrome without cystinosis"
+            if entry.abbreviation:
+                continue
+            for word in entry.words:
+                self.pages_of[word].add(entry.doc_id)
+            if not (len(entry.words) > 1 and entry.words[-2] in NEGATIONS):  # "... without cystinosis"
+                self.heads_of[entry.words[-1]].add(entry.doc_id)
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
@@ -285,6 +285,22 @@ class NameIndex:
         starts = [i for i, w in enumerate(typed) if w in words and (i == 0 or typed[i - 1] not in words)]
         return bool(starts) and all(
             i > 0 and typed[i - 1] not in STOP_WORDS and typed[i - 1] not in NAME_CONNECTORS for i in starts
+        )
+
+    def can_name_family(self, question_words: frozenset[str], question: str) -> bool:
+        """Whether words a question shares with several names may stand for that family.
+
+        Not: words found by a misspelling ("crones" for "cone dystrophy": a guess upon a guess),
+        words a qualifier turns into another disease ("cystic fibrosis"), everyday English alone
+        ("hand foot and mouth disease" is no "Split hand foot malformation"), words many names
+        share ("families with rare diseases" is no "Familial ... disease"), and one medical term
+        ("anemia"), which pages_named_by handles with all its pages."""
+        return (
+            self.spelt_right(question_words)
+            and not self.qualified(question_words, question)
+            and not (len(question_words) == 1 and self.word_counts[next(iter(question_words))])
+            and any(english_count(w) < EVERYDAY_ENGLISH and w not in STOP_WORDS for w in question_words)
+            and self.distinctive(question_words)
         )
 
     def distinctive(self, question_words: Iterable[str]) -> bool:
@@ -358,14 +374,15 @@ class NameIndex:
             for other in self.by_stem.get(stem(word), ()):
                 if other != word:
                     found[other].append((position, SAME_STEM))
-            if self.is_common(word):
+            common = self.is_common(word)
+            if common:
                 self._everyday.add(position)
             if len(word) < 4 or word.isdigit() or english_count(word) >= EVERYDAY_ENGLISH:
                 continue  # a correctly spelt everyday English word is no misspelt name
             if word in self.by_word and self.word_counts[word]:
                 continue  # nor is a medical term some name spells the same: "astrocytoma"
             # A correctly spelt everyday word ("bowel") is rarely a misspelt name ("Bowen").
-            penalty = SAME_STEM * (COMMON_WORD_FUZZ if self.is_common(word) else 1.0)
+            penalty = SAME_STEM * (COMMON_WORD_FUZZ if common else 1.0)
             ratios: dict[str, float] = {}
             for other, ratio, _ in process.extract(
                 word, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4

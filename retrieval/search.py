@@ -21,11 +21,9 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, is_own_topic, topic_names
 from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
-from retrieval.english import english_count
 from retrieval.index import PassageIndex
-from retrieval.names import EVERYDAY_ENGLISH, FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
+from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
-from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
 PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
@@ -235,22 +233,10 @@ class Searcher:
 
     def _family(self, matches: list[DiseaseMatch], text: str) -> list[DiseaseMatch]:
         """Pages whose names share exactly the words the question used and differ only in the
-        rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks.
-
-        Not a family: words found by a misspelling ("crones" for "cone dystrophy": a guess upon
-        a guess), words a qualifier turns into another disease ("cystic fibrosis"), everyday
-        English alone ("hand foot and mouth disease" is no "Split hand foot malformation"), words
-        many names share ("families with rare diseases" is no "Familial ... disease"), and one
-        medical term ("anemia"), which _named_by_rare_words handles with all its pages."""
+        rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks, when
+        the shared words can stand for a family at all (NameIndex.can_name_family)."""
         eligible = [
-            m
-            for m in matches
-            if m.coverage >= FAMILY_COVERAGE
-            and self.names.spelt_right(m.words)
-            and not self.names.qualified(m.words, text)
-            and not (len(m.words) == 1 and self.names.word_counts[next(iter(m.words))])
-            and any(english_count(w) < EVERYDAY_ENGLISH and w not in STOP_WORDS for w in m.words)
-            and self.names.distinctive(m.words)
+            m for m in matches if m.coverage >= FAMILY_COVERAGE and self.names.can_name_family(m.words, text)
         ]
         groups: dict[tuple[frozenset[str], float], list[DiseaseMatch]] = defaultdict(list)
         for match in eligible:
@@ -268,12 +254,13 @@ class Searcher:
             pages = self.names.pages_named_by(match.words, text)
             if match.doc_id in pages and 2 <= len(pages) <= MAX_CHOICES:
                 others = sorted(d for d in pages - {match.doc_id} if self._by_doc.get(d))
-                named = (self.names.name_with(d, match.words) for d in others)
                 return [
                     match,
                     *(
-                        DiseaseMatch(d, self.title(d), n, "title", 0.0, 0.0)
-                        for d, n in zip(others, named, strict=True)
+                        DiseaseMatch(
+                            d, self.title(d), self.names.name_with(d, match.words), "title", 0.0, 0.0
+                        )
+                        for d in others
                     ),
                 ]
         return []
