@@ -297,20 +297,19 @@ class Searcher:
         rows = self._by_doc.get(doc_id, [])
         if not rows:
             return []
-        scores = self._scores_besides_names(doc_id, text)
+        first = self.index.passages[rows[0]]  # a staff answer carries its page's names too
+        name_terms = set(analyze(" ".join((first.title, *first.synonyms))))
+        scores = self._scores_besides(name_terms, text)
         top = max(float(scores[rows].max()), 1e-9)
         sections = {self.index.passages[i].qtype for i in rows}
         if INFORMATION in sections and not any(qtypes.get(s, 0.0) >= ASKED for s in sections - {INFORMATION}):
             qtypes = {INFORMATION: 1.0}  # no section asked for: the overview, not a symptom table
-        name_terms: set[str] | None = None
         ranked = []
         for i in rows:
             passage = self.index.passages[i]
             preference = qtypes.get(passage.qtype, 0.0)
             score = SECTION_WEIGHT * preference + 0.5 * float(scores[i]) / top - 0.01 * passage.position
-            if passage.kind == STAFF_KIND:
-                if name_terms is None:  # the disease's names are shared by both questions
-                    name_terms = set(analyze(" ".join((passage.title, *passage.synonyms))))
+            if passage.kind == STAFF_KIND:  # the disease's names are shared by both questions
                 similarity = self.similarity(text, passage.question, name_terms)
                 if similarity >= STAFF_SIMILARITY:
                     score = 1.5 * SECTION_WEIGHT + similarity
@@ -318,14 +317,12 @@ class Searcher:
         ranked.sort(key=lambda r: -r.score)
         return ranked
 
-    def _scores_besides_names(self, doc_id: str, text: str) -> np.ndarray:
+    def _scores_besides(self, name_terms: set[str], text: str) -> np.ndarray:
         """BM25 of what the question asks besides the disease's names and the section it wants:
         within one page the names are everywhere, and counting them would favour whichever
         passage repeats "FOP"; the section words already chose the section, and counting them
         again would favour the end of a symptom table, where the word "symptom" comes back."""
-        first = self.index.passages[self._by_doc[doc_id][0]]
-        names = set(analyze(" ".join((first.title, *first.synonyms))))
-        rest = [term for term in analyze(text) if term not in names and term not in SECTION_WORDS]
+        rest = [term for term in analyze(text) if term not in name_terms and term not in SECTION_WORDS]
         return self.index.bm25.get_scores(rest) if rest else np.zeros(len(self.index.passages))
 
     def similarity(self, question: str, other: str, ignore: set[str] = frozenset()) -> float:
