@@ -22,7 +22,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from scipy.sparse import csr_matrix
 
 from corpus.models import Passage
 from retrieval.analyzer import stem, words
@@ -233,6 +235,20 @@ class NameIndex:
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
+        # Entry x word matrix of weights: one product bounds every name's coverage at once, so
+        # only the few names that could reach FAMILY_COVERAGE are scored word by word.
+        self.column = {w: j for j, w in enumerate(self.by_word)}
+        rows, cols, values = [], [], []
+        for i, entry in enumerate(self.entries):
+            for w in set(entry.words):
+                rows.append(i)
+                cols.append(self.column[w])
+                values.append(self.weight[w])
+        self.entry_weights = csr_matrix(
+            (np.array(values, dtype=np.float64), (rows, cols)), shape=(len(self.entries), len(self.column))
+        )
+        self.entry_totals = np.asarray(self.entry_weights.sum(axis=1)).ravel()
+        self.entry_docs = np.array([e.doc_id for e in self.entries], dtype=object)
 
     def add_topics(self, topics: Iterable[tuple[str, str, Iterable[str]]]) -> None:
         """Register (doc_id, title, names) of pages added later, such as a published answer
@@ -365,21 +381,26 @@ class NameIndex:
             return True
         return question.all_lower and len(word) >= 3 and not self.is_common(word)
 
-    def _similar(self, question: QuestionWords) -> dict[str, list[tuple[int, float]]]:
-        """Name word -> [(question position, similarity 0..1)]: exact, same stem, or misspelt."""
+    def _similar(
+        self, question: QuestionWords, everyday: set[int], exclude: frozenset[str] = frozenset()
+    ) -> dict[str, list[tuple[int, float]]]:
+        """Name word -> [(question position, similarity 0..1)]: exact, same stem, or misspelt.
+        Fills `everyday` with the positions of everyday words. Words only excluded pages use
+        are unknown."""
         found: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        known = (lambda w: w in self.by_word) if not exclude else (lambda w: self._live(w, exclude))
         for position, word in enumerate(question.words[:MAX_MATCH_WORDS]):
-            if word in self.by_word:
+            if known(word):
                 found[word].append((position, 1.0))
             for other in self.by_stem.get(stem(word), ()):
-                if other != word:
+                if other != word and known(other):
                     found[other].append((position, SAME_STEM))
             common = self.is_common(word)
             if common:
-                self._everyday.add(position)
+                everyday.add(position)
             if len(word) < 4 or word.isdigit() or english_count(word) >= EVERYDAY_ENGLISH:
                 continue  # a correctly spelt everyday English word is no misspelt name
-            if word in self.by_word and self.word_counts[word]:
+            if known(word) and self.word_counts[word]:
                 continue  # nor is a medical term some name spells the same: "astrocytoma"
             # A correctly spelt everyday word ("bowel") is rarely a misspelt name ("Bowen").
             penalty = SAME_STEM * (COMMON_WORD_FUZZ if common else 1.0)
@@ -394,25 +415,46 @@ class NameIndex:
                 for other in self.by_stem[root]:
                     ratios[other] = max(ratios.get(other, 0.0), ratio)
             for other, ratio in ratios.items():
-                if stem(other) != stem(word):
+                if stem(other) != stem(word) and known(other):
                     found[other].append((position, ratio / 100.0 * penalty))
         return found
 
-    def match(self, question: str, limit: int = 10) -> list[DiseaseMatch]:
-        """Diseases the question names, best first; at most one match per page."""
+    def _live(self, word: str, exclude: frozenset[str]) -> bool:
+        return any(self.entries[i].doc_id not in exclude for i in self.by_word.get(word, ()))
+
+    def match(self, question: str, limit: int = 10, exclude: frozenset[str] = frozenset()) -> list[DiseaseMatch]:
+        """Diseases the question names, best first; at most one match per page. `exclude` hides
+        pages' names, as if the corpus had no such pages (leave-one-page-out evaluation)."""
         best: dict[str, DiseaseMatch] = {}
         for variant in self._variants(question):
-            self._everyday: set[int] = set()
-            similar = self._similar(variant)
-            candidates = {i for word in similar for i in self.by_word.get(word, ())}
-            for i in candidates:
-                match = self._score(self.entries[i], similar, variant)
+            everyday: set[int] = set()
+            similar = self._similar(variant, everyday, exclude)
+            for i in self._candidates(similar, exclude):
+                match = self._score(self.entries[i], similar, variant, everyday)
                 if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
                     best[match.doc_id] = match
         return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
 
+    def _candidates(self, similar: dict[str, list[tuple[int, float]]], exclude: frozenset[str]) -> list[int]:
+        """Entries whose coverage could reach FAMILY_COVERAGE: weight x best similarity, summed
+        over the words found, bounds it from above (proximity and other penalties only lower it)."""
+        if not similar:
+            return []
+        best_similarity = np.zeros(len(self.column))
+        for word, hits in similar.items():
+            best_similarity[self.column[word]] = max(s for _, s in hits)
+        bound = self.entry_weights @ best_similarity
+        possible = np.flatnonzero(bound >= FAMILY_COVERAGE * self.entry_totals - 1e-9)
+        if exclude:
+            possible = [i for i in possible if self.entry_docs[i] not in exclude]
+        return [int(i) for i in possible]
+
     def _score(
-        self, entry: NameEntry, similar: dict[str, list[tuple[int, float]]], question: QuestionWords
+        self,
+        entry: NameEntry,
+        similar: dict[str, list[tuple[int, float]]],
+        question: QuestionWords,
+        everyday: set[int],
     ) -> DiseaseMatch | None:
         unique = list(dict.fromkeys(entry.words))
         if entry.abbreviation:
@@ -441,9 +483,9 @@ class NameIndex:
             if best is None or coverage > best[0]:
                 best = (coverage, gained, positions)
         coverage, gained, positions = best
-        if self._only_everyday_words(unique, matched, positions, similar):
+        if self._only_everyday_words(unique, matched, positions, similar, everyday):
             return None
-        if self._scattered_everyday_words(unique, matched, positions):
+        if self._scattered_everyday_words(unique, matched, positions, everyday):
             return None
         if self._other_number(unique, matched, positions, question):
             return None
@@ -459,11 +501,12 @@ class NameIndex:
         matched: list[str],
         positions: list[int],
         similar: dict[str, list[tuple[int, float]]],
+        everyday: set[int],
     ) -> bool:
         """True for a mention made of one everyday word: "book me an appointment" is not Book
         syndrome, "hardly" is not Achard syndrome. Two distinctive words in a row ("cholestasis
         of pregnancy") or an unusual word ("Tay") are a real mention."""
-        if not all(p in self._everyday for p in positions):
+        if not all(p in everyday for p in positions):
             return False
         exact = all(max(s for _, s in similar[w]) >= SAME_STEM for w in matched)
         if exact and len(matched) == len(unique):
@@ -471,13 +514,15 @@ class NameIndex:
         distinctive = [w for w in matched if self.weight[w] >= GENERIC_WEIGHT and w not in STOP_WORDS]
         return len(distinctive) < 2
 
-    def _scattered_everyday_words(self, unique: list[str], matched: list[str], positions: list[int]) -> bool:
+    def _scattered_everyday_words(
+        self, unique: list[str], matched: list[str], positions: list[int], everyday: set[int]
+    ) -> bool:
         """True for a name of everyday words found out of order or apart: "is Marfan syndrome
         passed down" does not mention Down syndrome. The same holds for any name with a function
         word in it: "Is Mucopolysaccharidosis type I inherited?" is not "Mucopolysaccharidosis
         Is". Connecting words ("of", "with") may fall anywhere."""
         function_word = any(w in STOP_WORDS and w not in NAME_CONNECTORS for w in matched)  # "Is" in "MPS Is"
-        if not function_word and not all(p in self._everyday for p in positions):
+        if not function_word and not all(p in everyday for p in positions):
             return False
         where = dict(zip(matched, positions, strict=True))
         in_name_order = [where[w] for w in unique if w in where and w not in NAME_CONNECTORS]
