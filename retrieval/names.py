@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -94,6 +94,8 @@ def find_abbreviations(text: str) -> Iterable[tuple[str, str]]:
             yield short, long.strip(" ,;:")
 
 
+TYPED_WORD = re.compile(r"[^\W_]+")
+POSSESSIVE = re.compile(r"['’]s\b")
 PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
 ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
 LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
@@ -131,6 +133,9 @@ class DiseaseMatch:
     coverage: float  # 0..1 share of the name's weight found in the question
     weight: float  # matched weight: how specific the mention is
     words: frozenset[str] = frozenset()  # the question's words the name was matched on
+    positions: tuple[int, ...] = ()  # where in the question (the variant below) they stand
+    variant: int = 0  # which reading of the question: 0 as typed, >0 an abbreviation spelt out
+    similarity: float = 1.0  # the weakest matched word's: 1 exact, below SAME_STEM misspelt
 
     @property
     def score(self) -> float:
@@ -151,6 +156,8 @@ class QuestionWords:
     groups: list[int]
     upper: set[str]
     all_lower: bool  # typed without capitals: "pnh" may then be an abbreviation
+    capitalized: list[bool] = field(default_factory=list)  # typed with a capital, not opening a sentence
+    chunks: list[str] = field(default_factory=list)  # the question split on spaces, as typed
 
 
 class NameIndex:
@@ -223,6 +230,9 @@ class NameIndex:
         }
         # Weight by stem, so "Tietz" and "Tietze" weigh the same and only similarity decides.
         self.weight = {w: math.log(1 + n / entries_per_stem[stem(w)]) for w in self.by_word}
+        self.entries_by_doc: dict[str, list[int]] = defaultdict(list)
+        for i, entry in enumerate(self.entries):
+            self.entries_by_doc[entry.doc_id].append(i)
         self.pages_of: dict[str, set[str]] = defaultdict(set)  # spelt-out name word -> pages
         self.heads_of: dict[str, set[str]] = defaultdict(set)  # "cystinosis" -> pages named "... cystinosis"
         for entry in self.entries:
@@ -269,7 +279,9 @@ class NameIndex:
             or (self.word_counts[word] >= 2 and english >= KEPT_FROM)
         )
 
-    def pages_named_by(self, question_words: Iterable[str], question: str) -> set[str]:
+    def pages_named_by(
+        self, question_words: Iterable[str], question: str, exclude: frozenset[str] = frozenset()
+    ) -> set[str]:
         """Pages whose names use all these words, as typed, when each names a disease by itself:
         a word of four letters or more that English rarely uses and that is either a proper
         name (page text never writes it in lower case: "duchenne") or, typed without a word
@@ -290,7 +302,7 @@ class NameIndex:
             pages = named if pages is None else pages & named
             if not pages:
                 return set()
-        return pages or set()
+        return (pages or set()) - exclude
 
     def qualified(self, question_words: Iterable[str], question: str) -> bool:
         """True when a word the question puts before the matched words makes it another
@@ -333,6 +345,9 @@ class NameIndex:
         """Every word is a name word, or has the stem of one ("tumors" for "tumor")."""
         return all(w in self.by_word or stem(w) in self.by_stem for w in question_words)
 
+    def entries_of(self, doc_id: str) -> list[NameEntry]:
+        return [self.entries[i] for i in self.entries_by_doc.get(doc_id, ())]
+
     def name_with(self, doc_id: str, question_words: Iterable[str]) -> str:
         """The page's first name that uses all these words, or its title."""
         wanted = set(question_words)
@@ -344,14 +359,22 @@ class NameIndex:
     def _question(self, question: str) -> QuestionWords:
         words_: list[str] = []
         groups: list[int] = []
-        for group, chunk in enumerate(question.split()):
-            for word in words(chunk):
+        capitalized: list[bool] = []
+        chunks = question.split()
+        opening = True  # the first word of a sentence is capitalised whatever it is
+        for group, chunk in enumerate(chunks):
+            folded = words(chunk)
+            typed = TYPED_WORD.findall(POSSESSIVE.sub("", chunk))
+            aligned = len(typed) == len(folded)
+            for k, word in enumerate(folded):
                 words_.append(arabic(word, words_[-1] if words_ else ""))
                 groups.append(group)
+                capitalized.append(aligned and not opening and typed[k][:1].isupper())
+            opening = chunk.endswith((".", "?", "!", ":")) or not folded and opening
         upper = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", question) if sum(c.isupper() for c in w) >= 2}
-        return QuestionWords(words_, groups, upper, question == question.lower())
+        return QuestionWords(words_, groups, upper, question == question.lower(), capitalized, chunks)
 
-    def _variants(self, question: str) -> list[QuestionWords]:
+    def variants(self, question: str) -> list[QuestionWords]:
         """The question's words, plus versions with each defined abbreviation spelt out."""
         base = self._question(question)
         variants = [base]
@@ -369,6 +392,8 @@ class NameIndex:
                             base.groups[:i] + [base.groups[i]] * len(long_words) + base.groups[i + n :],
                             base.upper,
                             base.all_lower,
+                            base.capitalized[:i] + [True] * len(long_words) + base.capitalized[i + n :],
+                            base.chunks,
                         )
                     )
         return variants
@@ -415,22 +440,24 @@ class NameIndex:
                 for other in self.by_stem[root]:
                     ratios[other] = max(ratios.get(other, 0.0), ratio)
             for other, ratio in ratios.items():
-                if stem(other) != stem(word) and known(other):
+                if stem(other) != stem(word) and known(other) and _digits(other) == _digits(word):
                     found[other].append((position, ratio / 100.0 * penalty))
         return found
 
     def _live(self, word: str, exclude: frozenset[str]) -> bool:
         return any(self.entries[i].doc_id not in exclude for i in self.by_word.get(word, ()))
 
-    def match(self, question: str, limit: int = 10, exclude: frozenset[str] = frozenset()) -> list[DiseaseMatch]:
+    def match(
+        self, question: str, limit: int = 10, exclude: frozenset[str] = frozenset()
+    ) -> list[DiseaseMatch]:
         """Diseases the question names, best first; at most one match per page. `exclude` hides
         pages' names, as if the corpus had no such pages (leave-one-page-out evaluation)."""
         best: dict[str, DiseaseMatch] = {}
-        for variant in self._variants(question):
+        for number, variant in enumerate(self.variants(question)):
             everyday: set[int] = set()
             similar = self._similar(variant, everyday, exclude)
             for i in self._candidates(similar, exclude):
-                match = self._score(self.entries[i], similar, variant, everyday)
+                match = self._score(self.entries[i], similar, variant, everyday, number)
                 if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
                     best[match.doc_id] = match
         return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
@@ -455,14 +482,27 @@ class NameIndex:
         similar: dict[str, list[tuple[int, float]]],
         question: QuestionWords,
         everyday: set[int],
+        variant: int = 0,
     ) -> DiseaseMatch | None:
         unique = list(dict.fromkeys(entry.words))
         if entry.abbreviation:
-            if not self._abbreviation_in(entry.words, question):
+            at = self._abbreviation_at(entry.words, question)
+            if at is None:
                 return None
             weight = sum(self.weight[w] for w in unique)
             title = self.titles[entry.doc_id]
-            return DiseaseMatch(entry.doc_id, title, entry.name, entry.kind, 1.0, weight, frozenset(unique))
+            positions = tuple(range(at, at + len(entry.words)))
+            return DiseaseMatch(
+                entry.doc_id,
+                title,
+                entry.name,
+                entry.kind,
+                1.0,
+                weight,
+                frozenset(unique),
+                positions,
+                variant,
+            )
         total = sum(self.weight[w] for w in unique)
         matched = [w for w in unique if w in similar]
         if not matched or total <= 0 or all(w.isdigit() or w in NUMBER_KEYWORDS for w in matched):
@@ -493,7 +533,21 @@ class NameIndex:
             return None
         used = frozenset(question.words[p] for p in positions)
         title = self.titles[entry.doc_id]
-        return DiseaseMatch(entry.doc_id, title, entry.name, entry.kind, coverage, gained, used)
+        weakest = min(
+            max(s for p, s in similar[w] if p == at) for w, at in zip(matched, positions, strict=True)
+        )
+        return DiseaseMatch(
+            entry.doc_id,
+            title,
+            entry.name,
+            entry.kind,
+            coverage,
+            gained,
+            used,
+            tuple(positions),
+            variant,
+            weakest,
+        )
 
     def _only_everyday_words(
         self,
@@ -543,13 +597,17 @@ class NameIndex:
         nearby = question.words[max(0, min(positions) - 2) : max(positions) + 4]
         return any(w.isdigit() and w not in numbers for w in nearby)
 
-    def _abbreviation_in(self, abbreviation: tuple[str, ...], question: QuestionWords) -> bool:
-        """An abbreviation counts only written out exactly and typed as one (see above)."""
+    def _abbreviation_at(self, abbreviation: tuple[str, ...], question: QuestionWords) -> int | None:
+        """Where an abbreviation stands, written out exactly and typed as one (see above)."""
         n = len(abbreviation)
-        return any(
-            tuple(question.words[i : i + n]) == abbreviation
-            and self._typed_as_abbreviation(abbreviation[0], question)
-            for i in range(len(question.words) - n + 1)
+        return next(
+            (
+                i
+                for i in range(len(question.words) - n + 1)
+                if tuple(question.words[i : i + n]) == abbreviation
+                and self._typed_as_abbreviation(abbreviation[0], question)
+            ),
+            None,
         )
 
     @staticmethod
@@ -560,6 +618,11 @@ class NameIndex:
         return any(
             question.groups[p] in groups and p not in used for p in range(len(question.words))
         ) and any(question.groups.count(g) > 1 for g in groups)
+
+
+def _digits(word: str) -> str:
+    """A word's digits: "brca1" is no misspelt "brca2", whatever the letters say."""
+    return "".join(c for c in word if c.isdigit())
 
 
 def _ends_with(words_: tuple[str, ...], name: tuple[str, ...]) -> bool:

@@ -22,6 +22,7 @@ from corpus.published import STAFF_KIND, is_own_topic, topic_names
 from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
 from retrieval.index import PassageIndex
+from retrieval.linking import LinkDecision, Linker
 from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
 
@@ -48,12 +49,14 @@ class SearchResult:
     question: str
     results: list[Ranked]
     abstain: bool
-    reason: str = ""  # no_disease | weak_match | ambiguous | empty
+    reason: str = ""  # no_disease | no_page | vague | weak_match | ambiguous | empty
     disease: DiseaseMatch | None = None
     choices: list[DiseaseMatch] = field(default_factory=list)
     qtypes: dict[str, float] = field(default_factory=dict)
     from_context: bool = False
     by_word: bool = False  # the choices share one word of their names, not a whole name
+    missing: str = ""  # reason no_page: the disease named, which no page covers ("Scheuermann disease")
+    link: LinkDecision | None = None  # how the page was linked (or not), for evaluation
 
     @property
     def qtype(self) -> str:
@@ -97,6 +100,7 @@ class Searcher:
     def __init__(self, index: PassageIndex) -> None:
         self.index = index
         self.names = NameIndex(index.passages)
+        self.linker = Linker(self.names)
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         self._staff_topics: list[int] = []  # published answers with no page of their own
         self._withdrawn: list[int] = []
@@ -135,21 +139,43 @@ class Searcher:
         return self.names.titles.get(doc_id, "")
 
     def search(
-        self, question: str, k: int = 10, context_doc: str | None = None, doc_id: str | None = None
+        self,
+        question: str,
+        k: int = 10,
+        context_doc: str | None = None,
+        doc_id: str | None = None,
+        exclude: frozenset[str] = frozenset(),
     ) -> SearchResult:
         """Rank passages; `doc_id` forces a disease (a chosen button), `context_doc` is the
-        conversation's last disease, used when the question names none."""
+        conversation's last disease, used when the question names none. `exclude` hides pages
+        entirely, as if the corpus lacked them (leave-one-page-out evaluation)."""
         text = question[:MAX_QUESTION_CHARS]
         qtypes = question_types(text)
         scores = self.index.scores(text)
         scores[self._withdrawn] = 0.0
+        for hidden in exclude:
+            scores[self._by_doc.get(hidden, [])] = 0.0
         if not text.strip():
             return SearchResult(question, [], True, "empty", qtypes=qtypes)
 
-        matches = [] if doc_id else [m for m in self.names.match(text) if self._by_doc.get(m.doc_id)]
-        strong = self._confident(matches, scores, text)
+        matches = [] if doc_id else self.names.match(text, exclude=exclude)
+        matches = [m for m in matches if self._by_doc.get(m.doc_id)]
+        strong = self._confident(matches, scores, text, exclude)
+        best_doc = self._best_doc(scores)
         choices: list[DiseaseMatch] = []
         from_context = by_word = False
+        link: LinkDecision | None = None
+
+        def no_page(reason: str, missing: str = "") -> SearchResult:
+            missing = missing or self.linker.missing_name(text, exclude)
+            if missing:
+                reason = "no_page"
+            elif reason == "no_disease" and REFERRING.search(fold(text)):
+                reason = "vague"  # "what is this syndrome?" with nothing said before
+            return SearchResult(
+                question, self._plain(scores, k), True, reason, qtypes=qtypes, missing=missing, link=link
+            )
+
         if doc_id:
             chosen = [DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)]
         elif strong:
@@ -158,24 +184,35 @@ class Searcher:
             chosen, choices = self._choose(partial, scores)
             if not choices and (family := self._family(matches, text)):  # twins BM25 can't tell apart
                 chosen, choices = family[:1], family
-            elif not choices and (named := self._named_by_rare_words(matches, text)):  # "batten"
+            elif not choices and (named := self._named_by_rare_words(matches, text, exclude)):  # "batten"
                 chosen, choices, by_word = named[:1], named, True
             elif not choices:  # one partial name that BM25 doesn't back: don't guess
                 if not (published := self._published_topic(text)):
-                    return SearchResult(question, self._plain(scores, k), True, "weak_match", qtypes=qtypes)
+                    return no_page("weak_match")
                 chosen = [published]
         elif published := self._published_topic(text):  # staff answered this very question
             chosen = [published]
         elif family := self._family(matches, text):
             chosen, choices = family[:1], family
-        elif named := self._named_by_rare_words(matches, text):
+        elif named := self._named_by_rare_words(matches, text, exclude):
             chosen, choices, by_word = named[:1], named, True
         elif context_doc and self._by_doc.get(context_doc) and is_follow_up(text):
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
         else:
-            reason = "weak_match" if matches else "no_disease"
-            return SearchResult(question, self._plain(scores, k), True, reason, qtypes=qtypes)
+            return no_page("weak_match" if matches else "no_disease")
+
+        if chosen[0].kind not in {"chosen", "context", "published"}:
+            if choices and (by_word or not strong):  # pages sharing the words asked: a family
+                stands, mention = self.linker.relatives_stand(chosen[0], text, exclude)
+                if not stands:
+                    return no_page("weak_match", mention.text if mention and mention.shaped else "")
+            else:  # one page, or pages tied on their whole names: the best must link
+                link = self.linker.decide(chosen[0], text, best_doc, exclude)
+                if not link.linked:
+                    if not (published := self._published_topic(text)):
+                        return no_page("weak_match", link.missing)
+                    chosen, choices, link = [published], [], None
 
         ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
         seen = {r.passage.passage_id for r in ranked}
@@ -194,9 +231,19 @@ class Searcher:
             qtypes=qtypes,
             from_context=from_context,
             by_word=by_word,
+            link=link,
         )
 
-    def _confident(self, matches: list[DiseaseMatch], scores: np.ndarray, text: str) -> list[DiseaseMatch]:
+    def _best_doc(self, scores: np.ndarray) -> str | None:
+        return self.index.passages[int(np.argmax(scores))].doc_id if scores.any() else None
+
+    def _confident(
+        self,
+        matches: list[DiseaseMatch],
+        scores: np.ndarray,
+        text: str,
+        exclude: frozenset[str] = frozenset(),
+    ) -> list[DiseaseMatch]:
         """Matches to trust: near-complete names, partial ones ("cholestasis of pregnancy" for
         "intrahepatic cholestasis of pregnancy") whose page BM25 also ranks first, unless another
         page's name matched the same words just as well ("tuberous sclerosis": type 1 or type 2?),
@@ -209,7 +256,7 @@ class Searcher:
             for m in matches
             if m.coverage >= MIN_COVERAGE
             or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc and not self._has_twin(m, matches))
-            or self.names.pages_named_by(m.words, text) == {m.doc_id}
+            or self.names.pages_named_by(m.words, text, exclude) == {m.doc_id}
         ]
         # The reading that explains more of the question wins: "Tay Sacks" is Tay-Sachs disease
         # (misspelt, so partial) rather than "Tay syndrome", which only accounts for "Tay".
@@ -247,11 +294,13 @@ class Searcher:
                 return sorted(family, key=lambda m: m.title)[:MAX_CHOICES]
         return []
 
-    def _named_by_rare_words(self, matches: list[DiseaseMatch], text: str) -> list[DiseaseMatch]:
+    def _named_by_rare_words(
+        self, matches: list[DiseaseMatch], text: str, exclude: frozenset[str] = frozenset()
+    ) -> list[DiseaseMatch]:
         """The few pages whose names share a partial name's rare words, for the user to pick:
         "duchenne" is Duchenne muscular dystrophy or Duchenne-like muscular dystrophy."""
         for match in matches:
-            pages = self.names.pages_named_by(match.words, text)
+            pages = self.names.pages_named_by(match.words, text, exclude)
             if match.doc_id in pages and 2 <= len(pages) <= MAX_CHOICES:
                 others = sorted(d for d in pages - {match.doc_id} if self._by_doc.get(d))
                 return [

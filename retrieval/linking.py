@@ -1,0 +1,411 @@
+"""Link the disease a question names to a page, a choice of pages, or to no page at all (NIL).
+
+Name matching (names.py) finds candidate pages whose names share words with the question. That
+alone links a disease the corpus lacks to whatever page has a similar name: "Sjogren-Larsson
+syndrome" to "Sjogren-Larsson-like syndrome", "Acquired hemophilia" to "Hemophilia". So the
+linker reads the question the other way round too:
+
+1. **Mentions.** The runs of words that look like they name a condition: name words, words
+   English rarely uses ("scheuermann"), words typed with a capital mid-sentence, with the
+   connectors, numbers and hyphenated parts that hold them together. A mention is *disease
+   shaped* when it ends in a head word many names end in ("syndrome", "disease"), is typed as an
+   acronym or a possessive eponym, or holds a capitalised word nobody's name uses.
+2. **Features.** For the page a question would be answered from: how much of the page's name the
+   question holds (coverage), how much of the mention the name leaves unexplained, how misspelt
+   the weakest matched word is, whether BM25 ranks the page first, and whether the name is an
+   abbreviation.
+3. **A calibrated probability** that the page is the disease meant: a logistic model fitted on
+   questions generated from the corpus (`gardbot eval --linking --fit`), positives being names,
+   synonyms, abbreviations and typos of pages, negatives the same questions asked with the page
+   left out, so that the right answer is "no page". A link needs `LinkPolicy.link_probability`;
+   below it, the answer is NIL, naming the mention when there is one.
+
+As in bm25s, each formula is one small function and every tunable is in one policy object.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
+
+from retrieval.analyzer import stem
+from retrieval.english import KEPT_FROM, english_count
+from retrieval.names import (
+    EVERYDAY_ENGLISH,
+    GENERIC_WEIGHT,
+    MIN_COVERAGE,
+    NAME_CONNECTORS,
+    NUMBER_KEYWORDS,
+    DiseaseMatch,
+    NameIndex,
+    QuestionWords,
+    name_words,
+)
+from retrieval.stopwords import STOP_WORDS
+
+# Words that ask something rather than name something: the section cues of qtype.py and the verbs
+# of asking. They end a mention: "Marfan syndrome inherited" names Marfan syndrome.
+QUESTION_WORDS = frozenset(
+    """
+    symptom symptoms sign signs feature features cause causes caused causing treat treated treating
+    treatment treatments therapy cure cured cures inherit inherited inheritance hereditary genetic
+    diagnose diagnosed diagnosis test tests tested testing prognosis outlook risk risks chance chances
+    help information info learn explain mean means meaning common rare serious contagious life
+    expectancy happen happens affect affects affected
+    """.split()
+)
+# Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
+# "for my son" end a mention.
+INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})
+FEATURES = ("bias", "coverage", "unexplained", "misspelt", "edits", "bm25_agrees", "abbreviation", "partial")
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """Every threshold of linking in one place, with its unit and sensible range.
+
+    - link_probability (0..1): the calibrated probability a page must reach to be answered from.
+      Chosen on the precision/recall curve of `gardbot eval --linking` for a precision of 0.99
+      on leave-one-page-out and the generated name sets.
+    - coefficients: the logistic model over FEATURES, fitted by `gardbot eval --linking --fit`.
+    - head_names (count, 5..50): a word that ends at least this many names is a head word
+      ("syndrome", "disease", "deficiency"); a mention ending in one is disease shaped.
+    - unknown_weight (nats, 4..10): the weight of a mention word no name uses and English rarely
+      does ("scheuermann"): as strong as the rarest name word, since it names something.
+    - capital_weight (nats, 1..5): an everyday word typed with a capital inside a mention
+      ("Acquired", "Hunter").
+    - number_weight (nats, 1..6): a number or type letter in a mention that the name lacks
+      ("type 2" against "type 1A").
+    - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
+      for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
+    """
+
+    link_probability: float = 0.5
+    coefficients: tuple[float, ...] = (-33.617, 39.329, -45.254, 29.928, -2.536, 0.462, 1.556, 1.329)
+    head_names: int = 10
+    unknown_weight: float = 8.0
+    capital_weight: float = 3.0
+    number_weight: float = 4.0
+    relative_unexplained: float = 0.15
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A run of question words that looks like it names a condition."""
+
+    start: int  # first word position in the question reading (QuestionWords.words)
+    end: int  # one past the last
+    words: tuple[str, ...]
+    text: str  # as typed: "Scheuermann disease"
+    shaped: bool  # disease shaped: a head word, an acronym, a possessive or a capitalised unknown
+
+
+@dataclass(frozen=True)
+class LinkFeatures:
+    coverage: float  # share of the name's weight found in the question (0..1)
+    unexplained: float  # share of the mention's weight the name does not account for (0..1)
+    misspelt: float  # 1 - similarity of the weakest matched word (0 exact, ~0.2 a typo)
+    edits: int  # letters to change in the worst misspelt word (Damerau-Levenshtein; 0 exact)
+    bm25_agrees: bool  # BM25 over the whole question ranks this page first
+    abbreviation: bool  # matched through an abbreviation
+    partial: bool  # the name is not all there (coverage below MIN_COVERAGE)
+
+    def vector(self) -> tuple[float, ...]:
+        return (
+            1.0,
+            self.coverage,
+            self.unexplained,
+            self.misspelt,
+            float(min(self.edits, 3)),
+            float(self.bm25_agrees),
+            float(self.abbreviation),
+            float(self.partial),
+        )
+
+
+@dataclass(frozen=True)
+class LinkDecision:
+    """What the question names: `page` (linked), or NIL with the `missing` name if any."""
+
+    linked: bool
+    probability: float
+    features: LinkFeatures | None = None
+    mention: Mention | None = None
+    missing: str = ""  # the name of a disease the corpus has no page for
+    extra: dict = field(default_factory=dict)
+
+
+def logistic(coefficients: tuple[float, ...], vector: tuple[float, ...]) -> float:
+    """P(right page) = 1 / (1 + exp(-w . x))."""
+    z = sum(w * x for w, x in zip(coefficients, vector, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def unexplained_share(unexplained_weight: float, explained_weight: float) -> float:
+    """Share of a mention's weight that the matched name leaves out."""
+    total = unexplained_weight + explained_weight
+    return unexplained_weight / total if total > 0 else 0.0
+
+
+class Linker:
+    """Mentions, features and the link/NIL decision over one NameIndex."""
+
+    def __init__(self, names: NameIndex, policy: LinkPolicy | None = None) -> None:
+        self.names = names
+        self.policy = policy or LinkPolicy()
+        ends: dict[str, int] = {}
+        for entry in names.entries:
+            if len(entry.words) >= 2 and not entry.abbreviation:
+                ends[entry.words[-1]] = ends.get(entry.words[-1], 0) + 1
+        self.heads = frozenset(w for w, n in ends.items() if n >= self.policy.head_names and not w.isdigit())
+
+    # --- mentions ---------------------------------------------------------------------------
+
+    def mentions(
+        self,
+        question: QuestionWords,
+        exclude: frozenset[str] = frozenset(),
+        must: frozenset[int] = frozenset(),
+    ) -> list[Mention]:
+        """Runs of name-like words; positions in `must` (a matched name) always belong.
+
+        Cores are words that name things by themselves (see _name_like). A core grows over
+        everyday words that are name words ("Acquired", "childhood", "lethal"), the other parts
+        of a hyphenated word, up to two connectors before another name-like word ("carcinoma of
+        the head"), and the numbers and letters of a type ("type 1A", "hemophilia A").
+        """
+        words = question.words
+        n = len(words)
+        core = [i in must or self._name_like(question, i, exclude) for i in range(n)]
+        for i in range(n):  # a hyphenated word is one: "Sjogren-Larsson-like"
+            if not core[i] and words[i] not in STOP_WORDS:
+                same_word = (j for j in range(n) if j != i and question.groups[j] == question.groups[i])
+                core[i] = any(core[j] for j in same_word)
+        runs: list[tuple[int, int]] = []
+        i = 0
+        while i < n:
+            if not core[i]:
+                i += 1
+                continue
+            start, end = i, i + 1
+            while (
+                start > 0
+                and not self._pause(question, start - 1)
+                and self._qualifier(words[start - 1], exclude)
+            ):
+                start -= 1
+            while end < n:
+                if self._pause(question, end - 1) and (
+                    core[end]
+                    or not (self._qualifier(words[end], exclude, True) or self._type_label(words, end))
+                ):
+                    break  # "keratoconus. what", "cone shaped, keratoconus"; not ", type 2"
+                if core[end] or self._qualifier(words[end], exclude, after=True):
+                    end += 1
+                elif self._type_label(words, end):
+                    end += 1
+                elif words[end] in INNER_CONNECTORS and any(
+                    core[j] or self._qualifier(words[j], exclude, after=True)
+                    for j in range(end + 1, min(n, end + 3))
+                    if words[j - 1] in INNER_CONNECTORS
+                ):
+                    end += 1
+                else:
+                    break
+            runs.append((start, end))
+            i = end
+        return [self._mention(question, start, end) for start, end in runs]
+
+    @staticmethod
+    def _pause(question: QuestionWords, i: int) -> bool:
+        """The word at i ends a sentence or clause as typed: "disease?", "shaped,"."""
+        if not question.chunks or i >= len(question.groups) or i + 1 >= len(question.groups):
+            return False
+        if question.groups[i] == question.groups[i + 1]:
+            return False  # inside one typed word ("Sjogren-Larsson")
+        return question.chunks[question.groups[i]].endswith((".", ",", "?", "!", ";", ":", "-"))
+
+    def _qualifier(self, word: str, exclude: frozenset[str], after: bool = False) -> bool:
+        """An everyday word that names use, joining a mention next to it ("Acquired",
+        "childhood"). After a name, words that ask something end the mention instead."""
+        if word in STOP_WORDS or word in NAME_CONNECTORS or len(word) < 3:
+            return False
+        if after and word in QUESTION_WORDS:
+            return False
+        return self._is_name_word(word, exclude)
+
+    def _type_label(self, words: list[str], i: int) -> bool:
+        """A type's number or letter, or the keyword before one: "type", "1A", "IIIB", "cblC"."""
+        word, previous = words[i], words[i - 1] if i else ""
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in NUMBER_KEYWORDS:
+            return bool(following) and (self._number_like(following) or len(following) <= 4)
+        if previous in NUMBER_KEYWORDS:
+            return len(word) <= 5 and word not in STOP_WORDS
+        return self._number_like(word) or (len(word) == 1 and word.isalpha() and word not in {"a", "i"})
+
+    def _name_like(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+        word = question.words[i]
+        if word in STOP_WORDS or word in QUESTION_WORDS or self._number_like(word) or len(word) < 2:
+            return False
+        capital = question.capitalized[i] if i < len(question.capitalized) else False
+        if word in question.upper:
+            return True  # an acronym typed in capitals
+        english = english_count(word)
+        if english >= EVERYDAY_ENGLISH:
+            return capital
+        if self._is_name_word(word, exclude):
+            return True
+        if english < KEPT_FROM and len(word) >= 4 and word.isalpha():
+            return True  # a word English rarely uses: a name, known or not
+        return capital
+
+    def _is_name_word(self, word: str, exclude: frozenset[str]) -> bool:
+        entries = self.names.by_word.get(word)
+        if not entries:
+            return False
+        return not exclude or any(self.names.entries[i].doc_id not in exclude for i in entries)
+
+    @staticmethod
+    def _number_like(word: str) -> bool:
+        """ "2", "1a", "iv" read as digits: the numbers and letters of disease types."""
+        return word[:1].isdigit() and len(word) <= 4
+
+    def _mention(self, question: QuestionWords, start: int, end: int) -> Mention:
+        words = tuple(question.words[start:end])
+        groups = sorted({question.groups[i] for i in range(start, end)})
+        text = " ".join(question.chunks[g] for g in groups) if question.chunks else " ".join(words)
+        text = text.strip(" \t\n.,;:!?\"'()[]{}")
+        content = [
+            w
+            for w in words
+            if w not in NAME_CONNECTORS and w not in NUMBER_KEYWORDS and not self._number_like(w)
+        ]
+        typed = any(w in NUMBER_KEYWORDS for w in words[:-1]) and len(content) >= 1
+        acronym = any(w in question.upper for w in words)
+        possessive = any(c.endswith(("'s", "’s")) for c in (question.chunks[g] for g in groups[:-1]))
+        capital_unknown = any(
+            question.capitalized[i] and not self.names.by_word.get(question.words[i])
+            for i in range(start, end)
+            if i < len(question.capitalized)
+        )
+        headed = len(content) >= 2 and content[-1] in self.heads
+        shaped = headed or typed or acronym or possessive or capital_unknown
+        return Mention(start, end, words, text, shaped)
+
+    # --- weights and features ---------------------------------------------------------------
+
+    def word_weight(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> float:
+        """How much a mention word says about which disease is meant (nats)."""
+        word = question.words[i]
+        if word in NAME_CONNECTORS:
+            return 0.0
+        if self._number_like(word):
+            return self.policy.number_weight
+        if self._is_name_word(word, exclude) and english_count(word) < EVERYDAY_ENGLISH:
+            return self.names.weight.get(word, 0.0)
+        if english_count(word) < KEPT_FROM:
+            return self.policy.unknown_weight
+        return self.policy.capital_weight
+
+    def features(
+        self,
+        match: DiseaseMatch,
+        question: QuestionWords,
+        bm25_doc: str | None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> tuple[LinkFeatures, Mention | None]:
+        used = frozenset(match.positions)
+        mentions = [m for m in self.mentions(question, exclude, used) if used & set(range(m.start, m.end))]
+        unexplained = sum(
+            self.word_weight(question, i, exclude)
+            for mention in mentions
+            for i in range(mention.start, mention.end)
+            if i not in used and not self._repeats(question.words[i], match.words)
+        )
+        name = name_words(match.name) if match.name else list(match.words)
+        edits = max(
+            (self._edits(question.words[p], name) for p in match.positions if p < len(question.words)),
+            default=0,
+        )
+        features = LinkFeatures(
+            coverage=match.coverage,
+            unexplained=unexplained_share(unexplained, match.weight),
+            misspelt=1.0 - match.similarity,
+            edits=edits,
+            bm25_agrees=match.doc_id == bm25_doc,
+            abbreviation=match.kind == "abbreviation" or self._is_abbreviation(match),
+            partial=match.coverage < MIN_COVERAGE,
+        )
+        return features, (mentions[0] if mentions else None)
+
+    @staticmethod
+    def _repeats(word: str, matched: Iterable[str]) -> bool:
+        """The word says again what the name already did ("GM1 gangliosidosis ganglioisdosis")."""
+        return word in matched or any(fuzz.ratio(word, m) >= 80 for m in matched)
+
+    @staticmethod
+    def _edits(word: str, name: list[str]) -> int:
+        """Edits from a question word to the name word it stands for (0 when spelt the same)."""
+        if word in name or not name:
+            return 0
+        closest = max(name, key=lambda w: fuzz.ratio(word, w))
+        if stem(closest) == stem(word):
+            return 0
+        return DamerauLevenshtein.distance(word, closest)
+
+    def _is_abbreviation(self, match: DiseaseMatch) -> bool:
+        return any(e.abbreviation and e.name == match.name for e in self.names.entries_of(match.doc_id))
+
+    def probability(self, features: LinkFeatures) -> float:
+        return logistic(self.policy.coefficients, features.vector())
+
+    # --- decisions --------------------------------------------------------------------------
+
+    def decide(
+        self,
+        match: DiseaseMatch,
+        question_text: str,
+        bm25_doc: str | None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> LinkDecision:
+        """Link to the match's page, or NIL (naming the mention it leaves unexplained)."""
+        question = self.names.variants(question_text)[match.variant]
+        features, mention = self.features(match, question, bm25_doc, exclude)
+        probability = self.probability(features)
+        candidate = {"doc_id": match.doc_id}
+        if probability >= self.policy.link_probability:
+            return LinkDecision(True, probability, features, mention, extra=candidate)
+        missing = mention.text if mention is not None and mention.shaped else ""
+        return LinkDecision(False, probability, features, mention, missing, candidate)
+
+    def relatives_stand(
+        self, match: DiseaseMatch, question_text: str, exclude: frozenset[str] = frozenset()
+    ) -> tuple[bool, Mention | None]:
+        """Whether pages sharing a match's words may be offered as a choice: the words must be
+        the whole mention ("Usher syndrome"), not part of a longer name nobody has."""
+        question = self.names.variants(question_text)[match.variant]
+        used = frozenset(match.positions)
+        mentions = [m for m in self.mentions(question, exclude, used) if used & set(range(m.start, m.end))]
+        unexplained = sum(
+            self.word_weight(question, i, exclude)
+            for m in mentions
+            for i in range(m.start, m.end)
+            if i not in used and not self._repeats(question.words[i], match.words)
+        )
+        explained = sum(self.names.weight.get(w, 0.0) for w in match.words)
+        share = unexplained_share(unexplained, explained)
+        return share <= self.policy.relative_unexplained, (mentions[0] if mentions else None)
+
+    def missing_name(self, question_text: str, exclude: frozenset[str] = frozenset()) -> str:
+        """The disease-shaped mention of a question no page answers, for "I have no page on X"."""
+        question = self.names.variants(question_text)[0]
+        shaped = [m for m in self.mentions(question, exclude) if m.shaped]
+        return max(shaped, key=lambda m: m.end - m.start).text if shaped else ""
+
+
+__all__ = ["FEATURES", "GENERIC_WEIGHT", "LinkDecision", "LinkFeatures", "LinkPolicy", "Linker", "Mention"]
