@@ -2,9 +2,10 @@
 with no page is answered from a look-alike, on questions generated from the corpus itself.
 
 Sets (one question per page each, from a few templates; seeded, so runs compare):
-- name, synonym, abbreviation, typo: a page's title, one of its synonyms, an abbreviation it
-  defines (typed in capitals), or its title with one long word misspelt. Right: the page, or a
-  page with exactly that name (the same disease in two places).
+- name, synonym, abbreviation, typo, short name: a page's title, one of its synonyms, an
+  abbreviation it defines (typed in capitals), its title with one long word misspelt, or its
+  title shortened as people do ("Tourette's", "cholestasis of pregnancy"). Right: the page, or
+  a page with exactly that name (the same disease in two places).
 - leave-one-page-out: the page's title, asked with that page and every page of the same name
   hidden, as if the corpus had no page for it. Right: no page ("not here"), or a choice among
   true relatives (pages whose names hold every word of the asked name: the types of a family).
@@ -125,6 +126,24 @@ def misspelt(name: str, rng: random.Random) -> str | None:
     return " ".join(words)
 
 
+def short_name(searcher: Searcher, title: str, rng: random.Random) -> str | None:
+    """How people shorten a name: its head word dropped ("Tourette's", "marfan") or one other
+    word left out ("cholestasis of pregnancy"), when no other page has the shorter name."""
+    words = title.replace(",", "").split()
+    if len(words) < 2:
+        return None
+    heads = searcher.linker.heads
+    if words[-1].lower() in heads and len(words) == 2 and len(words[0]) >= 4 and words[0].isalpha():
+        short = words[0] + ("'s" if rng.random() < 0.5 else "")
+    else:
+        droppable = [i for i, w in enumerate(words) if w.isalpha() and len(w) >= 4 and w.lower() not in heads]
+        if len(words) < 3 or len(droppable) < 2:
+            return None
+        i = rng.choice(droppable)
+        short = " ".join(words[:i] + words[i + 1 :])
+    return None if pages_named(searcher, short) else short
+
+
 def pages_named(searcher: Searcher, name: str) -> frozenset[str]:
     """Every page with this name (title, synonym or abbreviation), in any order and connectors
     aside: "Renal dysplasia, megalocystis, and sirenomelia" is "Renal dysplasia megalocystis
@@ -148,8 +167,8 @@ def phenotypes(searcher: Searcher, limit: int, rng: random.Random) -> list[str]:
                 phrase = phrase.strip(" -")
                 if 2 <= len(phrase.split()) <= 4 and "inheritance" not in phrase.lower():
                     found[phrase] += 1
-    names = {e.words for e in searcher.names.entries}
-    common = [p for p, n in found.most_common() if n >= 3 and tuple(name_words(p)) not in names]
+    names = {content_words(e.words) for e in searcher.names.entries}
+    common = [p for p, n in found.most_common() if n >= 3 and content_words(name_words(p)) not in names]
     rng.shuffle(common)
     return common[:limit]
 
@@ -176,6 +195,8 @@ def cases(searcher: Searcher, seed: int = 11, pages: int | None = None) -> list[
             out.append(Case("abbreviation", template.format(short), pages_named(searcher, short) | {doc_id}))
         if typo := misspelt(title, rng):
             out.append(Case("typo", template.format(typo), same))
+        if short := short_name(searcher, title, rng):
+            out.append(Case("short name", template.format(short), same))
         out.append(
             Case("leave-one-page-out", template.format(title), hidden=same, asked=tuple(name_words(title)))
         )
@@ -228,9 +249,17 @@ class Sample:
     right: bool
 
 
+FIT_GROUPS = ("name", "synonym", "abbreviation", "typo", "leave-one-page-out", "generic phrase", "vague")
+
+
 def samples(searcher: Searcher, all_cases: list[Case], progress=None) -> list[Sample]:
-    """The features of every link decision on the cases, labelled by the case's right pages."""
+    """The features of every link decision on the cases, labelled by the case's right pages.
+
+    Shortened names are left out: "cholestasis of pregnancy" and a disease with no page whose
+    name is part of another's look the same, and the first is better offered as a choice of the
+    pages with those words than guessed."""
     out = []
+    all_cases = [c for c in all_cases if c.group in FIT_GROUPS]
     for case in progress(all_cases) if progress else all_cases:
         result = searcher.search(case.question, exclude=case.hidden)
         link = result.link

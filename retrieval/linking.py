@@ -61,7 +61,20 @@ QUESTION_WORDS = frozenset(
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention.
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})
-FEATURES = ("bias", "coverage", "unexplained", "misspelt", "edits", "bm25_agrees", "abbreviation", "partial")
+REPEAT_SIMILARITY = 75  # rapidfuzz ratio (0-100) at which two words are one misspelt ("bechets", "behcet")
+MAX_TRAILING_WORDS = 4  # a qualifier after a comma: ", vascular type", ", autosomal recessive 1"
+FEATURES = (
+    "bias",
+    "coverage",
+    "unexplained",
+    "misspelt",
+    "edits",
+    "bm25_agrees",
+    "abbreviation",
+    "partial",
+    "missing_modifier",
+    "first_letter",
+)
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,19 @@ class LinkPolicy:
       for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
     """
 
-    link_probability: float = 0.5
-    coefficients: tuple[float, ...] = (-33.617, 39.329, -45.254, 29.928, -2.536, 0.462, 1.556, 1.329)
+    link_probability: float = 0.9
+    coefficients: tuple[float, ...] = (
+        -33.617,
+        39.329,
+        -45.254,
+        29.928,
+        -2.536,
+        0.462,
+        1.556,
+        1.329,
+        0.0,
+        0.0,
+    )
     head_names: int = 10
     unknown_weight: float = 8.0
     capital_weight: float = 3.0
@@ -106,13 +130,16 @@ class Mention:
 
 @dataclass(frozen=True)
 class LinkFeatures:
-    coverage: float  # share of the name's weight found in the question (0..1)
+    coverage: float  # share of the name's weight found in the question, head words aside (0..1)
     unexplained: float  # share of the mention's weight the name does not account for (0..1)
     misspelt: float  # 1 - similarity of the weakest matched word (0 exact, ~0.2 a typo)
     edits: int  # letters to change in the worst misspelt word (Damerau-Levenshtein; 0 exact)
     bm25_agrees: bool  # BM25 over the whole question ranks this page first
     abbreviation: bool  # matched through an abbreviation
     partial: bool  # the name is not all there (coverage below MIN_COVERAGE)
+    missing_modifier: float  # share of the name's weight in words the question lacks, head words
+    # aside: "Intrahepatic" of "cholestasis of pregnancy" (0.3), not "syndrome" of "tourettes" (0)
+    first_letter: bool  # a misspelt word starts with another letter: "Raine" for "Paine" (typos rarely do)
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -124,6 +151,8 @@ class LinkFeatures:
             float(self.bm25_agrees),
             float(self.abbreviation),
             float(self.partial),
+            self.missing_modifier,
+            float(self.first_letter),
         )
 
 
@@ -229,6 +258,25 @@ class Linker:
             return False  # inside one typed word ("Sjogren-Larsson")
         return question.chunks[question.groups[i]].endswith((".", ",", "?", "!", ";", ":", "-"))
 
+    def _around(
+        self, question: QuestionWords, mentions: list[Mention], used: frozenset[int]
+    ) -> list[Mention]:
+        """The mentions holding a matched name, and the short ones a comma joins after them, as
+        GARD writes names ("Ehlers-Danlos syndrome, vascular type"). A mention before the name
+        stays apart: "cone shaped, keratoconus" names keratoconus."""
+        out: list[Mention] = []
+        for mention in mentions:
+            if used & set(range(mention.start, mention.end)):
+                out.append(mention)
+            elif (
+                out
+                and mention.start == out[-1].end
+                and mention.end - mention.start <= MAX_TRAILING_WORDS
+                and question.chunks[question.groups[out[-1].end - 1]].endswith(",")
+            ):
+                out.append(mention)
+        return out
+
     def _qualifier(self, word: str, exclude: frozenset[str], after: bool = False) -> bool:
         """An everyday word that names use, joining a mention next to it ("Acquired",
         "childhood"). After a name, words that ask something end the mention instead."""
@@ -320,7 +368,7 @@ class Linker:
         exclude: frozenset[str] = frozenset(),
     ) -> tuple[LinkFeatures, Mention | None]:
         used = frozenset(match.positions)
-        mentions = [m for m in self.mentions(question, exclude, used) if used & set(range(m.start, m.end))]
+        mentions = self._around(question, self.mentions(question, exclude, used), used)
         unexplained = sum(
             self.word_weight(question, i, exclude)
             for mention in mentions
@@ -328,35 +376,53 @@ class Linker:
             if i not in used and not self._repeats(question.words[i], match.words)
         )
         name = name_words(match.name) if match.name else list(match.words)
-        edits = max(
-            (self._edits(question.words[p], name) for p in match.positions if p < len(question.words)),
-            default=0,
-        )
+        pairs = [self._closest(question.words[p], name) for p in match.positions if p < len(question.words)]
+        edits = max((e for e, _ in pairs), default=0)
+        first_letter = any(e > 0 and not same_start for e, same_start in pairs)
+        modifiers, heads = self._missing(name, match.words)
         features = LinkFeatures(
-            coverage=match.coverage,
+            coverage=min(1.0, match.coverage + heads),
             unexplained=unexplained_share(unexplained, match.weight),
             misspelt=1.0 - match.similarity,
             edits=edits,
             bm25_agrees=match.doc_id == bm25_doc,
             abbreviation=match.kind == "abbreviation" or self._is_abbreviation(match),
             partial=match.coverage < MIN_COVERAGE,
+            missing_modifier=modifiers,
+            first_letter=first_letter,
         )
         return features, (mentions[0] if mentions else None)
+
+    def _missing(self, name: list[str], matched: frozenset[str]) -> tuple[float, float]:
+        """Shares of the name's weight in words the question lacks: (modifiers, head words).
+        "Intrahepatic" of "cholestasis of pregnancy" is a modifier; "syndrome" of "tourettes" and
+        "type" of "vascular Ehlers-Danlos syndrome" are head words, which people leave out."""
+        weights = {w: self.names.weight.get(w, 0.0) for w in name if w not in NAME_CONNECTORS}
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0, 0.0
+        missing = {w: weight for w, weight in weights.items() if not self._repeats(w, matched)}
+        heads = sum(weight for w, weight in missing.items() if w in self.heads or w in NUMBER_KEYWORDS)
+        return (sum(missing.values()) - heads) / total, heads / total
 
     @staticmethod
     def _repeats(word: str, matched: Iterable[str]) -> bool:
         """The word says again what the name already did ("GM1 gangliosidosis ganglioisdosis")."""
-        return word in matched or any(fuzz.ratio(word, m) >= 80 for m in matched)
+        return word in matched or any(
+            fuzz.ratio(word, m) >= REPEAT_SIMILARITY or fuzz.ratio(stem(word), stem(m)) >= REPEAT_SIMILARITY
+            for m in matched
+        )
 
     @staticmethod
-    def _edits(word: str, name: list[str]) -> int:
-        """Edits from a question word to the name word it stands for (0 when spelt the same)."""
+    def _closest(word: str, name: list[str]) -> tuple[int, bool]:
+        """Edits from a question word to the name word it stands for (0 when spelt the same),
+        and whether both start with the same letter."""
         if word in name or not name:
-            return 0
+            return 0, True
         closest = max(name, key=lambda w: fuzz.ratio(word, w))
         if stem(closest) == stem(word):
-            return 0
-        return DamerauLevenshtein.distance(word, closest)
+            return 0, True
+        return DamerauLevenshtein.distance(word, closest), closest[:1] == word[:1]
 
     def _is_abbreviation(self, match: DiseaseMatch) -> bool:
         return any(e.abbreviation and e.name == match.name for e in self.names.entries_of(match.doc_id))
@@ -390,7 +456,7 @@ class Linker:
         the whole mention ("Usher syndrome"), not part of a longer name nobody has."""
         question = self.names.variants(question_text)[match.variant]
         used = frozenset(match.positions)
-        mentions = [m for m in self.mentions(question, exclude, used) if used & set(range(m.start, m.end))]
+        mentions = self._around(question, self.mentions(question, exclude, used), used)
         unexplained = sum(
             self.word_weight(question, i, exclude)
             for m in mentions

@@ -119,6 +119,7 @@ class NameEntry:
     words: tuple[str, ...]
     kind: str  # title | synonym | abbreviation
     abbreviation: bool  # short upper-case form: matched only as written, never fuzzily
+    capitals: frozenset[str] = frozenset()  # words the name writes in capitals: "as" of "AS syndrome"
 
 
 KIND_RANK = {"title": 0, "synonym": 1, "abbreviation": 1, "chosen": 0, "context": 0}
@@ -207,7 +208,8 @@ class NameIndex:
         if any(e.doc_id == doc_id and e.words == name_word_list for e in self._recent(doc_id)):
             return
         abbreviation = kind == "abbreviation" or looks_like_abbreviation(name)
-        self.entries.append(NameEntry(doc_id, name, name_word_list, kind, abbreviation))
+        capitals = frozenset(w.lower() for w in TYPED_WORD.findall(name) if sum(c.isupper() for c in w) >= 2)
+        self.entries.append(NameEntry(doc_id, name, name_word_list, kind, abbreviation, capitals))
 
     def _recent(self, doc_id: str) -> Iterable[NameEntry]:
         """Entries of the page being added (pages are added one after another)."""
@@ -523,6 +525,8 @@ class NameIndex:
             if best is None or coverage > best[0]:
                 best = (coverage, gained, positions)
         coverage, gained, positions = best
+        if self._lower_case_acronym(entry, matched, positions, question):
+            return None
         if self._only_everyday_words(unique, matched, positions, similar, everyday):
             return None
         if self._scattered_everyday_words(unique, matched, positions, everyday):
@@ -584,6 +588,18 @@ class NameIndex:
             return False
         ascending = all(a < b for a, b in zip(in_name_order, in_name_order[1:], strict=False))
         return not ascending or max(in_name_order) - min(in_name_order) > len(unique)
+
+    def _lower_case_acronym(
+        self, entry: NameEntry, matched: list[str], positions: list[int], question: QuestionWords
+    ) -> bool:
+        """True when a name's acronym that is also an everyday word was typed as the word: "learn
+        as much as possible about SHORT syndrome" does not name "AS syndrome". Someone who types
+        no capitals at all must at least type the name's words together."""
+        common = [w for w in matched if w in entry.capitals and w not in question.upper and self.is_common(w)]
+        if not common:
+            return False
+        together = max(positions) - min(positions) + 1 == len(set(positions))
+        return not (question.all_lower and together)
 
     @staticmethod
     def _other_number(
