@@ -134,19 +134,20 @@ class Engine:
     def find_disease(self, text: str) -> tuple[str, str] | None:
         """The page a text names, as (doc_id, title): a ticket's question, or a name staff typed.
 
-        An exact title wins; otherwise the best name match must be near-complete, since
+        An exact title wins; otherwise the linker must link the text to one page, since
         attaching a published answer to the wrong disease would mislead everyone after.
         """
         wanted = fold(text).strip()
         for doc_id, title in self.searcher.names.titles.items():
             if fold(title) == wanted and self.searcher.doc_passages(doc_id):
                 return doc_id, title
-        matches = [m for m in self.searcher.names.match(text) if m.coverage >= MIN_COVERAGE]
-        matches = [m for m in matches if self.searcher.doc_passages(m.doc_id)]
-        if not matches:
+        result = self.searcher.search(text, k=1)
+        disease = result.disease
+        if result.abstain or disease is None or disease.kind in {"context", "published"}:
             return None
-        best = min(matches, key=lambda m: m.rank_key)
-        return best.doc_id, self.searcher.title(best.doc_id)
+        if disease.coverage < MIN_COVERAGE or disease.doc_id.startswith("staff-"):
+            return None
+        return disease.doc_id, self.searcher.title(disease.doc_id)
 
     # --- conversation ---------------------------------------------------------------------
 
@@ -224,6 +225,17 @@ class Engine:
                 candidates=candidates,
                 confidence=result.choices[0].coverage if result.choices else 0.0,
             )
+        if result.reason == "no_page" and result.missing:  # a disease the corpus has no page for
+            name = result.missing
+            return Reply(
+                ReplyKind.ABSTAIN,
+                messages.NO_PAGE.format(name=name),
+                can_forward=True,
+                disease=name,
+                qtype=result.qtype,
+            )
+        if result.reason == "vague":
+            return Reply(ReplyKind.ABSTAIN, messages.WHICH_DISEASE, qtype=result.qtype)
         if result.abstain or not result.results or result.disease is None:
             if result.reason == "no_disease" and not analyze(text):
                 return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)

@@ -13,6 +13,14 @@ ABSTAIN_WEAK = (
     "I found pages that mention some of your words, but none that clearly answers your question. "
     "I can send your question to a GARD information specialist, who will reply here."
 )
+NO_PAGE = (
+    "I have no GARD page on {name}, so I won't quote a page about another condition. "
+    "I can send your question to a GARD information specialist, who will reply here."
+)
+WHICH_DISEASE = (
+    "Which disease do you mean? Please ask with its name, for example: "
+    '"Is Marfan syndrome inherited?"'
+)
 CHOOSE = "Several conditions match that name. Which one do you mean?"
 CHOOSE_BY_WORD = (
     "I have no page with just that name, but these pages have it in theirs. Is one of them what "

@@ -142,4 +142,6 @@ def disease_for(s: Services, ticket: Ticket, name: str | None) -> tuple[str | No
     for text in (ticket.disease, ticket.question):
         if text and (found := s.engine.find_disease(text)):
             return found
-    return None, None
+    # The bot named a disease it has no page for ("I have no GARD page on X"): that is the topic,
+    # so the next person asking about X finds this answer.
+    return (None, ticket.disease) if ticket.disease else (None, None)

@@ -85,8 +85,9 @@ class LinkPolicy:
       Chosen on the precision/recall curve of `gardbot eval --linking` for a precision of 0.99
       on leave-one-page-out and the generated name sets.
     - coefficients: the logistic model over FEATURES, fitted by `gardbot eval --linking --fit`.
-    - head_names (count, 5..50): a word that ends at least this many names is a head word
-      ("syndrome", "disease", "deficiency"); a mention ending in one is disease shaped.
+    - head_share (share of names, 0.001..0.01): a word that ends at least this share of all
+      names (and two at the least) is a head word ("syndrome", "disease", "deficiency"); a
+      mention ending in one is disease shaped, and a question may leave it out ("tourettes").
     - unknown_weight (nats, 4..10): the weight of a mention word no name uses and English rarely
       does ("scheuermann"): as strong as the rarest name word, since it names something.
     - capital_weight (nats, 1..5): an everyday word typed with a capital inside a mention
@@ -110,7 +111,7 @@ class LinkPolicy:
         0.0,
         0.0,
     )
-    head_names: int = 10
+    head_share: float = 0.002
     unknown_weight: float = 8.0
     capital_weight: float = 3.0
     number_weight: float = 4.0
@@ -187,10 +188,18 @@ class Linker:
         self.names = names
         self.policy = policy or LinkPolicy()
         ends: dict[str, int] = {}
+        starts: dict[str, int] = {}
         for entry in names.entries:
             if len(entry.words) >= 2 and not entry.abbreviation:
                 ends[entry.words[-1]] = ends.get(entry.words[-1], 0) + 1
-        self.heads = frozenset(w for w, n in ends.items() if n >= self.policy.head_names and not w.isdigit())
+                starts[entry.words[0]] = starts.get(entry.words[0], 0) + 1
+        least = max(2.0, self.policy.head_share * len(names.entries))
+        # A head ends names and seldom starts one: "syndrome", not "familial" ("Familial X", "X, familial")
+        self.heads = frozenset(
+            w
+            for w, n in ends.items()
+            if n >= least and starts.get(w, 0) * 4 < n and not w.isdigit() and w not in NAME_CONNECTORS
+        )
 
     # --- mentions ---------------------------------------------------------------------------
 
@@ -334,15 +343,12 @@ class Linker:
             if w not in NAME_CONNECTORS and w not in NUMBER_KEYWORDS and not self._number_like(w)
         ]
         typed = any(w in NUMBER_KEYWORDS for w in words[:-1]) and len(content) >= 1
-        acronym = any(w in question.upper for w in words)
+        acronym = any(w in question.upper and english_count(w) < KEPT_FROM and len(w) >= 2 for w in words)
         possessive = any(c.endswith(("'s", "’s")) for c in (question.chunks[g] for g in groups[:-1]))
-        capital_unknown = any(
-            question.capitalized[i] and not self.names.by_word.get(question.words[i])
-            for i in range(start, end)
-            if i < len(question.capitalized)
-        )
         headed = len(content) >= 2 and content[-1] in self.heads
-        shaped = headed or typed or acronym or possessive or capital_unknown
+        # A capitalised word alone is no disease ("Hi, I'm Zebulon"); with a head word, a type or
+        # as an acronym it is ("Scheuermann disease", "Kleine-Levin syndrome", "PKU").
+        shaped = headed or typed or acronym or (possessive and len(content) >= 2)
         return Mention(start, end, words, text, shaped)
 
     # --- weights and features ---------------------------------------------------------------

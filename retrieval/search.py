@@ -210,9 +210,12 @@ class Searcher:
             else:  # one page, or pages tied on their whole names: the best must link
                 link = self.linker.decide(chosen[0], text, best_doc, exclude)
                 if not link.linked:
-                    if not (published := self._published_topic(text)):
+                    if published := self._published_topic(text):
+                        chosen, choices, link = [published], [], None
+                    elif relatives := self._longer_names(chosen[0], matches, link, text, exclude):
+                        chosen, choices, by_word = relatives[:1], relatives, True  # "cystinosis"
+                    else:
                         return no_page("weak_match", link.missing)
-                    chosen, choices, link = [published], [], None
 
         ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
         seen = {r.passage.passage_id for r in ranked}
@@ -233,6 +236,34 @@ class Searcher:
             by_word=by_word,
             link=link,
         )
+
+    def _longer_names(
+        self,
+        match: DiseaseMatch,
+        matches: list[DiseaseMatch],
+        link: LinkDecision,
+        text: str,
+        exclude: frozenset[str],
+    ) -> list[DiseaseMatch]:
+        """Pages whose longer names hold all the question typed, for the user to pick, when the
+        linker won't guess: "cholestasis of pregnancy" may be Intrahepatic cholestasis of
+        pregnancy, or a disease with no page whose name is part of another's. Only when the
+        mention is all inside those names."""
+        features = link.features
+        if features is None or features.unexplained > 0 or features.missing_modifier <= 0:
+            return []
+        pages = self.names.pages_named_by(match.words, text, exclude)
+        if pages:
+            found = [m for m in matches if m.doc_id in pages]
+            others = sorted(pages - {m.doc_id for m in found})
+            found += [
+                DiseaseMatch(d, self.title(d), self.names.name_with(d, match.words), "title", 0.0, 0.0)
+                for d in others
+                if self._by_doc.get(d)
+            ]
+        else:
+            found = [m for m in matches if m.words == match.words and m.similarity >= match.similarity]
+        return found[:MAX_CHOICES] if found else []
 
     def _best_doc(self, scores: np.ndarray) -> str | None:
         return self.index.passages[int(np.argmax(scores))].doc_id if scores.any() else None
