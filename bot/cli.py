@@ -127,6 +127,13 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.linking:
+        from bot.linking_eval import run_linking_eval
+
+        return run_linking_eval(config_from_args(args), pages=args.pages, fit=args.fit, details=args.details)
+    if not args.questions:
+        print("error: give a question file, or --linking", file=sys.stderr)
+        return 2
     from bot.evaluate import run_eval
 
     return run_eval(config_from_args(args), Path(args.questions), k=args.k, details=args.details)
@@ -176,7 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
     telegram.set_defaults(handler=cmd_telegram)
 
     evaluate = commands.add_parser("eval", help="measure answer quality on a question set")
-    evaluate.add_argument("questions", help="JSONL file in the format of gard-dev-questions.jsonl")
+    evaluate.add_argument("questions", nargs="?", help="JSONL file in the format of gard-dev-questions.jsonl")
+    evaluate.add_argument(
+        "--linking",
+        action="store_true",
+        help="disease linking on questions generated from the corpus (leave-one-page-out, typos, ...)",
+    )
+    evaluate.add_argument("--pages", type=int, help="with --linking: a random sample of this many pages")
+    evaluate.add_argument(
+        "--fit", action="store_true", help="with --linking: refit the link model and print it"
+    )
     evaluate.add_argument("-k", type=int, default=10, help="results per question for MRR (10)")
     evaluate.add_argument("--details", action="store_true", help="list every miss")
     add_corpus_flags(evaluate)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from retrieval.linking import FEATURES
 from retrieval.names import NAME_CONNECTORS, name_words
 from retrieval.search import Searcher, SearchResult
 
@@ -78,9 +79,18 @@ class Case:
 
 
 @dataclass
+class Sample:
+    """One link decision the searcher made: its features, and whether the page was right."""
+
+    vector: tuple[float, ...]
+    right: bool
+
+
+@dataclass
 class LinkingReport:
     counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     examples: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    samples: list[Sample] = field(default_factory=list)  # every link decision, for the PR curve
 
     def add(self, case: Case, outcome: str, detail: str) -> None:
         self.counts[case.group][outcome] += 1
@@ -238,15 +248,9 @@ def evaluate_linking(searcher: Searcher, all_cases: list[Case], progress=None) -
         result = searcher.search(case.question, exclude=case.hidden)
         got, detail = outcome(searcher, case, result)
         report.add(case, got, detail)
+        if case.group in FIT_GROUPS and (sample := sample_of(case, result)) is not None:
+            report.samples.append(sample)
     return report
-
-
-@dataclass
-class Sample:
-    """One link decision the searcher made: its features, and whether the page was right."""
-
-    vector: tuple[float, ...]
-    right: bool
 
 
 FIT_GROUPS = ("name", "synonym", "abbreviation", "typo", "leave-one-page-out", "generic phrase", "vague")
@@ -261,19 +265,16 @@ def samples(searcher: Searcher, all_cases: list[Case], progress=None) -> list[Sa
     out = []
     all_cases = [c for c in all_cases if c.group in FIT_GROUPS]
     for case in progress(all_cases) if progress else all_cases:
-        result = searcher.search(case.question, exclude=case.hidden)
-        link = result.link
-        if link is None or link.features is None:
-            continue
-        page = result.disease.doc_id if result.disease is not None and link.linked else None
-        candidate = page or _candidate_of(result)
-        out.append(Sample(link.features.vector(), bool(candidate and candidate in case.right)))
+        if (sample := sample_of(case, searcher.search(case.question, exclude=case.hidden))) is not None:
+            out.append(sample)
     return out
 
 
-def _candidate_of(result: SearchResult) -> str | None:
+def sample_of(case: Case, result: SearchResult) -> Sample | None:
     link = result.link
-    return link.extra.get("doc_id") if link is not None else None
+    if link is None or link.features is None:
+        return None
+    return Sample(link.features.vector(), link.extra.get("doc_id") in case.right)
 
 
 def fit_logistic(data: list[Sample], l2: float = 1e-3, rounds: int = 50) -> tuple[float, ...]:
@@ -303,3 +304,53 @@ def precision_recall(data: list[Sample], coefficients: tuple[float, ...], thresh
         right = int((linked & y).sum())
         rows.append((t, right / max(1, int(linked.sum())), right / max(1, int(y.sum()))))
     return rows
+
+
+EVAL_SEED = 11  # the questions reported
+FIT_SEED = 5  # other templates and misspellings for fitting, so the report is not on its own data
+NAME_SETS = ("name", "synonym", "abbreviation", "typo")
+THRESHOLDS = (0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+def run_linking_eval(config, pages: int | None = None, fit: bool = False, details: bool = False) -> int:
+    """Print the linking figures the README shows: outcomes per set, the headline shares, and the
+    precision/recall of the link decision at several probability thresholds."""
+    from tqdm import tqdm
+
+    from bot.runtime import load_engine
+
+    searcher = load_engine(config, progress=True).searcher
+    policy = searcher.linker.policy
+    coefficients = policy.coefficients
+    if fit:
+        fit_cases = cases(searcher, seed=FIT_SEED, pages=pages)
+        data = samples(searcher, fit_cases, progress=lambda c: tqdm(c, desc="fitting", unit="q"))
+        coefficients = fit_logistic(data)
+        print(f"fitted on {len(data)} link decisions ({sum(s.right for s in data)} right):")
+        print(f"coefficients = {coefficients}  # {', '.join(FEATURES)}\n")
+    all_cases = cases(searcher, seed=EVAL_SEED, pages=pages)
+    report = evaluate_linking(searcher, all_cases, progress=lambda c: tqdm(c, desc="linking", unit="q"))
+    print(report.table())
+    lopo = "leave-one-page-out"
+    named = sum(report.counts[g][RIGHT] for g in NAME_SETS)
+    asked = sum(sum(report.counts[g].values()) for g in NAME_SETS)
+    print()
+    print(f"- names, synonyms, abbreviations and typos: right page {100 * named / max(1, asked):.1f}%")
+    print(
+        f"- leave-one-page-out: look-alike page {100 * report.share(lopo, [LOOK_ALIKE]):.1f}%, "
+        f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
+        f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%"
+    )
+    print(
+        f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):"
+    )
+    print("| threshold | precision | recall |\n|---:|---:|---:|")
+    for threshold, precision, recall in precision_recall(report.samples, coefficients, THRESHOLDS):
+        mark = " (chosen)" if abs(threshold - policy.link_probability) < 1e-9 else ""
+        print(f"| {threshold:.2f}{mark} | {precision:.4f} | {recall:.4f} |")
+    if details:
+        for (group, got), examples in report.examples.items():
+            if got not in (RIGHT, NO_PAGE, RELATIVES) or (group != lopo and got == NO_PAGE):
+                print(f"\n## {group}: {got}")
+                print("\n".join(examples))
+    return 0

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy.sparse import csr_matrix
 
 from corpus.models import Passage
 from retrieval.analyzer import stem, words
@@ -247,8 +246,9 @@ class NameIndex:
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
-        # Entry x word matrix of weights: one product bounds every name's coverage at once, so
-        # only the few names that could reach FAMILY_COVERAGE are scored word by word.
+        # Entry x word weights as (entry, word column, weight) triples: one weighted bincount
+        # bounds every name's coverage at once, so only the few names that could reach
+        # FAMILY_COVERAGE are scored word by word.
         self.column = {w: j for j, w in enumerate(self.by_word)}
         rows, cols, values = [], [], []
         for i, entry in enumerate(self.entries):
@@ -256,10 +256,10 @@ class NameIndex:
                 rows.append(i)
                 cols.append(self.column[w])
                 values.append(self.weight[w])
-        self.entry_weights = csr_matrix(
-            (np.array(values, dtype=np.float64), (rows, cols)), shape=(len(self.entries), len(self.column))
-        )
-        self.entry_totals = np.asarray(self.entry_weights.sum(axis=1)).ravel()
+        self.cell_entries = np.array(rows, dtype=np.int64)
+        self.cell_words = np.array(cols, dtype=np.int64)
+        self.cell_weights = np.array(values, dtype=np.float64)
+        self.entry_totals = np.bincount(self.cell_entries, self.cell_weights, minlength=len(self.entries))
         self.entry_docs = np.array([e.doc_id for e in self.entries], dtype=object)
 
     def add_topics(self, topics: Iterable[tuple[str, str, Iterable[str]]]) -> None:
@@ -472,7 +472,11 @@ class NameIndex:
         best_similarity = np.zeros(len(self.column))
         for word, hits in similar.items():
             best_similarity[self.column[word]] = max(s for _, s in hits)
-        bound = self.entry_weights @ best_similarity
+        bound = np.bincount(
+            self.cell_entries,
+            self.cell_weights * best_similarity[self.cell_words],
+            minlength=len(self.entries),
+        )
         possible = np.flatnonzero(bound >= FAMILY_COVERAGE * self.entry_totals - 1e-9)
         if exclude:
             possible = [i for i in possible if self.entry_docs[i] not in exclude]
