@@ -6,6 +6,7 @@ import hashlib
 import logging
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from corpus.gard_pages import iter_page_dir
 from corpus.medquad import CorpusError, iter_collection, resolve_collections
@@ -28,6 +29,16 @@ def corpus_fingerprint(corpus_path: Path, collections: list[str], page_dirs: tup
     return digest.hexdigest()
 
 
+def normalize_url(url: str) -> str:
+    """A URL as compared to find the same page twice: http and https alike, host in any case,
+    with or without a trailing slash. The path keeps its case; servers may tell cases apart."""
+    parts = urlsplit(url.strip())
+    if not parts.netloc:
+        return ""
+    path = parts.path.rstrip("/")
+    return f"{parts.netloc.lower()}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def load_pages(
     corpus_path: Path,
     collections: tuple[str, ...] | list[str] = ("2_GARD_QA",),
@@ -35,19 +46,28 @@ def load_pages(
 ) -> tuple[list[Page], LoadReport]:
     """Pages of the chosen MedQuAD collections, then of the plain-text page folders.
 
-    A plain-text page has no address of its own; it borrows the URL of the MedQuAD page with the
-    same name when there is one, so it can still be cited with a link.
+    A plain-text page is cited by the GARD address written in it, or else by the URL of the
+    MedQuAD page with the same name. When that address is a MedQuAD page's, the plain page is
+    the newer text of the same page and replaces it: a disease that is two pages would be
+    offered as a choice between itself and itself, or quoted twice.
     """
     report = LoadReport()
     pages: list[Page] = []
     for collection in resolve_collections(corpus_path, collections):
         pages.extend(iter_collection(corpus_path, collection, report))
     url_by_title = {p.title.lower(): p.url for p in pages if p.url}
+    plain: list[Page] = []
     for folder in page_dirs:
         if not folder.is_dir():
             raise CorpusError(f"page folder {folder} does not exist (corpus.page_dirs)")
         for page in iter_page_dir(folder, report):
-            pages.append(replace(page, url=url_by_title.get(page.title.lower(), "")))
+            plain.append(page if page.url else replace(page, url=url_by_title.get(page.title.lower(), "")))
+    newer = {normalize_url(p.url) for p in plain} - {""}
+    kept = [p for p in pages if normalize_url(p.url) not in newer]
+    report.replaced = len(pages) - len(kept)
+    if report.replaced:
+        log.info("%d MedQuAD page(s) replaced by the page folders' pages of the same URL", report.replaced)
+    pages = kept + plain
     if not pages:
         raise CorpusError(f"no readable pages in {corpus_path} ({', '.join(collections)})")
     if report.skipped:
