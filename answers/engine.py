@@ -2,8 +2,8 @@
 
 It keeps a little state per chat (ConversationState: the last disease, what of it was shown,
 pending choices) behind the ConversationStore interface, so "what causes it?" and "more" work and
-the Telegram frontend can keep that state in its database. What a chat was shown about a disease
-is never quoted to it again while it stays on that disease. No frontend code lives here.
+the Telegram frontend can keep that state in its database. Neither "more" nor a follow-up quotes
+a chat what it was already shown about the disease it is on. No frontend code lives here.
 """
 
 from __future__ import annotations
@@ -240,14 +240,16 @@ class Engine:
         disease = result.disease
         passages = [r.passage for r in result.results if r.passage.doc_id == disease.doc_id]
         state = ConversationState(disease.doc_id, text, result.qtype, [p.passage_id for p in passages])
-        seen_before = previous.doc_id == disease.doc_id and bool(previous.shown)
-        if seen_before:  # still on this disease: what the chat saw of it stays seen
+        if previous.doc_id == disease.doc_id:  # still on this disease: what the chat saw stays seen
             state.shown, state.quoted = list(previous.shown), list(previous.quoted)
+        # A follow-up ("how common is it?") gets only what the chat hasn't seen. A question that
+        # names the disease again is asked anew, and gets its answer even if it was shown.
+        seen_before = result.from_context and bool(state.shown)
         if disease.kind == "chosen":  # other choice buttons of the same question stay usable
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         fresh = self._fresh(passages, state) if seen_before else passages
-        reply, used = self._compose(text, fresh, result.qtype, disease.words, state)
+        reply, used = self._compose(text, fresh, result.qtype, disease.words, state if seen_before else None)
         self._remember(state, reply, used)
         if not reply.excerpts:
             if seen_before:  # what answers this, the chat has been shown

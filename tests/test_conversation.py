@@ -116,7 +116,7 @@ def assert_nothing_new(reply: Reply) -> None:
         (["how is Tietz syndrome treated?", "more"], True),
         (["how is Tietz syndrome treated?", "more", "more"], False),
         # re-asking what was answered
-        (["FOP symptoms?", "is it inherited?", "what are the symptoms of FOP?"], False),
+        (["FOP symptoms?", "is it inherited?", "what are its symptoms?"], False),
         # a section that opens with the overview's sentences: only its new sentence is quoted
         (["what is Hallbrook syndrome?", "what are its symptoms?"], True),
         # overlapping passages of one long overview share a sentence, shown once
@@ -154,8 +154,22 @@ def test_what_was_shown_is_kept_only_for_the_disease_under_discussion(searcher):
     engine = Engine(searcher)
     first = engine.reply("c", "what is IMT?")
     engine.reply("c", "what is Tietze syndrome?")
-    again = engine.reply("c", "what is IMT?")  # back to IMT: a new topic, shown afresh
+    engine.reply("c", "what is IMT?")  # back to IMT: a new topic, shown afresh ...
+    again = engine.reply("c", "what is it?")  # ... so it's the follow-up that has seen it all
+    assert again.message == messages.NO_MORE
+    assert engine.reply("c", "what is Tietze syndrome?").answered
+    assert sentences(engine.reply("c", "what is IMT?")) == sentences(first)
+
+
+def test_a_question_naming_the_disease_again_is_answered_again(searcher):
+    """Asking anew by name is no follow-up: the user gets the answer, seen or not, and "more"
+    still skips everything shown so far."""
+    engine = Engine(searcher)
+    first = engine.reply("n", "What causes IMT?")
+    engine.reply("n", "what is it?")
+    again = engine.reply("n", "What causes inflammatory myofibroblastic tumor?")
     assert again.answered and sentences(again) == sentences(first)
+    assert engine.reply("n", "more").message == messages.NO_MORE
 
 
 def test_the_overview_follow_up_that_gets_only_new_sentences(searcher):
