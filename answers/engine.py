@@ -96,9 +96,13 @@ class Engine:
             t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i]))) for t, i in index.bm25.vocab.items()
         }
         self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
-        warm_up()  # the language identifier loads now, not during a user's first question
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
         self._versions: dict[int, int] = {}
+
+    def warm_up(self) -> None:
+        """Load what only chat replies need (the language identifier) now, not during a user's
+        first question. Searching never needs it, so `gardbot search` skips this."""
+        warm_up()
 
     # --- searching (CLI, evaluation) ------------------------------------------------------
 
