@@ -33,7 +33,7 @@ from retrieval.build import open_index
 from retrieval.search import Searcher
 from answers.engine import Engine
 from retrieval import english
-mark("imports (numpy, scipy.sparse, rapidfuzz, yaml, gardbot)")
+mark("imports (numpy, rapidfuzz, yaml, gardbot)")
 config = bot.config.load_config(None)
 index = open_index(bot.runtime.selection_from_config(config), config.index_dir,
                    bot.runtime.chunk_settings(config), progress=False)

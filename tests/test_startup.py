@@ -9,10 +9,12 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from retrieval import english
 from retrieval.analyzer import stem
+from retrieval.bm25 import Compressed
 
 
 @pytest.mark.parametrize(
@@ -53,6 +55,7 @@ ONLY_ELSEWHERE = {  # what needs them: none is a search
     "matplotlib": "report charts",
     "tqdm": "index builds",
     "ir_measures": "evaluation",
+    "scipy": "nothing: BM25 keeps its sparse matrices as numpy arrays",
 }
 
 
@@ -90,3 +93,43 @@ def test_chat_processes_load_the_language_identifier_at_start(small_corpus, tmp_
     assert engine.reply("es", "¿Qué es el síndrome de Tietze y cómo se trata?").message.startswith(
         "I can only read and answer in English"
     )
+
+
+def dense(matrix: Compressed, by_rows: bool) -> np.ndarray:
+    out = np.zeros(matrix.shape)
+    for major in range(len(matrix.indptr) - 1):
+        for at in range(matrix.indptr[major], matrix.indptr[major + 1]):
+            out[(major, matrix.indices[at]) if by_rows else (matrix.indices[at], major)] = matrix.data[at]
+    return out
+
+
+@pytest.mark.parametrize("columns", [7, 70_000], ids=["radix-sorted-columns", "wider-than-16-bits"])
+def test_columns_of_a_numpy_sparse_matrix(columns):
+    """BM25's matrices are numpy arrays, not scipy.sparse: the column form holds the same
+    entries, each column's rows ascending (the order scipy's tocsc gives)."""
+    rng = np.random.default_rng(3)
+    rows = [sorted(rng.choice(columns, size=rng.integers(0, 5), replace=False)) for _ in range(9)]
+    indptr = np.cumsum([0, *map(len, rows)])
+    indices = np.asarray([c for row in rows for c in row], dtype=np.int64)
+    matrix = Compressed(rng.random(len(indices)), indices, indptr, (9, columns)).checked()
+    by_columns = matrix.to_columns()
+    assert np.array_equal(dense(by_columns, by_rows=False), dense(matrix, by_rows=True))
+    for column in range(columns):
+        assert np.all(
+            np.diff(by_columns.indices[by_columns.indptr[column] : by_columns.indptr[column + 1]]) > 0
+        )
+
+
+@pytest.mark.parametrize(
+    ("data", "indices", "indptr"),
+    [
+        ([1.0, 2.0], [0, 1], [0, 1]),  # fewer row pointers than rows
+        ([1.0, 2.0], [0, 1], [0, 2, 1]),  # pointers going back
+        ([1.0, 2.0], [0, 5], [0, 1, 2]),  # a column out of range
+        ([1.0, 2.0], [0], [0, 1, 2]),  # data and indices of different lengths
+    ],
+    ids=["short-indptr", "descending-indptr", "column-out-of-range", "ragged"],
+)
+def test_damaged_matrix_arrays_are_refused(data, indices, indptr):
+    with pytest.raises(ValueError):
+        Compressed(np.asarray(data), np.asarray(indices), np.asarray(indptr), (2, 3)).checked()
