@@ -314,11 +314,17 @@ class Engine:
         ]
         state.remember([p.passage_id for p in used], [s for s in sentences if s])
 
-    @staticmethod
-    def _nothing_new(state: ConversationState) -> Reply:
-        """All the chat could be shown on this it has seen: say so, and offer a specialist."""
+    def _nothing_new(self, state: ConversationState) -> Reply:
+        """All the chat could be shown on this it has seen: say so, and offer a specialist
+        (with the disease, so a ticket says what it was about)."""
+        title = self.searcher.title(state.doc_id) if state.doc_id else None
         return Reply(
-            ReplyKind.INVALID, messages.NO_MORE, qtype=state.qtype, doc_id=state.doc_id, can_forward=True
+            ReplyKind.INVALID,
+            messages.NO_MORE,
+            disease=title or None,
+            doc_id=state.doc_id,
+            qtype=state.qtype,
+            can_forward=True,
         )
 
     @staticmethod

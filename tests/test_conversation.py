@@ -99,7 +99,7 @@ def assert_nothing_twice(replies: list[Reply]) -> None:
 
 def assert_nothing_new(reply: Reply) -> None:
     assert reply.message == messages.NO_MORE and not reply.excerpts
-    assert reply.can_forward  # the specialist is offered
+    assert reply.can_forward and reply.disease  # the specialist is offered, told which disease
 
 
 @pytest.mark.parametrize(
