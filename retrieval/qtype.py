@@ -29,6 +29,7 @@ NOT_THE_CONDITION = (
     r"|symptoms|problems|pain|seizures|better|worse|checked|help|care|normal|a normal|worried))"
 )
 MAYBE = r"(will|would|could|can|might|may|possible|likely|chances?|odds|risk)"
+NEAR = r"[^.?!]{0,60}"  # within a clause; bounded, so a long message can't make the search slow
 
 CUES: dict[str, list[tuple[str, float]]] = {
     "symptoms": [
@@ -63,19 +64,19 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bhappen again\b", 2), (r"\bget it from\b", 2.5),
         # passing it on: "pass it down", "passing it on", "pass X to my children"
         (r"\bpass(es|ed|ing)?\b(\s+\S+){0,4}?\s+(down|on|along)\b", 3),
-        (rf"\bpass(es|ed|ing)?\b[^.?!]*\bto (my|our|his|her|their|your|the)?\s*(future |other )?{KIN}\b", 3),
+        (rf"\bpass(es|ed|ing)?\b{NEAR}\bto (my|our|his|her|their|your|the)?\s*(future |other )?{KIN}\b", 3),
         # a relative who may get it: "could my brother's kids get X", "will my sister's children be
         # affected", "what are the chances my other son has it" (not "how can kids get X": causes)
-        (rf"(?<!how )\b{MAYBE}\b[^.?!]*\b{KIN}\b[^.?!]*\b{GET_IT}{NOT_THE_CONDITION}", 3),
+        (rf"(?<!how )\b{MAYBE}\b{NEAR}\b{KIN}\b{NEAR}\b{GET_IT}{NOT_THE_CONDITION}", 3),
         # who can get it: "who can get X", "do girls get X too", "can men be carriers"
         (rf"\bwho (can|could|will|might|may|tends? to|is likely to) {GET_IT}{NOT_THE_CONDITION}", 3),
-        (rf"\b(do|does|can|could|will|are|is) {SEXES}\b[^.?!]*\b{GET_IT}{NOT_THE_CONDITION}", 3),
+        (rf"\b(do|does|can|could|will|are|is) {SEXES}\b{NEAR}\b{GET_IT}{NOT_THE_CONDITION}", 3),
         (rf"\baffects? (only )?{SEXES}\b", 2), (rf"\bonly (in )?{SEXES}\b", 2),
         # a parent has it, will a child: "my father had it, will I get it?"
-        (rf"\b{PARENTS}\b[^.?!]*\b(has|had|have|carries|carried)\b[^.?!]*\b(will|could|can|might|may) (i|we|he|she|they|it) {GET_IT}{NOT_THE_CONDITION}", 3),
+        (rf"\b{PARENTS}\b{NEAR}\b(has|had|have|carries|carried)\b{NEAR}\b(will|could|can|might|may) (i|we|he|she|they|it) {GET_IT}{NOT_THE_CONDITION}", 3),
         (r"\bskip(s|ped|ping)? (a )?generations?\b", 3),
         # from whom: "does it come from one of us parents?", "did he get it from his father?"
-        (rf"\b(come|comes|came|coming|get|got|gets) (it )?from\b[^.?!]*\b{PARENTS}\b", 3),
+        (rf"\b(come|comes|came|coming|get|got|gets) (it )?from\b{NEAR}\b{PARENTS}\b", 3),
     ],
     "exams and tests": [
         (r"\bdiagnos(?!ed with)", 3), (r"\bdiagnosed with\b", 0.5), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
