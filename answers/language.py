@@ -41,7 +41,7 @@ MIN_WORDS = 3  # "tietze" alone reads as German
 
 @cache
 def _identifier() -> LanguageIdentifier:
-    """Loaded once per process (about half a second, 50 MB), on first use or warm_up(): a
+    """Loaded once per process (0.5-0.7 s and 100 MB of RSS), on first use or warm_up(): a
     process that only searches (`gardbot search`, eval) never needs it, so nothing imports
     py3langid before then."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
