@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -123,7 +123,10 @@ class Engine:
     def load_published(self, qas: list[PublishedQA]) -> list[Passage]:
         """Add published Q&As to the live index in one step (at start-up: all of them)."""
         passages = []
+        moved = self.searcher.index.meta.get("replaced_pages") or {}
         for qa in qas:
+            if qa.doc_id in moved:  # its page was replaced by a newer one of the same address
+                qa = replace(qa, doc_id=moved[qa.doc_id])
             self.unpublish(qa.ticket_n)
             self._versions[qa.ticket_n] = self._versions.get(qa.ticket_n, 0) + 1
             page = next(iter(self.searcher.doc_passages(qa.doc_id)), None) if qa.doc_id else None

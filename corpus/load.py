@@ -76,11 +76,18 @@ def load_pages(
             raise CorpusError(f"page folder {folder} does not exist (corpus.page_dirs)")
         for page in iter_page_dir(folder, report):
             plain.append(page if page.url else replace(page, url=url_by_title.get(page.title.lower(), "")))
-    newer = {normalize_url(p.url) for p in plain} - {""}
-    kept = [p for p in pages if normalize_url(p.url) not in newer]
-    report.replaced = len(pages) - len(kept)
+    newer = {address: p.doc_id for p in plain if (address := normalize_url(p.url))}
+    kept = []
+    for page in pages:
+        replacement = newer.get(normalize_url(page.url)) if page.url else None
+        if replacement is None:
+            kept.append(page)
+        else:
+            report.replaced[page.doc_id] = replacement
     if report.replaced:
-        log.info("%d MedQuAD page(s) replaced by the page folders' pages of the same URL", report.replaced)
+        log.info(
+            "%d MedQuAD page(s) replaced by the page folders' pages of the same URL", len(report.replaced)
+        )
     pages = kept + plain
     if not pages:
         raise CorpusError(f"no readable pages in {corpus_path} ({', '.join(collections)})")

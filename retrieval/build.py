@@ -94,6 +94,7 @@ def build_index(
 
         bar = lambda items: tqdm(items, desc="indexing passages", unit="passage")  # noqa: E731
     meta["boilerplate"] = sorted(find_boilerplate(passages))
+    meta["replaced_pages"] = report.replaced  # published answers filed under them move along
     index = PassageIndex.build(passages, meta, progress=bar)
     folder = index_folder(index_root, selection)
     index.save(folder)

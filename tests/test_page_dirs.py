@@ -7,8 +7,10 @@ import logging
 import pytest
 from corpus_fixture import PAGES, write_corpus
 
+from answers.engine import Engine
 from corpus.gard_pages import page_url
 from corpus.load import load_pages, normalize_url
+from corpus.published import PublishedQA
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
 
@@ -64,7 +66,7 @@ def test_a_page_at_a_medquad_address_replaces_that_page(corpus, tmp_path, addres
     doc_ids = [p.doc_id for p in pages]
     assert "page-imt" in doc_ids
     assert ("0003208" not in doc_ids) is replaced
-    assert report.replaced == int(replaced)
+    assert report.replaced == ({"0003208": "page-imt"} if replaced else {})
     assert len(pages) == len(PAGES) + (0 if replaced else 1)
 
 
@@ -78,7 +80,7 @@ def test_a_page_keeps_its_own_address(corpus, tmp_path):
 def test_a_new_disease_replaces_nothing(corpus, tmp_path):
     text = plain_page("Hallbrook syndrome", "Hallbrook syndrome is a made-up condition of the test corpus.")
     pages, report = load_with(corpus, tmp_path / "pages", text)
-    assert report.replaced == 0 and len(pages) == len(PAGES) + 1
+    assert report.replaced == {} and len(pages) == len(PAGES) + 1
     assert next(p for p in pages if p.doc_id == "page-imt").url == ""
 
 
@@ -90,7 +92,7 @@ def test_replacements_are_logged(corpus, tmp_path, caplog):
     )
     with caplog.at_level(logging.INFO, logger="corpus.load"):
         _, report = load_with(corpus, folder, plain_page(PAGES[0]["focus"], IMT_SUMMARY, IMT_URL))
-    assert report.replaced == 2
+    assert report.replaced == {"0003208": "page-imt", "0006123": "page-tietze"}
     assert any("2 MedQuAD page(s) replaced" in r.getMessage() for r in caplog.records)
 
 
@@ -104,6 +106,18 @@ def test_the_replaced_disease_is_one_page_in_search(corpus, tmp_path):
         IMT_URL
     }
     assert {r.passage.doc_id for r in result.results} & {"0003208"} == set()
+
+
+def test_answers_published_under_a_replaced_page_move_to_its_replacement(corpus, tmp_path):
+    """Staff filed them under the MedQuAD page; its replacement is the same page now."""
+    folder = tmp_path / "pages"
+    load_with(corpus, folder, plain_page(PAGES[0]["focus"], IMT_SUMMARY, IMT_URL))
+    index = open_index(CorpusSelection(corpus, page_dirs=(folder,)), tmp_path / "index", progress=False)
+    assert index.meta["replaced_pages"] == {"0003208": "page-imt"}
+    engine = Engine(Searcher(index))
+    qa = PublishedQA(1, "Can IMT come back after surgery?", "It can recur.", "specialist", 0.0, "0003208")
+    (passage,) = engine.load_published([qa])
+    assert passage.doc_id == "page-imt" and passage.url == IMT_URL
 
 
 @pytest.mark.parametrize(
