@@ -9,7 +9,7 @@ many pages are skipped when anything better is left.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from answers.messages import section_label
@@ -49,10 +49,16 @@ class Composer:
         )
 
     def excerpt(
-        self, passage: Passage, question: str, budget: int, name_words: Iterable[str] = ()
+        self,
+        passage: Passage,
+        question: str,
+        budget: int,
+        name_words: Iterable[str] = (),
+        seen: Callable[[str], bool] | None = None,
     ) -> Excerpt | None:
         """The best sentences of one passage within `budget` characters, in page order; None
-        when it has none but site boilerplate, which answers nothing."""
+        when it has none but site boilerplate, which answers nothing, or sentences the chat was
+        already shown (`seen`): overlapping passages and repeated sections share sentences."""
         spans = sentence_spans(passage.text)
         if not spans or budget < 80:
             return None
@@ -63,13 +69,11 @@ class Composer:
         candidates = []
         for position, (start, end) in enumerate(spans):
             sentence = passage.text[start:end]
+            if self._says_nothing(sentence, names) or (seen is not None and seen(sentence)):
+                continue
             score = 1.0 / (1 + 0.35 * position)
             overlap = terms & set(analyze(sentence))
             score += sum(self.idf.get(t, 1.0) for t in overlap) / (1 + 3 * len(terms)) * 2
-            if sentence.rstrip().endswith("?"):
-                continue  # the page's own heading ("What are the symptoms of X?") answers nothing
-            if template_key(sentence, names) in self.boilerplate:
-                continue  # "The Human Phenotype Ontology provides the following list ..."
             if len(sentence) < 25:
                 score -= 0.5
             candidates.append(Candidate(start, end, score))
@@ -78,6 +82,16 @@ class Composer:
             return None
         parts, truncated = self._parts(passage.text, chosen, budget)
         return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated)
+
+    def _says_nothing(self, sentence: str, names: tuple[str, ...]) -> bool:
+        """The page's own heading ("What are the symptoms of X?") and site boilerplate ("The
+        Human Phenotype Ontology provides the following list ...") answer nothing."""
+        return sentence.rstrip().endswith("?") or template_key(sentence, names) in self.boilerplate
+
+    def quotable(self, passage: Passage) -> bool:
+        """Whether a passage has any sentence worth quoting, as excerpt() would judge it."""
+        names = (passage.title, *passage.synonyms)
+        return any(not self._says_nothing(passage.text[a:b], names) for a, b in sentence_spans(passage.text))
 
     @staticmethod
     def whole(passage: Passage, budget: int) -> Excerpt | None:

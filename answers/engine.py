@@ -1,8 +1,9 @@
 """The answer engine every frontend shares: a message in, a structured Reply out.
 
-It keeps a little state per chat (the last disease, what was shown, pending choices) behind the
-ConversationStore interface, so "what causes it?" and "more" work and the Telegram frontend can
-keep that state in its database. No frontend code lives here.
+It keeps a little state per chat (ConversationState: the last disease, what of it was shown,
+pending choices) behind the ConversationStore interface, so "what causes it?" and "more" work and
+the Telegram frontend can keep that state in its database. Neither "more" nor a follow-up quotes
+a chat what it was already shown about the disease it is on. No frontend code lives here.
 """
 
 from __future__ import annotations
@@ -10,18 +11,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from answers import messages
 from answers.compose import Composer
+from answers.conversation import ConversationState
 from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
 from answers.smalltalk import classify
 from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
+from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
 from retrieval.names import MIN_COVERAGE, DiseaseMatch, name_words
 from retrieval.qtype import ASKED, INFORMATION
@@ -93,9 +96,13 @@ class Engine:
             t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i]))) for t, i in index.bm25.vocab.items()
         }
         self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
-        warm_up()  # the language identifier loads now, not during a user's first question
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
         self._versions: dict[int, int] = {}
+
+    def warm_up(self) -> None:
+        """Load what only chat replies need (the language identifier) now, not during a user's
+        first question. Searching never needs it, so `gardbot search` skips this."""
+        warm_up()
 
     # --- searching (CLI, evaluation) ------------------------------------------------------
 
@@ -116,7 +123,10 @@ class Engine:
     def load_published(self, qas: list[PublishedQA]) -> list[Passage]:
         """Add published Q&As to the live index in one step (at start-up: all of them)."""
         passages = []
+        moved = self.searcher.index.meta.get("replaced_pages") or {}
         for qa in qas:
+            if qa.doc_id in moved:  # its page was replaced by a newer one of the same address
+                qa = replace(qa, doc_id=moved[qa.doc_id])
             self.unpublish(qa.ticket_n)
             self._versions[qa.ticket_n] = self._versions.get(qa.ticket_n, 0) + 1
             page = next(iter(self.searcher.doc_passages(qa.doc_id)), None) if qa.doc_id else None
@@ -170,7 +180,7 @@ class Engine:
         choice = self._pending_choice(state, text)
         if choice:
             return self.choose(chat_key, choice)
-        result = self.searcher.search(text, k=10, context_doc=state.get("doc_id"))
+        result = self.searcher.search(text, k=10, context_doc=state.doc_id)
         reply = self._answer(chat_key, text, result)
         if reply.kind is not ReplyKind.INVALID and is_other_language(text):
             reply.message = f"{messages.ENGLISH_ONLY}\n\n{reply.message}"
@@ -178,30 +188,29 @@ class Engine:
 
     def choose(self, chat_key: str, doc_id: str) -> Reply:
         """The user picked one of the offered diseases: answer the question they asked."""
-        state = self._state(chat_key)
-        question = state.get("pending_question") or ""
+        question = self._state(chat_key).pending_question
         if doc_id not in self.searcher.names.titles:
             return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
         result = self.searcher.search(question, k=10, doc_id=doc_id)
         return self._answer(chat_key, question, result)
 
     def more(self, chat_key: str) -> Reply:
-        """Further excerpts of the last answer's ranking, skipping what was shown."""
+        """Further excerpts of the last answer's ranking, skipping what the chat was shown."""
         state = self._state(chat_key)
-        ranked = [p for p in (self._passage(i) for i in state.get("ranked", [])) if p]
+        ranked = [p for p in (self._passage(i) for i in state.ranked) if p]
         if not ranked:
             return Reply(ReplyKind.INVALID, messages.NO_CONTEXT_MORE)
-        shown = set(state.get("shown", []))
-        rest = [p for p in ranked if p.passage_id not in shown and p.doc_id == state.get("doc_id")]
+        rest = [p for p in ranked if p.passage_id not in state.shown and p.doc_id == state.doc_id]
         if not rest:
-            return Reply(ReplyKind.INVALID, messages.NO_MORE, can_forward=True)
-        reply, used = self._compose(state.get("question", ""), rest, state.get("qtype"))
-        state["shown"] = [*shown, *(p.passage_id for p in used)]
+            return self._nothing_new(state)
+        reply, used = self._compose(state.question, rest, state.qtype, state=state)
+        self._remember(state, reply, used)
         if not reply.excerpts:
             self._save(chat_key, state)
-            return Reply(ReplyKind.INVALID, messages.NO_MORE, can_forward=True)
+            return self._nothing_new(state)
         reply.message = self._intro(rest[0], rest[0].title, from_context=True)
-        reply.has_more = any(p.passage_id not in state["shown"] for p in rest)
+        reply.disease, reply.doc_id = rest[0].title, state.doc_id
+        reply.has_more = any(p.passage_id not in state.shown for p in rest)
         self._save(chat_key, state)
         return reply
 
@@ -214,7 +223,7 @@ class Engine:
         previous = self._state(chat_key)
         candidates = self._candidates(result)
         if result.reason == "ambiguous":
-            previous.update(pending_question=text, pending_choices=[c.doc_id for c in result.choices])
+            previous.pending_question, previous.pending_choices = text, [c.doc_id for c in result.choices]
             self._save(chat_key, previous)
             return Reply(
                 ReplyKind.CHOOSE,
@@ -249,8 +258,22 @@ class Engine:
             )
         disease = result.disease
         passages = [r.passage for r in result.results if r.passage.doc_id == disease.doc_id]
-        reply, used = self._compose(text, passages, result.qtype, disease.words)
+        state = ConversationState(disease.doc_id, text, result.qtype, [p.passage_id for p in passages])
+        if previous.doc_id == disease.doc_id:  # still on this disease: what the chat saw stays seen
+            state.shown, state.quoted = list(previous.shown), list(previous.quoted)
+        # A follow-up ("how common is it?") gets only what the chat hasn't seen. A question that
+        # names the disease again is asked anew, and gets its answer even if it was shown.
+        seen_before = result.from_context and bool(state.shown)
+        if disease.kind == "chosen":  # other choice buttons of the same question stay usable
+            state.pending_question = previous.pending_question
+            state.pending_choices = previous.pending_choices
+        fresh = self._fresh(passages, state) if seen_before else passages
+        reply, used = self._compose(text, fresh, result.qtype, disease.words, state if seen_before else None)
+        self._remember(state, reply, used)
         if not reply.excerpts:
+            if seen_before:  # what answers this, the chat has been shown
+                self._save(chat_key, state)
+                return self._nothing_new(state)
             return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
@@ -269,20 +292,55 @@ class Engine:
         if disease.kind in {"synonym", "abbreviation"} and disease.name:
             synonyms = [s for s in self._synonyms(disease.doc_id) if fold(s) != fold(disease.name)]
             reply.other_names = [title, *synonyms][:6] if fold(title) != fold(disease.name) else synonyms[:6]
-        state = {
-            "doc_id": disease.doc_id,
-            "question": text,
-            "qtype": result.qtype,
-            "ranked": [p.passage_id for p in passages],
-            "shown": [p.passage_id for p in used],
-        }
-        if disease.kind == "chosen":  # other choice buttons of the same question stay usable
-            for key in ("pending_question", "pending_choices"):
-                if key in previous:
-                    state[key] = previous[key]
-        reply.has_more = any(p.passage_id not in state["shown"] for p in passages)
+        reply.has_more = any(p.passage_id not in state.shown for p in passages)
         self._save(chat_key, state)
         return reply
+
+    def _fresh(self, passages: list[Passage], state: ConversationState) -> list[Passage]:
+        """The passages the chat hasn't seen, within the section that answers the question.
+
+        That section is the first in the ranking with something to quote, seen or not (the
+        overview stands in for a section the page lacks). Once it has all been shown, another
+        section is no answer: "how common is it?" right after "what is X?" must not get the
+        symptoms instead of the overview it already read.
+        """
+        section = next(
+            (
+                p.qtype
+                for p in passages
+                if p.kind != STAFF_KIND and (p.passage_id in state.shown or self.composer.quotable(p))
+            ),
+            None,
+        )
+        return [
+            p
+            for p in passages
+            if p.passage_id not in state.shown and (p.kind == STAFF_KIND or p.qtype == section)
+        ]
+
+    @staticmethod
+    def _remember(state: ConversationState, reply: Reply, used: list[Passage]) -> None:
+        """Add a reply's passages and sentences to what the chat has seen of the disease."""
+        sentences = [
+            part[start:end].strip()
+            for excerpt in reply.excerpts
+            for part in excerpt.parts
+            for start, end in sentence_spans(part)
+        ]
+        state.remember([p.passage_id for p in used], [s for s in sentences if s])
+
+    def _nothing_new(self, state: ConversationState) -> Reply:
+        """All the chat could be shown on this it has seen: say so, and offer a specialist
+        (with the disease, so a ticket says what it was about)."""
+        title = self.searcher.title(state.doc_id) if state.doc_id else None
+        return Reply(
+            ReplyKind.INVALID,
+            messages.NO_MORE,
+            disease=title or None,
+            doc_id=state.doc_id,
+            qtype=state.qtype,
+            can_forward=True,
+        )
 
     @staticmethod
     def _section_missing(result: SearchResult, top: Passage) -> bool:
@@ -304,10 +362,16 @@ class Engine:
         return (messages.FOLLOW_UP if from_context else messages.ANSWER_INTRO).format(title=title)
 
     def _compose(
-        self, question: str, passages: list[Passage], qtype: str | None, name_words: Iterable[str] = ()
+        self,
+        question: str,
+        passages: list[Passage],
+        qtype: str | None,
+        name_words: Iterable[str] = (),
+        state: ConversationState | None = None,
     ) -> tuple[Reply, list[Passage]]:
         """Up to max_excerpts excerpts from the first passages, within the character budget;
-        also the passages used up, quoted or found to hold nothing worth quoting."""
+        also the passages used up, quoted or found to hold nothing worth quoting. Sentences
+        the conversation already quoted are left out."""
         budget = self.settings.max_chars - 250  # room for citations, other names and the note
         excerpts: list[Excerpt] = []
         used: list[Passage] = []
@@ -320,7 +384,8 @@ class Engine:
             if passage.kind == STAFF_KIND:
                 excerpt = self.composer.whole(passage, budget)
             else:
-                excerpt = self.composer.excerpt(passage, question, budget, name_words)
+                seen = state.was_quoted if state is not None else None
+                excerpt = self.composer.excerpt(passage, question, budget, name_words, seen)
             used.append(passage)
             if excerpt is None or any(part in e.text for e in excerpts for part in excerpt.parts):
                 continue  # nothing to quote, or a sentence already quoted (pages repeat sections)
@@ -351,8 +416,8 @@ class Engine:
         position = self.searcher.index.position.get(passage_id)
         return self.searcher.index.passages[position] if position is not None else None
 
-    def _pending_choice(self, state: dict, text: str) -> str | None:
-        choices = state.get("pending_choices") or []
+    def _pending_choice(self, state: ConversationState, text: str) -> str | None:
+        choices = state.pending_choices
         number = CHOICE_NUMBER.match(text)
         if number and 1 <= int(number.group(1)) <= len(choices):
             return choices[int(number.group(1)) - 1]
@@ -366,11 +431,11 @@ class Engine:
         fitting = [d for d in choices if typed <= set(name_words(self.searcher.title(d)))]
         return fitting[0] if len(fitting) == 1 else None
 
-    def _state(self, chat_key: str) -> dict:
-        state = self.conversations.load_conversation(chat_key) or {}
-        expires = state.get("updated_at", 0) + self.settings.context_minutes * 60
-        return state if expires >= self.clock() else {}
+    def _state(self, chat_key: str) -> ConversationState:
+        state = ConversationState.from_dict(self.conversations.load_conversation(chat_key))
+        expires = state.updated_at + self.settings.context_minutes * 60
+        return state if expires >= self.clock() else ConversationState()
 
-    def _save(self, chat_key: str, state: dict) -> None:
-        state["updated_at"] = self.clock()
-        self.conversations.save_conversation(chat_key, state)
+    def _save(self, chat_key: str, state: ConversationState) -> None:
+        state.updated_at = self.clock()
+        self.conversations.save_conversation(chat_key, state.to_dict())

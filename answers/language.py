@@ -9,8 +9,10 @@ model in the package, so nothing is downloaded.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 # Languages GARD's public writes in most, besides English; fewer candidates, fewer mistakes.
 CANDIDATES = [
@@ -39,7 +41,11 @@ MIN_WORDS = 3  # "tietze" alone reads as German
 
 @cache
 def _identifier() -> LanguageIdentifier:
-    """Loaded once per process (about a second)."""
+    """Loaded once per process (0.5-0.7 s and 100 MB of RSS), on first use or warm_up(): a
+    process that only searches (`gardbot search`, eval) never needs it, so nothing imports
+    py3langid before then."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(CANDIDATES)
     return identifier
@@ -55,4 +61,5 @@ def is_other_language(text: str) -> bool:
 
 
 def warm_up() -> None:
+    """Load the identifier now, so a chat's first question doesn't wait for it."""
     _identifier()

@@ -72,7 +72,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from bot.runtime import load_engine_with_published
 
     config = config_from_args(args)
-    engine = load_engine_with_published(config, progress=not args.json and not args.batch)
+    engine = load_engine_with_published(config, progress=not args.json and not args.batch, chat=False)
     if args.batch:
         stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
         with stream:

@@ -97,7 +97,7 @@ def run_eval(config: Config, questions: Path, k: int = 10, details: bool = False
     if not questions.exists():
         print(f"error: question file {questions} not found", file=sys.stderr)
         return 1
-    report = evaluate(load_engine(config, progress=True), read_questions(questions), k)
+    report = evaluate(load_engine(config, progress=True, chat=False), read_questions(questions), k)
     print("| measure | value |\n|---|---|")
     for name, value in report.rows():
         print(f"| {name} | {value} |")

@@ -34,9 +34,11 @@ def load_engine(
     progress: bool = True,
     conversations: ConversationStore | None = None,
     published_from: Store | None = None,
+    chat: bool = True,
 ) -> Engine:
     """Open (building if needed) the configured index and put the engine on top of it; with a
-    store, the answers staff published join the index, so they survive restarts."""
+    store, the answers staff published join the index, so they survive restarts. `chat` loads
+    what only chat replies need at once; a process that only searches passes False."""
     index = open_index(selection_from_config(config), config.index_dir, chunk_settings(config), progress)
     settings = EngineSettings(
         max_chars=config.answers.max_chars,
@@ -44,6 +46,8 @@ def load_engine(
         context_minutes=config.answers.context_minutes,
     )
     engine = Engine(Searcher(index), conversations, settings)
+    if chat:
+        engine.warm_up()
     if published_from is not None:
         records = published_from.list_published()
         engine.load_published([published_qa(r) for r in records])
@@ -63,11 +67,11 @@ def published_qa(record: Published) -> PublishedQA:
     )
 
 
-def load_engine_with_published(config: Config, progress: bool = True) -> Engine:
+def load_engine_with_published(config: Config, progress: bool = True, chat: bool = True) -> Engine:
     """For the console and `gardbot search`: the engine plus whatever staff published."""
     store = existing_store(config)
     try:
-        return load_engine(config, progress, published_from=store)
+        return load_engine(config, progress, published_from=store, chat=chat)
     finally:
         if store is not None:
             store.close()

@@ -2,7 +2,9 @@
 
 Such a page holds the disease name, "Other Names for this Disease", a summary, references and a
 lot of site furniture. Only the name, other names and summary are kept; the summary becomes one
-`information` section so it is indexed like a MedQuAD page.
+`information` section so it is indexed like a MedQuAD page. A saved page may also carry its own
+address on a line of its own ("URL: https://rarediseases.info.nih.gov/gard/7146/..."): it is
+kept as the page's URL, which is how a newer page finds the MedQuAD page it replaces.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ BOILERPLATE = [
         r"^on this page$",
         r"^in depth information$",
         r"^last updated:",
+        r"^((url|source|address|page)\s*:\s*)?https?://\S+$",  # an address line, not text to quote
     )
 ]
 END_OF_SUMMARY = re.compile(
@@ -36,6 +39,19 @@ END_OF_SUMMARY = re.compile(
 )
 BULLET = re.compile(r"^[•\-*\u2022]\s*")
 OTHER_NAMES = re.compile(r"^other names for this disease", re.IGNORECASE)
+ADDRESS_LINE = re.compile(r"^(?:(?:url|source|address|page)\s*:\s*)?(https?://\S+)$", re.IGNORECASE)
+GARD_PAGE = re.compile(r"^https?://(www\.)?rarediseases\.info\.nih\.gov/gard/", re.IGNORECASE)
+
+
+def page_url(text: str) -> str:
+    """The page's own GARD address: the first line that is only a GARD disease page URL
+    (possibly labelled "URL:"); "" when the saved text has none. A link inside a sentence is
+    not taken: summaries point at other pages too."""
+    for line in text.splitlines():
+        address = ADDRESS_LINE.match(line.strip())
+        if address and GARD_PAGE.match(address.group(1)):
+            return address.group(1)
+    return ""
 
 
 def parse_gard_text(text: str, name: str) -> tuple[str, list[str], str]:
@@ -93,7 +109,7 @@ def iter_page_dir(folder: Path, report: LoadReport) -> Iterator[Page]:
             source="GARD",
             collection=folder.name,
             doc_id=doc_id,
-            url="",
+            url=page_url(text),
             title=title,
             synonyms=tuple(s for s in synonyms if s.lower() != title.lower()),
             sections=(Section(f"{doc_id}-1", "information", f"What is {title}?", body),),

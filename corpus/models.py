@@ -72,6 +72,7 @@ class LoadReport:
     pages: int = 0
     sections: int = 0
     empty_answers: int = 0
+    replaced: dict[str, str] = field(default_factory=dict)  # MedQuAD doc id -> its replacement's
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def merge(self, other: LoadReport) -> None:
@@ -79,4 +80,5 @@ class LoadReport:
         self.pages += other.pages
         self.sections += other.sections
         self.empty_answers += other.empty_answers
+        self.replaced.update(other.replaced)
         self.skipped.extend(other.skipped)

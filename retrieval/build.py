@@ -14,8 +14,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tqdm import tqdm
-
 from corpus import boilerplate
 from corpus.boilerplate import find_boilerplate
 from corpus.load import corpus_fingerprint, load_pages
@@ -90,8 +88,13 @@ def build_index(
     meta = expected_meta(selection, chunk)
     pages, report = load_pages(selection.corpus_path, selection.collections, selection.page_dirs)
     passages = make_passages(pages, chunk)
-    bar = (lambda items: tqdm(items, desc="indexing passages", unit="passage")) if progress else None
+    bar = None
+    if progress:
+        from tqdm import tqdm  # only a build shows a progress bar; opening an index needs none
+
+        bar = lambda items: tqdm(items, desc="indexing passages", unit="passage")  # noqa: E731
     meta["boilerplate"] = sorted(find_boilerplate(passages))
+    meta["replaced_pages"] = report.replaced  # published answers filed under them move along
     index = PassageIndex.build(passages, meta, progress=bar)
     folder = index_folder(index_root, selection)
     index.save(folder)

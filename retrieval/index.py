@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from corpus.models import Passage
 from retrieval.analyzer import analyze
-from retrieval.bm25 import BM25, BM25Params
+from retrieval.bm25 import BM25, BM25Params, Compressed
 from retrieval.errors import IndexCorruptError
 
 FORMAT_VERSION = 1
@@ -131,7 +130,7 @@ class PassageIndex:
         try:
             with np.load(folder / "matrix.npz", allow_pickle=False) as arrays:
                 shape = tuple(int(x) for x in arrays["shape"])
-                counts = sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
+                counts = Compressed(arrays["data"], arrays["indices"], arrays["indptr"], shape).checked()
                 lengths = arrays["lengths"]
                 k1, b, epsilon = (float(x) for x in arrays["params"])
             vocab_list = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))

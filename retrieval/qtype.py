@@ -14,6 +14,23 @@ from retrieval.analyzer import fold
 INFORMATION = "information"
 ASKED = 0.5  # a preference this high means the question asks for that section
 
+# Inheritance cues share these word classes. Kin are who might get it from whom; a verb of
+# getting a condition is no cue when what is got is care, a test or a course ("will my son get
+# better", "can my baby have surgery", "how do kids get diagnosed").
+KIN = (
+    r"(kids?|child|children|baby|babies|sons?|daughters?|sisters?|brothers?|siblings?|twins?|offspring"
+    r"|grand(kids|children|child|sons?|daughters?)|nieces?|nephews?|cousins?|relatives|family members)"
+)
+SEXES = r"(girls|boys|women|men|females|males|a girl|a boy|a woman|a man)"
+PARENTS = r"(mom|mum|mother|dad|father|parents?|husband|wife|partner|grand(ma|pa|mother|father|parents?))"
+GET_IT = r"(get|gets|have|has|develop|inherit|be affected|be born with|carry|be (a )?carriers?)\b"
+NOT_THE_CONDITION = (
+    r"(?!\s+(an? |the |any |some )?(diagnos|tested|tests?\b|treat|screen|surger|operation|therap|medic|vaccin"
+    r"|symptoms|problems|pain|seizures|better|worse|checked|help|care|normal|a normal|worried))"
+)
+MAYBE = r"(will|would|could|can|might|may|possible|likely|chances?|odds|risk)"
+NEAR = r"[^.?!]{0,60}"  # within a clause; bounded, so a long message can't make the search slow
+
 CUES: dict[str, list[tuple[str, float]]] = {
     "symptoms": [
         (r"\bsymptom", 3), (r"\bsigns?\b", 2.5), (r"\bfeatures?\b", 2), (r"\blook(s)? like\b", 2),
@@ -24,7 +41,7 @@ CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "causes": [
         (r"\bcaus", 2.5), (r"\bwhy (do|does|did|would|is|are)\b", 2), (r"\btrigger", 1.5),
-        (r"\bhow (do|does|did|can) (you|people|someone|one|i|a person|kids|children) (get|catch|develop)\b", 3),
+        (rf"\bhow (do|does|did|can) (you|people|someone|one|i|a person|kids|children) (get|catch|develop)\b{NOT_THE_CONDITION}", 3),
         (r"\bcatch", 1.5), (r"\bwhat gene", 2.5), (r"\bgenes?\b", 1), (r"\bmutation", 1),
         (r"\breason", 1.5), (r"\brisk factor", 1.5), (r"\bgenetic\b", 1), (r"\bcontagious", 1.5),
         (r"\bwhere does it come from", 2), (r"\bwhat leads to\b", 2),
@@ -38,13 +55,28 @@ CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "inheritance": [
         (r"\binherit", 3.5), (r"\bhereditary\b", 3.5), (r"\bgenetic\b", 2),
-        (r"\brun(s)? in (the )?famil", 3), (r"\bpass(ed)? (down|on)\b", 3), (r"\bpassed from\b", 3),
+        (r"\brun(s)? in (the )?famil", 3), (r"\bpassed from\b", 3),
         (r"\bfrom (my|his|her|their|our) (mom|mother|dad|father|parents?)\b", 2.5),
         (r"\b(chance|chances|odds|risk)\b.*\b(baby|child|children|kids|have it|get it|too)\b", 2.5),
         (r"\bcarriers?\b", 1.5), (r"\bnext (child|baby|pregnancy)\b", 2.5),
-        (r"\b(our|my) (kids|children|baby|son|daughter) (get|have|inherit)", 1.5),
-        (r"\b(our|my|his|her|their) (other )?(kids|children|baby|sons?|daughters?)\b.*\b(get\b|inherit)", 2),
+        (rf"\b(our|my) (kids|children|baby|son|daughter) (get|have|inherit)\b{NOT_THE_CONDITION}", 1.5),
+        (rf"\b(our|my|his|her|their) (other )?(kids|children|baby|sons?|daughters?)\b.*\b(get|inherit)\b{NOT_THE_CONDITION}", 2),
         (r"\bhappen again\b", 2), (r"\bget it from\b", 2.5),
+        # passing it on: "pass it down", "passing it on", "pass X to my children"
+        (r"\bpass(es|ed|ing)?\b(\s+\S+){0,4}?\s+(down|on|along)\b", 3),
+        (rf"\bpass(es|ed|ing)?\b{NEAR}\bto (my|our|his|her|their|your|the)?\s*(future |other )?{KIN}\b", 3),
+        # a relative who may get it: "could my brother's kids get X", "will my sister's children be
+        # affected", "what are the chances my other son has it" (not "how can kids get X": causes)
+        (rf"(?<!how )\b{MAYBE}\b{NEAR}\b{KIN}\b{NEAR}\b{GET_IT}{NOT_THE_CONDITION}", 3),
+        # who can get it: "who can get X", "do girls get X too", "can men be carriers"
+        (rf"\bwho (can|could|will|might|may|tends? to|is likely to) {GET_IT}{NOT_THE_CONDITION}", 3),
+        (rf"\b(do|does|can|could|will|are|is) {SEXES}\b{NEAR}\b{GET_IT}{NOT_THE_CONDITION}", 3),
+        (rf"\baffects? (only )?{SEXES}\b", 2), (rf"\bonly (in )?{SEXES}\b", 2),
+        # a parent has it, will a child: "my father had it, will I get it?"
+        (rf"\b{PARENTS}\b{NEAR}\b(has|had|have|carries|carried)\b{NEAR}\b(will|could|can|might|may) (i|we|he|she|they|it) {GET_IT}{NOT_THE_CONDITION}", 3),
+        (r"\bskip(s|ped|ping)? (a )?generations?\b", 3),
+        # from whom: "does it come from one of us parents?", "did he get it from his father?"
+        (rf"\b(come|comes|came|coming|get|got|gets) (it )?from\b{NEAR}\b{PARENTS}\b", 3),
     ],
     "exams and tests": [
         (r"\bdiagnos(?!ed with)", 3), (r"\bdiagnosed with\b", 0.5), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),

@@ -1,0 +1,243 @@
+"""Conversation state: a dataclass that round-trips through the stores (old saves too), and a chat
+is never quoted the same passage or sentence twice about one disease, by "more" or a follow-up."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from corpus_fixture import PAGES, write_corpus
+
+from answers import messages
+from answers.conversation import ConversationState
+from answers.engine import Engine, EngineSettings, MemoryConversations
+from answers.reply import Reply
+from retrieval.build import CorpusSelection, open_index
+from retrieval.search import Searcher
+from store import open_store
+
+# Sentences of a long overview: more than one passage, and neighbouring passages share a sentence.
+OVERVIEW = [
+    f"Hallbrook syndrome {fact}."
+    for fact in (
+        "is a rare condition that affects the joints of the knees, elbows and fingers in early childhood",
+        "was first described in two brothers whose knees stiffened before they were three years old",
+        "usually begins with painless swelling around the knees that slowly limits how far they bend",
+        "later affects the elbows, and many children cannot fully straighten their arms by school age",
+        "does not affect intelligence, and most children with the condition attend ordinary schools",
+        "is thought to affect fewer than one in a million people, although mild cases may be missed",
+        "can be mistaken for juvenile arthritis because both cause swollen joints in young children",
+        "differs from arthritis in that blood tests for inflammation are normal in affected children",
+        "is confirmed by X-rays that show thickened joint capsules without damage to the bone itself",
+        "has no cure, but physical therapy helps many children keep the joints moving for longer",
+        "progresses slowly, and adults with the condition usually walk without help into old age",
+        "is the subject of a small registry that collects information from families around the world",
+    )
+]
+EXTRA_PAGES = [
+    {
+        "id": "0009001",
+        "url": "https://rarediseases.info.nih.gov/gard/9001/hallbrook-syndrome",
+        "focus": "Hallbrook syndrome",
+        "synonyms": [],
+        "sections": [
+            ("information", "What is (are) Hallbrook syndrome ?", " ".join(OVERVIEW)),
+            # GARD pages often open a section by repeating the overview's first sentences.
+            ("symptoms", "What are the signs and symptoms of Hallbrook syndrome ?",
+             f"{OVERVIEW[0]} {OVERVIEW[2]} Some children with Hallbrook syndrome also have flat feet and stiff ankles."),
+        ],
+    },
+    {
+        "id": "0009002",
+        "url": "https://rarediseases.info.nih.gov/gard/9002/sennet-disease",
+        "focus": "Sennet disease",
+        "synonyms": [],
+        "sections": [  # a page that repeats a section word for word
+            ("information", "What is (are) Sennet disease ?",
+             "Sennet disease is a rare disorder of the small blood vessels of the skin. It causes purple patches on the legs that come and go."),
+            ("information", "What is (are) Sennet disease ?",
+             "Sennet disease is a rare disorder of the small blood vessels of the skin. It causes purple patches on the legs that come and go."),
+        ],
+    },
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory) -> Searcher:
+    root = tmp_path_factory.mktemp("conversation")
+    corpus = write_corpus(root / "corpus", [*PAGES, *EXTRA_PAGES])
+    return Searcher(open_index(CorpusSelection(corpus), root / "index", progress=False))
+
+
+def sentences(reply: Reply) -> list[str]:
+    """The sentences a reply quotes (a cut one by its start)."""
+    return [
+        s.strip().rstrip("…")
+        for e in reply.excerpts
+        for part in e.parts
+        for s in re.split(r"(?<=[.!?])\s+", part)
+        if s.strip()
+    ]
+
+
+def talk(engine: Engine, chat: str, lines: list[str]) -> list[Reply]:
+    replies = [engine.reply(chat, line) for line in lines]
+    for reply in replies:
+        for excerpt in reply.excerpts:  # verbatim, as every answer
+            passage = engine._passage(excerpt.citation.passage_id)
+            assert passage is not None and all(part in passage.text for part in excerpt.parts)
+    return replies
+
+
+def assert_nothing_twice(replies: list[Reply]) -> None:
+    quoted: list[str] = []
+    for reply in replies:
+        for sentence in sentences(reply):
+            assert not any(sentence.startswith(q) or q.startswith(sentence) for q in quoted), sentence
+        quoted.extend(sentences(reply))
+
+
+def assert_nothing_new(reply: Reply) -> None:
+    assert reply.message == messages.NO_MORE and not reply.excerpts
+    assert reply.can_forward and reply.disease  # the specialist is offered, told which disease
+
+
+@pytest.mark.parametrize(
+    ("lines", "last_is_new"),
+    [
+        # "more" walks on to another section, then has nothing left
+        (["What causes IMT?", "more"], True),
+        (["What causes IMT?", "more", "more"], False),
+        # a follow-up that the overview already answered gets no second copy of it
+        (["what is IMT?", "how common is it?"], False),
+        # ... and "more" after it still offers what was not shown
+        (["what is IMT?", "how common is it?", "more"], True),
+        # an answer that fell back to the overview; "more" goes on from there, never back
+        (["how is Tietz syndrome treated?", "more"], True),
+        (["how is Tietz syndrome treated?", "more", "more"], False),
+        # re-asking what was answered
+        (["FOP symptoms?", "is it inherited?", "what are its symptoms?"], False),
+        # a section that opens with the overview's sentences: only its new sentence is quoted
+        (["what is Hallbrook syndrome?", "what are its symptoms?"], True),
+        # overlapping passages of one long overview share a sentence, shown once
+        (["what is Hallbrook syndrome?", "more", "more", "more"], None),
+        # a page that repeats a section word for word
+        (["how is Sennet disease treated?", "more"], False),
+        (["what is Sennet disease?", "tell me more"], False),
+    ],
+    ids=[
+        "more-other-section",
+        "more-then-nothing",
+        "follow-up-overview-again",
+        "more-after-follow-up",
+        "fallback-then-more",
+        "fallback-more-more",
+        "re-asked",
+        "section-repeats-overview",
+        "overlapping-passages",
+        "repeated-section-after-fallback",
+        "repeated-section-more",
+    ],
+)
+def test_a_chat_is_never_shown_the_same_excerpt_twice(searcher, lines, last_is_new):
+    engine = Engine(searcher, settings=EngineSettings(max_excerpts=1))
+    replies = talk(engine, "chat", lines)
+    assert replies[0].answered
+    assert_nothing_twice(replies)
+    if last_is_new is True:
+        assert replies[-1].answered
+    elif last_is_new is False:
+        assert_nothing_new(replies[-1])
+
+
+def test_what_was_shown_is_kept_only_for_the_disease_under_discussion(searcher):
+    engine = Engine(searcher)
+    first = engine.reply("c", "what is IMT?")
+    engine.reply("c", "what is Tietze syndrome?")
+    engine.reply("c", "what is IMT?")  # back to IMT: a new topic, shown afresh ...
+    again = engine.reply("c", "what is it?")  # ... so it's the follow-up that has seen it all
+    assert again.message == messages.NO_MORE
+    assert engine.reply("c", "what is Tietze syndrome?").answered
+    assert sentences(engine.reply("c", "what is IMT?")) == sentences(first)
+
+
+def test_a_question_naming_the_disease_again_is_answered_again(searcher):
+    """Asking anew by name is no follow-up: the user gets the answer, seen or not, and "more"
+    still skips everything shown so far."""
+    engine = Engine(searcher)
+    first = engine.reply("n", "What causes IMT?")
+    engine.reply("n", "what is it?")
+    again = engine.reply("n", "What causes inflammatory myofibroblastic tumor?")
+    assert again.answered and sentences(again) == sentences(first)
+    assert engine.reply("n", "more").message == messages.NO_MORE
+
+
+def test_the_overview_follow_up_that_gets_only_new_sentences(searcher):
+    engine = Engine(searcher)
+    overview = engine.reply("h", "what is Hallbrook syndrome?")
+    symptoms = engine.reply("h", "what are its symptoms?")
+    assert symptoms.answered and symptoms.excerpts[0].citation.section == "Symptoms"
+    assert sentences(symptoms) == [
+        "Some children with Hallbrook syndrome also have flat feet and stiff ankles."
+    ]
+    assert OVERVIEW[0] in sentences(overview)
+
+
+# --- the state itself -------------------------------------------------------------------------
+
+OLD_STATE = {  # what the engine saved before ConversationState: no "quoted"
+    "doc_id": "0003208",
+    "question": "What causes IMT?",
+    "qtype": "causes",
+    "ranked": ["GARD-0003208-2-0", "GARD-0003208-1-0"],
+    "shown": ["GARD-0003208-2-0"],
+    "pending_question": "usher syndrome symptoms",
+    "pending_choices": ["0004451", "0004452"],
+    "updated_at": 1000.0,
+}
+
+
+@pytest.mark.parametrize(
+    ("saved", "expected"),
+    [
+        (OLD_STATE, ConversationState(**OLD_STATE)),
+        ({**OLD_STATE, "quoted": ["A sentence."]}, ConversationState(**OLD_STATE, quoted=["A sentence."])),
+        ({"doc_id": "0003208", "someday": "a key from a later version"}, ConversationState(doc_id="0003208")),
+        ({"shown": "not a list", "updated_at": "soon", "qtype": None}, ConversationState()),
+        (None, ConversationState()),
+        ({}, ConversationState()),
+    ],
+)
+def test_state_from_saved_dicts(saved, expected):
+    assert ConversationState.from_dict(saved) == expected
+
+
+def test_state_round_trips_as_json_through_sqlite(tmp_path):
+    state = ConversationState("0003208", "what is IMT?", "information", ["a", "b"], ["a"], ["It is rare."])
+    store = open_store(str(tmp_path / "gardbot.sqlite3"))
+    try:
+        store.save_conversation("chat:1", state.to_dict())
+        assert ConversationState.from_dict(store.load_conversation("chat:1")) == state
+    finally:
+        store.close()
+
+
+def test_a_state_saved_by_the_old_code_still_works(searcher):
+    conversations = MemoryConversations()
+    conversations.save_conversation("old", OLD_STATE)
+    engine = Engine(searcher, conversations, clock=lambda: 1000.0 + 60)
+    more = engine.reply("old", "more")
+    assert more.answered and more.excerpts[0].citation.passage_id == "GARD-0003208-1-0"
+    assert engine.reply("old", "2").disease == "Usher syndrome type 2"  # the pending choice
+    saved = conversations.load_conversation("old")
+    assert saved is not None and set(saved) == set(ConversationState().to_dict())
+
+
+def test_the_engine_saves_plain_dicts_with_what_was_quoted(searcher):
+    conversations = MemoryConversations()
+    engine = Engine(searcher, conversations)
+    reply = engine.reply("s", "What causes IMT?")
+    saved = conversations.load_conversation("s")
+    assert isinstance(saved, dict) and saved["doc_id"] == "0003208"
+    assert saved["shown"] == ["GARD-0003208-2-0"]
+    assert saved["quoted"] == [s for s in sentences(reply)]
