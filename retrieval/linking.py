@@ -319,6 +319,8 @@ class Linker:
             return True
         if english < KEPT_FROM and len(word) >= 4 and word.isalpha():
             return True  # a word English rarely uses: a name, known or not
+        if len(word) >= 3 and any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+            return True  # a gene or locus: "17p13", "brca2", "gm1"
         return capital
 
     def _is_name_word(self, word: str, exclude: frozenset[str]) -> bool:
@@ -428,7 +430,10 @@ class Linker:
         closest = max(name, key=lambda w: fuzz.ratio(word, w))
         if stem(closest) == stem(word):
             return 0, True
-        return DamerauLevenshtein.distance(word, closest), closest[:1] == word[:1]
+        edits = min(
+            DamerauLevenshtein.distance(word, closest), DamerauLevenshtein.distance(stem(word), stem(closest))
+        )
+        return edits, closest[:1] == word[:1]
 
     def _is_abbreviation(self, match: DiseaseMatch) -> bool:
         return any(e.abbreviation and e.name == match.name for e in self.names.entries_of(match.doc_id))

@@ -23,7 +23,7 @@ from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
 from retrieval.index import PassageIndex
 from retrieval.linking import LinkDecision, Linker
-from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, DiseaseMatch, NameIndex
+from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, SAME_STEM, DiseaseMatch, NameIndex
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
@@ -205,7 +205,7 @@ class Searcher:
         if chosen[0].kind not in {"chosen", "context", "published"}:
             if choices and (by_word or not strong):  # pages sharing the words asked: a family
                 stands, mention = self.linker.relatives_stand(chosen[0], text, exclude)
-                if not stands:
+                if not stands or chosen[0].similarity < SAME_STEM:  # "Brody" is no misspelt "body"
                     return no_page("weak_match", mention.text if mention and mention.shaped else "")
             else:  # one page, or pages tied on their whole names: the best must link
                 link = self.linker.decide(chosen[0], text, best_doc, exclude)
