@@ -21,6 +21,7 @@ from corpus.medquad import resolve_collections
 from corpus.passages import ChunkSettings, make_passages
 from retrieval import analyzer
 from retrieval.index import FORMAT_VERSION, IndexCorruptError, PassageIndex, read_meta
+from retrieval.names import NameIndex
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def build_index(
     meta["boilerplate"] = sorted(find_boilerplate(passages))
     meta["replaced_pages"] = report.replaced  # published answers filed under them move along
     index = PassageIndex.build(passages, meta, progress=bar)
+    index.sidecars["names"] = NameIndex(passages).to_data()  # read at start-up instead of rebuilt
     folder = index_folder(index_root, selection)
     index.save(folder)
     figures = {

@@ -44,11 +44,16 @@ class Hit:
 class PassageIndex:
     """Ranks passages for a question; every frontend reaches the corpus only through this."""
 
-    def __init__(self, passages: list[Passage], bm25: BM25, meta: dict | None = None) -> None:
+    def __init__(
+        self, passages: list[Passage], bm25: BM25, meta: dict | None = None, sidecars: dict | None = None
+    ) -> None:
         self.passages = passages
         self.bm25 = bm25
         self.meta = meta or {}
         self.position = {p.passage_id: i for i, p in enumerate(passages)}
+        # JSON made from the passages once, at build time, saved beside them as NAME.json, so a
+        # process can start without redoing it (the disease-name table: retrieval/names.py).
+        self.sidecars: dict = sidecars or {}
 
     @classmethod
     def build(
@@ -111,7 +116,10 @@ class PassageIndex:
                 json.dumps([p.to_dict() for p in self.passages], ensure_ascii=False),
                 encoding="utf-8",
             )
+            for name, data in self.sidecars.items():
+                (tmp / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             meta = {**self.meta, "format": FORMAT_VERSION, "passages": len(self.passages),
+                    "sidecars": sorted(self.sidecars),
                     "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
             (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
             old = folder.with_name(folder.name + ".old")
@@ -140,12 +148,17 @@ class PassageIndex:
             ]
             if len(vocab_list) != shape[1] or not len(passages) == len(lengths) == shape[0]:
                 raise ValueError("matrix, vocabulary and passages disagree in size")
+            sidecars = {
+                str(name): json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+                for name in meta.get("sidecars", [])
+                if str(name).isidentifier()
+            }
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise IndexCorruptError(
                 f"index at {folder} is damaged ({exc}); run `gardbot index build` to rebuild it"
             ) from None
         vocab = {term: i for i, term in enumerate(vocab_list)}
-        return cls(passages, BM25(counts, lengths, vocab, BM25Params(k1, b, epsilon)), meta)
+        return cls(passages, BM25(counts, lengths, vocab, BM25Params(k1, b, epsilon)), meta, sidecars)
 
 
 def read_meta(folder: Path) -> dict:

@@ -30,6 +30,7 @@ from retrieval.analyzer import stem, words
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.stopwords import STOP_WORDS
 
+NAMES_FORMAT = 1  # bump when what NameIndex reads from passages changes: saved tables are then rebuilt
 ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
 ROMAN_AFTER_KEYWORD = {"i": "1", "v": "5", "x": "10"}
 NUMBER_KEYWORDS = {"type", "class", "grade", "stage", "group", "form", "factor", "types"}
@@ -190,6 +191,42 @@ class NameIndex:
                         self._add(doc_id, short, "abbreviation")
         self._index()
         english_count("the")  # load the English word counts at start-up, not in a user's first question
+
+    def to_data(self) -> dict:
+        """What the passages gave the index, as JSON: saved with the search index, so a process
+        starts without reading every passage again (NameIndex.from_data)."""
+        return {
+            "format": NAMES_FORMAT,
+            "titles": self.titles,
+            "entries": [
+                [e.doc_id, e.name, list(e.words), e.kind, e.abbreviation, sorted(e.capitals)]
+                for e in self.entries
+            ],
+            "expansions": [
+                [list(short), [[list(long), n] for long, n in longs.items()]]
+                for short, longs in self.expansions.items()
+            ],
+            "word_counts": self.word_counts,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> NameIndex | None:
+        """A NameIndex from to_data's JSON; None when it was written by another version."""
+        if not isinstance(data, dict) or data.get("format") != NAMES_FORMAT:
+            return None
+        names = cls.__new__(cls)
+        names.titles = dict(data["titles"])
+        names.entries = [
+            NameEntry(doc_id, name, tuple(words), kind, bool(abbreviation), frozenset(capitals))
+            for doc_id, name, words, kind, abbreviation, capitals in data["entries"]
+        ]
+        names.expansions = defaultdict(Counter)
+        for short, longs in data["expansions"]:
+            names.expansions[tuple(short)] = Counter({tuple(long): n for long, n in longs})
+        names.word_counts = Counter(data["word_counts"])
+        names._index()
+        english_count("the")
+        return names
 
     def _add(self, doc_id: str, name: str, kind: str) -> None:
         """Add a name; "Benign rolandic epilepsy (BRE)" adds the name and its abbreviation."""

@@ -99,7 +99,7 @@ class Searcher:
 
     def __init__(self, index: PassageIndex) -> None:
         self.index = index
-        self.names = NameIndex(index.passages)
+        self.names = NameIndex.from_data(index.sidecars.get("names")) or NameIndex(index.passages)
         self.linker = Linker(self.names)
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         self._staff_topics: list[int] = []  # published answers with no page of their own
