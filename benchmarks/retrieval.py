@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -104,6 +106,22 @@ def bench(corpus: Path, collections: list[str], n_queries: int) -> list[tuple]:
     return rows
 
 
+def one_question_process(corpus: Path, collections: str, runs: int = 5) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MB) of `gardbot search` answering one question, the
+    index already built (the first run builds it when missing and is not counted)."""
+    command = [sys.executable, "-m", "bot.cli", "search", "what causes marfan syndrome", "--json",
+               "--corpus", str(corpus), "--collections", collections]  # fmt: skip
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+    seconds, peaks = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds.append(time.perf_counter() - started)
+        peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(seconds), max(peaks)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT / "data" / "medquad"))
@@ -112,7 +130,9 @@ def main() -> None:
     corpus = Path(args.corpus)
     print("| corpus | system | passages | build s | build peak MB | load s | p50 ms | p95 ms | queries/s |")
     print("|---|---|---|---|---|---|---|---|---|")
+    processes = []
     for label, collections in (("GARD", ["2_GARD_QA"]), ("all MedQuAD", ["all"])):
+        processes.append((label, *one_question_process(corpus, ",".join(collections))))
         for name, n, build_s, mb, load_s, p50, p95, qps in bench(corpus, collections, args.queries):
 
             def fmt(x, spec):
@@ -123,6 +143,9 @@ def main() -> None:
                 f"| {p50:.3f} | {p95:.3f} | {qps:.0f} |",
                 flush=True,
             )
+    print("\n| corpus | one-question process: wall s (median of 5) | peak RSS MB |\n|---|---|---|")
+    for label, seconds, rss in processes:
+        print(f"| {label} | {seconds:.2f} | {rss:.0f} |")
 
 
 if __name__ == "__main__":

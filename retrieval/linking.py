@@ -58,6 +58,8 @@ QUESTION_WORDS = frozenset(
     expectancy happen happens affect affects affected
     """.split()
 )
+# The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
+COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia ataxia palsy fever".split())
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention.
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})
@@ -99,18 +101,7 @@ class LinkPolicy:
     """
 
     link_probability: float = 0.9
-    coefficients: tuple[float, ...] = (
-        -33.617,
-        39.329,
-        -45.254,
-        29.928,
-        -2.536,
-        0.462,
-        1.556,
-        1.329,
-        0.0,
-        0.0,
-    )
+    coefficients: tuple[float, ...] = (-18.552, 22.575, -42.283, 23.907, -1.27, 1.74, 2.2, -3.248, -16.12, -11.515)  # fmt: skip  # noqa: E501
     head_share: float = 0.002
     unknown_weight: float = 8.0
     capital_weight: float = 3.0
@@ -126,7 +117,8 @@ class Mention:
     end: int  # one past the last
     words: tuple[str, ...]
     text: str  # as typed: "Scheuermann disease"
-    shaped: bool  # disease shaped: a head word, an acronym, a possessive or a capitalised unknown
+    shaped: bool  # disease shaped: a head word, a type, an acronym or a possessive eponym
+    headed: bool = False  # a whole name: words before a head word ("Sjogren-Larsson syndrome")
 
 
 @dataclass(frozen=True)
@@ -195,7 +187,7 @@ class Linker:
                 starts[entry.words[0]] = starts.get(entry.words[0], 0) + 1
         least = max(2.0, self.policy.head_share * len(names.entries))
         # A head ends names and seldom starts one: "syndrome", not "familial" ("Familial X", "X, familial")
-        self.heads = frozenset(
+        self.heads = COMMON_HEADS | frozenset(
             w
             for w, n in ends.items()
             if n >= least and starts.get(w, 0) * 4 < n and not w.isdigit() and w not in NAME_CONNECTORS
@@ -342,16 +334,20 @@ class Linker:
         content = [
             w
             for w in words
-            if w not in NAME_CONNECTORS and w not in NUMBER_KEYWORDS and not self._number_like(w)
+            if w not in NAME_CONNECTORS
+            and w not in NUMBER_KEYWORDS
+            and not self._number_like(w)
+            and len(w) > 1
         ]
-        typed = any(w in NUMBER_KEYWORDS for w in words[:-1]) and len(content) >= 1
+        label = self._number_like(words[-1]) or (len(words[-1]) == 1 and words[-1] not in {"a", "i"})
+        typed = (any(w in NUMBER_KEYWORDS for w in words[:-1]) or label) and len(content) >= 1
         acronym = any(w in question.upper and english_count(w) < KEPT_FROM and len(w) >= 2 for w in words)
         possessive = any(c.endswith(("'s", "’s")) for c in (question.chunks[g] for g in groups[:-1]))
         headed = len(content) >= 2 and content[-1] in self.heads
         # A capitalised word alone is no disease ("Hi, I'm Zebulon"); with a head word, a type or
         # as an acronym it is ("Scheuermann disease", "Kleine-Levin syndrome", "PKU").
         shaped = headed or typed or acronym or (possessive and len(content) >= 2)
-        return Mention(start, end, words, text, shaped)
+        return Mention(start, end, words, text, shaped, headed)
 
     # --- weights and features ---------------------------------------------------------------
 

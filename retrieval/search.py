@@ -21,10 +21,12 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, is_own_topic, topic_names
 from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
+from retrieval.english import KEPT_FROM, english_count
 from retrieval.index import PassageIndex
 from retrieval.linking import LinkDecision, Linker
 from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, SAME_STEM, DiseaseMatch, NameIndex
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
+from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
 PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
@@ -252,7 +254,11 @@ class Searcher:
         features = link.features
         if features is None or features.unexplained > 0 or features.missing_modifier <= 0:
             return []
+        if link.mention is not None and link.mention.headed:
+            return []  # a whole name of its own ("Sjogren-Larsson syndrome"): no page, say so
         pages = self.names.pages_named_by(match.words, text, exclude)
+        if not pages and any(english_count(w) >= KEPT_FROM for w in match.words if w not in STOP_WORDS):
+            return []  # everyday words inside longer names ("sleep apnea") are no name of their own
         if pages:
             found = [m for m in matches if m.doc_id in pages]
             others = sorted(pages - {m.doc_id for m in found})

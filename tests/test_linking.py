@@ -1,0 +1,183 @@
+"""Disease linking, rule by rule, called where the rules live (Linker, NameIndex, Searcher):
+mentions, the link/NIL decision, choices of longer names, vague questions, leave-one-page-out on
+a corpus written for it, and bad input that must neither fail nor make a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from corpus_fixture import write_corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.linking_eval import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
+from retrieval.build import CorpusSelection, open_index
+from retrieval.linking import FEATURES, LinkPolicy, logistic, unexplained_share
+from retrieval.search import Searcher
+
+
+def page(doc_id: str, title: str, text: str, synonyms: tuple[str, ...] = ()) -> dict:
+    return {
+        "id": doc_id,
+        "url": f"https://rarediseases.info.nih.gov/gard/{int(doc_id)}/{title.lower().replace(' ', '-')}",
+        "focus": title,
+        "synonyms": list(synonyms),
+        "sections": [
+            ("information", f"What is {title} ?", text),
+            ("inheritance", f"Is {title} inherited ?", f"{title} is inherited in an autosomal pattern."),
+        ],
+    }
+
+
+PAGES = [
+    page(
+        "0000001", "Sjogren-Larsson-like syndrome", "A skin and nerve disorder like Sjogren-Larsson syndrome."
+    ),
+    page("0000002", "Sarcoidosis", "Sarcoidosis forms granulomas in the lungs and other organs."),
+    page("0000003", "Glaucoma sleep apnea", "Glaucoma with sleep apnea in one family."),
+    page("0000004", "Growth hormone deficiency", "Too little growth hormone slows a child's growth."),
+    page("0000005", "Tietze syndrome", "Tietze syndrome is an inflammation of the rib cartilage."),
+    page("0000006", "Marfan syndrome", "Marfan syndrome affects the connective tissue."),
+    page("0000007", "Usher syndrome type 1", "Usher syndrome type 1 causes deafness and blindness."),
+    page("0000008", "Usher syndrome type 2", "Usher syndrome type 2 causes hearing loss and blindness."),
+    page("0000009", "Intrahepatic cholestasis of pregnancy", "Itching in late pregnancy from bile."),
+    page("0000010", "Hemophilia", "Hemophilia is a bleeding disorder.", ("Hemophilia A",)),
+    page("0000011", "Peutz-Jeghers syndrome", "Polyps in the gut and dark spots on the lips.", ("PJS",)),
+    page("0000012", "Antisynthetase syndrome", "Muscle and lung inflammation.", ("AS syndrome",)),
+    page("0000013", "SHORT syndrome", "Short stature and other features."),
+    page("0000014", "Fabry disease", "Fabry disease is a storage disorder of fat."),
+    page("0000015", "Pompe disease type 2", "A glycogen storage disease of the muscles."),
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    root: Path = write_corpus(tmp_path_factory.mktemp("linking-corpus"), PAGES)
+    return Searcher(
+        open_index(CorpusSelection(root), tmp_path_factory.mktemp("linking-index"), progress=False)
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "mention", "shaped"),
+    [
+        ("What causes Scheuermann disease?", "Scheuermann disease", True),  # head word
+        ("is kleine-levin syndrome genetic", "kleine-levin syndrome", True),  # hyphenated, lower case
+        ("What is PKU?", "PKU", True),  # an acronym typed in capitals
+        ("Tell me about Whitcombe's disease", "Whitcombe's disease", True),  # possessive eponym
+        ("Does Brachydactyly type A5 get worse?", "Brachydactyly type A5", True),  # a type label
+        ("my optometrist says cone shaped, keratoconus. what now", "keratoconus", False),  # clause ends
+        ("Is Meniere's disease? The vertigo is bad", "Meniere's disease", True),  # sentence ends
+        ("Hi, I'm Zebulon. Can my employer fire me?", "Zebulon", False),  # a person is no disease
+    ],
+)
+def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool) -> None:
+    linker = searcher.linker
+    found = linker.mentions(searcher.names.variants(question)[0])
+    wanted = [m for m in found if m.text == mention]
+    assert wanted, [m.text for m in found]
+    assert wanted[0].shaped is shaped
+
+
+@pytest.mark.parametrize(
+    ("question", "reason", "missing"),
+    [
+        # A disease with no page is named, never answered from a look-alike.
+        ("What causes Sjogren-Larsson syndrome?", "no_page", "Sjogren-Larsson syndrome"),
+        ("What causes Scheuermann disease?", "no_page", "Scheuermann disease"),
+        ("Is Dietze syndrome inherited?", "no_page", "Dietze syndrome"),  # another first letter
+        ("Could my kids get Acquired hemophilia B?", "no_page", "Acquired hemophilia B"),
+        ("What is Pompe disease type 3?", "no_page", "Pompe disease type 3"),  # another type
+        # Generic phrases and vague questions make no page.
+        ("Is sleep apnea part of the syndrome?", "", ""),
+        ("Is growth hormone treatment safe for my son?", "", ""),
+        ("what is this syndrome?", "vague", ""),
+        ("is it inherited?", "vague", ""),
+    ],
+)
+def test_no_page(searcher: Searcher, question: str, reason: str, missing: str) -> None:
+    result = searcher.search(question)
+    assert result.abstain and not result.choices, (result.disease, result.choices)
+    if reason:
+        assert result.reason == reason
+    assert result.missing == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Is Marfan syndrome inherited?", "Marfan syndrome"),  # the name
+        ("is marfan syndrom inherited", "Marfan syndrome"),  # a typo
+        ("What are the symptoms of PJS?", "Peutz-Jeghers syndrome"),  # an abbreviation
+        ("My daughter has tietze's. Is it inherited?", "Tietze syndrome"),  # head word left out
+        ("i want to learn as much as possible about SHORT syndrome", "SHORT syndrome"),  # not "AS"
+        ("Is Fabry disease inherited? My brother has it", "Fabry disease"),
+    ],
+)
+def test_links(searcher: Searcher, question: str, title: str) -> None:
+    result = searcher.search(question)
+    assert not result.abstain and result.disease is not None, result.reason
+    assert result.disease.title == title
+    assert result.link is not None and result.link.probability >= searcher.linker.policy.link_probability
+
+
+@pytest.mark.parametrize(
+    ("question", "titles"),
+    [
+        ("how is usher syndrome treated", {"Usher syndrome type 1", "Usher syndrome type 2"}),  # a family
+    ],
+)
+def test_choices(searcher: Searcher, question: str, titles: set[str]) -> None:
+    result = searcher.search(question)
+    assert result.abstain and {c.title for c in result.choices} == titles
+
+
+def test_a_type_in_the_question_picks_that_subtype(searcher: Searcher) -> None:
+    result = searcher.search("how is usher syndrome type 2 treated")
+    assert not result.abstain and result.disease.title == "Usher syndrome type 2"
+
+
+def test_leave_one_page_out_never_links_a_look_alike(searcher: Searcher) -> None:
+    """Each page's title asked with that page hidden: no page, or a choice of true relatives."""
+    report = evaluate_linking(searcher, [c for c in cases(searcher) if c.group == "leave-one-page-out"])
+    counts = report.counts["leave-one-page-out"]
+    assert sum(counts.values()) == len(PAGES)
+    assert counts[LOOK_ALIKE] == 0 and counts[LOOK_ALIKE_CHOICE] == 0, dict(report.examples)
+
+
+@pytest.mark.parametrize(
+    ("unexplained", "explained", "share"),
+    [(0.0, 5.0, 0.0), (5.0, 5.0, 0.5), (0.0, 0.0, 0.0)],
+)
+def test_unexplained_share(unexplained: float, explained: float, share: float) -> None:
+    assert unexplained_share(unexplained, explained) == pytest.approx(share)
+
+
+def test_the_probability_is_a_logistic_of_the_features() -> None:
+    assert logistic((0.0,), (1.0,)) == pytest.approx(0.5)
+    assert logistic((100.0,), (1.0,)) > 0.999 and logistic((-100.0,), (1.0,)) < 0.001
+    assert len(LinkPolicy().coefficients) == len(FEATURES)
+
+
+NO_NAME = st.text(alphabet=st.characters(blacklist_categories=("L", "N")), max_size=2000)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300))
+def test_any_text_is_read_without_error(searcher: Searcher, text: str) -> None:
+    result = searcher.search(text)
+    assert result.disease is None or result.disease.doc_id in searcher.names.titles
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=NO_NAME)
+def test_text_without_words_makes_no_page(searcher: Searcher, text: str) -> None:
+    result = searcher.search(text)
+    assert result.abstain and not result.choices and not result.missing
+
+
+def test_ten_thousand_characters_make_no_page(searcher: Searcher) -> None:
+    text = ("and the " * 1250)[:10_000]
+    result = searcher.search(text)
+    assert result.abstain and result.disease is None
