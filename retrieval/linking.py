@@ -55,7 +55,7 @@ QUESTION_WORDS = frozenset(
     treatment treatments therapy cure cured cures inherit inherited inheritance hereditary genetic
     diagnose diagnosed diagnosis test tests tested testing prognosis outlook risk risks chance chances
     help information info learn explain mean means meaning common rare serious contagious life
-    expectancy happen happens affect affects affected
+    expectancy happen happens affect affects affected treatable curable preventable contagious
     """.split()
 )
 # The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
@@ -234,8 +234,11 @@ class Linker:
                     or not (self._qualifier(words[end], exclude, True) or self._type_label(words, end))
                 ):
                     break  # "keratoconus. what", "cone shaped, keratoconus"; not ", type 2"
-                if core[end] or self._qualifier(words[end], exclude, after=True):
-                    end += 1
+                if words[end - 1] in self.heads and not self._type_label(words, end):
+                    if words[end] not in INNER_CONNECTORS:
+                        break  # a head word ends a name: "Scheuermann disease | treatable"
+                if core[end] or self._qualifier(words[end], exclude, after=True) or words[end] in self.heads:
+                    end += 1  # a head word ends the name it follows: "Scheuermann disease"
                 elif self._type_label(words, end):
                     end += 1
                 elif words[end] in INNER_CONNECTORS and any(
