@@ -215,6 +215,19 @@ class Linker:
             if not core[i] and words[i] not in STOP_WORDS:
                 same_word = (j for j in range(n) if j != i and question.groups[j] == question.groups[i])
                 core[i] = any(core[j] for j in same_word)
+        for i in range(1, n - 1):  # a word between two name words is one: "Familial prostate cancer"
+            if not core[i] and core[i - 1] and (core[i + 1] or words[i + 1] in self.heads):
+                core[i] = self._plain_content(question, i)
+        for i in range(2, n):  # and so is one after "of" / "of the": "Adenocarcinoma of the appendix"
+            of = (
+                i - 1
+                if words[i - 1] == "of"
+                else i - 2
+                if words[i - 1] == "the" and words[i - 2] == "of"
+                else 0
+            )
+            if not core[i] and of >= 1 and self._plain_content(question, i):
+                core[i] = core[of - 1] and not self._pause(question, of - 1)
         runs: list[tuple[int, int]] = []
         i = 0
         while i < n:
@@ -252,6 +265,19 @@ class Linker:
             runs.append((start, end))
             i = end
         return [self._mention(question, start, end) for start, end in runs]
+
+    def _plain_content(self, question: QuestionWords, i: int) -> bool:
+        """A word that could be part of a name: not a function word, an asking word, a number
+        or a word English uses all the time."""
+        word = question.words[i]
+        return (
+            len(word) >= 4
+            and word.isalpha()
+            and word not in STOP_WORDS
+            and word not in QUESTION_WORDS
+            and english_count(word) < EVERYDAY_ENGLISH
+            and not self._pause(question, i - 1)
+        )
 
     @staticmethod
     def _pause(question: QuestionWords, i: int) -> bool:
@@ -476,6 +502,16 @@ class Linker:
         explained = sum(self.names.weight.get(w, 0.0) for w in match.words)
         share = unexplained_share(unexplained, explained)
         return share <= self.policy.relative_unexplained, (mentions[0] if mentions else None)
+
+    def holds(self, doc_id: str, mention: Mention) -> bool:
+        """Whether one of a page's names holds every content word of a mention, spelt alike
+        ("Usher syndrome, type 1B" holds "usher syndrome"; "Lung adenocarcinoma" does not hold
+        "adenocarcinoma of the appendix")."""
+        wanted = [w for w in mention.words if w not in NAME_CONNECTORS and w not in STOP_WORDS]
+        return any(
+            all(self._repeats(w, frozenset(entry.words)) for w in wanted)
+            for entry in self.names.entries_of(doc_id)
+        )
 
     def missing_name(self, question_text: str, exclude: frozenset[str] = frozenset()) -> str:
         """The disease-shaped mention of a question no page answers, for "I have no page on X"."""

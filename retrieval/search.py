@@ -207,10 +207,16 @@ class Searcher:
         if chosen[0].kind not in {"chosen", "context", "published"}:
             if choices and (by_word or not strong):  # pages sharing the words asked: a family
                 stands, mention = self.linker.relatives_stand(chosen[0], text, exclude)
-                if not stands or chosen[0].similarity < SAME_STEM:  # "Brody" is no misspelt "body"
+                if mention is not None:  # true relatives hold all the mention: types of what was asked
+                    choices = [c for c in choices if self.linker.holds(c.doc_id, mention)]
+                    chosen = choices[:1] or chosen
+                if not stands or not choices or chosen[0].similarity < SAME_STEM:  # "Brody" is no "body"
                     return no_page("weak_match", mention.text if mention and mention.shaped else "")
             else:  # one page, or pages tied on their whole names: the best must link
                 link = self.linker.decide(chosen[0], text, best_doc, exclude)
+                if link.linked and choices and link.mention is not None:  # ties must hold the mention
+                    choices = [c for c in choices if self.linker.holds(c.doc_id, link.mention)]
+                    choices = choices if len(choices) > 1 else []
                 if not link.linked:
                     if published := self._published_topic(text):
                         chosen, choices, link = [published], [], None
