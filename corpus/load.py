@@ -53,6 +53,29 @@ def normalize_url(url: str) -> str:
     return f"{parts.netloc.lower()}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
+DEFAULT_COLLECTION = "2_GARD_QA"
+
+
+def unique_doc_ids(pages: list[Page]) -> list[Page]:
+    """MedQuAD numbers each collection's files from 0000001, so with several collections two
+    pages share an id and one disease's passages would mix with another's. GARD pages keep their
+    ids (citations and the question sets use them); a page of another collection whose id is
+    taken gets its collection's number in front ("9-0000022")."""
+    taken = {p.doc_id for p in pages if p.collection == DEFAULT_COLLECTION}
+    out = []
+    for page in pages:
+        if page.collection != DEFAULT_COLLECTION and page.doc_id in taken:
+            prefix = page.collection.split("_", 1)[0]
+            page = replace(
+                page,
+                doc_id=f"{prefix}-{page.doc_id}",
+                sections=tuple(replace(s, qid=f"{prefix}-{s.qid}") for s in page.sections),
+            )
+        taken.add(page.doc_id)
+        out.append(page)
+    return out
+
+
 def load_pages(
     corpus_path: Path,
     collections: tuple[str, ...] | list[str] = ("2_GARD_QA",),
@@ -88,7 +111,7 @@ def load_pages(
         log.info(
             "%d MedQuAD page(s) replaced by the page folders' pages of the same URL", len(report.replaced)
         )
-    pages = kept + plain
+    pages = unique_doc_ids(kept) + plain
     if not pages:
         raise CorpusError(f"no readable pages in {corpus_path} ({', '.join(collections)})")
     if report.skipped:

@@ -25,7 +25,7 @@ from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25, BM25Params, Compressed
 from retrieval.errors import IndexCorruptError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: doc ids unique across collections, names.json beside the index
 FILES = ("matrix.npz", "vocab.json", "passages.json", "meta.json")
 
 
