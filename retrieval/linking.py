@@ -63,6 +63,7 @@ COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia 
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention.
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})
+QUALIFIER_ENGLISH = 50_000  # "severe", "childhood", "type" qualify names; "need", "kids" don't
 REPEAT_SIMILARITY = 75  # rapidfuzz ratio (0-100) at which two words are one misspelt ("bechets", "behcet")
 MAX_TRAILING_WORDS = 4  # a qualifier after a comma: ", vascular type", ", autosomal recessive 1"
 FEATURES = (
@@ -215,8 +216,8 @@ class Linker:
             if not core[i] and words[i] not in STOP_WORDS:
                 same_word = (j for j in range(n) if j != i and question.groups[j] == question.groups[i])
                 core[i] = any(core[j] for j in same_word)
-        for i in range(1, n - 1):  # a word between two name words is one: "Familial prostate cancer"
-            if not core[i] and core[i - 1] and (core[i + 1] or words[i + 1] in self.heads):
+        for i in range(1, n - 1):  # a word between a name word and a head is one: "Familial prostate cancer"
+            if not core[i] and core[i - 1] and words[i + 1] in self.heads:
                 core[i] = self._plain_content(question, i)
         for i in range(2, n):  # and so is one after "of" / "of the": "Adenocarcinoma of the appendix"
             of = (
@@ -314,7 +315,7 @@ class Linker:
             return False
         if after and word in QUESTION_WORDS:
             return False
-        return self._is_name_word(word, exclude)
+        return english_count(word) < QUALIFIER_ENGLISH and self._is_name_word(word, exclude)
 
     def _type_label(self, words: list[str], i: int) -> bool:
         """A type's number or letter, or the keyword before one: "type", "1A", "IIIB", "cblC"."""

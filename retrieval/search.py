@@ -24,7 +24,7 @@ from retrieval.bm25 import top_k
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.index import PassageIndex
 from retrieval.linking import LinkDecision, Linker
-from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, SAME_STEM, DiseaseMatch, NameIndex
+from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, PARENTHETICAL, SAME_STEM, DiseaseMatch, NameIndex
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
 from retrieval.stopwords import STOP_WORDS
 
@@ -371,8 +371,8 @@ class Searcher:
             if m.score >= top.score * (1 - AMBIGUITY_MARGIN) and m.rank_key[1] == top.rank_key[1]
         ]  # fmt: skip
         by_name: dict[str, list[DiseaseMatch]] = defaultdict(list)
-        for match in tied:
-            by_name[match.title.lower()].append(match)
+        for match in tied:  # one disease in two collections: "Von Hippel-Lindau Disease (VHL)"
+            by_name[fold(PARENTHETICAL.sub("", match.title)).strip()].append(match)
         groups = sorted(by_name.values(), key=lambda g: -max(self._doc_score(m.doc_id, scores) for m in g))
         best_group = sorted(groups[0], key=lambda m: -self._doc_score(m.doc_id, scores))
         if len(groups) > 1:
