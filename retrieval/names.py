@@ -42,6 +42,7 @@ SAME_STEM = 0.96  # "tumors" for "tumor", "Tietze" for "Tietz": close, but an ex
 COMMON_WORD_FUZZ = 0.85  # extra doubt when the misspelling is itself an everyday word
 EVERYDAY_ENGLISH = 10_000  # English uses "hardly" this often: not a misspelt "Achard"
 MAX_MATCH_WORDS = 300  # words of a question looked at; names come early in any real question
+MISSPELLINGS_KEPT = 200_000  # words whose fuzzy look-up is remembered (bounded: any text may come)
 PROXIMITY_SLACK = 3  # extra words allowed between the words of a name
 
 
@@ -283,6 +284,8 @@ class NameIndex:
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
+        self._near_length: dict[tuple[str, int], list[str]] = {}
+        self._misspellings: dict[str, dict[str, float]] = {}
         # Entry x word weights as (entry, word column, weight) triples: one weighted bincount
         # bounds every name's coverage at once, so only the few names that could reach
         # FAMILY_COVERAGE are scored word by word.
@@ -468,20 +471,46 @@ class NameIndex:
                 continue  # nor is a medical term some name spells the same: "astrocytoma"
             # A correctly spelt everyday word ("bowel") is rarely a misspelt name ("Bowen").
             penalty = SAME_STEM * (COMMON_WORD_FUZZ if common else 1.0)
-            ratios: dict[str, float] = {}
-            for other, ratio, _ in process.extract(
-                word, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
-            ):
-                ratios[other] = ratio
-            for root, ratio, _ in process.extract(
-                stem(word), self.fuzzy_stems, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
-            ):
-                for other in self.by_stem[root]:
-                    ratios[other] = max(ratios.get(other, 0.0), ratio)
+            ratios = self._misspelt(word)
             for other, ratio in ratios.items():
                 if stem(other) != stem(word) and known(other) and _digits(other) == _digits(word):
                     found[other].append((position, ratio / 100.0 * penalty))
         return found
+
+    def _misspelt(self, word: str) -> dict[str, float]:
+        """Name words a word may be a misspelling of, with rapidfuzz ratios (0-100), by the word
+        and by its stem. Remembered per word: questions repeat words, names don't change between
+        _index calls."""
+        cached = self._misspellings.get(word)
+        if cached is not None:
+            return cached
+        ratios: dict[str, float] = {}
+        for other, ratio, _ in process.extract(
+            word, self._of_length("words", len(word)), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+        ):
+            ratios[other] = ratio
+        root = stem(word)
+        for similar_root, ratio, _ in process.extract(
+            root, self._of_length("stems", len(root)), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+        ):
+            for other in self.by_stem[similar_root]:
+                ratios[other] = max(ratios.get(other, 0.0), ratio)
+        if len(self._misspellings) < MISSPELLINGS_KEPT:
+            self._misspellings[word] = ratios
+        return ratios
+
+    def _of_length(self, kind: str, length: int) -> list[str]:
+        """Name words (or stems) long enough and short enough to reach FUZZY_CUTOFF against a
+        word of this length: ratio = 2 * matches / (a + b) <= 2 * min / (a + b). The same
+        results as searching them all, at a fraction of the comparisons."""
+        key = (kind, length)
+        if key not in self._near_length:
+            pool = self.fuzzy_words if kind == "words" else self.fuzzy_stems
+            share = FUZZY_CUTOFF / 100.0
+            self._near_length[key] = [
+                w for w in pool if 2 * min(len(w), length) >= share * (len(w) + length) - 1e-9
+            ]
+        return self._near_length[key]
 
     def _live(self, word: str, exclude: frozenset[str]) -> bool:
         return any(self.entries[i].doc_id not in exclude for i in self.by_word.get(word, ()))
