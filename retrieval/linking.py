@@ -63,7 +63,8 @@ COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia 
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention.
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})
-QUALIFIER_ENGLISH = 50_000  # "severe", "childhood", "type" qualify names; "need", "kids" don't
+QUALIFIER_ENGLISH = 50_000  # "severe", "childhood" qualify names; "need", "kids" don't...
+QUALIFIER_NAMES = 5  # ... unless this many names use them ("like", "type")
 REPEAT_SIMILARITY = 75  # rapidfuzz ratio (0-100) at which two words are one misspelt ("bechets", "behcet")
 MAX_TRAILING_WORDS = 4  # a qualifier after a comma: ", vascular type", ", autosomal recessive 1"
 FEATURES = (
@@ -315,7 +316,11 @@ class Linker:
             return False
         if after and word in QUESTION_WORDS:
             return False
-        return english_count(word) < QUALIFIER_ENGLISH and self._is_name_word(word, exclude)
+        if not self._is_name_word(word, exclude):
+            return False
+        # An everyday word qualifies names when names use it often ("like", "type") or English
+        # does not use it all the time ("severe", "childhood"); "need" and "kids" are neither.
+        return english_count(word) < QUALIFIER_ENGLISH or len(self.names.by_word[word]) >= QUALIFIER_NAMES
 
     def _type_label(self, words: list[str], i: int) -> bool:
         """A type's number or letter, or the keyword before one: "type", "1A", "IIIB", "cblC"."""
