@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -284,7 +285,10 @@ class NameIndex:
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
-        self._near_length: dict[tuple[str, int], list[str]] = {}
+        self._fuzzy_buckets = {
+            "words": self._buckets(self.fuzzy_words),
+            "stems": self._buckets(self.fuzzy_stems),
+        }
         self._misspellings: dict[str, dict[str, float]] = {}
         # Entry x word weights as (entry, word column, weight) triples: one weighted bincount
         # bounds every name's coverage at once, so only the few names that could reach
@@ -486,12 +490,12 @@ class NameIndex:
             return cached
         ratios: dict[str, float] = {}
         for other, ratio, _ in process.extract(
-            word, self._of_length("words", len(word)), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+            word, self._near("words", word), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
         ):
             ratios[other] = ratio
         root = stem(word)
         for similar_root, ratio, _ in process.extract(
-            root, self._of_length("stems", len(root)), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+            root, self._near("stems", root), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
         ):
             for other in self.by_stem[similar_root]:
                 ratios[other] = max(ratios.get(other, 0.0), ratio)
@@ -499,18 +503,35 @@ class NameIndex:
             self._misspellings[word] = ratios
         return ratios
 
-    def _of_length(self, kind: str, length: int) -> list[str]:
-        """Name words (or stems) long enough and short enough to reach FUZZY_CUTOFF against a
-        word of this length: ratio = 2 * matches / (a + b) <= 2 * min / (a + b). The same
-        results as searching them all, at a fraction of the comparisons."""
-        key = (kind, length)
-        if key not in self._near_length:
-            pool = self.fuzzy_words if kind == "words" else self.fuzzy_stems
-            share = FUZZY_CUTOFF / 100.0
-            self._near_length[key] = [
-                w for w in pool if 2 * min(len(w), length) >= share * (len(w) + length) - 1e-9
-            ]
-        return self._near_length[key]
+    def _near(self, kind: str, word: str) -> list[str]:
+        """Name words (or stems) a misspelling of `word` may be: long enough and short enough to
+        reach FUZZY_CUTOFF (ratio = 2 * matches / (a + b) <= 2 * min / (a + b)), and starting
+        alike (the same first letter, or the first two swapped or one of them dropped). Typos
+        seldom touch the first letter, and the linker doubts those that do; looking only here
+        makes the search a small share of a scan of every name word."""
+        share, length = FUZZY_CUTOFF / 100.0, len(word)
+        shortest = math.ceil(share * length / (2 - share) - 1e-9)
+        longest = math.floor((2 - share) * length / share + 1e-9)
+        out: list[str] = []
+        for position, letter in ((0, word[0]), (0, word[1:2]), (1, word[0])):
+            lengths, pool = self._fuzzy_buckets[kind][position].get(letter, ((), ()))
+            out.extend(pool[bisect_left(lengths, shortest) : bisect_right(lengths, longest)])
+        return out
+
+    def _buckets(self, pool: list[str]) -> list[dict[str, tuple[list[int], list[str]]]]:
+        """Words by their first and by their second letter, each list sorted by length."""
+        out: list[dict[str, tuple[list[int], list[str]]]] = []
+        for position in (0, 1):
+            grouped: dict[str, list[str]] = defaultdict(list)
+            for w in pool:
+                grouped[w[position : position + 1]].append(w)
+            out.append(
+                {
+                    letter: ([len(w) for w in sorted(ws, key=len)], sorted(ws, key=len))
+                    for letter, ws in grouped.items()
+                }
+            )
+        return out
 
     def _live(self, word: str, exclude: frozenset[str]) -> bool:
         return any(self.entries[i].doc_id not in exclude for i in self.by_word.get(word, ()))
