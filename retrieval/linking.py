@@ -250,7 +250,8 @@ class Linker:
                 ):
                     break  # "keratoconus. what", "cone shaped, keratoconus"; not ", type 2"
                 if words[end - 1] in self.heads and not self._type_label(words, end):
-                    if words[end] not in INNER_CONNECTORS:
+                    named_type = end + 1 < n and words[end + 1] in NUMBER_KEYWORDS  # "syndrome lethal type"
+                    if words[end] not in INNER_CONNECTORS and not named_type:
                         break  # a head word ends a name: "Scheuermann disease | treatable"
                 if core[end] or self._qualifier(words[end], exclude, after=True) or words[end] in self.heads:
                     end += 1  # a head word ends the name it follows: "Scheuermann disease"

@@ -275,6 +275,8 @@ class Searcher:
             ]
         else:
             found = [m for m in matches if m.words == match.words and m.similarity >= match.similarity]
+        if link.mention is not None:  # true relatives hold all that was typed ("Glaucoma sleep apnea")
+            found = [m for m in found if self.linker.holds(m.doc_id, link.mention)]
         return found[:MAX_CHOICES] if found else []
 
     def _best_doc(self, scores: np.ndarray) -> str | None:
