@@ -61,8 +61,9 @@ QUESTION_WORDS = frozenset(
 # The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
 COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia ataxia palsy fever".split())
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
-# "for my son" end a mention.
-INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})
+# "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
+# one name with "and" in it by the other whole names it holds (Linker.decide).
+INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
 QUALIFIER_ENGLISH = 50_000  # "severe", "childhood" qualify names; "need", "kids" don't...
 QUALIFIER_NAMES = 5  # ... unless this many names use them ("like", "type")
 REPEAT_SIMILARITY = 75  # rapidfuzz ratio (0-100) at which two words are one misspelt ("bechets", "behcet")
@@ -258,10 +259,10 @@ class Linker:
                 elif self._type_label(words, end):
                     end += 1
                 elif words[end] in INNER_CONNECTORS and any(
-                    core[j] or self._qualifier(words[j], exclude, after=True)
+                    core[j] or (words[end] != "and" and self._qualifier(words[j], exclude, after=True))
                     for j in range(end + 1, min(n, end + 3))
                     if words[j - 1] in INNER_CONNECTORS
-                ):
+                ):  # "and" joins name words only: "seizures and low muscle tone" is a list
                     end += 1
                 else:
                     break
@@ -306,9 +307,22 @@ class Linker:
                 and mention.start == out[-1].end
                 and mention.end - mention.start <= MAX_TRAILING_WORDS
                 and question.chunks[question.groups[out[-1].end - 1]].endswith(",")
+                and (
+                    any(w in NUMBER_KEYWORDS or self._number_like(w) for w in mention.words)
+                    or not self._list_goes_on(question, mention)
+                )
             ):
-                out.append(mention)
+                out.append(mention)  # ", vascular type" qualifies; ", scoliosis and ..." is a list
         return out
+
+    @staticmethod
+    def _list_goes_on(question: QuestionWords, mention: Mention) -> bool:
+        """Whether a comma-joined part is an item of a list: another comma, "and" or "or" follows."""
+        if question.chunks[question.groups[mention.end - 1]].endswith(",") or {"and", "or"} & set(
+            mention.words
+        ):
+            return True
+        return mention.end < len(question.words) and question.words[mention.end] in {"and", "or"}
 
     def _qualifier(self, word: str, exclude: frozenset[str], after: bool = False) -> bool:
         """An everyday word that names use, joining a mention next to it ("Acquired",
@@ -406,14 +420,19 @@ class Linker:
         question: QuestionWords,
         bm25_doc: str | None,
         exclude: frozenset[str] = frozenset(),
+        named_elsewhere: frozenset[int] = frozenset(),
     ) -> tuple[LinkFeatures, Mention | None]:
+        """`named_elsewhere`: positions other whole names in the question account for ("autism
+        and fragile X syndrome" lists two conditions; "autism" does not make the second another)."""
         used = frozenset(match.positions)
         mentions = self._around(question, self.mentions(question, exclude, used), used)
         unexplained = sum(
             self.word_weight(question, i, exclude)
             for mention in mentions
             for i in range(mention.start, mention.end)
-            if i not in used and not self._repeats(question.words[i], match.words)
+            if i not in used
+            and i not in named_elsewhere
+            and not self._repeats(question.words[i], match.words)
         )
         name = name_words(match.name) if match.name else list(match.words)
         pairs = [self._closest(question.words[p], name) for p in match.positions if p < len(question.words)]
@@ -431,7 +450,8 @@ class Linker:
             missing_modifier=modifiers,
             first_letter=first_letter,
         )
-        return features, (mentions[0] if mentions else None)
+        joined = self._mention(question, mentions[0].start, mentions[-1].end) if mentions else None
+        return features, joined  # "Ehlers-Danlos syndrome, hypermobile type" as one name
 
     def _missing(self, name: list[str], matched: frozenset[str]) -> tuple[float, float]:
         """Shares of the name's weight in words the question lacks: (modifiers, head words).
@@ -481,10 +501,19 @@ class Linker:
         question_text: str,
         bm25_doc: str | None,
         exclude: frozenset[str] = frozenset(),
+        others: Iterable[DiseaseMatch] = (),
     ) -> LinkDecision:
-        """Link to the match's page, or NIL (naming the mention it leaves unexplained)."""
+        """Link to the match's page, or NIL (naming the mention it leaves unexplained). `others`
+        are the question's other matches: the whole names among them are mentions of their own."""
         question = self.names.variants(question_text)[match.variant]
-        features, mention = self.features(match, question, bm25_doc, exclude)
+        named_elsewhere = frozenset(
+            p
+            for m in others
+            if m.doc_id != match.doc_id and m.variant == match.variant and m.coverage >= MIN_COVERAGE
+            and not set(m.positions) & set(match.positions)
+            for p in m.positions
+        )  # fmt: skip
+        features, mention = self.features(match, question, bm25_doc, exclude, named_elsewhere)
         probability = self.probability(features)
         candidate = {"doc_id": match.doc_id}
         if probability >= self.policy.link_probability:
@@ -518,6 +547,15 @@ class Linker:
         return any(
             all(self._repeats(w, frozenset(entry.words)) for w in wanted)
             for entry in self.names.entries_of(doc_id)
+        )
+
+    def is_a_name(self, text: str, exclude: frozenset[str] = frozenset()) -> bool:
+        """Whether some page (not excluded) has exactly this name, word order and connectors aside."""
+        wanted = frozenset(w for w in name_words(text) if w not in NAME_CONNECTORS)
+        return any(
+            frozenset(w for w in e.words if w not in NAME_CONNECTORS) == wanted and e.doc_id not in exclude
+            for i in self.names.by_word.get(next(iter(wanted), ""), ())
+            for e in (self.names.entries[i],)
         )
 
     def missing_name(self, question_text: str, exclude: frozenset[str] = frozenset()) -> str:

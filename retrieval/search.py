@@ -170,6 +170,8 @@ class Searcher:
 
         def no_page(reason: str, missing: str = "") -> SearchResult:
             missing = missing or self.linker.missing_name(text, exclude)
+            if missing and self.linker.is_a_name(missing, exclude):
+                missing = ""  # never "no page on X" when a page is named X
             if missing:
                 reason = "no_page"
             elif reason == "no_disease" and REFERRING.search(fold(text)):
@@ -213,7 +215,7 @@ class Searcher:
                 if not stands or not choices or chosen[0].similarity < SAME_STEM:  # "Brody" is no "body"
                     return no_page("weak_match", mention.text if mention and mention.shaped else "")
             else:  # one page, or pages tied on their whole names: the best must link
-                link = self.linker.decide(chosen[0], text, best_doc, exclude)
+                link = self.linker.decide(chosen[0], text, best_doc, exclude, matches)
                 if link.linked and choices and link.mention is not None:  # ties must hold the mention
                     choices = [c for c in choices if self.linker.holds(c.doc_id, link.mention)]
                     choices = choices if len(choices) > 1 else []

@@ -113,6 +113,11 @@ def test_no_page(searcher: Searcher, question: str, reason: str, missing: str) -
         ("My daughter has tietze's. Is it inherited?", "Tietze syndrome"),  # head word left out
         ("i want to learn as much as possible about SHORT syndrome", "SHORT syndrome"),  # not "AS"
         ("Is Fabry disease inherited? My brother has it", "Fabry disease"),
+        (
+            "She has Marfan syndrome, scoliosis and a heart murmur. Is it inherited?",
+            "Marfan syndrome",
+        ),  # a list
+        ("My son has tietze syndrome and low muscle tone, what causes it", "Tietze syndrome"),  # "and" lists
     ],
 )
 def test_links(searcher: Searcher, question: str, title: str) -> None:
