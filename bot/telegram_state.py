@@ -11,7 +11,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, User
 from telegram.constants import ChatType
@@ -19,6 +19,9 @@ from telegram.constants import ChatType
 from answers.engine import Engine
 from bot.config import Config
 from bot.outbox import OutboxWorker
+
+if TYPE_CHECKING:
+    from bot.inbox import Dispatcher
 from store import Store
 
 MAX_TURNS = 10  # buttons on older messages expire
@@ -138,6 +141,8 @@ class Services:
     store: Store
     limiter: RateLimiter
     worker: OutboxWorker | None = None
+    dispatcher: Dispatcher | None = None
+    typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
 
     @property
     def staff_chat_id(self) -> int | None:
