@@ -199,3 +199,49 @@ async def test_kill_9_in_the_ticket_flow_loses_nothing_and_relays_once(
     with contextlib.closing(sqlite3.connect(env["GARDBOT_DB"])) as db:
         assert db.execute("SELECT n, status FROM tickets").fetchall() == [(1, "answered")]
         assert db.execute("SELECT count(*) FROM inbox WHERE state = 'pending'").fetchone() == (0,)
+
+
+async def test_kill_9_while_a_confirmed_send_waits_behind_a_slow_answer(
+    double: BotApiDouble,
+    env: dict[str, str],
+    tmp_path: Path,
+    alice: dict,
+    alice_chat: dict,
+    staff_chat: dict,
+) -> None:
+    """Alice presses Send while Telegram is slow to take Bob's answer; the bot has fetched and
+    acknowledged the press when it is killed. After a restart her question reaches staff, and
+    Bob gets his answer."""
+    bob = double.user(2222, "Bob")
+    bob_chat = double.private_chat(bob)
+    bot = await start_bot(double, env, tmp_path / "first.log")
+    double.send_text(alice_chat, alice, UNANSWERABLE)
+    abstained = await double.wait_for_message(alice_chat, timeout=30)
+    double.press_button(alice_chat, alice, abstained, buttons(abstained)[texts.BUTTON_ASK])
+    confirm = await double.wait_for_message(alice_chat)
+
+    double.slow_down("sendMessage", 3.0)
+    double.send_text(bob_chat, bob, "What causes IMT?")
+    double.press_button(alice_chat, alice, confirm, buttons(confirm)[texts.BUTTON_CONFIRM])
+    press = double.pending_updates[-1]["update_id"]
+    await wait_until(
+        lambda: (
+            double.confirmed_offset > press
+            and any(c["params"].get("chat_id") == bob["id"] for c in double.calls("sendMessage"))
+        )
+    )
+    await bot.kill()
+    double.slow_down("sendMessage", 0)
+
+    bot = await start_bot(double, env, tmp_path / "second.log")
+    try:
+        await double.wait_for_message(STAFF_CHAT, is_ticket)
+        confirmed = await double.wait_for_message(alice_chat, lambda m: "#1" in m["plain_text"])
+        await wait_until(lambda: any(QUESTIONS[0][1] in t for t in texts_in(double, bob_chat)))
+        await asyncio.sleep(0.3)
+    finally:
+        await bot.stop()
+    assert confirmed["event"] == "edited"
+    assert 1 <= len([m for m in double.messages(staff_chat) if is_ticket(m)]) <= 2
+    with contextlib.closing(sqlite3.connect(env["GARDBOT_DB"])) as db:
+        assert db.execute("SELECT n, status FROM tickets").fetchall() == [(1, "open")]
