@@ -67,7 +67,13 @@ def chat_of(update: Update) -> int | None:
 
 
 class Dispatcher:
-    """Hands recorded updates to the Application: concurrently across chats, in order within one."""
+    """Hands recorded updates to the Application: concurrently across chats, in order within one.
+
+    At most `concurrency` updates are handled at once. Handlers no longer wait for Telegram (their
+    replies are outbox rows), and the engine has one thread, so a few at a time keep it busy;
+    more only crowd the event loop and starve the outbox worker: with 64, a burst of 1,000
+    questions was answered at 21-24 a second, with 4 at 30 (benchmarks/telegram_load.py).
+    """
 
     def __init__(
         self,
@@ -75,7 +81,7 @@ class Dispatcher:
         store: Store,
         *,
         wake_outbox: Callable[[], None] = lambda: None,
-        concurrency: int = 64,
+        concurrency: int = 4,
         max_attempts: int = 3,
     ) -> None:
         self.app = app

@@ -157,7 +157,7 @@ async def think(update: Update, s: Services, work: Callable[..., Reply], *args: 
     A chat action counts against the same flood budget as an answer, so sending one before
     every fast answer used to halve how many answers a second the bot could send.
     """
-    task = asyncio.ensure_future(asyncio.to_thread(work, *args))
+    task = asyncio.get_running_loop().run_in_executor(s.engine_thread, partial(work, *args))
     done, _ = await asyncio.wait({task}, timeout=s.typing_after)
     if not done:
         await typing(update)
@@ -255,7 +255,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await admit(update, s, question):
         return
-    result = await asyncio.to_thread(s.engine.search, question, 10)
+    result = await asyncio.get_running_loop().run_in_executor(s.engine_thread, s.engine.search, question, 10)
     seen: dict[str, dict[str, str]] = {}
     for ranked in result.results:
         p = ranked.passage

@@ -10,7 +10,8 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, User
@@ -143,6 +144,11 @@ class Services:
     worker: OutboxWorker | None = None
     dispatcher: Dispatcher | None = None
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
+    # One thread for the engine: its work holds the GIL, so more threads would not answer
+    # faster, only make the event loop (and the store's lock) wait behind them.
+    engine_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="gardbot-engine")
+    )
 
     @property
     def staff_chat_id(self) -> int | None:
