@@ -570,6 +570,37 @@ async def test_an_update_delivered_twice_is_handled_once(
     assert len(double.messages(alice_chat)) == 2
 
 
+async def test_updates_left_pending_are_handled_at_start_up_and_a_poison_one_is_set_aside(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A process recorded two questions and died before handling them; one of them had been
+    started three times already (it crashed the process each time). The next process answers
+    the other before it takes new updates, and sets the poison one aside with an error line."""
+    app = make_bot()
+    store = services(app).store
+    double.send_text(alice_chat, alice, "What causes IMT?")
+    double.send_text(alice_chat, alice, "What is Tietze syndrome?")
+    [first, second] = double.pending_updates
+    store.inbox_add(first["update_id"], first, alice_chat["id"], alice["id"])
+    store.inbox_add(second["update_id"], second, alice_chat["id"], alice["id"])
+    for _ in range(3):
+        store.inbox_started(second["update_id"])
+    double._updates.clear()  # Telegram had them acknowledged  # type: ignore[attr-defined]
+    with caplog.at_level(logging.ERROR, logger="bot.inbox"):
+        async with running(app):
+            answer = await double.wait_for_message(alice_chat)
+            double.send_text(alice_chat, alice, "Is Tietz syndrome inherited?")
+            later = await double.wait_for_message(alice_chat)
+    assert IMT_CAUSE in answer["plain_text"] and "Tietz syndrome is inherited" in later["plain_text"]
+    assert len(double.messages(alice_chat)) == 2
+    assert any("set aside as failed" in r.getMessage() for r in caplog.records)
+    assert store.inbox_pending() == []
+    [(done_at,)] = store._query(  # type: ignore[attr-defined]
+        "SELECT done_at FROM inbox WHERE update_id = ?", (first["update_id"],)
+    )
+    assert done_at <= double.calls("getUpdates")[0]["time"]  # handled before polling began
+
+
 async def test_out_of_range_numbers_and_edited_messages_get_a_clear_answer(
     double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict, bob: dict
 ) -> None:
