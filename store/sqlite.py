@@ -92,6 +92,8 @@ class SQLiteStore:
       The window is one HTTP round-trip plus one local commit, per crash.
     * The same happens without a crash if one send outlasts its lease, so keep
       ``lease_seconds`` (default 60) well above the worker's HTTP timeout.
+    * A bot process calls `release_leases` at start-up, so what a dead process left
+      in flight is sent again at once instead of when its lease expires.
     * Nothing is dropped silently: a message ends ``sent``, or ``dead`` (kept, with
       its last error) once its attempts run out; only `forget_user` deletes rows.
 
