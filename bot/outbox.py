@@ -27,6 +27,7 @@ from typing import Any
 
 from telegram import (
     Bot,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -299,6 +300,15 @@ def replying(
         yield context
     finally:
         CURRENT.reset(token)
+
+
+async def ack(query: CallbackQuery, text: str | None = None, show_alert: bool = False) -> None:
+    """Answer a button press (stop its spinner, or show an alert). Best effort: a press handled
+    again after a restart was answered already, and Telegram then refuses a second answer."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as exc:
+        log.info("could not answer a button press: %s", exc)
 
 
 def queue_edit(chat_id: int, message_id: int, text: str, buttons: list[list[Button]] | None = None) -> bool:

@@ -55,7 +55,7 @@ from bot import telegram_tickets as staff
 from bot.config import Config
 from bot.crash import crash_point
 from bot.inbox import Dispatcher, InboxQueue
-from bot.outbox import OutboxWorker, queue_edit, reply_rendered, send_rendered
+from bot.outbox import OutboxWorker, ack, queue_edit, reply_rendered, send_rendered
 from bot.render import Button, Rendered, callback, fill, render_reply
 from bot.telegram_state import RateLimiter, Services, TelegramConversations, Turns, chat_key
 from store import Store
@@ -162,15 +162,6 @@ async def think(update: Update, s: Services, work: Callable[..., Reply], *args: 
     if not done:
         await typing(update)
     return await task
-
-
-async def ack(query: CallbackQuery, text: str | None = None, show_alert: bool = False) -> None:
-    """Answer a button press (stop its spinner, or show an alert). Best effort: a press handled
-    again after a restart was answered already, and Telegram then refuses a second answer."""
-    try:
-        await query.answer(text, show_alert=show_alert)
-    except TelegramError as exc:
-        log.info("could not answer a button press: %s", exc)
 
 
 async def admit(update: Update, s: Services, text: str) -> bool:
@@ -455,7 +446,11 @@ async def cancel_button(
     await ack(query)
     if turn.get("ticket"):
         return
-    await query.edit_message_text(texts.ASK_CANCELLED, parse_mode=ParseMode.HTML)
+    message = query.message
+    if not (
+        isinstance(message, Message) and queue_edit(message.chat_id, message.message_id, texts.ASK_CANCELLED)
+    ):
+        await query.edit_message_text(texts.ASK_CANCELLED, parse_mode=ParseMode.HTML)
 
 
 BUTTONS: dict[str, ButtonHandler] = {

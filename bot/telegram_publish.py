@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import telegram_texts as texts
+from bot.outbox import ack
 from bot.render import fill, link
 from bot.runtime import published_qa
 from bot.telegram_state import Services
@@ -61,9 +62,9 @@ async def publish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if query is None:
         return
     if not is_staff(s, update):
-        await query.answer(texts.STAFF_ONLY, show_alert=True)
+        await ack(query, texts.STAFF_ONLY, show_alert=True)
         return
-    await query.answer()
+    await ack(query)
     n = small_number((query.data or "").partition(":")[2])
     if n is not None and isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):  # "not modified", or the message is too old
