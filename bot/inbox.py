@@ -147,7 +147,10 @@ class Dispatcher:
         try:
             while queue and not self._stopping:
                 async with self._slots:
-                    await self._handle(queue[0])
+                    try:
+                        await self._handle(queue[0])
+                    except Exception:  # the store failed: the update stays pending for next start
+                        log.exception("could not handle update %s; left pending", queue[0].update_id)
                 queue.popleft()
         finally:
             del self._queues[key]

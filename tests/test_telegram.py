@@ -506,12 +506,12 @@ async def test_a_500_on_an_answer_is_retried_and_the_answer_arrives(
 async def test_flood_control_for_one_chat_does_not_hold_up_another(
     double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
 ) -> None:
-    """Telegram asks the bot to wait 2 s before writing to Alice again; Bob, who asked after
+    """Telegram asks the bot to wait 3 s before writing to Alice again; Bob, who asked after
     her, is answered while Alice's answer still waits, and then Alice's arrives."""
     bob = double.user(2222, "Bob")
     bob_chat = double.private_chat(bob)
     async with running(make_bot()):
-        double.fail_next("sendMessage", status=429, retry_after=2, chat=alice_chat)
+        double.fail_next("sendMessage", status=429, retry_after=3, chat=alice_chat)
         double.send_text(alice_chat, alice, "What causes IMT?")
         await wait_until(lambda: [c["status"] for c in double.calls("sendMessage")] == [429])
         double.send_text(bob_chat, bob, "What is Tietze syndrome?")
@@ -633,12 +633,12 @@ async def test_typing_is_shown_only_when_the_answer_is_slow(
 ) -> None:
     app = make_bot()
     s = services(app)
-    s.typing_after = 0.1
+    s.typing_after = 0.5
     reply = s.engine.reply
 
     def slow_reply(chat_key: str, text: str):  # type: ignore[no-untyped-def]
         if "slow" in text:
-            time.sleep(0.5)
+            time.sleep(1.2)
         return reply(chat_key, text)
 
     s.engine.reply = slow_reply  # type: ignore[method-assign]
