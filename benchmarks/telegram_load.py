@@ -104,6 +104,7 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     note: str = ""
+    rated: bool = True  # False where the pace is the users' and staff's, not the bot's
 
     def row(self) -> str:
         def pct(q: float) -> str:
@@ -112,9 +113,9 @@ class Result:
             ordered = sorted(self.latencies)
             return f"{ordered[min(len(ordered) - 1, int(q * len(ordered)))]:.2f}"
 
-        rate = self.sent / self.seconds if self.seconds else 0.0
+        rate = f"{self.sent / self.seconds:.1f}" if self.seconds and self.rated else "-"
         return (
-            f"| {self.name} | {self.sent} | {self.lost} | {self.doubled} | {rate:.1f} | "
+            f"| {self.name} | {self.sent} | {self.lost} | {self.doubled} | {rate} | "
             f"{pct(0.50)} | {pct(0.95)} | {pct(0.99)} | {self.note} |"
         )
 
@@ -334,6 +335,7 @@ async def ticket_flow(double: LoadDouble, bot: Bot, crash_at: str, users: int, f
         ended - started,
         latencies,
         note,
+        rated=False,
     )
 
 
