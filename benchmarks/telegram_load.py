@@ -273,13 +273,7 @@ async def ticket_flow(double: LoadDouble, bot: Bot, crash_at: str, users: int, f
         double.press_button(room, person, confirm, next(d for d in ok if d.startswith("ok:")))
         sent_at[person["id"]] = time.monotonic()
 
-    await bot.stop()
-    await bot.start(GARDBOT_CRASH_AT=crash_at)
-    supervisor = asyncio.create_task(supervise())
-    started = time.monotonic()
-    await asyncio.gather(*(user(p) for p in people))
-
-    # Staff answer the first copy of every ticket as it comes in.
+    # Staff answer the first copy of every ticket as soon as it comes in.
     replied: dict[int, int] = {}
     first_copy_at: dict[int, float] = {}
     copies: dict[int, int] = {}
@@ -297,10 +291,19 @@ async def ticket_flow(double: LoadDouble, bot: Bot, crash_at: str, users: int, f
                 first_copy_at[who] = time.monotonic()
                 double.send_text(staff_room, staff, f"Answer for ticket {n}.", record["message"])
 
-    deadline = time.monotonic() + 300
-    while len(replied) < users and time.monotonic() < deadline:
-        staff_pass()
-        await asyncio.sleep(0.05)
+    async def staff_loop() -> None:
+        deadline = time.monotonic() + 300
+        while len(replied) < users and time.monotonic() < deadline:
+            staff_pass()
+            await asyncio.sleep(0.05)
+
+    await bot.stop()
+    await bot.start(GARDBOT_CRASH_AT=crash_at)
+    supervisor = asyncio.create_task(supervise())
+    started = time.monotonic()
+    staff_task = asyncio.create_task(staff_loop())
+    await asyncio.gather(*(user(p) for p in people))
+    await staff_task
     relayed = lambda: sum(  # noqa: E731
         1 for _, c, text in double.delivered if c in rooms and text.startswith("📬 Answer to your question")
     )

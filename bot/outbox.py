@@ -140,6 +140,10 @@ class OutboxWorker:
         inflight: set[asyncio.Task[bool]] = set()
         try:
             while not self._stopping:
+                for task in [t for t in inflight if t.done()]:
+                    inflight.discard(task)
+                    if not task.cancelled() and task.exception() is not None:
+                        log.error("outbox send failed", exc_info=task.exception())
                 claimed: list[OutboxMessage] = []
                 free = self.concurrency - len(inflight)
                 if free > 0:
@@ -153,10 +157,6 @@ class OutboxWorker:
                     await asyncio.sleep(0)  # let them start, then look for more
                     continue
                 await self._wait(inflight)
-                for task in [t for t in inflight if t.done()]:
-                    inflight.discard(task)
-                    if not task.cancelled() and task.exception() is not None:
-                        log.error("outbox send failed", exc_info=task.exception())
         finally:
             if inflight:
                 await asyncio.wait(inflight)
