@@ -1,9 +1,10 @@
 """The Telegram frontend: user handlers, all wiring (`build_application`) and `run_telegram`.
 
 Handlers stay thin: the engine answers (answers/), bot.render turns replies into Telegram HTML,
-the store remembers, and the outbox worker (bot.outbox) delivers whatever must survive a restart
-(tickets to the staff chat, staff answers to users). Staff commands live in
-bot.telegram_tickets; fixed wording in bot.telegram_texts.
+the store remembers, and the outbox worker (bot.outbox) delivers every message, so each one
+survives a restart and is retried. Updates come through the durable inbox (bot.inbox): recorded
+before Telegram is told they arrived, handled per chat in order, different chats at once.
+Staff commands live in bot.telegram_tickets; fixed wording in bot.telegram_texts.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, InvalidToken, TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -51,7 +53,9 @@ from bot import telegram_publish as publishing
 from bot import telegram_texts as texts
 from bot import telegram_tickets as staff
 from bot.config import Config
-from bot.outbox import OutboxWorker, reply_rendered, send_rendered
+from bot.crash import crash_point
+from bot.inbox import Dispatcher, InboxQueue
+from bot.outbox import OutboxWorker, ack, queue_edit, reply_rendered, send_rendered
 from bot.render import Button, Rendered, callback, fill, render_reply
 from bot.telegram_state import RateLimiter, Services, TelegramConversations, Turns, chat_key
 from store import Store
@@ -82,7 +86,9 @@ OUTCOMES = {
     ReplyKind.SMALLTALK: "smalltalk",
     ReplyKind.INVALID: "refused",
 }
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+PENDING_AT_START_SECONDS = 60.0  # how long start-up waits for the last process's backlog
+INBOX_KEEP_SECONDS = 86400.0  # handled update ids kept to spot redeliveries
 ASK_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s*", re.DOTALL)
 
 services = staff.services
@@ -143,6 +149,19 @@ async def typing(update: Update) -> None:
     if update.effective_chat is not None:
         with contextlib.suppress(TelegramError):
             await update.effective_chat.send_action(ChatAction.TYPING)
+
+
+async def think(update: Update, s: Services, work: Callable[..., Reply], *args: Any) -> Reply:
+    """Run the engine in a thread; show "typing…" only if it takes over s.typing_after seconds.
+
+    A chat action counts against the same flood budget as an answer, so sending one before
+    every fast answer used to halve how many answers a second the bot could send.
+    """
+    task = asyncio.get_running_loop().run_in_executor(s.engine_thread, partial(work, *args))
+    done, _ = await asyncio.wait({task}, timeout=s.typing_after)
+    if not done:
+        await typing(update)
+    return await task
 
 
 async def admit(update: Update, s: Services, text: str) -> bool:
@@ -227,7 +246,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if not await admit(update, s, question):
         return
-    result = await asyncio.to_thread(s.engine.search, question, 10)
+    result = await asyncio.get_running_loop().run_in_executor(s.engine_thread, s.engine.search, question, 10)
     seen: dict[str, dict[str, str]] = {}
     for ranked in result.results:
         p = ranked.passage
@@ -279,14 +298,22 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = without_mention(message.text, bot.username)
     if not await admit(update, s, text):
         return
-    await typing(update)
-    reply = await asyncio.to_thread(s.engine.reply, key_of(update), text)
+    reply = await think(update, s, s.engine.reply, key_of(update), text)
     question = text
     if MORE.match(text) and (last := turns_of(update, s).latest()):
         question = last["q"]  # "more" continues the last question
     else:
         s.store.log_question(user.id, message.chat_id, text, reply.disease, OUTCOMES[reply.kind])
     await answer_with(update, s, question, reply)
+
+
+async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message is not a new question: say so where the bot is talked to directly
+    (a private chat, the staff chat), stay quiet in other groups, and handle it no further."""
+    s, message = services(context), update.edited_message
+    if message is not None and (message.chat.type == ChatType.PRIVATE or message.chat_id == s.staff_chat_id):
+        await reply_rendered(message, Rendered([texts.EDITED]))
+    raise ApplicationHandlerStop
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -312,7 +339,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     turn = turns_of(update, s).get(turn_id) if update.effective_chat else None
     handler = BUTTONS.get(action)
     if handler is None or turn is None:
-        await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+        await ack(query, texts.BUTTON_EXPIRED, show_alert=True)
         return
     await handler(update, s, query, turn_id, turn, args)
 
@@ -327,7 +354,7 @@ async def drop_buttons(query: CallbackQuery, action: str) -> None:
         for row in message.reply_markup.inline_keyboard
     ]
     rows = [row for row in rows if row]
-    with contextlib.suppress(BadRequest):  # "not modified", or the message is too old
+    with contextlib.suppress(TelegramError):  # "not modified", too old, or Telegram trouble
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
 
 
@@ -335,10 +362,9 @@ async def more_button(
     update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
 ) -> None:
     """More: further excerpts of the same page."""
-    await query.answer()
+    await ack(query)
     await drop_buttons(query, "more")
-    await typing(update)
-    reply = await asyncio.to_thread(s.engine.more, key_of(update))
+    reply = await think(update, s, s.engine.more, key_of(update))
     await answer_with(update, s, turn["q"], reply)
 
 
@@ -349,12 +375,11 @@ async def choose_button(
     choices = turn.get("choices") or []
     index = int(args[0]) if args and args[0].isdigit() else -1
     if not 0 <= index < len(choices):
-        await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+        await ack(query, texts.BUTTON_EXPIRED, show_alert=True)
         return
-    await query.answer()
+    await ack(query)
     await drop_buttons(query, "c")
-    await typing(update)
-    reply = await asyncio.to_thread(s.engine.choose, key_of(update), choices[index])
+    reply = await think(update, s, s.engine.choose, key_of(update), choices[index])
     await answer_with(update, s, turn["q"], reply)
 
 
@@ -369,7 +394,7 @@ async def feedback_button(
             update.effective_user.id, update.effective_chat.id, turn.get("passages", []), turn["q"], helpful
         )
         turns_of(update, s).update(turn_id, helpful=helpful)
-    await query.answer(texts.FEEDBACK_THANKS)
+    await ack(query, texts.FEEDBACK_THANKS)
     await drop_buttons(query, "fb")
     if not helpful and not turn.get("ticket"):
         text = fill(texts.NOT_HELPFUL, role=s.role)
@@ -382,38 +407,50 @@ async def ask_button(
 ) -> None:
     """Ask a specialist: show what would be sent."""
     if turn.get("ticket"):
-        await query.answer(texts.ALREADY_SENT.format(n=turn["ticket"]), show_alert=True)
+        await ack(query, texts.ALREADY_SENT.format(n=turn["ticket"]), show_alert=True)
         return
-    await query.answer()
+    await ack(query)
     await confirm_ask(update, s, turn_id, turn["q"])
 
 
 async def confirm_button(
     update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
 ) -> None:
-    """Send: store the ticket (committed), then tell the user its number."""
+    """Send: in one transaction, the ticket, its message for staff, the edit telling the user its
+    number, and the inbox's note that this press is handled; so a crash at any point leaves
+    either all of it or none (and the press, still pending, is handled again)."""
     assert update.effective_user is not None and update.effective_chat is not None
+    await ack(query)
     turns = turns_of(update, s)
+    message = query.message
     with s.store.transaction():
         turn = turns.get(turn_id) or turn
         if not turn.get("ticket"):
             ticket = staff.open_ticket(s, update.effective_user, update.effective_chat, turn)
             turns.update(turn_id, ticket=ticket.n)
             turn = {**turn, "ticket": ticket.n}
+        text = fill(texts.TICKET_CREATED, n=turn["ticket"], role=s.role, question=turn["q"])
+        queued = isinstance(message, Message) and queue_edit(message.chat_id, message.message_id, text)
+        if queued:
+            s.store.inbox_done(update.update_id)
+    crash_point("after_send")
     s.wake_outbox()
-    await query.answer()
-    text = fill(texts.TICKET_CREATED, n=turn["ticket"], role=s.role, question=turn["q"])
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+    if not queued:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
 
 
 async def cancel_button(
     update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
 ) -> None:
     """Cancel: nothing is sent."""
-    await query.answer()
+    await ack(query)
     if turn.get("ticket"):
         return
-    await query.edit_message_text(texts.ASK_CANCELLED, parse_mode=ParseMode.HTML)
+    message = query.message
+    if not (
+        isinstance(message, Message) and queue_edit(message.chat_id, message.message_id, texts.ASK_CANCELLED)
+    ):
+        await query.edit_message_text(texts.ASK_CANCELLED, parse_mode=ParseMode.HTML)
 
 
 BUTTONS: dict[str, ButtonHandler] = {
@@ -438,16 +475,22 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error handling %s", where, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    with contextlib.suppress(TelegramError):
-        if update.callback_query is not None:
-            await update.callback_query.answer()  # stop the button's spinner
-    with contextlib.suppress(TelegramError):
-        await context.bot.send_message(update.effective_chat.id, texts.ERROR)
+    if update.callback_query is not None:
+        await ack(update.callback_query)  # stop the button's spinner
+    try:  # queued like any reply, so it is retried too
+        await send_rendered(context.bot, update.effective_chat.id, Rendered([texts.ERROR]))
+    except Exception:
+        log.exception("could not queue the apology for update %s", update.update_id)
 
 
 async def on_startup(app: Application) -> None:
-    """post_init: commands menu, tickets the staff chat never got, the outbox worker."""
+    """post_init: commands menu, the outbox worker (sending what is due at once), tickets the
+    staff chat never got, then the updates the last process recorded but did not finish: they
+    are handled before new updates are fetched."""
     s: Services = app.bot_data["gardbot"]
+    if released := s.store.release_leases():
+        log.info("%d outbox messages were in flight when the last process ended; sending them now", released)
+    s.store.inbox_prune(time.time() - INBOX_KEEP_SECONDS)
     try:
         await app.bot.set_my_commands(USER_COMMANDS)
         if s.staff_chat_id is not None:
@@ -457,16 +500,22 @@ async def on_startup(app: Application) -> None:
         log.warning("could not set the command menus (is the bot in the staff chat?): %s", exc)
     if s.staff_chat_id is None:
         log.warning("no staff chat configured (GARDBOT_STAFF_CHAT_ID): tickets wait in /pending")
+    assert s.worker is not None and s.dispatcher is not None
+    s.worker.start()
     if requeued := staff.requeue_open_tickets(s):
         log.info("%d open tickets are not in the staff chat yet; they are queued", requeued)
-    assert s.worker is not None
-    s.worker.start()
+    if pending := s.dispatcher.replay_pending():
+        log.info("%d updates recorded by the last process were not finished; handling them now", pending)
+        if not await s.dispatcher.wait_idle(PENDING_AT_START_SECONDS):
+            log.warning("the last process's updates are still being handled; taking new ones as well")
     log.info("gardbot is running as @%s; staff chat %s", app.bot.username, s.staff_chat_id)
 
 
 async def on_stop(app: Application) -> None:
-    """post_stop: let the outbox worker finish the message in flight."""
+    """post_stop: finish the updates and messages in flight; the rest wait in the database."""
     s: Services = app.bot_data["gardbot"]
+    if s.dispatcher is not None:
+        await s.dispatcher.stop()
     if s.worker is not None:
         await s.worker.stop()
 
@@ -491,8 +540,12 @@ def build_application(
         file_url = re.sub(r"/bot$", "/file/bot", settings.base_url)
         builder = ApplicationBuilder().token(settings.token).base_url(settings.base_url)
         builder = builder.base_file_url(file_url)
-    # Telegram's flood limits (30 messages/s, 20 per minute in a group), and waiting out a 429.
-    app = builder.rate_limiter(AIORateLimiter()).post_init(on_startup).post_stop(on_stop).build()
+    # Telegram's flood limits (30 messages/s, 20 per minute in a group). No retries in the
+    # limiter: a 429 would pause every chat while it waits; the outbox reschedules that one
+    # message instead. The inbox queue records each update before Telegram is told it arrived.
+    inbox = InboxQueue()
+    builder = builder.rate_limiter(AIORateLimiter()).update_queue(inbox)
+    app = builder.post_init(on_startup).post_stop(on_stop).build()
 
     limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
     s = Services(config, engine, store, limiter)
@@ -504,8 +557,11 @@ def build_application(
         on_dead=partial(staff.after_dead, s),
         clock=clock,
     )
+    s.dispatcher = Dispatcher(app, store, wake_outbox=s.wake_outbox)
+    inbox.sink = s.dispatcher.receive
     app.bot_data["gardbot"] = s
 
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=-1)
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("about", about))

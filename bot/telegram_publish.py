@@ -16,10 +16,11 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import telegram_texts as texts
+from bot.outbox import ack
 from bot.render import fill, link
 from bot.runtime import published_qa
 from bot.telegram_state import Services
-from bot.telegram_tickets import is_staff, say, services, staff_only, ticket_number
+from bot.telegram_tickets import is_staff, say, services, small_number, staff_only, ticket_number
 from corpus.published import deidentify, strip_contacts
 from store import Published, Ticket
 
@@ -61,11 +62,11 @@ async def publish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if query is None:
         return
     if not is_staff(s, update):
-        await query.answer(texts.STAFF_ONLY, show_alert=True)
+        await ack(query, texts.STAFF_ONLY, show_alert=True)
         return
-    await query.answer()
-    n = int((query.data or "").partition(":")[2])
-    if isinstance(query.message, Message):
+    await ack(query)
+    n = small_number((query.data or "").partition(":")[2])
+    if n is not None and isinstance(query.message, Message):
         with contextlib.suppress(BadRequest):  # "not modified", or the message is too old
             await query.edit_message_reply_markup(None)
         await say(query.message, publish_ticket(s, n, None))
@@ -99,10 +100,11 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return
     match = EDIT_COMMAND.match(update.effective_message.text or "")
-    if match is None:
+    n = small_number(match.group(1)) if match else None
+    if match is None or n is None:
         await say(update.effective_message, texts.EDIT_USAGE)
         return
-    n, part, wording = int(match.group(1)), match.group(2).lower(), match.group(3).strip()
+    part, wording = match.group(2).lower(), match.group(3).strip()
     previous = s.store.get_published(n)
     if previous is None or not previous.active:
         await say(update.effective_message, fill(texts.EDIT_NOT_PUBLISHED, n=n))

@@ -10,8 +10,9 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, User
 from telegram.constants import ChatType
@@ -19,6 +20,9 @@ from telegram.constants import ChatType
 from answers.engine import Engine
 from bot.config import Config
 from bot.outbox import OutboxWorker
+
+if TYPE_CHECKING:
+    from bot.inbox import Dispatcher
 from store import Store
 
 MAX_TURNS = 10  # buttons on older messages expire
@@ -138,6 +142,13 @@ class Services:
     store: Store
     limiter: RateLimiter
     worker: OutboxWorker | None = None
+    dispatcher: Dispatcher | None = None
+    typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
+    # One thread for the engine: its work holds the GIL, so more threads would not answer
+    # faster, only make the event loop (and the store's lock) wait behind them.
+    engine_thread: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="gardbot-engine")
+    )
 
     @property
     def staff_chat_id(self) -> int | None:

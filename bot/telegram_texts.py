@@ -83,6 +83,7 @@ TOO_LONG = (
     "characters, or use the web form: {submission_url}"
 )
 NOT_TEXT = "I can only read text. Please type your question."
+EDITED = "I only read new messages, not edits. Please send your corrected message again as a new one."
 ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
 
 # Buttons

@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import telegram_texts as texts
+from bot.crash import crash_point
 from bot.outbox import reply_rendered
 from bot.render import (
     Button,
@@ -33,6 +34,9 @@ from store import OutboxItem, OutboxMessage, Ticket, TicketNotFound, TicketState
 
 log = logging.getLogger(__name__)
 ANSWER_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s+#?(\d+)\s+(\S.*)$", re.DOTALL)
+# The head of a ticket's staff-chat message (texts.TICKET as Telegram shows it, markup gone).
+TICKET_HEAD = re.compile(r"^📨 Question #(\d+) from ")
+MAX_TICKET = 2**63 - 1  # SQLite's largest integer: a bigger "number" is a typo, not a ticket
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -124,7 +128,7 @@ async def staff_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Serv
     if is_staff(s, update):
         return s
     if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.STAFF_ONLY)
+        await say(update.effective_message, texts.STAFF_ONLY)
     return None
 
 
@@ -132,9 +136,17 @@ async def say(message: Message, html_text: str) -> None:
     await reply_rendered(message, Rendered([html_text]))
 
 
+def small_number(text: str) -> int | None:
+    """A ticket number typed by staff, or None if it is not one (not digits, or out of range:
+    the caller then shows the usage message instead of failing)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    n = int(text)
+    return n if n <= MAX_TICKET else None
+
+
 def ticket_number(context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    arg = (context.args or [""])[0].lstrip("#")
-    return int(arg) if arg.isdigit() else None
+    return small_number((context.args or [""])[0].lstrip("#"))
 
 
 async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -173,10 +185,11 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return
     match = ANSWER_COMMAND.match(update.effective_message.text or "")
-    if match is None:
+    n = small_number(match.group(1)) if match else None
+    if match is None or n is None:
         await say(update.effective_message, texts.ANSWER_USAGE)
         return
-    await relay(s, update, int(match.group(1)), match.group(2).strip())
+    await relay(s, update, n, match.group(2).strip())
 
 
 async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -184,7 +197,13 @@ async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     s, message = services(context), update.effective_message
     if message is None or message.reply_to_message is None or not message.text:
         return
-    ticket = s.store.find_ticket_by_staff_message(message.chat_id, message.reply_to_message.message_id)
+    replied = message.reply_to_message
+    ticket = s.store.find_ticket_by_staff_message(message.chat_id, replied.message_id)
+    if ticket is None and (head := TICKET_HEAD.match(replied.text or "")):
+        # A copy the outbox sent but never recorded (the process died between Telegram's
+        # answer and the bookkeeping, so the ticket went out twice): its text names the ticket.
+        n = small_number(head.group(1))
+        ticket = s.store.get_ticket(n) if n is not None else None
     if ticket is None:
         await say(message, texts.NOT_A_TICKET)
         return
@@ -197,7 +216,9 @@ async def relay(s: Services, update: Update, n: int, text: str) -> None:
     assert message is not None and staff is not None
     ticket = s.store.get_ticket(n)
     refusal = _cannot_answer(ticket, n)
-    if refusal is None and ticket is not None and ticket.chat_id is not None:
+    if ticket is not None and _replayed(ticket, staff.id, text):
+        refusal = None  # this very update, handled again after a crash: confirm, queue nothing
+    elif refusal is None and ticket is not None and ticket.chat_id is not None:
         rendered = render_staff_answer(ticket, text, s.role)
         items = outbox_items("answer", ticket.chat_id, n, rendered, ticket.user_id)
         try:
@@ -209,11 +230,17 @@ async def relay(s: Services, update: Update, n: int, text: str) -> None:
     if refusal is not None:
         await say(message, refusal)
         return
+    crash_point("after_staff_reply")
     s.wake_outbox()
     assert ticket is not None
     confirmation = fill(texts.ANSWER_QUEUED, n=n, first_name=ticket.first_name)
     publish = [[Button(texts.BUTTON_PUBLISH, callback("publish", n))]]
     await reply_rendered(message, Rendered([confirmation], publish))
+
+
+def _replayed(ticket: Ticket, staff_id: int, text: str) -> bool:
+    """The ticket already holds exactly this answer from this staff member."""
+    return ticket.status == "answered" and ticket.staff_user_id == staff_id and ticket.answer_text == text
 
 
 def _cannot_answer(ticket: Ticket | None, n: int) -> str | None:

@@ -139,6 +139,20 @@ class OutboxMessage:
 
 
 @dataclass(frozen=True)
+class InboxEntry:
+    """An update from Telegram recorded before it was acknowledged, not yet handled.
+
+    ``attempts`` counts the dispatches started before this one, so an update that crashes
+    the process every time can be set aside instead of crashing it forever.
+    """
+
+    update_id: int
+    chat_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
 class FeedbackCounts:
     """Helpful / not-helpful tallies for reports."""
 
@@ -273,6 +287,22 @@ class Store(Protocol):
     def next_due_at(self) -> float | None: ...
     def get_outbox_message(self, id: int) -> OutboxMessage | None: ...
     def list_outbox(self, status: OutboxStatus | None = None) -> list[OutboxMessage]: ...
+    def release_leases(self, *, now: float | None = None) -> int: ...
+
+    # inbox
+    def inbox_add(
+        self,
+        update_id: int,
+        payload: dict[str, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+        *,
+        now: float | None = None,
+    ) -> bool: ...
+    def inbox_pending(self) -> list[InboxEntry]: ...
+    def inbox_started(self, update_id: int) -> None: ...
+    def inbox_done(self, update_id: int, *, state: str = "done", now: float | None = None) -> None: ...
+    def inbox_prune(self, older_than: float) -> int: ...
 
     # -- feedback
     def add_feedback(

@@ -127,6 +127,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: the page a published Q&A is about (its title alone can be ambiguous)
     ("ALTER TABLE published ADD COLUMN doc_id TEXT",),
+    # 3: the durable inbox. Every update from Telegram is recorded here before it is
+    # acknowledged (the next getUpdates offset, or the webhook's HTTP 200), and marked done
+    # once its effects are committed; pending rows are handled again after a crash.
+    (
+        """
+        CREATE TABLE inbox (
+            update_id   INTEGER PRIMARY KEY,             -- Telegram's, so redeliveries collide
+            chat_id     INTEGER,                         -- for per-chat ordering; NULL: none
+            user_id     INTEGER,                         -- whom it is from, for forget_user
+            payload     TEXT NOT NULL,                   -- the update's JSON; '{}' once done
+            state       TEXT NOT NULL
+                        CHECK (state IN ('pending', 'done', 'failed')),
+            attempts    INTEGER NOT NULL DEFAULT 0,      -- dispatches started
+            received_at REAL NOT NULL,
+            done_at     REAL
+        )
+        """,
+        "CREATE INDEX inbox_pending ON inbox (update_id) WHERE state = 'pending'",
+        "CREATE INDEX inbox_user ON inbox (user_id)",
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

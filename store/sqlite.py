@@ -33,6 +33,7 @@ from .base import (
     QUESTION_OUTCOMES,
     TICKET_STATUSES,
     FeedbackCounts,
+    InboxEntry,
     OutboxItem,
     OutboxMessage,
     OutboxStatus,
@@ -91,6 +92,8 @@ class SQLiteStore:
       The window is one HTTP round-trip plus one local commit, per crash.
     * The same happens without a crash if one send outlasts its lease, so keep
       ``lease_seconds`` (default 60) well above the worker's HTTP timeout.
+    * A bot process calls `release_leases` at start-up, so what a dead process left
+      in flight is sent again at once instead of when its lease expires.
     * Nothing is dropped silently: a message ends ``sent``, or ``dead`` (kept, with
       its last error) once its attempts run out; only `forget_user` deletes rows.
 
@@ -504,6 +507,98 @@ class SQLiteStore:
             rows = self._query("SELECT * FROM outbox WHERE status = ? ORDER BY id", (status,))
         return [outbox_from_row(row) for row in rows]
 
+    def release_leases(self, *, now: float | None = None) -> int:
+        """At start-up: hand every message still leased (``sending``) back as due now.
+
+        Only a process that died mid-send leaves leases behind, and one bot process owns
+        the database, so waiting for them to expire (``lease_seconds``) would only hold
+        tickets and answers back after a restart. Such a message may have reached Telegram
+        already; sending it again is the one duplicate the outbox allows (see the class
+        docstring). Returns how many were released.
+        """
+        with self.transaction():
+            cursor = self._execute(
+                """
+                UPDATE outbox SET status = 'pending', lease_until = NULL, next_attempt_at = ?
+                WHERE status = 'sending'
+                """,
+                (_now(now),),
+            )
+            return cursor.rowcount
+
+    # ------------------------------------------------------------------ inbox
+
+    def inbox_add(
+        self,
+        update_id: int,
+        payload: dict[str, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+        *,
+        now: float | None = None,
+    ) -> bool:
+        """Record an update from Telegram; False if that update_id was recorded before.
+
+        Called before the update is acknowledged, so a crash can lose no update that
+        Telegram will not send again. A redelivered update (webhook retry, polling after a
+        crash) is recognised by its id and must not be handled twice.
+        """
+        with self.transaction():
+            cursor = self._execute(
+                """
+                INSERT INTO inbox (update_id, chat_id, user_id, payload, state, received_at)
+                VALUES (?, ?, ?, ?, 'pending', ?)
+                ON CONFLICT (update_id) DO NOTHING
+                """,
+                (update_id, chat_id, user_id, _dumps(payload), _now(now)),
+            )
+            return cursor.rowcount == 1
+
+    def inbox_pending(self) -> list[InboxEntry]:
+        """Recorded updates not handled to the end, oldest first (for start-up)."""
+        rows = self._query(
+            """
+            SELECT update_id, chat_id, payload, attempts FROM inbox
+            WHERE state = 'pending' ORDER BY update_id
+            """
+        )
+        return [
+            InboxEntry(row["update_id"], row["chat_id"], json.loads(row["payload"]), row["attempts"])
+            for row in rows
+        ]
+
+    def inbox_started(self, update_id: int) -> None:
+        """Count a dispatch, committed before the handler runs (see `InboxEntry.attempts`)."""
+        with self.transaction():
+            self._execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,))
+
+    def inbox_done(self, update_id: int, *, state: str = "done", now: float | None = None) -> None:
+        """Mark an update handled (``done``) or set aside (``failed``); idempotent.
+
+        The payload (the user's words) is dropped: only the id is needed from now on, to
+        recognise a redelivery. Call it inside the transaction that commits the update's
+        effects where there is one, so the two cannot be separated by a crash.
+        """
+        if state not in ("done", "failed"):
+            raise ValueError(f"unknown inbox state {state!r}")
+        with self.transaction():
+            self._execute(
+                """
+                UPDATE inbox SET state = ?, payload = '{}', done_at = ?
+                WHERE update_id = ? AND state = 'pending'
+                """,
+                (state, _now(now), update_id),
+            )
+
+    def inbox_prune(self, older_than: float) -> int:
+        """Delete handled rows done before ``older_than``; Telegram stops redelivering an
+        update within a day, so older ids are not needed to spot redeliveries."""
+        with self.transaction():
+            cursor = self._execute(
+                "DELETE FROM inbox WHERE state != 'pending' AND done_at < ?", (older_than,)
+            )
+            return cursor.rowcount
+
     # ------------------------------------------------------------------ feedback
 
     def add_feedback(
@@ -748,6 +843,8 @@ class SQLiteStore:
             questions = self._execute("DELETE FROM question_log WHERE user_id = ?", (user_id,))
             conversations = self._execute("DELETE FROM conversations WHERE user_id = ?", (user_id,))
             outbox = self._execute("DELETE FROM outbox WHERE user_id = ? OR chat_id = ?", (user_id, user_id))
+            # Pending updates are being handled and blank their payload when done.
+            self._execute("DELETE FROM inbox WHERE user_id = ? AND state != 'pending'", (user_id,))
             return {
                 "tickets": tickets,
                 "feedback": feedback.rowcount,

@@ -365,6 +365,8 @@ class _Fault:
     status: int
     retry_after: int | None
     description: str | None
+    chat_id: int | None = None  # only calls for this chat fail
+    after: bool = False  # the call takes effect, and then the answer is the error
 
 
 # --------------------------------------------------------------------------- the double
@@ -409,6 +411,7 @@ class BotApiDouble:
         self._calls: list[JSONDict] = []
         self.unknown_methods: list[str] = []
         self._faults: dict[str, deque[_Fault]] = {}
+        self._delays: dict[str, float] = {}
 
         self._methods: dict[str, Callable[[JSONDict], Awaitable[Any]]] = {
             name.lower(): handler
@@ -555,6 +558,17 @@ class BotApiDouble:
         self.queue_update("message", message)
         return copy.deepcopy(message)
 
+    def edit_text(self, chat: JSONDict, message: JSONDict, text: str) -> JSONDict:
+        """Queue an ``edited_message`` update: the user changed the text of ``message``."""
+        stored = self._messages[(chat["id"], message["message_id"])]
+        stored["text"] = text
+        stored["entities"] = self._user_entities(text)
+        stored["edit_date"] = int(time.time())
+        if not stored["entities"]:
+            del stored["entities"]
+        self.queue_update("edited_message", stored)
+        return copy.deepcopy(stored)
+
     def press_button(self, chat: JSONDict, user: JSONDict, message: JSONDict, callback_data: str) -> str:
         """Queue a ``callback_query`` for a button on a message the bot sent; returns its id.
 
@@ -678,11 +692,28 @@ class BotApiDouble:
         retry_after: int = 1,
         count: int = 1,
         description: str | None = None,
+        *,
+        chat: ChatRef | None = None,
+        after_effect: bool = False,
     ) -> None:
-        """Make the next ``count`` calls of ``method`` fail with ``status`` and no side effect."""
+        """Make the next ``count`` calls of ``method`` fail with ``status`` and no side effect.
+
+        With ``chat``, only calls for that chat fail (others pass untouched). With
+        ``after_effect``, the call takes effect first (the message is delivered) and the answer
+        is still the error: what a client sees when Telegram accepts a message but the response
+        is lost, so the client cannot know it was delivered.
+        """
         queue = self._faults.setdefault(method.lower(), deque())
+        chat_id = _chat_id_of(chat) if chat is not None else None
         for _ in range(count):
-            queue.append(_Fault(status, retry_after if status == 429 else None, description))
+            queue.append(
+                _Fault(status, retry_after if status == 429 else None, description, chat_id, after_effect)
+            )
+
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Make every later call of ``method`` take ``seconds`` longer (0 to undo), as a busy
+        Telegram would; the call takes effect at the end of the wait."""
+        self._delays[method.lower()] = seconds
 
     # ----------------------------------------------------------------- HTTP plumbing
 
@@ -705,16 +736,18 @@ class BotApiDouble:
         if error is None and handler is None:
             self.unknown_methods.append(method)
             error = ApiError(404, "Not Found: method not found")
-        if error is None:
-            faults = self._faults.get(method.lower())
-            if faults:
-                fault = faults.popleft()
-                error = self._fault_error(fault)
+        if error is None and self._delays.get(method.lower()):
+            await asyncio.sleep(self._delays[method.lower()])
+        fault = self._take_fault(method, params) if error is None else None
+        if fault is not None and not fault.after:
+            error = self._fault_error(fault)
         if error is None and handler is not None:
             try:
                 result = await handler(params)
             except ApiError as exc:
                 error = exc
+        if error is None and fault is not None and fault.after:
+            error = self._fault_error(fault)
 
         if error is not None:
             call.update(status=error.status, ok=False, description=error.description)
@@ -747,6 +780,18 @@ class BotApiDouble:
             else:
                 params[key] = _decode_form_value(key, str(value))
         return params
+
+    def _take_fault(self, method: str, params: JSONDict) -> _Fault | None:
+        """The first queued fault of the method that applies to this call, removed."""
+        faults = self._faults.get(method.lower())
+        if not faults:
+            return None
+        chat_id = _as_int(params.get("chat_id"))
+        for fault in faults:
+            if fault.chat_id is None or fault.chat_id == chat_id:
+                faults.remove(fault)
+                return fault
+        return None
 
     @staticmethod
     def _fault_error(fault: _Fault) -> ApiError:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
+import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -14,6 +17,7 @@ from typing import Any
 
 import pytest
 from botapi_double import BotApiDouble, forbid_network
+from corpus_fixture import write_corpus
 from telegram.ext import Application
 
 from bot import telegram_texts as texts
@@ -115,3 +119,38 @@ async def ask_specialist(
     confirmed = await double.wait_for_message(chat, lambda m: m["event"] == "edited")
     ticket = await double.wait_for_message(STAFF_CHAT)
     return confirmed, ticket
+
+
+def process_env(double: BotApiDouble, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for a real `gardbot telegram` process pointed at the double."""
+    return {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": double.token,
+        "TELEGRAM_BASE_URL": double.base_url,
+        "GARDBOT_CORPUS": str(write_corpus(tmp_path / "corpus")),
+        "GARDBOT_INDEX_DIR": str(tmp_path / "index"),
+        "GARDBOT_DB": str(tmp_path / "bot.sqlite3"),
+        "GARDBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "GARDBOT_CONFIG": str(tmp_path / "none.yaml"),
+        **extra,
+    }
+
+
+@contextlib.asynccontextmanager
+async def gardbot_process(env: dict[str, str]) -> AsyncIterator[list[str]]:
+    """Run `gardbot -v telegram`; on exit stop it with ^C, check it ended cleanly and never
+    printed the token, and hand back its log in the yielded list."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "-v", "telegram", env=env, stderr=asyncio.subprocess.PIPE
+    )
+    log: list[str] = []
+    try:
+        yield log
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        log.append(stderr.decode())
+    assert process.returncode == 0, log[0]
+    assert "gardbot is running as @gardbot_test_bot" in log[0]
+    token = env["TELEGRAM_BOT_TOKEN"]
+    assert token not in log[0] and token.split(":")[1] not in log[0]

@@ -554,3 +554,40 @@ def test_huge_text_round_trips(store):
     assert store.get_ticket(t.n).question == huge
     store.save_conversation("big", {"q": huge})
     assert store.load_conversation("big") == {"q": huge}
+
+
+# --------------------------------------------------------------------------- inbox
+
+
+def test_inbox_records_each_update_once_and_forgets_its_text_when_done(store: SQLiteStore) -> None:
+    update = {"update_id": 7, "message": {"text": "my private question"}}
+    assert store.inbox_add(7, update, chat_id=5, user_id=5, now=100.0)
+    assert not store.inbox_add(7, update, chat_id=5, user_id=5, now=101.0)  # redelivered
+    assert store.inbox_add(8, {"update_id": 8}, now=102.0)
+    store.inbox_started(7)
+    assert [(e.update_id, e.chat_id, e.payload, e.attempts) for e in store.inbox_pending()] == [
+        (7, 5, update, 1),
+        (8, None, {"update_id": 8}, 0),
+    ]
+    store.inbox_done(7, now=200.0)
+    store.inbox_done(7, now=300.0)  # idempotent
+    store.inbox_done(8, state="failed", now=400.0)
+    assert store.inbox_pending() == []
+    rows = store._query("SELECT update_id, state, payload, done_at FROM inbox ORDER BY update_id")
+    assert [tuple(r) for r in rows] == [(7, "done", "{}", 200.0), (8, "failed", "{}", 400.0)]
+    assert not store.inbox_add(7, update)  # still known: a late redelivery is ignored
+    assert store.inbox_prune(older_than=300.0) == 1
+    assert store.inbox_add(7, update)  # pruned ids are forgotten
+    with pytest.raises(ValueError):
+        store.inbox_done(7, state="pending")
+
+
+def test_release_leases_makes_messages_left_in_flight_due_now(store: SQLiteStore) -> None:
+    store.enqueue("reply", 1, {"text": "a"}, "k1", now=0.0)
+    store.enqueue("reply", 2, {"text": "b"}, "k2", now=0.0)
+    [first, second] = store.due_messages(now=1.0)
+    store.mark_sent(second.id, 99, now=1.5)
+    assert store.due_messages(now=2.0) == []  # the first is leased for 60 s
+    assert store.release_leases(now=2.0) == 1
+    [again] = store.due_messages(now=2.0)
+    assert (again.id, again.attempts) == (first.id, 2)

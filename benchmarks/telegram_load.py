@@ -1,0 +1,412 @@
+"""Benchmark: `gardbot telegram` under load, crashes and flood control, through the Bot API double.
+
+Runs the real bot process (`python -m bot.cli telegram`) against tests/botapi_double.py on
+127.0.0.1 and drives users and staff through it. Scenarios:
+
+* burst: 200 chats each send 5 questions at once (1,000 questions);
+* backlog kill: the same burst, the bot killed with SIGKILL once 30% are answered, then restarted;
+* ticket kills: 20 users each ask something unanswerable and press Send, staff reply to every
+  ticket; the bot ends itself with os._exit(9) (GARDBOT_CRASH_AT, see bot/crash.py) the first
+  time it reaches the named step (after Send, after delivery to staff before the bookkeeping,
+  after a staff reply) and is restarted;
+* storm: 100 chats × 4 questions while 30% of sendMessage calls get 429 (retry_after 1 s) and
+  10% get 500.
+
+For each it prints the messages lost (a question never answered, a confirmed ticket never in the
+staff chat, a staff reply never relayed), the messages doubled (the same message delivered twice
+in a row), throughput and latency percentiles (question to answer; Send to ticket in the staff
+chat). Duplicates can only come from a message Telegram accepted while the process died before
+recording it: the next process cannot know it was delivered, and sends it again.
+
+    .venv/bin/python benchmarks/telegram_load.py [--corpus gard|test] [--only NAME ...]
+
+`--corpus gard` (the default when data/medquad holds the GARD collection) answers from the real
+corpus; `test` uses the small corpus the tests write, so the figures show the plumbing alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import re
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from botapi_double import BotApiDouble, _Fault  # noqa: E402
+from corpus_fixture import write_corpus  # noqa: E402
+
+STAFF_CHAT = -100777
+GARD_QUESTIONS = [
+    "What causes inflammatory myofibroblastic tumor?",
+    "What are the symptoms of Tietze syndrome?",
+    "Is Marfan syndrome inherited?",
+    "How is cystic fibrosis treated?",
+    "What is Fabry disease?",
+]
+TEST_QUESTIONS = [
+    "What causes IMT?",
+    "What is Tietze syndrome?",
+    "Is Tietz syndrome inherited?",
+    "What are the symptoms of Usher syndrome type 1?",
+    "Is FOP inherited?",
+]
+PROFILE = os.environ.get("GARDBOT_LOAD_PROFILE")  # a file: profile the bot process (cProfile)
+TICKET = re.compile(r"^📨 Question #(\d+) from (\S+)")
+
+
+class LoadDouble(BotApiDouble):
+    """The Bot API double, noting when each bot message was delivered, with an optional storm of
+    random 429 / 500 answers to sendMessage."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivered: list[tuple[float, int, str]] = []  # (time, chat id, text)
+        self.storm: tuple[float, float] | None = None  # (share of 429, share of 500)
+        self.rng = random.Random(10)
+
+    def _record(self, message: dict, method: str, raw_text: str, params: dict) -> None:
+        super()._record(message, method, raw_text, params)
+        self.delivered.append((time.monotonic(), message["chat"]["id"], message.get("text", "")))
+
+    def _take_fault(self, method: str, params: dict) -> _Fault | None:
+        if self.storm is not None and method.lower() == "sendmessage":
+            draw = self.rng.random()
+            if draw < self.storm[0]:
+                return _Fault(429, 1, None)
+            if draw < self.storm[0] + self.storm[1]:
+                return _Fault(500, None, None)
+        return super()._take_fault(method, params)
+
+    def texts_in(self, chat_id: int) -> list[tuple[float, str]]:
+        return [(t, text) for t, c, text in self.delivered if c == chat_id]
+
+
+@dataclass
+class Result:
+    name: str
+    sent: int
+    lost: int
+    doubled: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    note: str = ""
+    rated: bool = True  # False where the pace is the users' and staff's, not the bot's
+
+    def row(self) -> str:
+        def pct(q: float) -> str:
+            if not self.latencies:
+                return "-"
+            ordered = sorted(self.latencies)
+            return f"{ordered[min(len(ordered) - 1, int(q * len(ordered)))]:.2f}"
+
+        rate = f"{self.sent / self.seconds:.1f}" if self.seconds and self.rated else "-"
+        return (
+            f"| {self.name} | {self.sent} | {self.lost} | {self.doubled} | {rate} | "
+            f"{pct(0.50)} | {pct(0.95)} | {pct(0.99)} | {self.note} |"
+        )
+
+
+class Bot:
+    """One `gardbot telegram` process at a time on the same database and double."""
+
+    def __init__(self, double: LoadDouble, env: dict[str, str], log: Path) -> None:
+        self.double, self.env, self.log = double, env, log
+        self.process: asyncio.subprocess.Process | None = None
+        self.starts = 0
+
+    async def start(self, **extra: str) -> None:
+        polls = len(self.double.calls("getUpdates"))
+        with self.log.open("ab") as log:
+            profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                *profile,
+                "-m",
+                "bot.cli",
+                "telegram",
+                env={**self.env, **extra},
+                stdout=log,
+                stderr=log,
+            )
+        self.starts += 1
+        await until(lambda: len(self.double.calls("getUpdates")) > polls, 120, "the bot to poll")
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the running bot process so far (Linux)."""
+        if self.process is None or self.process.returncode is not None:
+            return 0.0
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(self.process.wait(), 60)
+
+
+async def until(condition: Callable[[], Any], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def settle(count: Callable[[], int], quiet: float = 15.0, limit: float = 300.0) -> None:
+    """Wait until `count` stops growing for `quiet` seconds (or `limit` passes)."""
+    start = last_change = time.monotonic()
+    last = count()
+    while time.monotonic() - last_change < quiet and time.monotonic() - start < limit:
+        await asyncio.sleep(0.2)
+        if (now := count()) != last:
+            last, last_change = now, time.monotonic()
+
+
+def answers_of(
+    double: LoadDouble, chats: list[dict], asked: dict[int, list[tuple[float, str]]]
+) -> tuple[int, int, list[float], float]:
+    """(lost, doubled, latencies, time of the last answer): the k-th distinct answer in a chat
+    answers its k-th question; a message delivered twice in a row counts as doubled."""
+    lost = doubled = 0
+    latencies: list[float] = []
+    last = 0.0
+    for chat in chats:
+        distinct: list[tuple[float, str]] = []
+        for at, text in double.texts_in(chat["id"]):
+            if distinct and distinct[-1][1] == text:
+                doubled += 1
+                continue
+            distinct.append((at, text))
+        questions = asked[chat["id"]]
+        lost += max(0, len(questions) - len(distinct))
+        for (asked_at, _), (answered_at, _) in zip(questions, distinct, strict=False):
+            latencies.append(answered_at - asked_at)
+            last = max(last, answered_at)
+    return lost, doubled, latencies, last
+
+
+async def question_burst(
+    double: LoadDouble,
+    bot: Bot,
+    questions: list[str],
+    name: str,
+    chats: int,
+    per_chat: int,
+    first_user: int,
+    kill_at: float | None = None,
+) -> Result:
+    users = [double.user(first_user + i, f"U{first_user + i}") for i in range(chats)]
+    rooms = [double.private_chat(user) for user in users]
+    asked: dict[int, list[tuple[float, str]]] = {room["id"]: [] for room in rooms}
+    total = chats * per_chat
+    before = len(double.delivered)
+    cpu = bot.cpu_seconds()
+    started = time.monotonic()
+    for k in range(per_chat):
+        for i, (user, room) in enumerate(zip(users, rooms, strict=True)):
+            question = questions[(i + k) % len(questions)]
+            double.send_text(room, user, question)
+            asked[room["id"]].append((time.monotonic(), question))
+    note = ""
+    if kill_at is not None:
+        await until(lambda: len(double.delivered) - before >= kill_at * total, 300, "answers before the kill")
+        await bot.kill()
+        killed_after = len(double.delivered) - before
+        await bot.start()
+        note = f"killed after {killed_after} answers; restarted"
+    await until(lambda: len(double.delivered) - before >= total, 600, "every answer")
+    await settle(lambda: len(double.delivered), quiet=2.0)
+    lost, doubled, latencies, last = answers_of(double, rooms, asked)
+    if kill_at is None:
+        note = f"bot CPU {1000 * (bot.cpu_seconds() - cpu) / total:.1f} ms per question"
+    return Result(name, total, lost, doubled, last - started, latencies, note)
+
+
+async def ticket_flow(double: LoadDouble, bot: Bot, crash_at: str, users: int, first_user: int) -> Result:
+    """Users ask, press Ask and Send; staff reply to the first copy of each ticket."""
+    people = [double.user(first_user + i, f"T{first_user + i}") for i in range(users)]
+    rooms = {p["id"]: double.private_chat(p) for p in people}
+    names = {p["first_name"]: p["id"] for p in people}
+    sent_at: dict[int, float] = {}
+    staff = double.user(9_000_001, "Staff")
+    staff_room = double.group_chat(STAFF_CHAT, "GARD staff")
+
+    async def supervise() -> int:
+        """Restart the bot each time it crashes; returns how many crashes."""
+        crashes = 0
+        while True:
+            assert bot.process is not None
+            code = await bot.process.wait()
+            if code != 9:
+                return crashes
+            crashes += 1
+            await bot.start()  # without GARDBOT_CRASH_AT
+
+    async def user(person: dict) -> None:
+        room = rooms[person["id"]]
+        double.send_text(room, person, f"Is Castellane fever contagious in case {person['id']}?")
+        abstained = await double.wait_for_message(room, timeout=120)
+        ask = [b["callback_data"] for row in abstained["reply_markup"]["inline_keyboard"] for b in row]
+        double.press_button(room, person, abstained, next(d for d in ask if d.startswith("ask:")))
+        confirm = await double.wait_for_message(room, timeout=120)
+        ok = [b["callback_data"] for row in confirm["reply_markup"]["inline_keyboard"] for b in row]
+        double.press_button(room, person, confirm, next(d for d in ok if d.startswith("ok:")))
+        sent_at[person["id"]] = time.monotonic()
+
+    # Staff answer the first copy of every ticket as soon as it comes in.
+    replied: dict[int, int] = {}
+    first_copy_at: dict[int, float] = {}
+    copies: dict[int, int] = {}
+
+    def staff_pass() -> None:
+        for record in double.messages(staff_room):
+            match = TICKET.match(record["plain_text"])
+            if not match:
+                continue
+            n, who = int(match.group(1)), names.get(match.group(2))
+            if who is None:
+                continue
+            if n not in replied:
+                replied[n] = who
+                first_copy_at[who] = time.monotonic()
+                double.send_text(staff_room, staff, f"Answer for ticket {n}.", record["message"])
+
+    async def staff_loop() -> None:
+        deadline = time.monotonic() + 300
+        while len(replied) < users and time.monotonic() < deadline:
+            staff_pass()
+            await asyncio.sleep(0.05)
+
+    await bot.stop()
+    await bot.start(GARDBOT_CRASH_AT=crash_at)
+    supervisor = asyncio.create_task(supervise())
+    started = time.monotonic()
+    staff_task = asyncio.create_task(staff_loop())
+    await asyncio.gather(*(user(p) for p in people))
+    await staff_task
+    relayed = lambda: sum(  # noqa: E731
+        1 for _, c, text in double.delivered if c in rooms and text.startswith("📬 Answer to your question")
+    )
+    await until(lambda: relayed() >= len(replied), 300, "every relay")
+    await settle(lambda: len(double.delivered), quiet=3.0)
+    ended = time.monotonic()
+    await bot.stop()
+    crashes = await supervisor
+
+    for record in double.messages(staff_room):
+        match = TICKET.match(record["plain_text"])
+        if match and match.group(2) in names:
+            copies[int(match.group(1))] = copies.get(int(match.group(1)), 0) + 1
+    lost_tickets = users - len(replied)
+    doubled_tickets = sum(c - 1 for c in copies.values())
+    relays: dict[int, int] = {}
+    for _, chat, text in double.delivered:
+        if chat in rooms and text.startswith("📬 Answer to your question"):
+            relays[chat] = relays.get(chat, 0) + 1
+    lost_relays = len(replied) - len(relays)
+    doubled_relays = sum(c - 1 for c in relays.values())
+    latencies = [first_copy_at[u] - sent_at[u] for u in first_copy_at if u in sent_at]
+    note = (
+        f"{crashes} crash(es); tickets: {lost_tickets} lost, {doubled_tickets} doubled; "
+        f"relays: {lost_relays} lost, {doubled_relays} doubled; latency = Send to ticket seen by staff"
+    )
+    return Result(
+        f"kill at {crash_at}",
+        users * 2,
+        lost_tickets + lost_relays,
+        doubled_tickets + doubled_relays,
+        ended - started,
+        latencies,
+        note,
+        rated=False,
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    # The double's server logs every connection the killed bot left half-way; that is expected.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
+    gard = ROOT / "data" / "medquad" / "2_GARD_QA"
+    corpus = args.corpus or ("gard" if gard.is_dir() else "test")
+    keep = os.environ.get("GARDBOT_LOAD_KEEP")  # a folder: keep the database and log there
+    with tempfile.TemporaryDirectory(prefix="gardbot-load-") as tmp_name:
+        tmp_name = keep or tmp_name
+        tmp = Path(tmp_name)
+        double = LoadDouble()
+        await double.start()
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": double.token,
+            "TELEGRAM_BASE_URL": double.base_url,
+            "GARDBOT_DB": str(tmp / "bot.sqlite3"),
+            "GARDBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
+            "GARDBOT_CONFIG": str(tmp / "none.yaml"),
+        }
+        env.pop("GARDBOT_CRASH_AT", None)
+        if corpus == "test":
+            env["GARDBOT_CORPUS"] = str(write_corpus(tmp / "corpus"))
+            env["GARDBOT_INDEX_DIR"] = str(tmp / "index")
+            questions = TEST_QUESTIONS
+        else:
+            questions = GARD_QUESTIONS
+        double.group_chat(STAFF_CHAT, "GARD staff")
+        bot = Bot(double, env, tmp / "bot.log")
+        results: list[Result] = []
+        wanted = set(args.only or ["burst", "backlog", "tickets", "storm"])
+        try:
+            await bot.start()
+            if "burst" in wanted:
+                results.append(await question_burst(double, bot, questions, "burst 200×5", 200, 5, 100_000))
+            if "backlog" in wanted:
+                results.append(
+                    await question_burst(
+                        double, bot, questions, "kill -9 with a backlog", 200, 5, 200_000, kill_at=0.3
+                    )
+                )
+            if "tickets" in wanted:
+                for i, point in enumerate(["after_send", "after_delivery:ticket", "after_staff_reply"]):
+                    results.append(await ticket_flow(double, bot, point, 20, 300_000 + 1000 * i))
+                await bot.start()
+            if "storm" in wanted:
+                double.storm = (0.3, 0.1)
+                results.append(
+                    await question_burst(double, bot, questions, "storm 30% 429, 10% 500", 100, 4, 400_000)
+                )
+                double.storm = None
+        finally:
+            await bot.stop()
+            await double.stop()
+        failed = [c for c in double.calls("sendMessage") if c.get("status") != 200]
+        print(f"corpus: {corpus}; {len(double.calls('sendMessage'))} sendMessage calls, {len(failed)} failed")
+        print(f"sendChatAction calls: {len(double.calls('sendChatAction'))}")
+        print()
+        print("| scenario | messages | lost | doubled | per second | p50 s | p95 s | p99 s | notes |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        for result in results:
+            print(result.row())
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", choices=["gard", "test"])
+    parser.add_argument("--only", nargs="*", choices=["burst", "backlog", "tickets", "storm"])
+    asyncio.run(main(parser.parse_args()))
