@@ -18,8 +18,7 @@ NO_PAGE = (
     "I can send your question to a GARD information specialist, who will reply here."
 )
 WHICH_DISEASE = (
-    "Which disease do you mean? Please ask with its name, for example: "
-    '"Is Marfan syndrome inherited?"'
+    'Which disease do you mean? Please ask with its name, for example: "Is Marfan syndrome inherited?"'
 )
 CHOOSE = "Several conditions match that name. Which one do you mean?"
 CHOOSE_BY_WORD = (

@@ -341,9 +341,7 @@ def run_linking_eval(config, pages: int | None = None, fit: bool = False, detail
         f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
         f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%"
     )
-    print(
-        f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):"
-    )
+    print(f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):")
     print("| threshold | precision | recall |\n|---:|---:|---:|")
     for threshold, precision, recall in precision_recall(report.samples, coefficients, THRESHOLDS):
         mark = " (chosen)" if abs(threshold - policy.link_probability) < 1e-9 else ""
