@@ -64,10 +64,6 @@ COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia 
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
-QUALIFIER_ENGLISH = 50_000  # "severe", "childhood" qualify names; "need", "kids" don't...
-QUALIFIER_NAMES = 5  # ... unless this many names use them ("like", "type")
-REPEAT_SIMILARITY = 75  # rapidfuzz ratio (0-100) at which two words are one misspelt ("bechets", "behcet")
-MAX_TRAILING_WORDS = 4  # a qualifier after a comma: ", vascular type", ", autosomal recessive 1"
 FEATURES = (
     "bias",
     "coverage",
@@ -99,6 +95,13 @@ class LinkPolicy:
       ("Acquired", "Hunter").
     - number_weight (nats, 1..6): a number or type letter in a mention that the name lacks
       ("type 2" against "type 1A").
+    - qualifier_english (English word count, 10k..200k) and qualifier_names (names, 2..20): an
+      everyday word next to a name joins its mention when English uses it less than this
+      ("severe", "childhood") or this many names use it ("like", "type"); "need" does neither.
+    - repeat_similarity (rapidfuzz ratio, 60..90): a mention word this close to a matched name
+      word says the same thing ("bechets" for "behcet"), and is not unexplained.
+    - trailing_words (words, 2..8): the longest qualifier a comma may join after a name
+      (", vascular type").
     - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
       for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
     """
@@ -106,6 +109,10 @@ class LinkPolicy:
     link_probability: float = 0.9
     coefficients: tuple[float, ...] = (-18.552, 22.575, -42.283, 23.907, -1.27, 1.74, 2.2, -3.248, -16.12, -11.515)  # fmt: skip  # noqa: E501
     head_share: float = 0.002
+    qualifier_english: int = 50_000
+    qualifier_names: int = 5
+    repeat_similarity: float = 75.0
+    trailing_words: int = 4
     unknown_weight: float = 8.0
     capital_weight: float = 3.0
     number_weight: float = 4.0
@@ -305,7 +312,7 @@ class Linker:
             elif (
                 out
                 and mention.start == out[-1].end
-                and mention.end - mention.start <= MAX_TRAILING_WORDS
+                and mention.end - mention.start <= self.policy.trailing_words
                 and question.chunks[question.groups[out[-1].end - 1]].endswith(",")
                 and (
                     any(w in NUMBER_KEYWORDS or self._number_like(w) for w in mention.words)
@@ -335,7 +342,11 @@ class Linker:
             return False
         # An everyday word qualifies names when names use it often ("like", "type") or English
         # does not use it all the time ("severe", "childhood"); "need" and "kids" are neither.
-        return english_count(word) < QUALIFIER_ENGLISH or len(self.names.by_word[word]) >= QUALIFIER_NAMES
+        policy = self.policy
+        return (
+            english_count(word) < policy.qualifier_english
+            or len(self.names.by_word[word]) >= policy.qualifier_names
+        )
 
     def _type_label(self, words: list[str], i: int) -> bool:
         """A type's number or letter, or the keyword before one: "type", "1A", "IIIB", "cblC"."""
@@ -465,11 +476,11 @@ class Linker:
         heads = sum(weight for w, weight in missing.items() if w in self.heads or w in NUMBER_KEYWORDS)
         return (sum(missing.values()) - heads) / total, heads / total
 
-    @staticmethod
-    def _repeats(word: str, matched: Iterable[str]) -> bool:
+    def _repeats(self, word: str, matched: Iterable[str]) -> bool:
         """The word says again what the name already did ("GM1 gangliosidosis ganglioisdosis")."""
         return word in matched or any(
-            fuzz.ratio(word, m) >= REPEAT_SIMILARITY or fuzz.ratio(stem(word), stem(m)) >= REPEAT_SIMILARITY
+            fuzz.ratio(word, m) >= self.policy.repeat_similarity
+            or fuzz.ratio(stem(word), stem(m)) >= self.policy.repeat_similarity
             for m in matched
         )
 
