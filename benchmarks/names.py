@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tqdm import tqdm  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
+from bot.linking_eval import misspelt  # noqa: E402
 from bot.runtime import load_engine  # noqa: E402
 from retrieval.english import KEPT_FROM, english_count  # noqa: E402
 from retrieval.names import name_words  # noqa: E402
@@ -43,20 +44,6 @@ TEMPLATES = [
     "My daughter has {}. What is it?",
 ]
 PROPER_TEMPLATES = ["my son was diagnosed with {}, what causes it?", "What are the symptoms of {}?"]
-
-
-def misspelt(title: str, rng: random.Random) -> str | None:
-    """The title with one word of six letters or more misspelt, as people do."""
-    words = title.split()
-    long_words = [i for i, w in enumerate(words) if len(w) >= 6 and w.isalpha()]
-    if not long_words:
-        return None
-    i = rng.choice(long_words)
-    word, j = words[i], rng.randrange(1, len(words[i]) - 1)
-    words[i] = (
-        word[:j] + word[j + 1] + word[j] + word[j + 2 :] if rng.random() < 0.5 else word[:j] + word[j + 1 :]
-    )
-    return " ".join(words)
 
 
 def outcome(searcher: Searcher, question: str, pages: set[str]) -> str:

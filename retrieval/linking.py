@@ -425,16 +425,14 @@ class Linker:
             return self.policy.unknown_weight
         return self.policy.capital_weight
 
-    def features(
+    def _unexplained(
         self,
         match: DiseaseMatch,
         question: QuestionWords,
-        bm25_doc: str | None,
-        exclude: frozenset[str] = frozenset(),
+        exclude: frozenset[str],
         named_elsewhere: frozenset[int] = frozenset(),
-    ) -> tuple[LinkFeatures, Mention | None]:
-        """`named_elsewhere`: positions other whole names in the question account for ("autism
-        and fragile X syndrome" lists two conditions; "autism" does not make the second another)."""
+    ) -> tuple[list[Mention], float]:
+        """The mentions around a match, and the weight of their words the match leaves out."""
         used = frozenset(match.positions)
         mentions = self._around(question, self.mentions(question, exclude, used), used)
         unexplained = sum(
@@ -445,6 +443,19 @@ class Linker:
             and i not in named_elsewhere
             and not self._repeats(question.words[i], match.words)
         )
+        return mentions, unexplained
+
+    def features(
+        self,
+        match: DiseaseMatch,
+        question: QuestionWords,
+        bm25_doc: str | None,
+        exclude: frozenset[str] = frozenset(),
+        named_elsewhere: frozenset[int] = frozenset(),
+    ) -> tuple[LinkFeatures, Mention | None]:
+        """`named_elsewhere`: positions other whole names in the question account for ("autism
+        and fragile X syndrome" lists two conditions; "autism" does not make the second another)."""
+        mentions, unexplained = self._unexplained(match, question, exclude, named_elsewhere)
         name = name_words(match.name) if match.name else list(match.words)
         pairs = [self._closest(question.words[p], name) for p in match.positions if p < len(question.words)]
         edits = max((e for e, _ in pairs), default=0)
@@ -538,14 +549,7 @@ class Linker:
         """Whether pages sharing a match's words may be offered as a choice: the words must be
         the whole mention ("Usher syndrome"), not part of a longer name nobody has."""
         question = self.names.variants(question_text)[match.variant]
-        used = frozenset(match.positions)
-        mentions = self._around(question, self.mentions(question, exclude, used), used)
-        unexplained = sum(
-            self.word_weight(question, i, exclude)
-            for m in mentions
-            for i in range(m.start, m.end)
-            if i not in used and not self._repeats(question.words[i], match.words)
-        )
+        mentions, unexplained = self._unexplained(match, question, exclude)
         explained = sum(self.names.weight.get(w, 0.0) for w in match.words)
         share = unexplained_share(unexplained, explained)
         return share <= self.policy.relative_unexplained, (mentions[0] if mentions else None)
