@@ -323,6 +323,18 @@ class Linker:
         return out
 
     @staticmethod
+    def _listed_apart(question: QuestionWords, one: DiseaseMatch, other: DiseaseMatch) -> bool:
+        """Two names a list separates ("autism and fragile X syndrome", "lupus, arthritis"), not
+        parts of one name ("Aniridia absent patella", "Dextrocardia with situs inversus")."""
+        first, second = sorted((one, other), key=lambda m: min(m.positions))
+        gap = range(max(first.positions), min(second.positions))
+        return any(
+            (question.words[i + 1] in {"and", "or"} if i + 1 < len(question.words) else False)
+            or question.chunks[question.groups[i]].endswith((",", ";"))
+            for i in gap
+        )
+
+    @staticmethod
     def _list_goes_on(question: QuestionWords, mention: Mention) -> bool:
         """Whether a comma-joined part is an item of a list: another comma, "and" or "or" follows."""
         if question.chunks[question.groups[mention.end - 1]].endswith(",") or {"and", "or"} & set(
@@ -532,7 +544,7 @@ class Linker:
             p
             for m in others
             if m.doc_id != match.doc_id and m.variant == match.variant and m.coverage >= MIN_COVERAGE
-            and not set(m.positions) & set(match.positions)
+            and not set(m.positions) & set(match.positions) and self._listed_apart(question, m, match)
             for p in m.positions
         )  # fmt: skip
         features, mention = self.features(match, question, bm25_doc, exclude, named_elsewhere)

@@ -598,8 +598,8 @@ class NameIndex:
             )
         total = sum(self.weight[w] for w in unique)
         matched = [w for w in unique if w in similar]
-        if not matched or total <= 0 or all(w.isdigit() or w in NUMBER_KEYWORDS for w in matched):
-            return None  # "type 1" alone names nothing
+        if not matched or total <= 0 or all(w[:1].isdigit() or w in NUMBER_KEYWORDS for w in matched):
+            return None  # "type 1" or "type 1A" alone names nothing
         anchor_word = max(matched, key=lambda w: self.weight[w])
         best: tuple[float, float, list[int]] | None = None
         for anchor, _ in similar[anchor_word]:
