@@ -286,6 +286,10 @@ class Engine:
                 other = messages.section_label(quoted.qtype).lower()
                 reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
+        link = result.link
+        if link is not None and link.linked and self.searcher.linker.narrower(disease, link.mention):
+            asked = link.mention.text if link.mention else disease.name
+            reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
         reply.disease, reply.doc_id = title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
         reply.candidates = candidates

@@ -35,6 +35,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from retrieval.analyzer import stem
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.names import (
+    COMMON_HEADS,
     EVERYDAY_ENGLISH,
     GENERIC_WEIGHT,
     MIN_COVERAGE,
@@ -58,8 +59,6 @@ QUESTION_WORDS = frozenset(
     expectancy happen happens affect affects affected treatable curable preventable contagious
     """.split()
 )
-# The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
-COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia ataxia palsy fever".split())
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
@@ -500,7 +499,12 @@ class Linker:
         return (sum(missing.values()) - heads) / total, heads / total
 
     def _repeats(self, word: str, matched: Iterable[str]) -> bool:
-        """The word says again what the name already did ("GM1 gangliosidosis ganglioisdosis")."""
+        """The word says again what one of `matched` does: the same word, a misspelling, or a
+        type number its subtypes share ("2" of "type 2A")."""
+        if word.isdigit() and any(
+            m.startswith(word) and m[len(word) :].isalpha() and len(m) == len(word) + 1 for m in matched
+        ):
+            return True
         return word in matched or any(
             fuzz.ratio(word, m) >= self.policy.repeat_similarity
             or fuzz.ratio(stem(word), stem(m)) >= self.policy.repeat_similarity
@@ -575,6 +579,28 @@ class Linker:
             all(self._repeats(w, frozenset(entry.words)) for w in wanted)
             for entry in self.names.entries_of(doc_id)
         )
+
+    def extra_words(self, name: str, mention: Mention) -> list[str]:
+        """Words of a name the mention did not say, head words and connectors aside."""
+        typed = frozenset(mention.words)
+        return [
+            w
+            for w in name_words(name)
+            if w not in NAME_CONNECTORS and w not in COMMON_HEADS and not self._repeats(w, typed)
+        ]
+
+    def narrower(self, match: DiseaseMatch, mention: Mention | None) -> bool:
+        """Whether the linked name says more than the question did, besides head words: a type,
+        a form or a qualifier ("Spondyloepiphyseal dysplasia" answered from "... congenita")."""
+        if mention is None or not match.name:
+            return False
+        return any(w not in NUMBER_KEYWORDS for w in self.extra_words(match.name, mention))
+
+    def only_types(self, name: str, mention: Mention) -> bool:
+        """Whether a longer name adds only a type to the mention ("Pompe disease type 2" for
+        "Pompe disease"): a subtype, not another disease ("Sjogren-Larsson-like syndrome")."""
+        extra = self.extra_words(name, mention)
+        return bool(extra) and all(w in NUMBER_KEYWORDS or w[:1].isdigit() or len(w) == 1 for w in extra)
 
     def is_a_name(self, text: str, exclude: frozenset[str] = frozenset()) -> bool:
         """Whether some page (not excluded) has exactly this name, word order and connectors aside."""

@@ -31,6 +31,8 @@ from retrieval.analyzer import stem, words
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.stopwords import STOP_WORDS
 
+# The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
+COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia ataxia palsy fever".split())
 NAMES_FORMAT = 1  # bump when what NameIndex reads from passages changes: saved tables are then rebuilt
 ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
 ROMAN_AFTER_KEYWORD = {"i": "1", "v": "5", "x": "10"}
@@ -338,7 +340,14 @@ class NameIndex:
         if self.qualified(question_words, question):
             return set()
         pages: set[str] | None = None
-        for word in question_words:
+        words_ = list(question_words)
+        if all(word in COMMON_HEADS for word in words_):
+            return set()  # "syndrome" alone names nothing
+        for word in words_:
+            if word in COMMON_HEADS:  # "Pompe disease": the head word is no name, but names hold it
+                named = self.pages_of.get(word, set())
+                pages = named if pages is None else pages & named
+                continue
             if len(word) < 4 or word in STOP_WORDS or english_count(word) >= KEPT_FROM:
                 return set()
             if not self.word_counts[word]:
@@ -697,12 +706,16 @@ class NameIndex:
         unique: list[str], matched: list[str], positions: list[int], question: QuestionWords
     ) -> bool:
         """True when the name's number is missing and the question gives another next to the
-        name: "SMA type 1" is not "SMA 3"."""
-        numbers = {w for w in unique if w.isdigit()}
+        name: "SMA type 1" is not "SMA 3", "Usher syndrome type 2" is not "type 1B". A number
+        that begins the name's ("2" of "2A") asks for the family, which is no clash."""
+        numbers = {w for w in unique if w[:1].isdigit()}
         if not numbers or numbers & set(matched):
             return False
         nearby = question.words[max(0, min(positions) - 2) : max(positions) + 4]
-        return any(w.isdigit() and w not in numbers for w in nearby)
+        return any(
+            w[:1].isdigit() and len(w) <= 4 and w not in numbers and not any(n.startswith(w) for n in numbers)
+            for w in nearby
+        )
 
     def _abbreviation_at(self, abbreviation: tuple[str, ...], question: QuestionWords) -> int | None:
         """Where an abbreviation stands, written out exactly and typed as one (see above)."""

@@ -262,10 +262,13 @@ class Searcher:
         features = link.features
         if features is None or features.unexplained > 0 or features.missing_modifier <= 0:
             return []
-        if link.mention is not None and link.mention.headed:
-            return []  # a whole name of its own ("Sjogren-Larsson syndrome"): no page, say so
+        mention = link.mention
+        # A whole name of its own ("Sjogren-Larsson syndrome") offers only its types ("Pompe
+        # disease type 2"), never a longer name that is another disease ("... -like syndrome").
+        whole_name = mention is not None and mention.headed and not mention.words[-1][:1].isdigit()
         pages = self.names.pages_named_by(match.words, text, exclude)
-        if not pages and any(english_count(w) >= KEPT_FROM for w in match.words if w not in STOP_WORDS):
+        rest = [w for w in match.words if w not in STOP_WORDS and w not in self.linker.heads]
+        if not pages and any(english_count(w) >= KEPT_FROM for w in rest):
             return []  # everyday words inside longer names ("sleep apnea") are no name of their own
         if pages:
             found = [m for m in matches if m.doc_id in pages]
@@ -277,8 +280,10 @@ class Searcher:
             ]
         else:
             found = [m for m in matches if m.words == match.words and m.similarity >= match.similarity]
-        if link.mention is not None:  # true relatives hold all that was typed ("Glaucoma sleep apnea")
-            found = [m for m in found if self.linker.holds(m.doc_id, link.mention)]
+        if mention is not None:  # true relatives hold all that was typed ("Glaucoma sleep apnea")
+            found = [m for m in found if self.linker.holds(m.doc_id, mention)]
+        if whole_name:
+            found = [m for m in found if self.linker.only_types(self.title(m.doc_id), mention)]
         return found[:MAX_CHOICES] if found else []
 
     def _best_doc(self, scores: np.ndarray) -> str | None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.linking_eval import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
 from retrieval.build import CorpusSelection, open_index
 from retrieval.linking import FEATURES, LinkPolicy, logistic, unexplained_share
+from retrieval.names import DiseaseMatch
 from retrieval.search import Searcher
 
 
@@ -131,6 +132,7 @@ def test_links(searcher: Searcher, question: str, title: str) -> None:
     ("question", "titles"),
     [
         ("how is usher syndrome treated", {"Usher syndrome type 1", "Usher syndrome type 2"}),  # a family
+        ("how is pompe disease treated", {"Pompe disease type 2"}),  # a general name, one subtype page
     ],
 )
 def test_choices(searcher: Searcher, question: str, titles: set[str]) -> None:
@@ -186,3 +188,22 @@ def test_ten_thousand_characters_make_no_page(searcher: Searcher) -> None:
     text = ("and the " * 1250)[:10_000]
     result = searcher.search(text)
     assert result.abstain and result.disease is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "name", "narrower", "only_types"),
+    [
+        ("Spondyloepiphyseal dysplasia", "Spondyloepiphyseal dysplasia congenita", True, False),  # a form
+        ("Pompe disease", "Pompe disease type 2", True, True),  # a type
+        ("tourettes", "Tourette syndrome", False, False),  # only the head word added
+        ("Sjogren-Larsson syndrome", "Sjogren-Larsson-like syndrome", True, False),  # another disease
+    ],
+)
+def test_longer_names(searcher: Searcher, asked: str, name: str, narrower: bool, only_types: bool) -> None:
+    """A subtype page quoted for a general name says so (narrower); a whole name is offered only
+    its types (only_types), never another disease whose name holds it."""
+    linker = searcher.linker
+    mention = linker.mentions(searcher.names.variants(f"what is {asked}?")[0])[0]
+    match = DiseaseMatch("x", name, name, "title", 1.0, 1.0)
+    assert linker.narrower(match, mention) is narrower
+    assert linker.only_types(name, mention) is only_types
