@@ -26,7 +26,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.names import MIN_COVERAGE, DiseaseMatch, name_words
+from retrieval.names import DiseaseMatch, name_words
 from retrieval.qtype import ASKED, INFORMATION
 from retrieval.search import Searcher, SearchResult
 
@@ -155,7 +155,7 @@ class Engine:
         disease = result.disease
         if result.abstain or disease is None or disease.kind in {"context", "published"}:
             return None
-        if disease.coverage < MIN_COVERAGE or disease.doc_id.startswith("staff-"):
+        if disease.coverage < self.searcher.policy.min_coverage or disease.doc_id.startswith("staff-"):
             return None
         return disease.doc_id, self.searcher.title(disease.doc_id)
 

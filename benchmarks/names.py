@@ -34,7 +34,10 @@ from bot.linking_eval import misspelt  # noqa: E402
 from bot.runtime import load_engine  # noqa: E402
 from retrieval.english import KEPT_FROM, english_count  # noqa: E402
 from retrieval.names import name_words  # noqa: E402
-from retrieval.search import MAX_CHOICES, Searcher  # noqa: E402
+from retrieval.policy import ReadingPolicy  # noqa: E402
+from retrieval.search import Searcher  # noqa: E402
+
+MAX_CHOICES = ReadingPolicy().max_choices
 
 TEMPLATES = [
     "What causes {}?",

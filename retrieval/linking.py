@@ -17,7 +17,7 @@ linker reads the question the other way round too:
 3. **A calibrated probability** that the page is the disease meant: a logistic model fitted on
    questions generated from the corpus (`gardbot eval --linking --fit`), positives being names,
    synonyms, abbreviations and typos of pages, negatives the same questions asked with the page
-   left out, so that the right answer is "no page". A link needs `LinkPolicy.link_probability`;
+   left out, so that the right answer is "no page". A link needs `ReadingPolicy.link_probability`;
    below it, the answer is NIL, naming the mention when there is one.
 
 As in bm25s, each formula is one small function and every tunable is in one policy object.
@@ -36,9 +36,6 @@ from retrieval.analyzer import stem
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.names import (
     COMMON_HEADS,
-    EVERYDAY_ENGLISH,
-    GENERIC_WEIGHT,
-    MIN_COVERAGE,
     NAME_CONNECTORS,
     NUMBER_KEYWORDS,
     DiseaseMatch,
@@ -46,6 +43,7 @@ from retrieval.names import (
     QuestionWords,
     name_words,
 )
+from retrieval.policy import ReadingPolicy
 from retrieval.stopwords import STOP_WORDS
 
 # Words that ask something rather than name something: the section cues of qtype.py and the verbs
@@ -78,47 +76,6 @@ FEATURES = (
 
 
 @dataclass(frozen=True)
-class LinkPolicy:
-    """Every threshold of linking in one place, with its unit and sensible range.
-
-    - link_probability (0..1): the calibrated probability a page must reach to be answered from.
-      Chosen on the precision/recall curve of `gardbot eval --linking` for a precision of 0.99
-      on leave-one-page-out and the generated name sets.
-    - coefficients: the logistic model over FEATURES, fitted by `gardbot eval --linking --fit`.
-    - head_share (share of names, 0.001..0.01): a word that ends at least this share of all
-      names (and two at the least) is a head word ("syndrome", "disease", "deficiency"); a
-      mention ending in one is disease shaped, and a question may leave it out ("tourettes").
-    - unknown_weight (nats, 4..10): the weight of a mention word no name uses and English rarely
-      does ("scheuermann"): as strong as the rarest name word, since it names something.
-    - capital_weight (nats, 1..5): an everyday word typed with a capital inside a mention
-      ("Acquired", "Hunter").
-    - number_weight (nats, 1..6): a number or type letter in a mention that the name lacks
-      ("type 2" against "type 1A").
-    - qualifier_english (English word count, 10k..200k) and qualifier_names (names, 2..20): an
-      everyday word next to a name joins its mention when English uses it less than this
-      ("severe", "childhood") or this many names use it ("like", "type"); "need" does neither.
-    - repeat_similarity (rapidfuzz ratio, 60..90): a mention word this close to a matched name
-      word says the same thing ("bechets" for "behcet"), and is not unexplained.
-    - trailing_words (words, 2..8): the longest qualifier a comma may join after a name
-      (", vascular type").
-    - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
-      for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
-    """
-
-    link_probability: float = 0.9
-    coefficients: tuple[float, ...] = (-18.552, 22.575, -42.283, 23.907, -1.27, 1.74, 2.2, -3.248, -16.12, -11.515)  # fmt: skip  # noqa: E501
-    head_share: float = 0.002
-    qualifier_english: int = 50_000
-    qualifier_names: int = 5
-    repeat_similarity: float = 75.0
-    trailing_words: int = 4
-    unknown_weight: float = 8.0
-    capital_weight: float = 3.0
-    number_weight: float = 4.0
-    relative_unexplained: float = 0.15
-
-
-@dataclass(frozen=True)
 class Mention:
     """A run of question words that looks like it names a condition."""
 
@@ -138,7 +95,7 @@ class LinkFeatures:
     edits: int  # letters to change in the worst misspelt word (Damerau-Levenshtein; 0 exact)
     bm25_agrees: bool  # BM25 over the whole question ranks this page first
     abbreviation: bool  # matched through an abbreviation
-    partial: bool  # the name is not all there (coverage below MIN_COVERAGE)
+    partial: bool  # the name is not all there (coverage below self.policy.min_coverage)
     missing_modifier: float  # share of the name's weight in words the question lacks, head words
     # aside: "Intrahepatic" of "cholestasis of pregnancy" (0.3), not "syndrome" of "tourettes" (0)
     first_letter: bool  # a misspelt word starts with another letter: "Raine" for "Paine" (typos rarely do)
@@ -185,9 +142,9 @@ def unexplained_share(unexplained_weight: float, explained_weight: float) -> flo
 class Linker:
     """Mentions, features and the link/NIL decision over one NameIndex."""
 
-    def __init__(self, names: NameIndex, policy: LinkPolicy | None = None) -> None:
+    def __init__(self, names: NameIndex, policy: ReadingPolicy | None = None) -> None:
         self.names = names
-        self.policy = policy or LinkPolicy()
+        self.policy = policy or names.policy
         ends: dict[str, int] = {}
         starts: dict[str, int] = {}
         for entry in names.entries:
@@ -285,7 +242,7 @@ class Linker:
             and word.isalpha()
             and word not in STOP_WORDS
             and word not in QUESTION_WORDS
-            and english_count(word) < EVERYDAY_ENGLISH
+            and english_count(word) < self.policy.everyday_english
             and not self._pause(question, i - 1)
         )
 
@@ -377,7 +334,7 @@ class Linker:
         if word in question.upper:
             return True  # an acronym typed in capitals
         english = english_count(word)
-        if english >= EVERYDAY_ENGLISH:
+        if english >= self.policy.everyday_english:
             return capital
         if self._is_name_word(word, exclude):
             return True
@@ -430,7 +387,7 @@ class Linker:
             return 0.0
         if self._number_like(word):
             return self.policy.number_weight
-        if self._is_name_word(word, exclude) and english_count(word) < EVERYDAY_ENGLISH:
+        if self._is_name_word(word, exclude) and english_count(word) < self.policy.everyday_english:
             return self.names.weight.get(word, 0.0)
         if english_count(word) < KEPT_FROM:
             return self.policy.unknown_weight
@@ -479,7 +436,7 @@ class Linker:
             edits=edits,
             bm25_agrees=match.doc_id == bm25_doc,
             abbreviation=match.kind == "abbreviation" or self._is_abbreviation(match),
-            partial=match.coverage < MIN_COVERAGE,
+            partial=match.coverage < self.policy.min_coverage,
             missing_modifier=modifiers,
             first_letter=first_letter,
         )
@@ -547,7 +504,8 @@ class Linker:
         named_elsewhere = frozenset(
             p
             for m in others
-            if m.doc_id != match.doc_id and m.variant == match.variant and m.coverage >= MIN_COVERAGE
+            if m.doc_id != match.doc_id and m.variant == match.variant
+            and m.coverage >= self.policy.min_coverage
             and not set(m.positions) & set(match.positions) and self._listed_apart(question, m, match)
             for p in m.positions
         )  # fmt: skip
@@ -618,4 +576,4 @@ class Linker:
         return max(shaped, key=lambda m: m.end - m.start).text if shaped else ""
 
 
-__all__ = ["FEATURES", "GENERIC_WEIGHT", "LinkDecision", "LinkFeatures", "LinkPolicy", "Linker", "Mention"]
+__all__ = ["FEATURES", "LinkDecision", "LinkFeatures", "ReadingPolicy", "Linker", "Mention"]

@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 from corpus.models import Passage
 from retrieval.analyzer import stem, words
 from retrieval.english import KEPT_FROM, english_count
+from retrieval.policy import ReadingPolicy
 from retrieval.stopwords import STOP_WORDS
 
 # The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
@@ -38,15 +39,6 @@ ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "
 ROMAN_AFTER_KEYWORD = {"i": "1", "v": "5", "x": "10"}
 NUMBER_KEYWORDS = {"type", "class", "grade", "stage", "group", "form", "factor", "types"}
 SHORT_FORM = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9\-/]{1,11})[);,]")
-FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0-100) for a misspelt word to count at all
-MIN_COVERAGE = 0.78  # share of a name's weight a question must contain to mention it
-FAMILY_COVERAGE = 0.4  # "Usher syndrome" names a family of pages ("Usher syndrome, type 1B")
-SAME_STEM = 0.96  # "tumors" for "tumor", "Tietze" for "Tietz": close, but an exact name wins
-COMMON_WORD_FUZZ = 0.85  # extra doubt when the misspelling is itself an everyday word
-EVERYDAY_ENGLISH = 10_000  # English uses "hardly" this often: not a misspelt "Achard"
-MAX_MATCH_WORDS = 300  # words of a question looked at; names come early in any real question
-MISSPELLINGS_KEPT = 200_000  # words whose fuzzy look-up is remembered (bounded: any text may come)
-PROXIMITY_SLACK = 3  # extra words allowed between the words of a name
 
 
 def name_words(text: str) -> list[str]:
@@ -105,10 +97,6 @@ ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
 LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 NEGATIONS = frozenset({"without", "non", "no", "not"})
 NAME_CONNECTORS = frozenset("a an and as at by due for in of on or the to with without".split())
-# Share of the weight of a word in one name only: on GARD (9.2) "usher" has 7.7 and "sclerosis"
-# 5.3, while "dominant" has 4.3 and "familial" 3.5.
-DISTINCTIVE_SHARE = 0.5
-GENERIC_WEIGHT = 3.0  # words in this many names (syndrome, disease, type) hardly identify one
 
 
 def looks_like_abbreviation(name: str) -> bool:
@@ -140,7 +128,7 @@ class DiseaseMatch:
     words: frozenset[str] = frozenset()  # the question's words the name was matched on
     positions: tuple[int, ...] = ()  # where in the question (the variant below) they stand
     variant: int = 0  # which reading of the question: 0 as typed, >0 an abbreviation spelt out
-    similarity: float = 1.0  # the weakest matched word's: 1 exact, below SAME_STEM misspelt
+    similarity: float = 1.0  # the weakest matched word's: 1 exact, below ReadingPolicy.same_stem misspelt
 
     @property
     def score(self) -> float:
@@ -168,7 +156,8 @@ class QuestionWords:
 class NameIndex:
     """All disease names of the corpus, ready for matching against questions."""
 
-    def __init__(self, passages: Iterable[Passage]) -> None:
+    def __init__(self, passages: Iterable[Passage], policy: ReadingPolicy | None = None) -> None:
+        self.policy = policy or ReadingPolicy()
         self.titles: dict[str, str] = {}
         self.entries: list[NameEntry] = []
         self.expansions: dict[tuple[str, ...], Counter[tuple[str, ...]]] = defaultdict(Counter)
@@ -214,11 +203,12 @@ class NameIndex:
         }
 
     @classmethod
-    def from_data(cls, data: dict) -> NameIndex | None:
+    def from_data(cls, data: dict, policy: ReadingPolicy | None = None) -> NameIndex | None:
         """A NameIndex from to_data's JSON; None when it was written by another version."""
         if not isinstance(data, dict) or data.get("format") != NAMES_FORMAT:
             return None
         names = cls.__new__(cls)
+        names.policy = policy or ReadingPolicy()
         names.titles = dict(data["titles"])
         names.entries = [
             NameEntry(doc_id, name, tuple(words), kind, bool(abbreviation), frozenset(capitals))
@@ -294,7 +284,7 @@ class NameIndex:
         self._misspellings: dict[str, dict[str, float]] = {}
         # Entry x word weights as (entry, word column, weight) triples: one weighted bincount
         # bounds every name's coverage at once, so only the few names that could reach
-        # FAMILY_COVERAGE are scored word by word.
+        # family_coverage are scored word by word.
         self.column = {w: j for j, w in enumerate(self.by_word)}
         rows, cols, values = [], [], []
         for i, entry in enumerate(self.entries):
@@ -323,7 +313,7 @@ class NameIndex:
         english = english_count(word)
         return (
             word in STOP_WORDS
-            or english >= EVERYDAY_ENGLISH
+            or english >= self.policy.everyday_english
             or (self.word_counts[word] >= 2 and english >= KEPT_FROM)
         )
 
@@ -382,7 +372,10 @@ class NameIndex:
             self.spelt_right(question_words)
             and not self.qualified(question_words, question)
             and not (len(question_words) == 1 and self.word_counts[next(iter(question_words))])
-            and any(english_count(w) < EVERYDAY_ENGLISH and w not in STOP_WORDS for w in question_words)
+            and any(
+                english_count(w) < self.policy.everyday_english and w not in STOP_WORDS
+                for w in question_words
+            )
             and self.distinctive(question_words)
         )
 
@@ -394,7 +387,7 @@ class NameIndex:
             for name_word in ({w} | self.by_stem.get(stem(w), set()))
             if name_word not in STOP_WORDS
         )
-        return max(weights, default=0.0) >= DISTINCTIVE_SHARE * math.log(1 + len(self.entries))
+        return max(weights, default=0.0) >= self.policy.distinctive_share * math.log(1 + len(self.entries))
 
     def spelt_right(self, question_words: Iterable[str]) -> bool:
         """Every word is a name word, or has the stem of one ("tumors" for "tumor")."""
@@ -433,7 +426,7 @@ class NameIndex:
         """The question's words, plus versions with each defined abbreviation spelt out."""
         base = self._question(question)
         variants = [base]
-        for i in range(min(len(base.words), MAX_MATCH_WORDS)):
+        for i in range(min(len(base.words), self.policy.max_match_words)):
             for n in (1, 2, 3):
                 short = tuple(base.words[i : i + n])
                 if len(short) < n or short not in self.expansions:
@@ -469,21 +462,21 @@ class NameIndex:
         are unknown."""
         found: dict[str, list[tuple[int, float]]] = defaultdict(list)
         known = (lambda w: w in self.by_word) if not exclude else (lambda w: self._live(w, exclude))
-        for position, word in enumerate(question.words[:MAX_MATCH_WORDS]):
+        for position, word in enumerate(question.words[: self.policy.max_match_words]):
             if known(word):
                 found[word].append((position, 1.0))
             for other in self.by_stem.get(stem(word), ()):
                 if other != word and known(other):
-                    found[other].append((position, SAME_STEM))
+                    found[other].append((position, self.policy.same_stem))
             common = self.is_common(word)
             if common:
                 everyday.add(position)
-            if len(word) < 4 or word.isdigit() or english_count(word) >= EVERYDAY_ENGLISH:
+            if len(word) < 4 or word.isdigit() or english_count(word) >= self.policy.everyday_english:
                 continue  # a correctly spelt everyday English word is no misspelt name
             if known(word) and self.word_counts[word]:
                 continue  # nor is a medical term some name spells the same: "astrocytoma"
             # A correctly spelt everyday word ("bowel") is rarely a misspelt name ("Bowen").
-            penalty = SAME_STEM * (COMMON_WORD_FUZZ if common else 1.0)
+            penalty = self.policy.same_stem * (self.policy.common_word_fuzz if common else 1.0)
             ratios = self._misspelt(word)
             for other, ratio in ratios.items():
                 if stem(other) != stem(word) and known(other) and _digits(other) == _digits(word):
@@ -499,26 +492,26 @@ class NameIndex:
             return cached
         ratios: dict[str, float] = {}
         for other, ratio, _ in process.extract(
-            word, self._near("words", word), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+            word, self._near("words", word), scorer=fuzz.ratio, score_cutoff=self.policy.fuzzy_cutoff, limit=4
         ):
             ratios[other] = ratio
         root = stem(word)
         for similar_root, ratio, _ in process.extract(
-            root, self._near("stems", root), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=4
+            root, self._near("stems", root), scorer=fuzz.ratio, score_cutoff=self.policy.fuzzy_cutoff, limit=4
         ):
             for other in self.by_stem[similar_root]:
                 ratios[other] = max(ratios.get(other, 0.0), ratio)
-        if len(self._misspellings) < MISSPELLINGS_KEPT:
+        if len(self._misspellings) < self.policy.misspellings_kept:
             self._misspellings[word] = ratios
         return ratios
 
     def _near(self, kind: str, word: str) -> list[str]:
         """Name words (or stems) a misspelling of `word` may be: long enough and short enough to
-        reach FUZZY_CUTOFF (ratio = 2 * matches / (a + b) <= 2 * min / (a + b)), and starting
+        reach fuzzy_cutoff (ratio = 2 * matches / (a + b) <= 2 * min / (a + b)), and starting
         alike (the same first letter, or the first two swapped or one of them dropped). Typos
         seldom touch the first letter, and the linker doubts those that do; looking only here
         makes the search a small share of a scan of every name word."""
-        share, length = FUZZY_CUTOFF / 100.0, len(word)
+        share, length = self.policy.fuzzy_cutoff / 100.0, len(word)
         shortest = math.ceil(share * length / (2 - share) - 1e-9)
         longest = math.floor((2 - share) * length / share + 1e-9)
         out: list[str] = []
@@ -561,7 +554,7 @@ class NameIndex:
         return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
 
     def _candidates(self, similar: dict[str, list[tuple[int, float]]], exclude: frozenset[str]) -> list[int]:
-        """Entries whose coverage could reach FAMILY_COVERAGE: weight x best similarity, summed
+        """Entries whose coverage could reach family_coverage: weight x best similarity, summed
         over the words found, bounds it from above (proximity and other penalties only lower it)."""
         if not similar:
             return []
@@ -573,7 +566,7 @@ class NameIndex:
             self.cell_weights * best_similarity[self.cell_words],
             minlength=len(self.entries),
         )
-        possible = np.flatnonzero(bound >= FAMILY_COVERAGE * self.entry_totals - 1e-9)
+        possible = np.flatnonzero(bound >= self.policy.family_coverage * self.entry_totals - 1e-9)
         if exclude:
             possible = [i for i in possible if self.entry_docs[i] not in exclude]
         return [int(i) for i in possible]
@@ -618,7 +611,7 @@ class NameIndex:
                 positions.append(position)
                 gained += self.weight[word] * similarity
             coverage = gained / total
-            if max(positions) - min(positions) + 1 > len(unique) + PROXIMITY_SLACK:
+            if max(positions) - min(positions) + 1 > len(unique) + self.policy.proximity_slack:
                 coverage *= 0.5
             if self._splits_compound(positions, question):
                 coverage *= 0.5
@@ -633,7 +626,7 @@ class NameIndex:
             return None
         if self._other_number(unique, matched, positions, question):
             return None
-        if coverage < FAMILY_COVERAGE:
+        if coverage < self.policy.family_coverage:
             return None
         used = frozenset(question.words[p] for p in positions)
         title = self.titles[entry.doc_id]
@@ -666,10 +659,12 @@ class NameIndex:
         of pregnancy") or an unusual word ("Tay") are a real mention."""
         if not all(p in everyday for p in positions):
             return False
-        exact = all(max(s for _, s in similar[w]) >= SAME_STEM for w in matched)
+        exact = all(max(s for _, s in similar[w]) >= self.policy.same_stem for w in matched)
         if exact and len(matched) == len(unique):
             return False
-        distinctive = [w for w in matched if self.weight[w] >= GENERIC_WEIGHT and w not in STOP_WORDS]
+        distinctive = [
+            w for w in matched if self.weight[w] >= self.policy.generic_weight and w not in STOP_WORDS
+        ]
         return len(distinctive) < 2
 
     def _scattered_everyday_words(

@@ -24,17 +24,15 @@ from retrieval.bm25 import top_k
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.index import PassageIndex
 from retrieval.linking import LinkDecision, Linker
-from retrieval.names import FAMILY_COVERAGE, MIN_COVERAGE, PARENTHETICAL, SAME_STEM, DiseaseMatch, NameIndex
+from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
+from retrieval.policy import ReadingPolicy
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
 from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
-PARTIAL_COVERAGE = 0.6  # a partial name counts when BM25 agrees on the page
-MAX_CHOICES = 6
 SECTION_WORDS = frozenset(  # they choose the section; they don't rank passages within one
     analyze("symptoms signs features causes cause treatment treated inherited inheritance diagnosis tests")
 )
-AMBIGUITY_MARGIN = 0.03  # coverage difference under which two different names tie
 SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page
 STAFF_SIMILARITY = 0.5  # share of (idf-weighted) words a question shares with a published one
 STAFF_SIMILARITY_ALONE = 0.6  # the same when the question names no disease: nothing else agrees
@@ -99,10 +97,12 @@ def is_follow_up(text: str) -> bool:
 class Searcher:
     """Question understanding plus ranking over one PassageIndex."""
 
-    def __init__(self, index: PassageIndex) -> None:
+    def __init__(self, index: PassageIndex, policy: ReadingPolicy | None = None) -> None:
         self.index = index
-        self.names = NameIndex.from_data(index.sidecars.get("names")) or NameIndex(index.passages)
-        self.linker = Linker(self.names)
+        self.policy = policy or ReadingPolicy()
+        saved = NameIndex.from_data(index.sidecars.get("names"), self.policy)
+        self.names = saved or NameIndex(index.passages, self.policy)
+        self.linker = Linker(self.names, self.policy)
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         self._staff_topics: list[int] = []  # published answers with no page of their own
         self._withdrawn: list[int] = []
@@ -184,7 +184,7 @@ class Searcher:
             chosen = [DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)]
         elif strong:
             chosen, choices = self._choose(strong, scores)
-        elif partial := [m for m in matches if m.coverage >= PARTIAL_COVERAGE]:
+        elif partial := [m for m in matches if m.coverage >= self.policy.partial_coverage]:
             chosen, choices = self._choose(partial, scores)
             if not choices and (family := self._family(matches, text)):  # twins BM25 can't tell apart
                 chosen, choices = family[:1], family
@@ -212,7 +212,9 @@ class Searcher:
                 if mention is not None:  # true relatives hold all the mention: types of what was asked
                     choices = [c for c in choices if self.linker.holds(c.doc_id, mention)]
                     chosen = choices[:1] or chosen
-                if not stands or not choices or chosen[0].similarity < SAME_STEM:  # "Brody" is no "body"
+                if (
+                    not stands or not choices or chosen[0].similarity < self.policy.same_stem
+                ):  # "Brody" is no "body"
                     return no_page("weak_match", mention.text if mention and mention.shaped else "")
             else:  # one page, or pages tied on their whole names: the best must link
                 link = self.linker.decide(chosen[0], text, best_doc, exclude, matches)
@@ -284,7 +286,7 @@ class Searcher:
             found = [m for m in found if self.linker.holds(m.doc_id, mention)]
         if whole_name:
             found = [m for m in found if self.linker.only_types(self.title(m.doc_id), mention)]
-        return found[:MAX_CHOICES] if found else []
+        return found[: self.policy.max_choices] if found else []
 
     def _best_doc(self, scores: np.ndarray) -> str | None:
         return self.index.passages[int(np.argmax(scores))].doc_id if scores.any() else None
@@ -306,8 +308,12 @@ class Searcher:
         confident = [
             m
             for m in matches
-            if m.coverage >= MIN_COVERAGE
-            or (m.coverage >= PARTIAL_COVERAGE and m.doc_id == best_doc and not self._has_twin(m, matches))
+            if m.coverage >= self.policy.min_coverage
+            or (
+                m.coverage >= self.policy.partial_coverage
+                and m.doc_id == best_doc
+                and not self._has_twin(m, matches)
+            )
             or self.names.pages_named_by(m.words, text, exclude) == {m.doc_id}
         ]
         # The reading that explains more of the question wins: "Tay Sacks" is Tay-Sachs disease
@@ -316,17 +322,17 @@ class Searcher:
             m
             for m in matches
             if m not in confident
-            and m.coverage >= PARTIAL_COVERAGE
+            and m.coverage >= self.policy.partial_coverage
             and any(c.words < m.words and c.score < m.score for c in confident)
         ]
         confident = [c for c in confident if not any(c.words < m.words and c.score < m.score for m in wider)]
         return sorted([*confident, *wider], key=lambda m: m.rank_key)
 
-    @staticmethod
-    def _has_twin(match: DiseaseMatch, matches: list[DiseaseMatch]) -> bool:
+    def _has_twin(self, match: DiseaseMatch, matches: list[DiseaseMatch]) -> bool:
+        margin = self.policy.ambiguity_margin
         return any(
             m.doc_id != match.doc_id and m.title.lower() != match.title.lower() and m.words == match.words
-            and abs(m.weight - match.weight) < 1e-6 and abs(m.coverage - match.coverage) < AMBIGUITY_MARGIN
+            and abs(m.weight - match.weight) < 1e-6 and abs(m.coverage - match.coverage) < margin
             for m in matches
         )  # fmt: skip
 
@@ -335,7 +341,9 @@ class Searcher:
         rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks, when
         the shared words can stand for a family at all (NameIndex.can_name_family)."""
         eligible = [
-            m for m in matches if m.coverage >= FAMILY_COVERAGE and self.names.can_name_family(m.words, text)
+            m
+            for m in matches
+            if m.coverage >= self.policy.family_coverage and self.names.can_name_family(m.words, text)
         ]
         groups: dict[tuple[frozenset[str], float], list[DiseaseMatch]] = defaultdict(list)
         for match in eligible:
@@ -343,7 +351,7 @@ class Searcher:
         # Heaviest first; a lone near-name ("Gusher" for "usher") is no family.
         for (_, _), family in sorted(groups.items(), key=lambda item: -item[0][1]):
             if len({m.title.lower() for m in family}) >= 2:
-                return sorted(family, key=lambda m: m.title)[:MAX_CHOICES]
+                return sorted(family, key=lambda m: m.title)[: self.policy.max_choices]
         return []
 
     def _named_by_rare_words(
@@ -353,7 +361,7 @@ class Searcher:
         "duchenne" is Duchenne muscular dystrophy or Duchenne-like muscular dystrophy."""
         for match in matches:
             pages = self.names.pages_named_by(match.words, text, exclude)
-            if match.doc_id in pages and 2 <= len(pages) <= MAX_CHOICES:
+            if match.doc_id in pages and 2 <= len(pages) <= self.policy.max_choices:
                 others = sorted(d for d in pages - {match.doc_id} if self._by_doc.get(d))
                 return [
                     match,
@@ -377,7 +385,7 @@ class Searcher:
         top = strong[0]
         tied = [
             m for m in strong
-            if m.score >= top.score * (1 - AMBIGUITY_MARGIN) and m.rank_key[1] == top.rank_key[1]
+            if m.score >= top.score * (1 - self.policy.ambiguity_margin) and m.rank_key[1] == top.rank_key[1]
         ]  # fmt: skip
         by_name: dict[str, list[DiseaseMatch]] = defaultdict(list)
         for match in tied:  # one disease in two collections: "Von Hippel-Lindau Disease (VHL)"

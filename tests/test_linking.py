@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from bot.linking_eval import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
 from retrieval.build import CorpusSelection, open_index
-from retrieval.linking import FEATURES, LinkPolicy, logistic, unexplained_share
+from retrieval.linking import FEATURES, logistic, unexplained_share
 from retrieval.names import DiseaseMatch
+from retrieval.policy import ReadingPolicy
 from retrieval.search import Searcher
 
 
@@ -164,7 +165,7 @@ def test_unexplained_share(unexplained: float, explained: float, share: float) -
 def test_the_probability_is_a_logistic_of_the_features() -> None:
     assert logistic((0.0,), (1.0,)) == pytest.approx(0.5)
     assert logistic((100.0,), (1.0,)) > 0.999 and logistic((-100.0,), (1.0,)) < 0.001
-    assert len(LinkPolicy().coefficients) == len(FEATURES)
+    assert len(ReadingPolicy().coefficients) == len(FEATURES)
 
 
 NO_NAME = st.text(alphabet=st.characters(blacklist_categories=("L", "N")), max_size=2000)

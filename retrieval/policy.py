@@ -1,0 +1,89 @@
+"""Every threshold of reading a question, in one place: name matching, linking, choices.
+
+As bm25s's `BM25.__init__` holds every tunable of its scoring, `ReadingPolicy` holds every
+tunable of question reading, each with its unit and the range that makes sense. The components
+(NameIndex, Linker, Searcher) take one and pass it along; nothing else keeps a threshold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReadingPolicy:
+    """Thresholds of question reading, with units and sensible ranges.
+
+    Name matching (retrieval/names.py):
+    - fuzzy_cutoff (rapidfuzz ratio, 70..95): how alike a word must be to a name word to count
+      as its misspelling at all.
+    - min_coverage (share of a name's weight, 0.6..0.95): a question holding this much of a
+      name mentions it.
+    - family_coverage (share, 0.3..0.6): the least a name may share with a question to be a
+      candidate ("Usher syndrome" for the pages "Usher syndrome, type 1B", ...).
+    - same_stem (similarity, 0.9..1): what a word with a name word's stem counts ("tumors" for
+      "tumor"): close, but an exact name wins.
+    - common_word_fuzz (factor, 0.5..1): extra doubt when a misspelling is itself an everyday word.
+    - everyday_english (English word count, 5k..50k): English uses "hardly" this often; such a
+      word is no misspelt name.
+    - max_match_words (words, 100..1000): words of a question looked at.
+    - proximity_slack (words, 0..6): extra words allowed between the words of a name.
+    - distinctive_share (share of the rarest weight, 0.3..0.7): a family needs a word this rare.
+    - generic_weight (nats, 2..4): words in this many names (syndrome, disease) hardly identify one.
+    - misspellings_kept (words, 10k..1M): how many words' typo look-ups are remembered.
+
+    Choices (retrieval/search.py):
+    - partial_coverage (share, 0.5..0.8): a partial name counts when BM25 agrees on its page.
+    - ambiguity_margin (share, 0.01..0.1): names whose scores differ less than this tie.
+    - max_choices (pages, 2..10): the most pages offered to choose from.
+
+    Linking (retrieval/linking.py):
+    - link_probability (0..1): the calibrated probability a page must reach to be answered from.
+      Chosen on the precision/recall curve of `gardbot eval --linking` for a precision of 0.99
+      on leave-one-page-out and the generated name sets.
+    - coefficients: the logistic model over FEATURES, fitted by `gardbot eval --linking --fit`.
+    - head_share (share of names, 0.001..0.01): a word that ends at least this share of all
+      names (and two at the least) is a head word ("syndrome", "disease", "deficiency"); a
+      mention ending in one is disease shaped, and a question may leave it out ("tourettes").
+    - unknown_weight (nats, 4..10): the weight of a mention word no name uses and English rarely
+      does ("scheuermann"): as strong as the rarest name word, since it names something.
+    - capital_weight (nats, 1..5): an everyday word typed with a capital inside a mention
+      ("Acquired", "Hunter").
+    - number_weight (nats, 1..6): a number or type letter in a mention that the name lacks
+      ("type 2" against "type 1A").
+    - qualifier_english (English word count, 10k..200k) and qualifier_names (names, 2..20): an
+      everyday word next to a name joins its mention when English uses it less than this
+      ("severe", "childhood") or this many names use it ("like", "type"); "need" does neither.
+    - repeat_similarity (rapidfuzz ratio, 60..90): a mention word this close to a matched name
+      word says the same thing ("bechets" for "behcet"), and is not unexplained.
+    - trailing_words (words, 2..8): the longest qualifier a comma may join after a name
+      (", vascular type").
+    - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
+      for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
+    """
+
+    fuzzy_cutoff: float = 80.0
+    min_coverage: float = 0.78
+    family_coverage: float = 0.4
+    same_stem: float = 0.96
+    common_word_fuzz: float = 0.85
+    everyday_english: int = 10_000
+    max_match_words: int = 300
+    proximity_slack: int = 3
+    distinctive_share: float = 0.5
+    generic_weight: float = 3.0
+    misspellings_kept: int = 200_000
+    partial_coverage: float = 0.6
+    ambiguity_margin: float = 0.03
+    max_choices: int = 6
+    link_probability: float = 0.9
+    coefficients: tuple[float, ...] = (-18.552, 22.575, -42.283, 23.907, -1.27, 1.74, 2.2, -3.248, -16.12, -11.515)  # fmt: skip  # noqa: E501
+    head_share: float = 0.002
+    qualifier_english: int = 50_000
+    qualifier_names: int = 5
+    repeat_similarity: float = 75.0
+    trailing_words: int = 4
+    unknown_weight: float = 8.0
+    capital_weight: float = 3.0
+    number_weight: float = 4.0
+    relative_unexplained: float = 0.15
