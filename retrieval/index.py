@@ -1,14 +1,18 @@
 """Passages plus their BM25 scorer, saved to and loaded from disk without pickle.
 
 On disk an index is a folder: `matrix.npz` (term counts and lengths, loaded with
-allow_pickle=False), `vocab.json`, `passages.json` and `meta.json` (format version, corpus
-fingerprint, analyzer and chunk settings). Files are written to a temporary folder and renamed into
+allow_pickle=False), `vocab.json`, `passages.json` (every field but the text), `texts.bin` (the
+texts, UTF-8, one after another, their byte offsets in `texts.npy`) and `meta.json` (format
+version, corpus fingerprint, analyzer and chunk settings). A process reads a passage's text only
+when it quotes it: on all of MedQuAD that is most of the index's memory and load time.
+Files are written to a temporary folder and renamed into
 place, so a crash never leaves half an index behind.
 """
 
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import shutil
 import tempfile
@@ -25,8 +29,10 @@ from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25, BM25Params, Compressed
 from retrieval.errors import IndexCorruptError
 
-FORMAT_VERSION = 2  # 2: doc ids unique across collections, names.json beside the index
-FILES = ("matrix.npz", "vocab.json", "passages.json", "meta.json")
+FORMAT_VERSION = (
+    4  # 2: doc ids unique across collections, names.json; 3-4: texts.bin read lazily, page fields once
+)
+FILES = ("matrix.npz", "vocab.json", "passages.json", "texts.bin", "texts.npy", "meta.json")
 
 
 def index_text(passage: Passage) -> str:
@@ -45,12 +51,21 @@ class PassageIndex:
     """Ranks passages for a question; every frontend reaches the corpus only through this."""
 
     def __init__(
-        self, passages: list[Passage], bm25: BM25, meta: dict | None = None, sidecars: dict | None = None
+        self,
+        passages: list[Passage] | LazyPassages,
+        bm25: BM25,
+        meta: dict | None = None,
+        sidecars: dict | None = None,
     ) -> None:
         self.passages = passages
         self.bm25 = bm25
         self.meta = meta or {}
-        self.position = {p.passage_id: i for i, p in enumerate(passages)}
+        ids = (
+            passages.column("passage_id")
+            if isinstance(passages, LazyPassages)
+            else [p.passage_id for p in passages]
+        )
+        self.position = {passage_id: i for i, passage_id in enumerate(ids)}
         # JSON made from the passages once, at build time, saved beside them as NAME.json, so a
         # process can start without redoing it (the disease-name table: retrieval/names.py).
         self.sidecars: dict = sidecars or {}
@@ -112,10 +127,7 @@ class PassageIndex:
             )
             vocab = sorted(self.bm25.vocab, key=self.bm25.vocab.__getitem__)
             (tmp / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
-            (tmp / "passages.json").write_text(
-                json.dumps([p.to_dict() for p in self.passages], ensure_ascii=False),
-                encoding="utf-8",
-            )
+            write_passages(tmp, self.passages)
             for name, data in self.sidecars.items():
                 (tmp / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             meta = {**self.meta, "format": FORMAT_VERSION, "passages": len(self.passages),
@@ -142,10 +154,7 @@ class PassageIndex:
                 lengths = arrays["lengths"]
                 k1, b, epsilon = (float(x) for x in arrays["params"])
             vocab_list = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
-            passages = [
-                Passage.from_dict(d)
-                for d in json.loads((folder / "passages.json").read_text(encoding="utf-8"))
-            ]
+            passages = LazyPassages.open(folder)
             if len(vocab_list) != shape[1] or not len(passages) == len(lengths) == shape[0]:
                 raise ValueError("matrix, vocabulary and passages disagree in size")
             sidecars = {
@@ -159,6 +168,98 @@ class PassageIndex:
             ) from None
         vocab = {term: i for i, term in enumerate(vocab_list)}
         return cls(passages, BM25(counts, lengths, vocab, BM25Params(k1, b, epsilon)), meta, sidecars)
+
+
+PAGE_FIELDS = ("source", "collection", "doc_id", "title", "url", "synonyms")
+
+
+def write_passages(folder: Path, passages: Sequence[Passage]) -> None:
+    """passages.json without the texts, each page's own fields once ("pages", and a page number
+    per passage); texts.bin with the texts, texts.npy with their byte offsets."""
+    pages: dict[tuple, int] = {}
+    rows, offsets, size = [], [0], 0
+    with open(folder / "texts.bin", "wb") as texts:
+        for passage in passages:
+            data = passage.to_dict()
+            encoded = data.pop("text").encode("utf-8")
+            texts.write(encoded)
+            size += len(encoded)
+            offsets.append(size)
+            page = tuple(json.dumps(data.pop(key)) for key in PAGE_FIELDS)
+            data["page"] = pages.setdefault(page, len(pages))
+            rows.append(data)
+    np.save(folder / "texts.npy", np.asarray(offsets, dtype=np.int64), allow_pickle=False)
+    page_list = [dict(zip(PAGE_FIELDS, map(json.loads, page), strict=True)) for page in pages]
+    (folder / "passages.json").write_text(
+        json.dumps({"pages": page_list, "passages": rows}, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def with_pages(data: dict) -> list[dict]:
+    """Passage fields with their page's merged in; the page's values are shared objects."""
+    if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
+        raise ValueError("passages.json has no pages")
+    pages = data["pages"]
+    for page in pages:
+        page["synonyms"] = tuple(page.get("synonyms") or ())
+    return [{**pages[row.pop("page")], **row} for row in data["passages"]]
+
+
+class LazyPassages(Sequence[Passage]):
+    """The passages of a saved index, each made (with its text) when first asked for.
+
+    Fields other than the text are read at once; a text is decoded from the memory-mapped
+    texts.bin on first use and kept. Passages added later (published answers) are plain objects.
+    """
+
+    def __init__(self, metas: list[dict], texts: mmap.mmap | bytes, offsets: np.ndarray) -> None:
+        self._metas = metas
+        self._texts = texts
+        self._offsets = offsets
+        self._made: dict[int, Passage] = {}
+        self._added: list[Passage] = []
+
+    @classmethod
+    def open(cls, folder: Path) -> LazyPassages:
+        metas = with_pages(json.loads((folder / "passages.json").read_text(encoding="utf-8")))
+        offsets = np.load(folder / "texts.npy", allow_pickle=False)
+        with open(folder / "texts.bin", "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            texts = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        if not isinstance(metas, list) or len(offsets) != len(metas) + 1 or int(offsets[-1]) != size:
+            raise ValueError("passages.json, texts.npy and texts.bin disagree")
+        return cls(metas, texts, offsets)
+
+    def __len__(self) -> int:
+        return len(self._metas) + len(self._added)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if i >= len(self._metas):
+            return self._added[i - len(self._metas)]
+        passage = self._made.get(i)
+        if passage is None:
+            start, end = int(self._offsets[i]), int(self._offsets[i + 1])
+            passage = Passage.from_dict({**self._metas[i], "text": self._texts[start:end].decode("utf-8")})
+            self._made[i] = passage
+        return passage
+
+    def column(self, name: str) -> list:
+        """One field of every passage, without making them."""
+        default = Passage.__dataclass_fields__[name].default
+        return [m.get(name, default) for m in self._metas] + [getattr(p, name) for p in self._added]
+
+    def field(self, i: int, name: str) -> object:
+        """One field of passage i without making the passage (doc_id, kind, passage_id)."""
+        if i >= len(self._metas):
+            return getattr(self._added[i - len(self._metas)], name)
+        return self._metas[i].get(name, Passage.__dataclass_fields__[name].default)
+
+    def append(self, passage: Passage) -> None:
+        self._added.append(passage)
 
 
 def read_meta(folder: Path) -> dict:

@@ -22,7 +22,7 @@ from corpus.published import STAFF_KIND, is_own_topic, topic_names
 from retrieval.analyzer import analyze, fold
 from retrieval.bm25 import top_k
 from retrieval.english import KEPT_FROM, english_count
-from retrieval.index import PassageIndex
+from retrieval.index import LazyPassages, PassageIndex
 from retrieval.linking import LinkDecision, Linker
 from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
@@ -128,10 +128,14 @@ class Searcher:
             doc_rows[:] = [i for i in doc_rows if i not in rows]
 
     def _track(self, rows: range) -> None:
+        passages = self.index.passages
+        if isinstance(passages, LazyPassages):  # read two columns, make no passage
+            doc_ids, kinds = passages.column("doc_id"), passages.column("kind")
+        else:
+            doc_ids, kinds = [p.doc_id for p in passages], [p.kind for p in passages]
         for i in rows:
-            passage = self.index.passages[i]
-            self._by_doc[passage.doc_id].append(i)
-            if is_own_topic(passage):
+            self._by_doc[doc_ids[i]].append(i)
+            if kinds[i] == STAFF_KIND and is_own_topic(passages[i]):
                 self._staff_topics.append(i)
 
     def doc_passages(self, doc_id: str) -> list[Passage]:

@@ -13,7 +13,7 @@ from corpus.passages import make_passages
 from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25, top_k
 from retrieval.build import CorpusSelection, index_folder, open_index
-from retrieval.index import IndexCorruptError, PassageIndex, index_text
+from retrieval.index import IndexCorruptError, LazyPassages, PassageIndex, index_text
 
 
 def oracle_corpus(small_corpus) -> list[list[str]]:
@@ -61,12 +61,17 @@ def test_persistence_round_trip(small_index, tmp_path):
     small_index.save(tmp_path / "copy")
     loaded = PassageIndex.load(tmp_path / "copy")
     assert [p.to_dict() for p in loaded.passages] == [p.to_dict() for p in small_index.passages]
+    assert isinstance(loaded.passages, LazyPassages)  # texts are decoded when first asked for
+    assert loaded.passages[-1].text == small_index.passages[-1].text
+    assert loaded.position == small_index.position
     question = "what causes inflammatory myofibroblastic tumor"
     np.testing.assert_allclose(loaded.scores(question), small_index.scores(question), rtol=1e-12)
     assert loaded.meta["fingerprint"] == small_index.meta["fingerprint"]
 
 
-@pytest.mark.parametrize("damage", ["truncate_matrix", "bad_json", "missing_vocab", "pickle"])
+@pytest.mark.parametrize(
+    "damage", ["truncate_matrix", "bad_json", "missing_vocab", "pickle", "truncate_texts", "missing_texts"]
+)
 def test_corrupt_index_gives_clear_error(small_index, tmp_path, damage):
     folder = tmp_path / "idx"
     small_index.save(folder)
@@ -77,6 +82,11 @@ def test_corrupt_index_gives_clear_error(small_index, tmp_path, damage):
         (folder / "passages.json").write_text("[{", encoding="utf-8")
     elif damage == "missing_vocab":
         (folder / "vocab.json").unlink()
+    elif damage == "truncate_texts":  # texts are read lazily, but their size is checked at load
+        data = (folder / "texts.bin").read_bytes()
+        (folder / "texts.bin").write_bytes(data[:-10])
+    elif damage == "missing_texts":
+        (folder / "texts.npy").unlink()
     else:  # an object array would need unpickling, which load refuses
         np.savez(folder / "matrix.npz", data=np.array([{"evil": 1}], dtype=object))
     with pytest.raises(IndexCorruptError, match="gardbot index build"):
