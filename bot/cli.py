@@ -124,7 +124,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_telegram(args: argparse.Namespace) -> int:
     from bot.telegram_app import run_telegram
 
-    return run_telegram(config_from_args(args))
+    return run_telegram(config_from_args(args), progress=args.log_format == "text")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

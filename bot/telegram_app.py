@@ -664,8 +664,9 @@ def webhook_secret(token: str) -> str:
     return hmac.new(token.encode(), b"gardbot-webhook", hashlib.sha256).hexdigest()
 
 
-def run_telegram(config: Config) -> int:
-    """`gardbot telegram`: run the bot until interrupted; 1 with a one-line reason on failure."""
+def run_telegram(config: Config, *, progress: bool = True) -> int:
+    """`gardbot telegram`: run the bot until interrupted; 1 with a one-line reason on failure.
+    `progress`: a progress bar while the index is built (not with JSON logs: it is no JSON)."""
     settings = config.telegram
     if not settings.token:
         print(
@@ -705,7 +706,7 @@ def run_telegram(config: Config) -> int:
     store = open_store(config.database_url)
     try:
         conversations = TelegramConversations(store)
-        engine = load_engine(config, progress=True, conversations=conversations, published_from=store)
+        engine = load_engine(config, progress=progress, conversations=conversations, published_from=store)
         app = build_application(config, engine, store)
         if settings.mode == "webhook":
             app.run_webhook(
