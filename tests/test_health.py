@@ -160,6 +160,7 @@ async def test_a_question_shows_in_metrics_and_healthz_is_200(
         assert gauge(samples, "gardbot_inbox_pending") == 0
         assert gauge(samples, "gardbot_database_up") == 1
         assert [api_errors(samples, k) for k in API_ERROR_KINDS] == [0] * len(API_ERROR_KINDS)
+        assert not [name for name, _ in samples if name.endswith("_created")]
 
         status, _, _ = await get(f"{base}/nothing-here")
         assert status == 404
