@@ -8,6 +8,7 @@ import json
 import socket
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -285,6 +286,23 @@ async def test_healthz_fails_on_an_empty_index(tmp_path: Path) -> None:
         status, body = await HealthChecks(empty, store, 30.0).run()  # type: ignore[arg-type]
     assert status == 503 and body["failing"] == ["index"]
     assert body["checks"]["index"] == {"ok": False, "passages": 0}
+
+
+async def test_a_database_check_that_hangs_fails_instead_of_hanging_the_probe(tmp_path: Path, index) -> None:
+    release = threading.Event()
+
+    class HangingStore(SQLiteStore):
+        def ping(self) -> None:
+            release.wait(30)
+
+    with HangingStore(tmp_path / "bot.sqlite3") as store:
+        checks = HealthChecks(Engine(Searcher(index)), store, 30.0, timeout=0.2)
+        try:
+            status, body = await checks.run()
+        finally:
+            release.set()
+    assert status == 503 and body["failing"] == ["database"]
+    assert body["checks"]["database"] == {"ok": False, "error": "no answer within 0.2 s"}
 
 
 # --------------------------------------------------------------------------- settings
