@@ -567,7 +567,9 @@ def build_application(
 
     `builder` defaults to one for config.telegram (token, base_url); tests pass one pointed at
     a fake Bot API. The outbox worker starts in post_init and stops in post_stop, as
-    run_polling/run_webhook call them.
+    run_polling/run_webhook call them; so does the /healthz and /metrics server when
+    telegram.health_port is set (bot.health). The metrics (bot.metrics) are kept in any case, in
+    a registry of this application's own.
     """
     settings = config.telegram
     if builder is None:
