@@ -242,6 +242,7 @@ class Engine:
                 can_forward=True,
                 disease=name,
                 qtype=result.qtype,
+                reason="no_page",
             )
         if result.reason == "vague":
             return Reply(ReplyKind.ABSTAIN, messages.WHICH_DISEASE, qtype=result.qtype)

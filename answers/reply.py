@@ -80,6 +80,7 @@ class Reply:
     partial: bool = False  # the page lacks the section asked about: a specialist may know more
     has_more: bool = False
     candidates: list[Citation] = field(default_factory=list)  # best pages, for staff
+    reason: str = ""  # why the engine abstained, where it says: "no_page" (a disease with no page)
 
     @property
     def answered(self) -> bool:

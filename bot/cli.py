@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
+from bot.logs import LOG_FORMATS, setup_logging
 from corpus.medquad import CorpusError
 from retrieval.errors import IndexCorruptError
 
@@ -123,7 +124,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_telegram(args: argparse.Namespace) -> int:
     from bot.telegram_app import run_telegram
 
-    return run_telegram(config_from_args(args))
+    return run_telegram(config_from_args(args), progress=args.log_format == "text")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -179,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=cmd_chat)
 
     telegram = commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    telegram.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="text lines (default), or one JSON object a line for log collectors",
+    )
     add_corpus_flags(telegram)
     telegram.set_defaults(handler=cmd_telegram)
 
@@ -211,11 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    setup_logging(args.verbose, getattr(args, "log_format", "text"))
     try:
         return args.handler(args)
     except USER_ERRORS as exc:

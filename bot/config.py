@@ -67,6 +67,9 @@ class TelegramSettings:
     rate_limit_messages: int = 20
     rate_limit_seconds: float = 60.0
     max_message_chars: int = 2000
+    health_port: int = 0  # /healthz and /metrics on this port; 0 = not served
+    health_listen: str = "127.0.0.1"
+    outbox_stuck_seconds: float = 300.0  # /healthz fails when a due message waited longer
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "GARDBOT_STAFF_CHAT_ID": ("telegram", "staff_chat_id"),
     "GARDBOT_STAFF_USER_IDS": ("telegram", "staff_user_ids"),
     "GARDBOT_SUBMISSION_URL": ("telegram", "submission_url"),
+    "GARDBOT_HEALTH_PORT": ("telegram", "health_port"),
+    "GARDBOT_HEALTH_LISTEN": ("telegram", "health_listen"),
+    "GARDBOT_OUTBOX_STUCK_SECONDS": ("telegram", "outbox_stuck_seconds"),
     "GARDBOT_STAFF_ROLE": ("staff", "role"),
 }
 
@@ -141,6 +147,8 @@ def _coerce(value: Any, default: Any, where: str) -> Any:
             return Path(value) if value not in (None, "") else None
         if where.endswith("staff_chat_id"):
             return int(value) if value not in (None, "") else None
+        if where.endswith("health_port") and value in (None, ""):
+            return 0  # empty: off
         if isinstance(default, bool):
             return str(value).lower() in {"1", "true", "yes", "on"}
         if isinstance(default, int):

@@ -54,7 +54,9 @@ from bot import telegram_texts as texts
 from bot import telegram_tickets as staff
 from bot.config import Config
 from bot.crash import crash_point
+from bot.health import HealthChecks, HealthServer, HealthServerError
 from bot.inbox import Dispatcher, InboxQueue
+from bot.metrics import CountingRequest, Metrics
 from bot.outbox import OutboxWorker, ack, queue_edit, reply_rendered, send_rendered
 from bot.render import Button, Rendered, callback, fill, render_reply
 from bot.telegram_state import RateLimiter, Services, TelegramConversations, Turns, chat_key
@@ -86,6 +88,8 @@ OUTCOMES = {
     ReplyKind.SMALLTALK: "smalltalk",
     ReplyKind.INVALID: "refused",
 }
+GET_UPDATES_POOL = 1  # connections for getUpdates and for everything else, as PTB's defaults
+REQUEST_POOL = 256
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 PENDING_AT_START_SECONDS = 60.0  # how long start-up waits for the last process's backlog
 INBOX_KEEP_SECONDS = 86400.0  # handled update ids kept to spot redeliveries
@@ -177,14 +181,27 @@ async def admit(update: Update, s: Services, text: str) -> bool:
     limit = s.config.telegram.max_message_chars
     if len(text) > limit:
         s.store.log_question(user.id, message.chat_id, text[:limit], None, "refused")
+        count_reply(s, "refused")
         url = s.config.telegram.submission_url
         await html(message, fill(texts.TOO_LONG, length=len(text), limit=limit, submission_url=url))
         return False
     return True
 
 
-async def answer_with(update: Update, s: Services, question: str, reply: Reply) -> None:
-    """Send an engine reply as a new message, with buttons that point at a stored turn."""
+def outcome_of(reply: Reply) -> str:
+    """The metrics outcome of an engine reply: the question log's, or no_page."""
+    return "no_page" if reply.reason == "no_page" else OUTCOMES[reply.kind]
+
+
+def count_reply(s: Services, outcome: str, started: float | None = None) -> None:
+    if s.metrics is not None:
+        seconds = None if started is None else time.perf_counter() - started
+        s.metrics.answered(outcome, seconds)
+
+
+async def answer_with(update: Update, s: Services, question: str, reply: Reply, started: float) -> None:
+    """Send an engine reply as a new message, with buttons that point at a stored turn; count it
+    by outcome, with the time since `started` (perf_counter) as its latency."""
     assert update.effective_chat is not None
     turn = remember(update, s, question, reply) if reply.kind is not ReplyKind.SMALLTALK else "-"
     rendered = render_reply(reply, turn)
@@ -192,6 +209,7 @@ async def answer_with(update: Update, s: Services, question: str, reply: Reply) 
         await reply_rendered(update.effective_message, rendered)
     else:
         await send_rendered(update.get_bot(), update.effective_chat.id, rendered)
+    count_reply(s, outcome_of(reply), started)
 
 
 # --------------------------------------------------------------------------- commands
@@ -280,6 +298,7 @@ async def confirm_ask(update: Update, s: Services, turn: str, question: str) -> 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text message: a question for the engine (or, in the staff chat, a ticket answer)."""
+    started = time.perf_counter()
     s, message, user = services(context), update.effective_message, update.effective_user
     if message is None or user is None or not message.text:
         return
@@ -304,7 +323,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         question = last["q"]  # "more" continues the last question
     else:
         s.store.log_question(user.id, message.chat_id, text, reply.disease, OUTCOMES[reply.kind])
-    await answer_with(update, s, question, reply)
+    await answer_with(update, s, question, reply, started)
 
 
 async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -362,16 +381,18 @@ async def more_button(
     update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
 ) -> None:
     """More: further excerpts of the same page."""
+    started = time.perf_counter()
     await ack(query)
     await drop_buttons(query, "more")
     reply = await think(update, s, s.engine.more, key_of(update))
-    await answer_with(update, s, turn["q"], reply)
+    await answer_with(update, s, turn["q"], reply, started)
 
 
 async def choose_button(
     update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
 ) -> None:
     """One of the offered conditions was picked."""
+    started = time.perf_counter()
     choices = turn.get("choices") or []
     index = int(args[0]) if args and args[0].isdigit() else -1
     if not 0 <= index < len(choices):
@@ -380,7 +401,7 @@ async def choose_button(
     await ack(query)
     await drop_buttons(query, "c")
     reply = await think(update, s, s.engine.choose, key_of(update), choices[index])
-    await answer_with(update, s, turn["q"], reply)
+    await answer_with(update, s, turn["q"], reply, started)
 
 
 async def feedback_button(
@@ -423,16 +444,19 @@ async def confirm_button(
     await ack(query)
     turns = turns_of(update, s)
     message = query.message
+    created = False
     with s.store.transaction():
         turn = turns.get(turn_id) or turn
         if not turn.get("ticket"):
             ticket = staff.open_ticket(s, update.effective_user, update.effective_chat, turn)
             turns.update(turn_id, ticket=ticket.n)
-            turn = {**turn, "ticket": ticket.n}
+            turn, created = {**turn, "ticket": ticket.n}, True
         text = fill(texts.TICKET_CREATED, n=turn["ticket"], role=s.role, question=turn["q"])
         queued = isinstance(message, Message) and queue_edit(message.chat_id, message.message_id, text)
         if queued:
             s.store.inbox_done(update.update_id)
+    if created and s.metrics is not None:  # counted once committed
+        s.metrics.ticket_created()
     crash_point("after_send")
     s.wake_outbox()
     if not queued:
@@ -488,6 +512,8 @@ async def on_startup(app: Application) -> None:
     staff chat never got, then the updates the last process recorded but did not finish: they
     are handled before new updates are fetched."""
     s: Services = app.bot_data["gardbot"]
+    if s.health is not None:  # first: a port in use stops the start before anything else runs
+        await s.health.start()
     if released := s.store.release_leases():
         log.info("%d outbox messages were in flight when the last process ended; sending them now", released)
     s.store.inbox_prune(time.time() - INBOX_KEEP_SECONDS)
@@ -518,6 +544,14 @@ async def on_stop(app: Application) -> None:
         await s.dispatcher.stop()
     if s.worker is not None:
         await s.worker.stop()
+    await stop_health(app)
+
+
+async def stop_health(app: Application) -> None:
+    """post_stop and post_shutdown (PTB skips post_stop when post_init failed): close the port."""
+    s: Services = app.bot_data["gardbot"]
+    if s.health is not None:
+        await s.health.stop()
 
 
 def build_application(
@@ -533,7 +567,9 @@ def build_application(
 
     `builder` defaults to one for config.telegram (token, base_url); tests pass one pointed at
     a fake Bot API. The outbox worker starts in post_init and stops in post_stop, as
-    run_polling/run_webhook call them.
+    run_polling/run_webhook call them; so does the /healthz and /metrics server when
+    telegram.health_port is set (bot.health). The metrics (bot.metrics) are kept in any case, in
+    a registry of this application's own.
     """
     settings = config.telegram
     if builder is None:
@@ -544,11 +580,19 @@ def build_application(
     # limiter: a 429 would pause every chat while it waits; the outbox reschedules that one
     # message instead. The inbox queue records each update before Telegram is told it arrived.
     inbox = InboxQueue()
+    metrics = Metrics(store, clock)
     builder = builder.rate_limiter(AIORateLimiter()).update_queue(inbox)
-    app = builder.post_init(on_startup).post_stop(on_stop).build()
+    builder = builder.request(CountingRequest(metrics.api_error, connection_pool_size=REQUEST_POOL))
+    builder = builder.get_updates_request(
+        CountingRequest(metrics.api_error, connection_pool_size=GET_UPDATES_POOL)
+    )
+    app = builder.post_init(on_startup).post_stop(on_stop).post_shutdown(stop_health).build()
 
     limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
-    s = Services(config, engine, store, limiter)
+    s = Services(config, engine, store, limiter, metrics=metrics)
+    if settings.health_port:
+        checks = HealthChecks(engine, store, settings.outbox_stuck_seconds, clock)
+        s.health = HealthServer(settings.health_listen, settings.health_port, checks, metrics)
     s.worker = OutboxWorker(
         app.bot,
         store,
@@ -622,8 +666,9 @@ def webhook_secret(token: str) -> str:
     return hmac.new(token.encode(), b"gardbot-webhook", hashlib.sha256).hexdigest()
 
 
-def run_telegram(config: Config) -> int:
-    """`gardbot telegram`: run the bot until interrupted; 1 with a one-line reason on failure."""
+def run_telegram(config: Config, *, progress: bool = True) -> int:
+    """`gardbot telegram`: run the bot until interrupted; 1 with a one-line reason on failure.
+    `progress`: a progress bar while the index is built (not with JSON logs: it is no JSON)."""
     settings = config.telegram
     if not settings.token:
         print(
@@ -638,6 +683,22 @@ def run_telegram(config: Config) -> int:
     if settings.mode == "webhook" and not settings.webhook_url.startswith("https://"):
         print("error: webhook mode needs GARDBOT_WEBHOOK_URL, an https:// address", file=sys.stderr)
         return 1
+    if not 0 <= settings.health_port <= 65535:
+        print(
+            f"error: telegram.health_port must be 0 (off) to 65535, not {settings.health_port}",
+            file=sys.stderr,
+        )
+        return 1
+    if settings.outbox_stuck_seconds <= 0:
+        print("error: telegram.outbox_stuck_seconds must be more than 0", file=sys.stderr)
+        return 1
+    if settings.mode == "webhook" and settings.health_port == settings.webhook_port:
+        print(
+            f"error: telegram.health_port and webhook_port are both {settings.health_port}; "
+            "give /healthz a port of its own",
+            file=sys.stderr,
+        )
+        return 1
     quiet_http_logs(settings.token)
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # RetryAfter.retry_after as a timedelta
 
@@ -647,7 +708,7 @@ def run_telegram(config: Config) -> int:
     store = open_store(config.database_url)
     try:
         conversations = TelegramConversations(store)
-        engine = load_engine(config, progress=True, conversations=conversations, published_from=store)
+        engine = load_engine(config, progress=progress, conversations=conversations, published_from=store)
         app = build_application(config, engine, store)
         if settings.mode == "webhook":
             app.run_webhook(
@@ -662,6 +723,9 @@ def run_telegram(config: Config) -> int:
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+        return 1
+    except HealthServerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     except TelegramError as exc:
         reason = RedactSecrets(settings.token).redact(str(exc))

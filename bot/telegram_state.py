@@ -22,7 +22,9 @@ from bot.config import Config
 from bot.outbox import OutboxWorker
 
 if TYPE_CHECKING:
+    from bot.health import HealthServer
     from bot.inbox import Dispatcher
+    from bot.metrics import Metrics
 from store import Store
 
 MAX_TURNS = 10  # buttons on older messages expire
@@ -143,6 +145,8 @@ class Services:
     limiter: RateLimiter
     worker: OutboxWorker | None = None
     dispatcher: Dispatcher | None = None
+    metrics: Metrics | None = None
+    health: HealthServer | None = None  # /healthz and /metrics, when telegram.health_port is set
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
     # One thread for the engine: its work holds the GIL, so more threads would not answer
     # faster, only make the event loop (and the store's lock) wait behind them.

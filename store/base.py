@@ -153,6 +153,22 @@ class InboxEntry:
 
 
 @dataclass(frozen=True)
+class OutboxStats:
+    """What a health check or a metrics scrape needs to know about the outbox.
+
+    ``depth`` counts messages not yet sent (pending or in flight, due or waiting for a retry);
+    ``dead`` those given up. ``oldest_due_at`` is when the longest-waiting message that is due
+    now fell due (a chat's head only: later messages to a chat wait for it by design), or None
+    when nothing is due. A worker that runs claims due messages within one pass, so a due time
+    far in the past means delivery is stuck.
+    """
+
+    depth: int = 0
+    dead: int = 0
+    oldest_due_at: float | None = None
+
+
+@dataclass(frozen=True)
 class FeedbackCounts:
     """Helpful / not-helpful tallies for reports."""
 
@@ -288,6 +304,7 @@ class Store(Protocol):
     def get_outbox_message(self, id: int) -> OutboxMessage | None: ...
     def list_outbox(self, status: OutboxStatus | None = None) -> list[OutboxMessage]: ...
     def release_leases(self, *, now: float | None = None) -> int: ...
+    def outbox_stats(self, now: float | None = None) -> OutboxStats: ...
 
     # inbox
     def inbox_add(
@@ -303,6 +320,10 @@ class Store(Protocol):
     def inbox_started(self, update_id: int) -> None: ...
     def inbox_done(self, update_id: int, *, state: str = "done", now: float | None = None) -> None: ...
     def inbox_prune(self, older_than: float) -> int: ...
+    def inbox_pending_count(self) -> int: ...
+
+    # -- health
+    def ping(self) -> None: ...
 
     # -- feedback
     def add_feedback(

@@ -36,6 +36,7 @@ from .base import (
     InboxEntry,
     OutboxItem,
     OutboxMessage,
+    OutboxStats,
     OutboxStatus,
     Published,
     QuestionLogEntry,
@@ -526,6 +527,32 @@ class SQLiteStore:
             )
             return cursor.rowcount
 
+    def outbox_stats(self, now: float | None = None) -> OutboxStats:
+        """Depth, dead count and the oldest due time of the outbox (see `OutboxStats`)."""
+        at = _now(now)
+        counts = self._query(
+            """
+            SELECT SUM(status IN ('pending', 'sending')) AS depth, SUM(status = 'dead') AS dead
+            FROM outbox WHERE status IN ('pending', 'sending', 'dead')
+            """
+        )[0]
+        due = self._query(
+            f"""
+            SELECT MIN(CASE o.status WHEN 'pending' THEN o.next_attempt_at
+                                     ELSE o.lease_until END) AS due
+            FROM outbox AS o
+            WHERE ((o.status = 'pending' AND o.next_attempt_at <= :now)
+                   OR (o.status = 'sending' AND o.lease_until <= :now))
+              AND {_IS_CHAT_HEAD}
+            """,
+            {"now": at},
+        )[0]["due"]
+        return OutboxStats(
+            depth=int(counts["depth"] or 0),
+            dead=int(counts["dead"] or 0),
+            oldest_due_at=None if due is None else float(due),
+        )
+
     # ------------------------------------------------------------------ inbox
 
     def inbox_add(
@@ -598,6 +625,18 @@ class SQLiteStore:
                 "DELETE FROM inbox WHERE state != 'pending' AND done_at < ?", (older_than,)
             )
             return cursor.rowcount
+
+    def inbox_pending_count(self) -> int:
+        """How many recorded updates are not handled yet."""
+        return int(self._query("SELECT COUNT(*) AS n FROM inbox WHERE state = 'pending'")[0]["n"])
+
+    # ------------------------------------------------------------------ health
+
+    def ping(self) -> None:
+        """Raise unless the database can be read and written now: takes the write lock (waiting
+        at most the busy timeout, as every write would) and reads the schema version."""
+        with self.transaction():
+            self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
 
     # ------------------------------------------------------------------ feedback
 

@@ -137,11 +137,11 @@ def process_env(double: BotApiDouble, tmp_path: Path, **extra: str) -> dict[str,
 
 
 @contextlib.asynccontextmanager
-async def gardbot_process(env: dict[str, str]) -> AsyncIterator[list[str]]:
-    """Run `gardbot -v telegram`; on exit stop it with ^C, check it ended cleanly and never
+async def gardbot_process(env: dict[str, str], *args: str) -> AsyncIterator[list[str]]:
+    """Run `gardbot -v telegram ARGS`; on exit stop it with ^C, check it ended cleanly and never
     printed the token, and hand back its log in the yielded list."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "-v", "telegram", env=env, stderr=asyncio.subprocess.PIPE
+        sys.executable, "-m", "bot.cli", "-v", "telegram", *args, env=env, stderr=asyncio.subprocess.PIPE
     )
     log: list[str] = []
     try:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from store import (
     OutboxItem,
+    OutboxStats,
     Published,
     RetryPolicy,
     SchemaError,
@@ -591,3 +592,36 @@ def test_release_leases_makes_messages_left_in_flight_due_now(store: SQLiteStore
     assert store.release_leases(now=2.0) == 1
     [again] = store.due_messages(now=2.0)
     assert (again.id, again.attempts) == (first.id, 2)
+
+
+def test_outbox_stats_count_unsent_and_dead_and_date_the_oldest_due_chat_head(store: SQLiteStore) -> None:
+    assert store.outbox_stats(now=0.0) == OutboxStats(depth=0, dead=0, oldest_due_at=None)
+    store.enqueue("reply", 1, {"text": "a"}, "k1", now=10.0)
+    store.enqueue("reply", 1, {"text": "b"}, "k2", now=11.0)  # waits behind k1: not due on its own
+    store.enqueue("reply", 2, {"text": "c"}, "k3", now=20.0)
+    assert store.outbox_stats(now=30.0) == OutboxStats(depth=3, dead=0, oldest_due_at=10.0)
+    [first, third] = store.due_messages(now=30.0)  # leased until 90: in flight, not due
+    assert store.outbox_stats(now=31.0) == OutboxStats(depth=3, dead=0, oldest_due_at=None)
+    store.mark_failed(first.id, "Forbidden", permanent=True, now=32.0)  # k2 is chat 1's head now
+    store.mark_failed(third.id, "TimedOut", retry_after=100.0, now=32.0)  # due again at 132
+    assert store.outbox_stats(now=33.0) == OutboxStats(depth=2, dead=1, oldest_due_at=11.0)
+    assert store.outbox_stats(now=1000.0).oldest_due_at == 11.0
+    assert store.outbox_stats(now=1.0).oldest_due_at is None  # nothing was due yet
+
+
+def test_inbox_pending_count_and_ping(store: SQLiteStore, db_path: Path) -> None:
+    store.inbox_add(1, {"update_id": 1}, 5, 5)
+    store.inbox_add(2, {"update_id": 2}, 5, 5)
+    store.inbox_done(1)
+    assert store.inbox_pending_count() == 1
+    store.ping()
+    quick = SQLiteStore(db_path, busy_timeout=0.05)
+    try:
+        with closing(sqlite3.connect(db_path, timeout=0, isolation_level=None)) as other:
+            other.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                quick.ping()
+            other.execute("ROLLBACK")
+        quick.ping()
+    finally:
+        quick.close()
