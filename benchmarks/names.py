@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tqdm import tqdm  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
+from bot.linking_eval import TEMPLATES as LINKING_TEMPLATES  # noqa: E402
 from bot.linking_eval import misspelt  # noqa: E402
 from bot.runtime import load_engine  # noqa: E402
 from retrieval.english import KEPT_FROM, english_count  # noqa: E402
@@ -39,13 +40,7 @@ from retrieval.search import Searcher  # noqa: E402
 
 MAX_CHOICES = ReadingPolicy().max_choices
 
-TEMPLATES = [
-    "What causes {}?",
-    "what are the symptoms of {}",
-    "Is {} inherited?",
-    "how is {} treated",
-    "My daughter has {}. What is it?",
-]
+TEMPLATES = LINKING_TEMPLATES[:5]  # the first five of the linking evaluation's
 PROPER_TEMPLATES = ["my son was diagnosed with {}, what causes it?", "What are the symptoms of {}?"]
 
 
