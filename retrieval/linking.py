@@ -57,6 +57,8 @@ QUESTION_WORDS = frozenset(
     expectancy happen happens affect affects affected treatable curable preventable contagious
     """.split()
 )
+# How bad a case is says nothing about which disease it is: "severe hemophilia" is hemophilia.
+SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very", "bad"})
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
@@ -308,9 +310,12 @@ class Linker:
             return False
         if not self._is_name_word(word, exclude):
             return False
-        # An everyday word qualifies names when names use it often ("like", "type") or English
-        # does not use it all the time ("severe", "childhood"); "need" and "kids" are neither.
         policy = self.policy
+        if not after:  # before a name, an everyday word typed in lower case is the asker's own
+            # ("severe hemophilia", "adult onset"), unless English uses it less ("acquired hemophilia")
+            return word not in SEVERITY and english_count(word) < policy.qualifier_before_english
+        # After a name, an everyday word qualifies it when names use it often ("like", "type") or
+        # English does not use it all the time ("childhood", "lethal"); "need", "kids" are neither.
         return (
             english_count(word) < policy.qualifier_english
             or len(self.names.by_word[word]) >= policy.qualifier_names

@@ -54,6 +54,8 @@ class ReadingPolicy:
     - qualifier_english (English word count, 10k..200k) and qualifier_names (names, 2..20): an
       everyday word next to a name joins its mention when English uses it less than this
       ("severe", "childhood") or this many names use it ("like", "type"); "need" does neither.
+    - qualifier_before_english (English word count, 5k..30k): before a name, only an everyday
+      word English uses less than this joins it ("acquired hemophilia"; not "adult", "severe").
     - repeat_similarity (rapidfuzz ratio, 60..90): a mention word this close to a matched name
       word says the same thing ("bechets" for "behcet"), and is not unexplained.
     - trailing_words (words, 2..8): the longest qualifier a comma may join after a name
@@ -80,6 +82,7 @@ class ReadingPolicy:
     coefficients: tuple[float, ...] = (-18.552, 22.575, -42.283, 23.907, -1.27, 1.74, 2.2, -3.248, -16.12, -11.515)  # fmt: skip  # noqa: E501
     head_share: float = 0.002
     qualifier_english: int = 50_000
+    qualifier_before_english: int = 15_000
     qualifier_names: int = 5
     repeat_similarity: float = 75.0
     trailing_words: int = 4
