@@ -217,8 +217,9 @@ class Linker:
                     break  # "keratoconus. what", "cone shaped, keratoconus"; not ", type 2"
                 if words[end - 1] in self.heads and not self._type_label(words, end):
                     named_type = end + 1 < n and words[end + 1] in NUMBER_KEYWORDS  # "syndrome lethal type"
-                    if words[end] not in INNER_CONNECTORS and not named_type:
-                        break  # a head word ends a name: "Scheuermann disease | treatable"
+                    if words[end] not in INNER_CONNECTORS - {"and"} and not named_type:
+                        break  # a head word ends a name: "Scheuermann disease | treatable", "Rett
+                        # syndrome | and seizures"
                 if core[end] or self._qualifier(words[end], exclude, after=True) or words[end] in self.heads:
                     end += 1  # a head word ends the name it follows: "Scheuermann disease"
                 elif self._type_label(words, end):
@@ -463,9 +464,7 @@ class Linker:
     def _repeats(self, word: str, matched: Iterable[str]) -> bool:
         """The word says again what one of `matched` does: the same word, a misspelling, or a
         type number its subtypes share ("2" of "type 2A")."""
-        if word.isdigit() and any(
-            m.startswith(word) and m[len(word) :].isalpha() and len(m) == len(word) + 1 for m in matched
-        ):
+        if self._label_of(word, matched):
             return True
         return word in matched or any(
             fuzz.ratio(word, m) >= self.policy.repeat_similarity
@@ -559,11 +558,27 @@ class Linker:
             return False
         return any(w not in NUMBER_KEYWORDS for w in self.extra_words(match.name, mention))
 
+    @staticmethod
+    def _label_of(word: str, matched: Iterable[str]) -> bool:
+        """A type label that begins a longer one: "2" of "2C", "c" of "C1"."""
+        if not (word.isdigit() or (len(word) == 1 and word.isalpha())):
+            return False
+        return any(
+            m.startswith(word) and len(m) == len(word) + 1 and (m[-1].isalpha() != word[-1].isalpha())
+            for m in matched
+        )
+
     def only_types(self, name: str, mention: Mention) -> bool:
         """Whether a longer name adds only a type to the mention ("Pompe disease type 2" for
         "Pompe disease"): a subtype, not another disease ("Sjogren-Larsson-like syndrome")."""
         extra = self.extra_words(name, mention)
-        return bool(extra) and all(w in NUMBER_KEYWORDS or w[:1].isdigit() or len(w) == 1 for w in extra)
+        return bool(extra) and all(
+            w in NUMBER_KEYWORDS
+            or w[:1].isdigit()
+            or len(w) == 1
+            or (len(w) <= 3 and any(c.isdigit() for c in w))
+            for w in extra
+        )
 
     def is_a_name(self, text: str, exclude: frozenset[str] = frozenset()) -> bool:
         """Whether some page (not excluded) has exactly this name, word order and connectors aside."""

@@ -331,9 +331,11 @@ class NameIndex:
             return set()
         pages: set[str] | None = None
         words_ = list(question_words)
-        if all(word in COMMON_HEADS for word in words_):
-            return set()  # "syndrome" alone names nothing
+        if all(word in COMMON_HEADS or word in NUMBER_KEYWORDS or word[:1].isdigit() for word in words_):
+            return set()  # "syndrome" or "type 2" alone names nothing
         for word in words_:
+            if word in NUMBER_KEYWORDS or word[:1].isdigit():
+                continue  # "type 2": the linker checks types against the pages' own
             if word in COMMON_HEADS:  # "Pompe disease": the head word is no name, but names hold it
                 named = self.pages_of.get(word, set())
                 pages = named if pages is None else pages & named
