@@ -247,16 +247,15 @@ class LazyPassages(Sequence[Passage]):
             self._made[i] = passage
         return passage
 
-    def column(self, name: str) -> list:
-        """One field of every passage, without making them."""
+    def column(self, name: str, rows: range | None = None) -> list:
+        """One field of the passages in `rows` (all by default), without making them."""
         default = Passage.__dataclass_fields__[name].default
-        return [m.get(name, default) for m in self._metas] + [getattr(p, name) for p in self._added]
-
-    def field(self, i: int, name: str) -> object:
-        """One field of passage i without making the passage (doc_id, kind, passage_id)."""
-        if i >= len(self._metas):
-            return getattr(self._added[i - len(self._metas)], name)
-        return self._metas[i].get(name, Passage.__dataclass_fields__[name].default)
+        rows = range(len(self)) if rows is None else rows
+        known = len(self._metas)
+        return [
+            self._metas[i].get(name, default) if i < known else getattr(self._added[i - known], name)
+            for i in rows
+        ]
 
     def append(self, passage: Passage) -> None:
         self._added.append(passage)

@@ -130,12 +130,12 @@ class Searcher:
     def _track(self, rows: range) -> None:
         passages = self.index.passages
         if isinstance(passages, LazyPassages):  # read two columns, make no passage
-            doc_ids, kinds = passages.column("doc_id"), passages.column("kind")
+            doc_ids, kinds = passages.column("doc_id", rows), passages.column("kind", rows)
         else:
-            doc_ids, kinds = [p.doc_id for p in passages], [p.kind for p in passages]
-        for i in rows:
-            self._by_doc[doc_ids[i]].append(i)
-            if kinds[i] == STAFF_KIND and is_own_topic(passages[i]):
+            doc_ids, kinds = [passages[i].doc_id for i in rows], [passages[i].kind for i in rows]
+        for i, doc_id, kind in zip(rows, doc_ids, kinds, strict=True):
+            self._by_doc[doc_id].append(i)
+            if kind == STAFF_KIND and is_own_topic(passages[i]):
                 self._staff_topics.append(i)
 
     def doc_passages(self, doc_id: str) -> list[Passage]:
