@@ -166,8 +166,8 @@ class Searcher:
 
         matches = [] if doc_id else self.names.match(text, exclude=exclude)
         matches = [m for m in matches if self._by_doc.get(m.doc_id)]
-        strong = self._confident(matches, scores, text, exclude)
         best_doc = self._best_doc(scores)
+        strong = self._confident(matches, best_doc, text, exclude)
         choices: list[DiseaseMatch] = []
         from_context = by_word = False
         link: LinkDecision | None = None
@@ -298,7 +298,7 @@ class Searcher:
     def _confident(
         self,
         matches: list[DiseaseMatch],
-        scores: np.ndarray,
+        best_doc: str | None,
         text: str,
         exclude: frozenset[str] = frozenset(),
     ) -> list[DiseaseMatch]:
@@ -308,7 +308,6 @@ class Searcher:
         and partial ones made of words no other page's names use ("duchenne")."""
         if not matches:
             return []
-        best_doc = self.index.passages[int(np.argmax(scores))].doc_id if scores.any() else None
         confident = [
             m
             for m in matches
