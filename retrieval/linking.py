@@ -309,7 +309,7 @@ class Linker:
             return False
         if after and word in QUESTION_WORDS:
             return False
-        if not self._is_name_word(word, exclude):
+        if not self.names.is_name_word(word, exclude):
             return False
         policy = self.policy
         if not after:  # before a name, an everyday word typed in lower case is the asker's own
@@ -342,19 +342,13 @@ class Linker:
         english = english_count(word)
         if english >= self.policy.everyday_english:
             return capital
-        if self._is_name_word(word, exclude):
+        if self.names.is_name_word(word, exclude):
             return True
         if english < KEPT_FROM and len(word) >= 4 and word.isalpha():
             return True  # a word English rarely uses: a name, known or not
         if len(word) >= 3 and any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
             return True  # a gene or locus: "17p13", "brca2", "gm1"
         return capital
-
-    def _is_name_word(self, word: str, exclude: frozenset[str]) -> bool:
-        entries = self.names.by_word.get(word)
-        if not entries:
-            return False
-        return not exclude or any(self.names.entries[i].doc_id not in exclude for i in entries)
 
     @staticmethod
     def _number_like(word: str) -> bool:
@@ -393,7 +387,7 @@ class Linker:
             return 0.0
         if self._number_like(word):
             return self.policy.number_weight
-        if self._is_name_word(word, exclude) and english_count(word) < self.policy.everyday_english:
+        if self.names.is_name_word(word, exclude) and english_count(word) < self.policy.everyday_english:
             return self.names.weight.get(word, 0.0)
         if english_count(word) < KEPT_FROM:
             return self.policy.unknown_weight

@@ -463,7 +463,7 @@ class NameIndex:
         Fills `everyday` with the positions of everyday words. Words only excluded pages use
         are unknown."""
         found: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        known = (lambda w: w in self.by_word) if not exclude else (lambda w: self._live(w, exclude))
+        known = (lambda w: w in self.by_word) if not exclude else (lambda w: self.is_name_word(w, exclude))
         for position, word in enumerate(question.words[: self.policy.max_match_words]):
             if known(word):
                 found[word].append((position, 1.0))
@@ -537,8 +537,10 @@ class NameIndex:
             )
         return out
 
-    def _live(self, word: str, exclude: frozenset[str]) -> bool:
-        return any(self.entries[i].doc_id not in exclude for i in self.by_word.get(word, ()))
+    def is_name_word(self, word: str, exclude: frozenset[str] = frozenset()) -> bool:
+        """Whether some name of a page not excluded uses this word."""
+        entries = self.by_word.get(word, ())
+        return bool(entries) and (not exclude or any(self.entries[i].doc_id not in exclude for i in entries))
 
     def match(
         self, question: str, limit: int = 10, exclude: frozenset[str] = frozenset()
