@@ -491,14 +491,14 @@ class Linker:
     def decide(
         self,
         match: DiseaseMatch,
-        question_text: str,
+        readings: list[QuestionWords],
         bm25_doc: str | None,
         exclude: frozenset[str] = frozenset(),
         others: Iterable[DiseaseMatch] = (),
     ) -> LinkDecision:
         """Link to the match's page, or NIL (naming the mention it leaves unexplained). `others`
         are the question's other matches: the whole names among them are mentions of their own."""
-        question = self.names.variants(question_text)[match.variant]
+        question = readings[match.variant]
         named_elsewhere = frozenset(
             p
             for m in others
@@ -516,11 +516,11 @@ class Linker:
         return LinkDecision(False, probability, features, mention, missing, candidate)
 
     def relatives_stand(
-        self, match: DiseaseMatch, question_text: str, exclude: frozenset[str] = frozenset()
+        self, match: DiseaseMatch, readings: list[QuestionWords], exclude: frozenset[str] = frozenset()
     ) -> tuple[bool, Mention | None]:
         """Whether pages sharing a match's words may be offered as a choice: the words must be
         the whole mention ("Usher syndrome"), not part of a longer name nobody has."""
-        question = self.names.variants(question_text)[match.variant]
+        question = readings[match.variant]
         mentions, unexplained = self._unexplained(match, question, exclude)
         explained = sum(self.names.weight.get(w, 0.0) for w in match.words)
         share = unexplained_share(unexplained, explained)
@@ -583,9 +583,9 @@ class Linker:
             for e in (self.names.entries[i],)
         )
 
-    def missing_name(self, question_text: str, exclude: frozenset[str] = frozenset()) -> str:
+    def missing_name(self, readings: list[QuestionWords], exclude: frozenset[str] = frozenset()) -> str:
         """The disease-shaped mention of a question no page answers, for "I have no page on X"."""
-        question = self.names.variants(question_text)[0]
+        question = readings[0]
         shaped = [m for m in self.mentions(question, exclude) if m.shaped]
         return max(shaped, key=lambda m: m.end - m.start).text if shaped else ""
 

@@ -543,12 +543,17 @@ class NameIndex:
         return bool(entries) and (not exclude or any(self.entries[i].doc_id not in exclude for i in entries))
 
     def match(
-        self, question: str, limit: int = 10, exclude: frozenset[str] = frozenset()
+        self,
+        question: str,
+        limit: int = 10,
+        exclude: frozenset[str] = frozenset(),
+        readings: list[QuestionWords] | None = None,
     ) -> list[DiseaseMatch]:
         """Diseases the question names, best first; at most one match per page. `exclude` hides
-        pages' names, as if the corpus had no such pages (leave-one-page-out evaluation)."""
+        pages' names, as if the corpus had no such pages (leave-one-page-out evaluation).
+        `readings` are the question's variants when the caller has them already."""
         best: dict[str, DiseaseMatch] = {}
-        for number, variant in enumerate(self.variants(question)):
+        for number, variant in enumerate(readings if readings is not None else self.variants(question)):
             everyday: set[int] = set()
             similar = self._similar(variant, everyday, exclude)
             for i in self._candidates(similar, exclude):

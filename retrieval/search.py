@@ -164,7 +164,8 @@ class Searcher:
         if not text.strip():
             return SearchResult(question, [], True, "empty", qtypes=qtypes)
 
-        matches = [] if doc_id else self.names.match(text, exclude=exclude)
+        readings = self.names.variants(text)  # read once: matching and linking share them
+        matches = [] if doc_id else self.names.match(text, exclude=exclude, readings=readings)
         matches = [m for m in matches if self._by_doc.get(m.doc_id)]
         best_doc = self._best_doc(scores)
         strong = self._confident(matches, best_doc, text, exclude)
@@ -173,7 +174,7 @@ class Searcher:
         link: LinkDecision | None = None
 
         def no_page(reason: str, missing: str = "") -> SearchResult:
-            missing = missing or self.linker.missing_name(text, exclude)
+            missing = missing or self.linker.missing_name(readings, exclude)
             if missing and self.linker.is_a_name(missing, exclude):
                 missing = ""  # never "no page on X" when a page is named X
             if missing:
@@ -212,7 +213,7 @@ class Searcher:
 
         if chosen[0].kind not in {"chosen", "context", "published"}:
             if choices and (by_word or not strong):  # pages sharing the words asked: a family
-                stands, mention = self.linker.relatives_stand(chosen[0], text, exclude)
+                stands, mention = self.linker.relatives_stand(chosen[0], readings, exclude)
                 if mention is not None:  # true relatives hold all the mention: types of what was asked
                     choices = [c for c in choices if self.linker.holds(c.doc_id, mention)]
                     chosen = choices[:1] or chosen
@@ -221,7 +222,7 @@ class Searcher:
                 ):  # "Brody" is no "body"
                     return no_page("weak_match", mention.text if mention and mention.shaped else "")
             else:  # one page, or pages tied on their whole names: the best must link
-                link = self.linker.decide(chosen[0], text, best_doc, exclude, matches)
+                link = self.linker.decide(chosen[0], readings, best_doc, exclude, matches)
                 if link.linked and choices and link.mention is not None:  # ties must hold the mention
                     choices = [c for c in choices if self.linker.holds(c.doc_id, link.mention)]
                     choices = choices if len(choices) > 1 else []
