@@ -115,14 +115,6 @@ class LinkingReport:
         return "\n".join(lines)
 
 
-def page_names(searcher: Searcher) -> dict[str, list[tuple[str, str, bool]]]:
-    """doc_id -> [(name, kind, abbreviation)] as the name index holds them."""
-    names: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
-    for entry in searcher.names.entries:
-        names[entry.doc_id].append((entry.name, entry.kind, entry.abbreviation))
-    return names
-
-
 def misspelt(name: str, rng: random.Random) -> str | None:
     """The name with one word of six letters or more misspelt: a letter dropped or two swapped."""
     words = name.split()
@@ -185,8 +177,8 @@ def phenotypes(searcher: Searcher, limit: int, rng: random.Random) -> list[str]:
 
 def cases(searcher: Searcher, seed: int = 11, pages: int | None = None) -> list[Case]:
     rng = random.Random(seed)
-    names = page_names(searcher)
-    doc_ids = sorted(d for d in names if not d.startswith("staff-"))
+    names = searcher.names
+    doc_ids = sorted(d for d in names.entries_by_doc if not d.startswith("staff-"))
     if pages is not None:
         doc_ids = rng.sample(doc_ids, min(pages, len(doc_ids)))
     out: list[Case] = []
@@ -195,11 +187,11 @@ def cases(searcher: Searcher, seed: int = 11, pages: int | None = None) -> list[
         title = searcher.title(doc_id)
         same = pages_named(searcher, title) | {doc_id}
         out.append(Case("name", template.format(title), same))
-        synonyms = [n for n, kind, abbr in names[doc_id] if kind == "synonym" and not abbr]
+        synonyms = [e.name for e in names.entries_of(doc_id) if e.kind == "synonym" and not e.abbreviation]
         if synonyms:
             synonym = rng.choice(synonyms)
             out.append(Case("synonym", template.format(synonym), pages_named(searcher, synonym) | {doc_id}))
-        abbreviations = [n for n, _, abbr in names[doc_id] if abbr]
+        abbreviations = [e.name for e in names.entries_of(doc_id) if e.abbreviation]
         if abbreviations:
             short = rng.choice(abbreviations)
             out.append(Case("abbreviation", template.format(short), pages_named(searcher, short) | {doc_id}))
@@ -239,7 +231,7 @@ def is_relative(searcher: Searcher, doc_id: str, asked: tuple[str, ...]) -> bool
     """A page one of whose names holds every word of the asked name ("Usher syndrome, type 1B"
     for "Usher syndrome"): a type of what was asked, not a look-alike."""
     wanted = set(asked)
-    return any(wanted <= set(e.words) for e in searcher.names.entries if e.doc_id == doc_id)
+    return any(wanted <= set(e.words) for e in searcher.names.entries_of(doc_id))
 
 
 def evaluate_linking(searcher: Searcher, all_cases: list[Case], progress=None) -> LinkingReport:
