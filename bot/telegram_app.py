@@ -19,6 +19,7 @@ import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,7 +60,15 @@ from bot.inbox import Dispatcher, InboxQueue
 from bot.metrics import CountingRequest, Metrics
 from bot.outbox import OutboxWorker, ack, queue_edit, reply_rendered, send_rendered
 from bot.render import Button, Rendered, callback, fill, render_reply
-from bot.telegram_state import RateLimiter, Services, TelegramConversations, Turns, chat_key
+from bot.telegram_state import (
+    BotContext,
+    RateLimiter,
+    Services,
+    TelegramConversations,
+    Turn,
+    Turns,
+    chat_key,
+)
 from store import Store
 
 log = logging.getLogger("gardbot.telegram")
@@ -94,8 +103,6 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 PENDING_AT_START_SECONDS = 60.0  # how long start-up waits for the last process's backlog
 INBOX_KEEP_SECONDS = 86400.0  # handled update ids kept to spot redeliveries
 ASK_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s*", re.DOTALL)
-
-services = staff.services
 
 
 # --------------------------------------------------------------------------- helpers
@@ -133,15 +140,14 @@ def candidates_of(reply: Reply) -> list[dict[str, str]]:
 
 def remember(update: Update, s: Services, question: str, reply: Reply) -> str:
     """Store what the reply's buttons need; returns the turn id they carry."""
-    return turns_of(update, s).add(
-        {
-            "q": question,
-            "disease": reply.disease,
-            "candidates": candidates_of(reply),
-            "passages": [e.citation.passage_id for e in reply.excerpts],
-            "choices": [c.doc_id for c in reply.choices],
-        }
+    turn = Turn(
+        question,
+        reply.disease,
+        candidates_of(reply),
+        passages=[e.citation.passage_id for e in reply.excerpts],
+        choices=[c.doc_id for c in reply.choices],
     )
+    return turns_of(update, s).add(turn)
 
 
 async def html(message: Message, text: str, buttons: list[list[Button]] | None = None) -> None:
@@ -215,35 +221,35 @@ async def answer_with(update: Update, s: Services, question: str, reply: Reply, 
 # --------------------------------------------------------------------------- commands
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     """/start: what the bot is, where answers come from, privacy."""
     if update.effective_message:
-        await html(update.effective_message, fill(texts.START, role=services(context).role))
+        await html(update.effective_message, fill(texts.START, role=context.services.role))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     """/help: how to use the bot."""
     if update.effective_message:
-        text = fill(texts.HELP, role=services(context).role, username=context.bot.username)
+        text = fill(texts.HELP, role=context.services.role, username=context.bot.username)
         await html(update.effective_message, text)
 
 
-async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def about(update: Update, context: BotContext) -> None:
     """/about: sources and their licences."""
     if update.effective_message:
         await html(update.effective_message, texts.ABOUT)
 
 
-async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def privacy(update: Update, context: BotContext) -> None:
     """/privacy: what is stored."""
     if update.effective_message:
-        minutes = round(services(context).config.answers.context_minutes)
+        minutes = round(context.services.config.answers.context_minutes)
         await html(update.effective_message, fill(texts.PRIVACY, minutes=minutes))
 
 
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget(update: Update, context: BotContext) -> None:
     """/forget: delete everything stored about the user."""
-    s, user, message = services(context), update.effective_user, update.effective_message
+    s, user, message = context.services, update.effective_user, update.effective_message
     if user is None or message is None:
         return
     counts = s.store.forget_user(user.id)
@@ -253,9 +259,9 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await html(message, texts.FORGOTTEN)
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask(update: Update, context: BotContext) -> None:
     """/ask TEXT: offer to send TEXT to a specialist."""
-    s, message = services(context), update.effective_message
+    s, message = context.services, update.effective_message
     if message is None or update.effective_user is None:
         return
     question = ASK_COMMAND.sub("", message.text or "", count=1).strip()
@@ -270,7 +276,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         p = ranked.passage
         seen.setdefault(p.doc_id, {"title": p.title, "url": p.url, "section": section_label(p.qtype)})
     disease = s.engine.searcher.title(result.disease.doc_id) if result.disease else None
-    turn = {"q": question, "disease": disease, "candidates": list(seen.values())[:3]}
+    turn = Turn(question, disease, list(seen.values())[:3])
     await confirm_ask(update, s, turns_of(update, s).add(turn), question)
 
 
@@ -296,22 +302,13 @@ async def confirm_ask(update: Update, s: Services, turn: str, question: str) -> 
 # --------------------------------------------------------------------------- questions
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message: a question for the engine (or, in the staff chat, a ticket answer)."""
+async def on_text(update: Update, context: BotContext) -> None:
+    """A text message: a question for the engine (staff replies to tickets are routed apart)."""
     started = time.perf_counter()
-    s, message, user = services(context), update.effective_message, update.effective_user
+    s, message, user = context.services, update.effective_message, update.effective_user
     if message is None or user is None or not message.text:
         return
     bot = context.bot
-    replied = message.reply_to_message
-    if (
-        message.chat_id == s.staff_chat_id
-        and replied
-        and replied.from_user
-        and replied.from_user.id == bot.id
-    ):
-        await staff.staff_reply(update, context)
-        return
     if not addressed(message, bot.id, bot.username):
         return
     text = without_mention(message.text, bot.username)
@@ -320,22 +317,22 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply = await think(update, s, s.engine.reply, key_of(update), text)
     question = text
     if MORE.match(text) and (last := turns_of(update, s).latest()):
-        question = last["q"]  # "more" continues the last question
+        question = last.question  # "more" continues the last question
     else:
         s.store.log_question(user.id, message.chat_id, text, reply.disease, OUTCOMES[reply.kind])
     await answer_with(update, s, question, reply, started)
 
 
-async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def edited(update: Update, context: BotContext) -> None:
     """An edited message is not a new question: say so where the bot is talked to directly
     (a private chat, the staff chat), stay quiet in other groups, and handle it no further."""
-    s, message = services(context), update.edited_message
+    s, message = context.services, update.edited_message
     if message is not None and (message.chat.type == ChatType.PRIVATE or message.chat_id == s.staff_chat_id):
         await reply_rendered(message, Rendered([texts.EDITED]))
     raise ApplicationHandlerStop
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def not_text(update: Update, context: BotContext) -> None:
     """Stickers, photos, voice... in a private chat: ask for text."""
     if update.effective_message:
         await html(update.effective_message, texts.NOT_TEXT)
@@ -344,23 +341,35 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --------------------------------------------------------------------------- buttons
 
 
-Turn = dict[str, Any]
 ButtonHandler = Callable[[Update, Services, CallbackQuery, str, Turn, list[str]], Awaitable[None]]
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button press: dispatch on the action in its callback data."""
-    query, s = update.callback_query, services(context)
-    if query is None or update.effective_user is None:
-        return
-    action, _, rest = (query.data or "").partition(":")
-    turn_id, *args = rest.split(":")
-    turn = turns_of(update, s).get(turn_id) if update.effective_chat else None
-    handler = BUTTONS.get(action)
-    if handler is None or turn is None:
-        await ack(query, texts.BUTTON_EXPIRED, show_alert=True)
-        return
-    await handler(update, s, query, turn_id, turn, args)
+def button(handler: ButtonHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """A callback-query handler for one kind of button: its callback data is
+    ``action:turn:args...`` (bot.render.callback); the turn is loaded from the chat's stored
+    turns, and a button whose turn is gone (too old, /forget) gets a polite alert."""
+
+    async def handle(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        if query is None or update.effective_user is None:
+            return
+        _, _, rest = (query.data or "").partition(":")
+        turn_id, *args = rest.split(":")
+        turn = turns_of(update, context.services).get(turn_id) if update.effective_chat else None
+        if turn is None:
+            await ack(query, texts.BUTTON_EXPIRED, show_alert=True)
+            return
+        await handler(update, context.services, query, turn_id, turn, args)
+
+    handle.__doc__ = handler.__doc__
+    handle.__name__ = handler.__name__
+    return handle
+
+
+async def expired_button(update: Update, context: BotContext) -> None:
+    """Any other button (a layout older versions sent, or junk data): it no longer works."""
+    if update.callback_query is not None:
+        await ack(update.callback_query, texts.BUTTON_EXPIRED, show_alert=True)
 
 
 async def drop_buttons(query: CallbackQuery, action: str) -> None:
@@ -385,7 +394,7 @@ async def more_button(
     await ack(query)
     await drop_buttons(query, "more")
     reply = await think(update, s, s.engine.more, key_of(update))
-    await answer_with(update, s, turn["q"], reply, started)
+    await answer_with(update, s, turn.question, reply, started)
 
 
 async def choose_button(
@@ -393,7 +402,7 @@ async def choose_button(
 ) -> None:
     """One of the offered conditions was picked."""
     started = time.perf_counter()
-    choices = turn.get("choices") or []
+    choices = turn.choices
     index = int(args[0]) if args and args[0].isdigit() else -1
     if not 0 <= index < len(choices):
         await ack(query, texts.BUTTON_EXPIRED, show_alert=True)
@@ -401,7 +410,7 @@ async def choose_button(
     await ack(query)
     await drop_buttons(query, "c")
     reply = await think(update, s, s.engine.choose, key_of(update), choices[index])
-    await answer_with(update, s, turn["q"], reply, started)
+    await answer_with(update, s, turn.question, reply, started)
 
 
 async def feedback_button(
@@ -410,14 +419,14 @@ async def feedback_button(
     """👍 / 👎 on an answer; after 👎, offer a specialist."""
     assert update.effective_user is not None and update.effective_chat is not None
     helpful = args[:1] == ["1"]
-    if "helpful" not in turn:
+    if turn.helpful is None:
         s.store.add_feedback(
-            update.effective_user.id, update.effective_chat.id, turn.get("passages", []), turn["q"], helpful
+            update.effective_user.id, update.effective_chat.id, turn.passages, turn.question, helpful
         )
         turns_of(update, s).update(turn_id, helpful=helpful)
     await ack(query, texts.FEEDBACK_THANKS)
     await drop_buttons(query, "fb")
-    if not helpful and not turn.get("ticket"):
+    if not helpful and turn.ticket is None:
         text = fill(texts.NOT_HELPFUL, role=s.role)
         buttons = [[Button(texts.BUTTON_ASK, callback("ask", turn_id))]]
         await send_rendered(update.get_bot(), update.effective_chat.id, Rendered([text], buttons))
@@ -427,11 +436,11 @@ async def ask_button(
     update: Update, s: Services, query: CallbackQuery, turn_id: str, turn: Turn, args: list[str]
 ) -> None:
     """Ask a specialist: show what would be sent."""
-    if turn.get("ticket"):
-        await ack(query, texts.ALREADY_SENT.format(n=turn["ticket"]), show_alert=True)
+    if turn.ticket is not None:
+        await ack(query, texts.ALREADY_SENT.format(n=turn.ticket), show_alert=True)
         return
     await ack(query)
-    await confirm_ask(update, s, turn_id, turn["q"])
+    await confirm_ask(update, s, turn_id, turn.question)
 
 
 async def confirm_button(
@@ -447,11 +456,10 @@ async def confirm_button(
     created = False
     with s.store.transaction():
         turn = turns.get(turn_id) or turn
-        if not turn.get("ticket"):
+        if turn.ticket is None:
             ticket = staff.open_ticket(s, update.effective_user, update.effective_chat, turn)
-            turns.update(turn_id, ticket=ticket.n)
-            turn, created = {**turn, "ticket": ticket.n}, True
-        text = fill(texts.TICKET_CREATED, n=turn["ticket"], role=s.role, question=turn["q"])
+            turn, created = turns.update(turn_id, ticket=ticket.n) or replace(turn, ticket=ticket.n), True
+        text = fill(texts.TICKET_CREATED, n=turn.ticket, role=s.role, question=turn.question)
         queued = isinstance(message, Message) and queue_edit(message.chat_id, message.message_id, text)
         if queued:
             s.store.inbox_done(update.update_id)
@@ -468,7 +476,7 @@ async def cancel_button(
 ) -> None:
     """Cancel: nothing is sent."""
     await ack(query)
-    if turn.get("ticket"):
+    if turn.ticket is not None:
         return
     message = query.message
     if not (
@@ -477,20 +485,10 @@ async def cancel_button(
         await query.edit_message_text(texts.ASK_CANCELLED, parse_mode=ParseMode.HTML)
 
 
-BUTTONS: dict[str, ButtonHandler] = {
-    "more": more_button,
-    "c": choose_button,
-    "fb": feedback_button,
-    "ask": ask_button,
-    "ok": confirm_button,
-    "no": cancel_button,
-}
-
-
 # --------------------------------------------------------------------------- errors, lifecycle
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log the error with its context; tell the user only that something went wrong."""
     where = "no update"
     if isinstance(update, Update):
@@ -586,6 +584,7 @@ def build_application(
     builder = builder.get_updates_request(
         CountingRequest(metrics.api_error, connection_pool_size=GET_UPDATES_POOL)
     )
+    builder = builder.context_types(ContextTypes(context=BotContext))
     app = builder.post_init(on_startup).post_stop(on_stop).post_shutdown(stop_health).build()
 
     limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
@@ -605,26 +604,67 @@ def build_application(
     inbox.sink = s.dispatcher.receive
     app.bot_data["gardbot"] = s
 
+    add_routes(app, settings.staff_chat_id)
+    return app
+
+
+class RepliesToBot(filters.MessageFilter):
+    """A reply to one of the bot's own messages (in the staff chat: a ticket's copy)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
+
+
+REPLIES_TO_BOT = RepliesToBot(name="RepliesToBot")
+COMMANDS: dict[str, Callable[[Update, BotContext], Awaitable[None]]] = {
+    "start": start,
+    "help": help_command,
+    "about": about,
+    "privacy": privacy,
+    "forget": forget,
+    "ask": ask,
+    # staff (each checks that the sender is staff)
+    "pending": staff.pending,
+    "ticket": staff.show_ticket,
+    "answer": staff.answer,
+    "close": staff.close,
+    "publish": publishing.publish,
+    "edit": publishing.edit,
+    "unpublish": publishing.unpublish,
+}
+# Callback data is "action:turn:args" (bot.render.callback); one handler per action.
+BUTTONS: dict[str, Callable[[Update, BotContext], Awaitable[None]]] = {
+    r"^publish:\d+$": publishing.publish_button,
+    r"^more:": button(more_button),
+    r"^c:": button(choose_button),
+    r"^fb:": button(feedback_button),
+    r"^ask:": button(ask_button),
+    r"^ok:": button(confirm_button),
+    r"^no:": button(cancel_button),
+}
+
+
+def add_routes(app: Application, staff_chat_id: int | None) -> None:
+    """Every route of the bot, in one place and in the order PTB tries them: edits are turned
+    away first (group -1); then commands; in the staff chat, a reply to one of the bot's messages
+    is the answer to that ticket; other text is a question; other messages in a private chat get
+    a request for text; buttons go by their callback data's action, anything else has expired."""
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=-1)
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("help", help_command))
-    app.add_handler(CommandHandler("about", about))
-    app.add_handler(CommandHandler("privacy", privacy))
-    app.add_handler(CommandHandler("forget", forget))
-    app.add_handler(CommandHandler("ask", ask))
-    app.add_handler(CommandHandler("pending", staff.pending))
-    app.add_handler(CommandHandler("ticket", staff.show_ticket))
-    app.add_handler(CommandHandler("answer", staff.answer))
-    app.add_handler(CommandHandler("close", staff.close))
-    app.add_handler(CommandHandler("publish", publishing.publish))
-    app.add_handler(CommandHandler("edit", publishing.edit))
-    app.add_handler(CommandHandler("unpublish", publishing.unpublish))
+    for name, command in COMMANDS.items():
+        app.add_handler(CommandHandler(name, command))
+    if staff_chat_id is not None:
+        staff_replies = filters.Chat(staff_chat_id) & filters.REPLY & REPLIES_TO_BOT
+        app.add_handler(MessageHandler(staff_replies & filters.TEXT & ~filters.COMMAND, staff.staff_reply))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, not_text))
-    app.add_handler(CallbackQueryHandler(publishing.publish_button, pattern=r"^publish:\d+$"))
-    app.add_handler(CallbackQueryHandler(on_button))
+    # PTB hands a press with empty data to the first patterned handler whatever its pattern,
+    # so such a press is caught first (the callable is only asked about non-empty data).
+    app.add_handler(CallbackQueryHandler(expired_button, pattern=lambda data: False))
+    for pattern, handler in BUTTONS.items():
+        app.add_handler(CallbackQueryHandler(handler, pattern=pattern))
+    app.add_handler(CallbackQueryHandler(expired_button))
     app.add_error_handler(on_error)
-    return app
 
 
 # --------------------------------------------------------------------------- running

@@ -13,14 +13,13 @@ import re
 
 from telegram import Message, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from bot import telegram_texts as texts
 from bot.outbox import ack
 from bot.render import fill, link
 from bot.runtime import published_qa
-from bot.telegram_state import Services
-from bot.telegram_tickets import is_staff, say, services, small_number, staff_only, ticket_number
+from bot.telegram_state import BotContext, Services
+from bot.telegram_tickets import is_staff, say, small_number, staff_only, ticket_number
 from corpus.published import deidentify, strip_contacts
 from store import Published, Ticket
 
@@ -31,7 +30,7 @@ EDIT_COMMAND = re.compile(
 )
 
 
-async def publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def publish(update: Update, context: BotContext) -> None:
     """/publish N [DISEASE NAME | none]: the bot gives ticket N's answer from now on."""
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return
@@ -43,7 +42,7 @@ async def publish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await say(update.effective_message, publish_ticket(s, n, name))
 
 
-async def unpublish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unpublish(update: Update, context: BotContext) -> None:
     """/unpublish N: withdraw a published answer."""
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return
@@ -56,9 +55,9 @@ async def unpublish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await say(update.effective_message, fill(texts.UNPUBLISHED if withdrawn else texts.NOT_PUBLISHED, n=n))
 
 
-async def publish_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def publish_button(update: Update, context: BotContext) -> None:
     """The Publish button under a relayed answer's confirmation."""
-    query, s = update.callback_query, services(context)
+    query, s = update.callback_query, context.services
     if query is None:
         return
     if not is_staff(s, update):
@@ -95,7 +94,7 @@ def publish_ticket(s: Services, n: int, name: str | None) -> str:
     return put_live(s, record, texts.DEIDENTIFIED if changed and previous is None else "")
 
 
-async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def edit(update: Update, context: BotContext) -> None:
     """/edit N question|answer TEXT: reword a published Q&A, e.g. to leave out a name."""
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return

@@ -11,11 +11,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, User
 from telegram.constants import ChatType
+from telegram.ext import CallbackContext, ExtBot
 
 from answers.engine import Engine
 from bot.config import Config
@@ -64,12 +65,39 @@ class TelegramConversations:
         return self.store.delete_conversation(chat_key)
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One question asked in a chat and what the buttons under its reply need: the passages shown
+    (for 👍/👎), the pages offered as a choice, the disease and best candidate pages (for a
+    ticket), then the ticket number once sent and the feedback once given.
+
+    Stored as JSON under short keys ("q" for the question), the layout earlier versions wrote, so
+    buttons under replies sent before an upgrade keep working.
+    """
+
+    question: str
+    disease: str | None = None
+    candidates: list[dict[str, str]] = field(default_factory=list)
+    passages: list[str] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
+    ticket: int | None = None
+    helpful: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "question"}
+        return {"q": self.question, **{k: v for k, v in data.items() if v is not None}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Turn:
+        known = {f.name for f in fields(cls)} - {"question"}
+        return cls(question=str(data.get("q", "")), **{k: v for k, v in data.items() if k in known})
+
+
 class Turns:
-    """The last few questions asked under one chat key, so buttons can refer back to them.
+    """The last few turns under one chat key, so buttons can refer back to them.
 
     Each turn has a random id (callback data carries it, so another group member's buttons never
-    match) and holds the question, the passages shown (for 👍/👎), the choices offered, the
-    best candidate pages and disease (for a ticket), and the ticket number once sent.
+    match). Kept in the database next to the engine's conversation, so every replica sees them.
     """
 
     def __init__(self, store: Store, key: str, user_id: int) -> None:
@@ -81,27 +109,32 @@ class Turns:
     def _save(self, turns: dict[str, dict[str, Any]]) -> None:
         self.store.save_conversation(self.key, turns, user_id=self.user_id)
 
-    def add(self, turn: dict[str, Any]) -> str:
+    def add(self, turn: Turn) -> str:
         with self.store.transaction():
             turns = self._load()
             turn_id = secrets.token_hex(4)
-            turns[turn_id] = turn
+            turns[turn_id] = turn.to_json()
             self._save(dict(list(turns.items())[-MAX_TURNS:]))
         return turn_id
 
-    def get(self, turn_id: str) -> dict[str, Any] | None:
-        return self._load().get(turn_id)
+    def get(self, turn_id: str) -> Turn | None:
+        data = self._load().get(turn_id)
+        return Turn.from_json(data) if data is not None else None
 
-    def latest(self) -> dict[str, Any] | None:
+    def latest(self) -> Turn | None:
         turns = self._load()
-        return list(turns.values())[-1] if turns else None
+        return Turn.from_json(list(turns.values())[-1]) if turns else None
 
-    def update(self, turn_id: str, **changes: Any) -> None:
+    def update(self, turn_id: str, **changes: Any) -> Turn | None:
+        """Change fields of a stored turn (`Turn` names); returns the new turn, None if gone."""
         with self.store.transaction():
             turns = self._load()
-            if turn_id in turns:
-                turns[turn_id].update(changes)
-                self._save(turns)
+            if turn_id not in turns:
+                return None
+            turn = replace(Turn.from_json(turns[turn_id]), **changes)
+            turns[turn_id] = turn.to_json()
+            self._save(turns)
+            return turn
 
 
 class RateLimiter:
@@ -165,3 +198,12 @@ class Services:
     def wake_outbox(self) -> None:
         if self.worker is not None:
             self.worker.wake()
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """The handlers' context (PTB's ContextTypes, as in its contexttypesbot.py example): the
+    gardbot services ride along, typed, instead of being looked up in bot_data by every handler."""
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["gardbot"]

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
 
 from bot import telegram_texts as texts
 from bot.crash import crash_point
@@ -29,7 +27,7 @@ from bot.render import (
     when,
 )
 from bot.render import render_ticket_details as details
-from bot.telegram_state import Services
+from bot.telegram_state import BotContext, Services, Turn
 from store import OutboxItem, OutboxMessage, Ticket, TicketNotFound, TicketStateError
 
 log = logging.getLogger(__name__)
@@ -37,10 +35,6 @@ ANSWER_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s+#?(\d+)\s+(\S.*)$", re.DOTALL)
 # The head of a ticket's staff-chat message (texts.TICKET as Telegram shows it, markup gone).
 TICKET_HEAD = re.compile(r"^📨 Question #(\d+) from ")
 MAX_TICKET = 2**63 - 1  # SQLite's largest integer: a bigger "number" is a typo, not a ticket
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["gardbot"]
 
 
 def dedupe_key(n: int, what: str, part: int = 0) -> str:
@@ -70,12 +64,12 @@ def queue_for_staff(s: Services, ticket: Ticket) -> None:
         s.store.enqueue(item.kind, item.chat_id, item.payload, item.dedupe_key, user_id=item.user_id)
 
 
-def open_ticket(s: Services, user: User, chat: Chat, turn: dict[str, Any]) -> Ticket:
+def open_ticket(s: Services, user: User, chat: Chat, turn: Turn) -> Ticket:
     """Store the question and queue it for staff, atomically; the number is committed on return
     unless the caller holds a transaction."""
     with s.store.transaction():
         ticket = s.store.create_ticket(
-            user.id, chat.id, user.first_name, turn["q"], turn.get("disease"), turn.get("candidates", [])
+            user.id, chat.id, user.first_name, turn.question, turn.disease, turn.candidates
         )
         queue_for_staff(s, ticket)
     return ticket
@@ -122,9 +116,9 @@ def is_staff(s: Services, update: Update) -> bool:
     return chat.type == ChatType.PRIVATE and user.id in s.config.telegram.staff_user_ids
 
 
-async def staff_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Services | None:
+async def staff_only(update: Update, context: BotContext) -> Services | None:
     """The services if the sender is staff; otherwise a polite refusal and None."""
-    s = services(context)
+    s = context.services
     if is_staff(s, update):
         return s
     if update.effective_message is not None:
@@ -145,17 +139,17 @@ def small_number(text: str) -> int | None:
     return n if n <= MAX_TICKET else None
 
 
-def ticket_number(context: ContextTypes.DEFAULT_TYPE) -> int | None:
+def ticket_number(context: BotContext) -> int | None:
     return small_number((context.args or [""])[0].lstrip("#"))
 
 
-async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pending(update: Update, context: BotContext) -> None:
     """/pending: list open tickets."""
     if (s := await staff_only(update, context)) and update.effective_message:
         await reply_rendered(update.effective_message, render_pending(s.store.list_tickets("open")))
 
 
-async def show_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_ticket(update: Update, context: BotContext) -> None:
     """/ticket N: one ticket in full."""
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return
@@ -167,7 +161,7 @@ async def show_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await reply_rendered(update.effective_message, details(ticket, s.store.get_published(ticket.n)))
 
 
-async def close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def close(update: Update, context: BotContext) -> None:
     """/close N: close a ticket without an answer."""
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return
@@ -180,7 +174,7 @@ async def close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await say(update.effective_message, text)
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer(update: Update, context: BotContext) -> None:
     """/answer N TEXT: answer a ticket."""
     if not (s := await staff_only(update, context)) or not update.effective_message:
         return
@@ -192,9 +186,9 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await relay(s, update, n, match.group(2).strip())
 
 
-async def staff_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def staff_reply(update: Update, context: BotContext) -> None:
     """A reply in the staff chat to one of the bot's messages: the answer to that ticket."""
-    s, message = services(context), update.effective_message
+    s, message = context.services, update.effective_message
     if message is None or message.reply_to_message is None or not message.text:
         return
     replied = message.reply_to_message

@@ -581,6 +581,14 @@ class BotApiDouble:
         datas = [b.get("callback_data") for b in _inline_buttons(current.get("reply_markup"))]
         if callback_data not in datas:
             raise ValueError(f"message has no button with callback_data {callback_data!r}: {datas}")
+        return self.send_callback_query(chat, user, message, callback_data)
+
+    def send_callback_query(
+        self, chat: JSONDict, user: JSONDict, message: JSONDict, callback_data: str
+    ) -> str:
+        """Queue a ``callback_query`` with any data, as a button of an older version or a forged
+        client would send; returns its id."""
+        current = self._messages.get((chat["id"], message["message_id"]), message)
         query_id = str(next(self._callback_ids) * 1_000_003 + BOT_ID)
         query = {
             "id": query_id,

@@ -20,9 +20,15 @@ from botapi_double import BotApiDouble, forbid_network
 from corpus_fixture import write_corpus
 from telegram.ext import Application
 
+from answers.engine import Engine
 from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, TelegramSettings
-from bot.telegram_state import Services
+from bot.telegram_app import build_application
+from bot.telegram_state import Services, TelegramConversations
+from retrieval.build import CorpusSelection, open_index
+from retrieval.index import PassageIndex
+from retrieval.search import Searcher
+from store import RetryPolicy, SQLiteStore, open_store
 
 STAFF_CHAT = -100777
 UNANSWERABLE = "Is Castellane fever contagious?"
@@ -65,6 +71,32 @@ async def running(app: Application) -> AsyncIterator[Application]:
             await app.updater.stop()
             await app.stop()
             await app.post_stop(app)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> PassageIndex:
+    root = write_corpus(tmp_path_factory.mktemp("corpus"))
+    return open_index(CorpusSelection(root), tmp_path_factory.mktemp("index"), progress=False)
+
+
+@pytest.fixture
+def make_bot(
+    double: BotApiDouble, index: PassageIndex, config: Config
+) -> AsyncIterator[Callable[..., Application]]:
+    """Build an Application on the config's database file; stores are closed at the end."""
+    stores: list[SQLiteStore] = []
+
+    def make(config: Config = config) -> Application:
+        store = open_store(config.database_url, retry_policy=RetryPolicy(base=0.05, cap=0.5))
+        stores.append(store)  # type: ignore[arg-type]
+        engine = Engine(Searcher(index), conversations=TelegramConversations(store))
+        return build_application(
+            config, engine, store, builder=double.application_builder(), outbox_interval=0.05
+        )
+
+    yield make
+    for store in stores:
+        store.close()
 
 
 def services(app: Application) -> Services:

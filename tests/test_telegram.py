@@ -12,16 +12,13 @@ import logging
 import socket
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
 from botapi_double import BOT_USERNAME, BotApiDouble
-from corpus_fixture import write_corpus
 from telegram import Update
-from telegram.ext import Application
 from telegram_fixtures import (
     STAFF_CHAT,
     UNANSWERABLE,
@@ -39,41 +36,14 @@ from bot import telegram_texts as texts
 from bot.config import Config, TelegramSettings
 from bot.telegram_app import build_application, quiet_http_logs, run_telegram, webhook_secret
 from bot.telegram_state import TelegramConversations
-from retrieval.build import CorpusSelection, open_index
 from retrieval.index import PassageIndex
 from retrieval.search import Searcher
-from store import RetryPolicy, SQLiteStore, open_store
+from store import RetryPolicy, open_store
 
 IMT_URL = "https://rarediseases.info.nih.gov/gard/7146/inflammatory-myofibroblastic-tumor"
 IMT_CAUSE = "The underlying cause of inflammatory myofibroblastic tumors (IMTs) remains unknown."
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> PassageIndex:
-    root = write_corpus(tmp_path_factory.mktemp("corpus"))
-    return open_index(CorpusSelection(root), tmp_path_factory.mktemp("index"), progress=False)
-
-
-@pytest.fixture
-def make_bot(
-    double: BotApiDouble, index: PassageIndex, config: Config
-) -> AsyncIterator[Callable[..., Application]]:
-    """Build an Application on the config's database file; stores are closed at the end."""
-    stores: list[SQLiteStore] = []
-
-    def make(config: Config = config) -> Application:
-        store = open_store(config.database_url, retry_policy=RetryPolicy(base=0.05, cap=0.5))
-        stores.append(store)  # type: ignore[arg-type]
-        engine = Engine(Searcher(index), conversations=TelegramConversations(store))
-        return build_application(
-            config, engine, store, builder=double.application_builder(), outbox_interval=0.05
-        )
-
-    yield make
-    for store in stores:
-        store.close()
 
 
 # --------------------------------------------------------------------------- answering
