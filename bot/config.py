@@ -70,6 +70,9 @@ class TelegramSettings:
     health_port: int = 0  # /healthz and /metrics on this port; 0 = not served
     health_listen: str = "127.0.0.1"
     outbox_stuck_seconds: float = 300.0  # /healthz fails when a due message waited longer
+    # On a PostgreSQL database replicas share: how often each looks for work a replica that died
+    # left (leases, recorded updates) and for answers published through another replica.
+    replica_sweep_seconds: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "GARDBOT_HEALTH_PORT": ("telegram", "health_port"),
     "GARDBOT_HEALTH_LISTEN": ("telegram", "health_listen"),
     "GARDBOT_OUTBOX_STUCK_SECONDS": ("telegram", "outbox_stuck_seconds"),
+    "GARDBOT_REPLICA_SWEEP_SECONDS": ("telegram", "replica_sweep_seconds"),
     "GARDBOT_STAFF_ROLE": ("staff", "role"),
 }
 

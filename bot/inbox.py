@@ -24,7 +24,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -32,11 +32,13 @@ from telegram.error import NetworkError
 from telegram.ext import Application
 
 from bot.outbox import replying
+from bot.replicas import chat_lock
 from store import Store
 
 log = logging.getLogger(__name__)
 
 UpdateSink = Callable[[Update], Awaitable[None]]
+CHAT_LOCK_POLL_SECONDS = 0.02  # how often a replica asks for a chat another replica is serving
 
 
 class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]
@@ -108,7 +110,9 @@ class Dispatcher:
             log.info("update %s was delivered again; ignored", update.update_id)
 
     def replay_pending(self) -> int:
-        """At start-up: queue what the last process recorded but did not finish; returns how many."""
+        """Queue what a process that stopped recorded but did not finish; returns how many. At
+        start-up that is the last process's backlog; on a shared database a replica also calls it
+        now and then (bot.replicas.Housekeeping) to adopt the backlog of a replica that died."""
         count = 0
         for entry in self.store.inbox_pending():
             if entry.attempts >= self.max_attempts:
@@ -146,16 +150,31 @@ class Dispatcher:
         queue = self._queues[key]
         try:
             while queue and not self._stopping:
-                async with self._slots:
-                    try:
+                try:
+                    async with self._chat_turn(key), self._slots:
                         await self._handle(queue[0])
-                    except Exception:  # the store failed: the update stays pending for next start
-                        log.exception("could not handle update %s; left pending", queue[0].update_id)
+                except Exception:  # the store failed: the update stays pending for next start
+                    log.exception("could not handle update %s; left pending", queue[0].update_id)
                 queue.popleft()
         finally:
             del self._queues[key]
             if not self._queues:
                 self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def _chat_turn(self, key: int | None) -> AsyncIterator[None]:
+        """On a database other replicas share, one chat's updates go one at a time across all of
+        them: this waits for the chat's lock (a replica holds it for one update)."""
+        if not self.store.shared or key is None:
+            yield
+            return
+        name = chat_lock(key)
+        while not self.store.try_lock(name):
+            await asyncio.sleep(CHAT_LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            self.store.unlock(name)
 
     async def _handle(self, update: Update) -> None:
         self.store.inbox_started(update.update_id)

@@ -60,6 +60,7 @@ from bot.inbox import Dispatcher, InboxQueue
 from bot.metrics import CountingRequest, Metrics
 from bot.outbox import OutboxWorker, ack, queue_edit, reply_rendered, send_rendered
 from bot.render import Button, Rendered, callback, fill, render_reply
+from bot.replicas import Housekeeping, PollingLeader, PublishedSync, wait_to_poll
 from bot.telegram_state import (
     BotContext,
     RateLimiter,
@@ -68,6 +69,7 @@ from bot.telegram_state import (
     Turn,
     Turns,
     chat_key,
+    services_of,
 )
 from store import Store
 
@@ -254,7 +256,6 @@ async def forget(update: Update, context: BotContext) -> None:
         return
     counts = s.store.forget_user(user.id)
     s.engine.forget(key_of(update))
-    s.limiter.forget(user.id)
     log.info("forgot a user: %s", counts)
     await html(message, texts.FORGOTTEN)
 
@@ -532,12 +533,19 @@ async def on_startup(app: Application) -> None:
         log.info("%d updates recorded by the last process were not finished; handling them now", pending)
         if not await s.dispatcher.wait_idle(PENDING_AT_START_SECONDS):
             log.warning("the last process's updates are still being handled; taking new ones as well")
+    if s.housekeeping is not None:
+        s.housekeeping.start()
+    if s.leader is not None:
+        s.leader.start()
     log.info("gardbot is running as @%s; staff chat %s", app.bot.username, s.staff_chat_id)
 
 
 async def on_stop(app: Application) -> None:
     """post_stop: finish the updates and messages in flight; the rest wait in the database."""
     s: Services = app.bot_data["gardbot"]
+    for task in (s.leader, s.housekeeping):
+        if task is not None:
+            await task.stop()
     if s.dispatcher is not None:
         await s.dispatcher.stop()
     if s.worker is not None:
@@ -587,7 +595,7 @@ def build_application(
     builder = builder.context_types(ContextTypes(context=BotContext))
     app = builder.post_init(on_startup).post_stop(on_stop).post_shutdown(stop_health).build()
 
-    limiter = RateLimiter(settings.rate_limit_messages, settings.rate_limit_seconds)
+    limiter = RateLimiter(store, settings.rate_limit_messages, settings.rate_limit_seconds, clock)
     s = Services(config, engine, store, limiter, metrics=metrics)
     if settings.health_port:
         checks = HealthChecks(engine, store, settings.outbox_stuck_seconds, clock)
@@ -602,6 +610,15 @@ def build_application(
     )
     s.dispatcher = Dispatcher(app, store, wake_outbox=s.wake_outbox)
     inbox.sink = s.dispatcher.receive
+    if store.shared:
+        s.housekeeping = Housekeeping(
+            store,
+            PublishedSync(engine, store),
+            adopt=s.dispatcher.replay_pending,
+            wake_outbox=s.wake_outbox,
+            engine_thread=s.engine_thread,
+            interval=settings.replica_sweep_seconds,
+        )
     app.bot_data["gardbot"] = s
 
     add_routes(app, settings.staff_chat_id)
@@ -760,6 +777,9 @@ def run_telegram(config: Config, *, progress: bool = True) -> int:
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:
+            if store.shared:  # one replica polls; the others stand by, index loaded
+                wait_to_poll(store)
+                services_of(app).leader = PollingLeader(store, app.stop_running)
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)

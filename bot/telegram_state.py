@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, User
 from telegram.constants import ChatType
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from answers.engine import Engine
 from bot.config import Config
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from bot.health import HealthServer
     from bot.inbox import Dispatcher
     from bot.metrics import Metrics
+    from bot.replicas import Housekeeping, PollingLeader
 from store import Store
 
 MAX_TURNS = 10  # buttons on older messages expire
@@ -141,31 +141,17 @@ class RateLimiter:
     """At most `limit` messages per user in a sliding window of `seconds`.
 
     `check` answers "ok", "warn" (first message over the limit: tell the user once) or "drop".
-    Kept in memory: a restart forgiving everyone is harmless.
+    Counted in the database (`Store.rate_check`), so replicas behind one address share the
+    count; /forget deletes it with the rest of the user's data.
     """
 
-    def __init__(self, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.seconds, self.clock = limit, seconds, clock
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: dict[int, float] = {}
+    def __init__(
+        self, store: Store, limit: int, seconds: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.store, self.limit, self.seconds, self.clock = store, limit, seconds, clock
 
     def check(self, user_id: int) -> str:
-        now = self.clock()
-        seen = self._seen.setdefault(user_id, deque())
-        while seen and seen[0] <= now - self.seconds:
-            seen.popleft()
-        if len(seen) < self.limit:
-            seen.append(now)
-            self._warned.pop(user_id, None)
-            return "ok"
-        if self._warned.get(user_id, -1e18) > now - self.seconds:
-            return "drop"
-        self._warned[user_id] = now
-        return "warn"
-
-    def forget(self, user_id: int) -> None:
-        self._seen.pop(user_id, None)
-        self._warned.pop(user_id, None)
+        return self.store.rate_check(user_id, self.limit, self.seconds, now=self.clock())
 
 
 @dataclass
@@ -180,6 +166,8 @@ class Services:
     dispatcher: Dispatcher | None = None
     metrics: Metrics | None = None
     health: HealthServer | None = None  # /healthz and /metrics, when telegram.health_port is set
+    housekeeping: Housekeeping | None = None  # on a database replicas share (bot.replicas)
+    leader: PollingLeader | None = None  # the polling replica's check that it still may poll
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
     # One thread for the engine: its work holds the GIL, so more threads would not answer
     # faster, only make the event loop (and the store's lock) wait behind them.
@@ -198,6 +186,10 @@ class Services:
     def wake_outbox(self) -> None:
         if self.worker is not None:
             self.worker.wake()
+
+
+def services_of(app: Application) -> Services:
+    return app.bot_data["gardbot"]
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):

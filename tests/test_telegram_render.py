@@ -23,7 +23,7 @@ from bot.render import (
 )
 from bot.telegram_app import RedactSecrets
 from bot.telegram_state import RateLimiter, user_of_key
-from store import Ticket
+from store import SQLiteStore, Ticket
 
 CITE = Citation(
     title="Tietze <syndrome> & co",
@@ -201,13 +201,16 @@ def test_user_of_key() -> None:
     assert user_of_key("console") is None
 
 
-def test_rate_limiter_warns_once_then_drops_until_the_window_passes() -> None:
+def test_rate_limiter_warns_once_then_drops_until_the_window_passes(tmp_path) -> None:
     now = [0.0]
-    limiter = RateLimiter(2, 60, clock=lambda: now[0])
-    assert [limiter.check(1) for _ in range(4)] == ["ok", "ok", "warn", "drop"]
-    assert limiter.check(2) == "ok"
-    now[0] = 61
-    assert limiter.check(1) == "ok"
+    with SQLiteStore(tmp_path / "bot.sqlite3") as store:
+        limiter = RateLimiter(store, 2, 60, clock=lambda: now[0])
+        assert [limiter.check(1) for _ in range(4)] == ["ok", "ok", "warn", "drop"]
+        assert limiter.check(2) == "ok"
+        now[0] = 61
+        assert limiter.check(1) == "ok"
+        store.forget_user(2)
+        assert [limiter.check(2), limiter.check(2), limiter.check(2)] == ["ok", "ok", "warn"]
 
 
 def test_log_redaction_removes_the_token_from_messages_and_tracebacks() -> None:
