@@ -33,7 +33,9 @@ import logging
 import os
 import random
 import re
+import secrets
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -41,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,6 +69,7 @@ TEST_QUESTIONS = [
 ]
 PROFILE = os.environ.get("GARDBOT_LOAD_PROFILE")  # a file: profile the bot process (cProfile)
 TICKET = re.compile(r"^📨 Question #(\d+) from (\S+)")
+WEBHOOK_URL = "https://gardbot.example.org/telegram/hook"
 
 
 class LoadDouble(BotApiDouble):
@@ -121,15 +125,30 @@ class Result:
 
 
 class Bot:
-    """One `gardbot telegram` process at a time on the same database and double."""
+    """One `gardbot telegram` process at a time on the same database and double: polling, or a
+    webhook replica when `webhook_port` is given."""
 
-    def __init__(self, double: LoadDouble, env: dict[str, str], log: Path) -> None:
+    def __init__(self, double: LoadDouble, env: dict[str, str], log: Path, webhook_port: int = 0) -> None:
         self.double, self.env, self.log = double, env, log
+        if webhook_port:
+            self.env = {
+                **env,
+                "GARDBOT_TELEGRAM_MODE": "webhook",
+                "GARDBOT_WEBHOOK_URL": WEBHOOK_URL,
+                "GARDBOT_WEBHOOK_LISTEN": "127.0.0.1",
+                "GARDBOT_WEBHOOK_PORT": str(webhook_port),
+            }
+        self.webhook_port = webhook_port
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
 
+    def _ready_count(self) -> int:
+        if self.webhook_port:  # a webhook replica registers its address when it is ready
+            return len(self.double.calls("setWebhook"))
+        return len(self.double.calls("getUpdates"))
+
     async def start(self, **extra: str) -> None:
-        polls = len(self.double.calls("getUpdates"))
+        polls = self._ready_count()
         with self.log.open("ab") as log:
             profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
             self.process = await asyncio.create_subprocess_exec(
@@ -143,7 +162,7 @@ class Bot:
                 stderr=log,
             )
         self.starts += 1
-        await until(lambda: len(self.double.calls("getUpdates")) > polls, 120, "the bot to poll")
+        await until(lambda: self._ready_count() > polls, 120, "the bot to poll or set its webhook")
 
     async def kill(self) -> None:
         assert self.process is not None
@@ -153,6 +172,9 @@ class Bot:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the running bot process so far (Linux)."""
+        return self._cpu_seconds()
+
+    def _cpu_seconds(self) -> float:
         if self.process is None or self.process.returncode is not None:
             return 0.0
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -162,6 +184,35 @@ class Bot:
         if self.process is not None and self.process.returncode is None:
             self.process.send_signal(signal.SIGINT)
             await asyncio.wait_for(self.process.wait(), 60)
+
+
+class Replicas(Bot):
+    """Several webhook replicas on one PostgreSQL database behind one address (the double POSTs
+    round-robin). `kill` and `start` act on the first replica only: the others keep serving, as
+    they would when one machine of several dies; `process` is the first replica's."""
+
+    def __init__(self, bots: list[Bot]) -> None:
+        self.bots = bots
+        self.double = bots[0].double
+
+    @property
+    def process(self) -> asyncio.subprocess.Process | None:  # type: ignore[override]
+        return self.bots[0].process
+
+    async def start(self, **extra: str) -> None:
+        for bot in self.bots:
+            if bot.process is None or bot.process.returncode is not None:
+                await bot.start(**(extra if bot is self.bots[0] else {}))
+
+    async def kill(self) -> None:
+        await self.bots[0].kill()
+
+    def cpu_seconds(self) -> float:
+        return sum(bot.cpu_seconds() for bot in self.bots)
+
+    async def stop(self) -> None:
+        for bot in self.bots:
+            await bot.stop()
 
 
 async def until(condition: Callable[[], Any], timeout: float, what: str) -> None:
@@ -298,7 +349,7 @@ async def ticket_flow(double: LoadDouble, bot: Bot, crash_at: str, users: int, f
             await asyncio.sleep(0.05)
 
     await bot.stop()
-    await bot.start(GARDBOT_CRASH_AT=crash_at)
+    await bot.start(GARDBOT_CRASH_AT=crash_at)  # with replicas, only the first one crashes
     supervisor = asyncio.create_task(supervise())
     started = time.monotonic()
     staff_task = asyncio.create_task(staff_loop())
@@ -369,18 +420,36 @@ async def main(args: argparse.Namespace) -> None:
         else:
             questions = GARD_QUESTIONS
         double.group_chat(STAFF_CHAT, "GARD staff")
-        bot = Bot(double, env, tmp / "bot.log")
+        bot: Bot
+        database = None
+        if args.replicas > 1:
+            database = await asyncio.to_thread(create_database, args.postgres)
+            env["GARDBOT_DB"] = database
+            ports = [free_port() for _ in range(args.replicas)]
+            double.deliver_webhooks_to = [f"http://127.0.0.1:{port}" for port in ports]
+            logs = [tmp / f"replica{i + 1}.log" for i in range(args.replicas)]
+            bot = Replicas(
+                [Bot(double, env, log, webhook_port=port) for log, port in zip(logs, ports, strict=True)]
+            )
+            print(f"{args.replicas} webhook replicas on ports {ports}, database {database}")
+        else:
+            bot = Bot(double, env, tmp / "bot.log")
+        chats = args.chats or (500 if args.replicas > 1 else 200)
+        label = f"{args.replicas} replicas: " if args.replicas > 1 else ""
         results: list[Result] = []
         wanted = set(args.only or ["burst", "backlog", "tickets", "storm"])
         try:
             await bot.start()
             if "burst" in wanted:
-                results.append(await question_burst(double, bot, questions, "burst 200×5", 200, 5, 100_000))
-            if "backlog" in wanted:
                 results.append(
-                    await question_burst(
-                        double, bot, questions, "kill -9 with a backlog", 200, 5, 200_000, kill_at=0.3
-                    )
+                    await question_burst(double, bot, questions, f"{label}burst {chats}×5", chats, 5, 100_000)
+                )
+            if "backlog" in wanted:
+                name = (
+                    f"{label}one killed (SIGKILL) mid-run" if args.replicas > 1 else "kill -9 with a backlog"
+                )
+                results.append(
+                    await question_burst(double, bot, questions, name, chats, 5, 200_000, kill_at=0.3)
                 )
             if "tickets" in wanted:
                 for i, point in enumerate(["after_send", "after_delivery:ticket", "after_staff_reply"]):
@@ -389,12 +458,16 @@ async def main(args: argparse.Namespace) -> None:
             if "storm" in wanted:
                 double.storm = (0.3, 0.1)
                 results.append(
-                    await question_burst(double, bot, questions, "storm 30% 429, 10% 500", 100, 4, 400_000)
+                    await question_burst(
+                        double, bot, questions, f"{label}storm 30% 429, 10% 500", 100, 4, 400_000
+                    )
                 )
                 double.storm = None
         finally:
             await bot.stop()
             await double.stop()
+            if database is not None and not keep:
+                await asyncio.to_thread(drop_database, args.postgres, database)
         failed = [c for c in double.calls("sendMessage") if c.get("status") != 200]
         print(f"corpus: {corpus}; {len(double.calls('sendMessage'))} sendMessage calls, {len(failed)} failed")
         print(f"sendChatAction calls: {len(double.calls('sendChatAction'))}")
@@ -405,8 +478,43 @@ async def main(args: argparse.Namespace) -> None:
             print(result.row())
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def create_database(server: str) -> str:
+    """A new, empty PostgreSQL database on `server` for this run; returns its URL."""
+    import psycopg
+
+    name = f"gardbot_load_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+def drop_database(server: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {urlsplit(url).path.lstrip('/')} WITH (FORCE)")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", choices=["gard", "test"])
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="webhook replicas on one PostgreSQL database (default: 1 polling)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("GARDBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="server on which --replicas creates (and drops) a database for the run",
+    )
+    parser.add_argument("--chats", type=int, help="chats in the bursts (default 200; 500 with replicas)")
     parser.add_argument("--only", nargs="*", choices=["burst", "backlog", "tickets", "storm"])
     asyncio.run(main(parser.parse_args()))

@@ -384,7 +384,10 @@ class BotApiDouble:
         # Webhook mode: set by setWebhook; updates are then POSTed to the bot, not polled.
         self.webhook: JSONDict | None = None
         self.webhook_deliveries: list[JSONDict] = []  # {"update_id", "status"} per POST
-        self.deliver_webhooks_to: str | None = None  # "http://127.0.0.1:PORT": a TLS proxy's target
+        # "http://127.0.0.1:PORT": a TLS proxy's target; a list: replicas behind a load balancer,
+        # each update (and each retry) POSTed to the next one round-robin.
+        self.deliver_webhooks_to: str | list[str] | None = None
+        self._next_target = 0
         self._pusher: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
 
@@ -1100,7 +1103,11 @@ class BotApiDouble:
                 update = self._updates[0]
                 url = urlsplit(self.webhook["url"])
                 if self.deliver_webhooks_to:
-                    proxy = urlsplit(self.deliver_webhooks_to)
+                    targets = self.deliver_webhooks_to
+                    if isinstance(targets, list):
+                        targets = targets[self._next_target % len(targets)]
+                        self._next_target += 1
+                    proxy = urlsplit(targets)
                     url = url._replace(scheme=proxy.scheme, netloc=proxy.netloc)
                 headers = {}
                 if self.webhook["secret_token"]:
@@ -1110,7 +1117,9 @@ class BotApiDouble:
                         status: int | None = response.status
                 except (ClientError, OSError):
                     status = None
-                self.webhook_deliveries.append({"update_id": update["update_id"], "status": status})
+                self.webhook_deliveries.append(
+                    {"update_id": update["update_id"], "status": status, "to": url.netloc}
+                )
                 if status is not None and 200 <= status < 300:
                     if self._updates and self._updates[0] is update:
                         self._updates.pop(0)
