@@ -20,6 +20,7 @@ from store_backends import (  # noqa: E402
     postgres_database,
     postgres_server_url,
     postgres_unreachable,
+    without_password,
 )
 
 from answers.engine import Engine  # noqa: E402
@@ -99,7 +100,7 @@ def pg_server() -> str:
     url = postgres_server_url()
     why = postgres_unreachable(url)
     if why is not None:
-        message = f"PostgreSQL not reachable at {url}; set {POSTGRES_ENV} ({why})"
+        message = f"PostgreSQL not reachable at {without_password(url)}; set {POSTGRES_ENV} ({why})"
         if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
             pytest.fail(f"{message}; {REQUIRE_POSTGRES_ENV}=1 requires it", pytrace=False)
         pytest.skip(message)

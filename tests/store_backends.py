@@ -42,6 +42,14 @@ def postgres_unreachable(url: str) -> str | None:
     return None
 
 
+def without_password(url: str) -> str:
+    """``url`` fit for a skip message (store.postgres.redacted_url needs psycopg)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{parts.netloc.rsplit('@', 1)[1]}"))
+
+
 def with_database(url: str, name: str) -> str:
     """``url`` pointing at database ``name`` instead of its own."""
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
