@@ -136,6 +136,9 @@ class PostgresStore(SQLStore):
         try:
             self._register()
             self._migrate()
+        except psycopg.Error as exc:  # e.g. no right to create tables: a StoreError, as callers expect
+            self._conn.close()
+            raise StoreError(f"cannot open the store in {redacted_url(self.url)}: {exc}") from exc
         except BaseException:
             self._conn.close()
             raise
