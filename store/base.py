@@ -236,7 +236,8 @@ class Store(Protocol):
       together, wrap them in ``with store.transaction():`` (nestable) — never
       ``await`` inside that block, because other coroutines on the event-loop thread
       would then join the open transaction.
-    * Ticket numbers are never reused, even after `forget_user`.
+    * Ticket numbers are never reused, even after `forget_user` (PostgreSQL may skip a
+      number that a rolled-back transaction drew).
     * `answer_ticket` answers only ``open`` tickets; otherwise it raises
       `TicketStateError` and writes nothing (so two staff answers cannot both be
       relayed). Its ``outbox`` messages commit together with the answer.
@@ -245,8 +246,8 @@ class Store(Protocol):
       once never get the same message. A message whose lease expires without
       `mark_sent`/`mark_failed`, or whose replica is no longer live when some replica
       calls `release_leases`, is handed out again. So the one duplicate is a replica dying
-      after Telegram accepted a message and before `mark_sent` committed. Messages to one
-      chat go out in enqueue order, across replicas too.
+      after Telegram accepted a message and before `mark_sent` committed (or a send that
+      outlasts its lease). Messages to one chat go out in enqueue order, across replicas too.
     * The inbox records each update_id once across replicas (`inbox_add` is True for
       exactly one caller); `inbox_pending` adopts pending updates of replicas no longer
       live, never those of a live one.

@@ -16,6 +16,10 @@ SQLite file cannot offer across hosts. What this module adds to the shared SQL:
   outside a transaction; advisory locks held on it are gone by then, so `holds_lock`
   reads False and the replica lock is taken again.
 
+Each store needs a session of its own: advisory locks and ``lock_timeout`` live in the
+server session, so a pooler must not share it between clients (PgBouncer in session mode
+is fine, transaction mode is not).
+
 Durability is PostgreSQL's (``synchronous_commit`` on by default). A host that dies
 without closing its sockets keeps its backend, and so its locks, until the server's TCP
 keepalive notices (``tcp_keepalives_idle``); outbox leases still expire after
