@@ -202,7 +202,7 @@ class PostgresStore(SQLStore):
 
     # ------------------------------------------------------------------ dialect hooks
 
-    def _execute(self, sql: str, params: Params) -> psycopg.Cursor[dict[str, Any]]:
+    def _execute(self, sql: str, params: Params = ()) -> psycopg.Cursor[dict[str, Any]]:
         return self._conn.execute(to_pyformat(sql), params)
 
     def _in_transaction(self) -> bool:

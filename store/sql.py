@@ -159,7 +159,7 @@ class SQLStore:
 
     # ------------------------------------------------------------------ dialect hooks
 
-    def _execute(self, sql: str, params: Params) -> Any:
+    def _execute(self, sql: str, params: Params = ()) -> Any:
         """Run one statement on the connection; returns a DB-API cursor."""
         raise NotImplementedError
 

@@ -82,7 +82,7 @@ class SQLiteStore(SQLStore):
 
     # ------------------------------------------------------------------ dialect hooks
 
-    def _execute(self, sql: str, params: Params) -> sqlite3.Cursor:
+    def _execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
 
     def _in_transaction(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -89,6 +90,31 @@ class Backend:
         store = open_store(self.url, **options)
         self.stores.append(store)
         return store
+
+    def stop(self, store: Store) -> None:
+        """End a replica as its process exiting would: close the store, and with PostgreSQL
+        wait until the server has ended its session. The server does that a moment after the
+        client hangs up, and only then does the replica stop holding its liveness lock."""
+        if self.name == "sqlite":
+            store.close()
+            return
+        pid = store._conn.info.backend_pid  # type: ignore[attr-defined]
+        store.close()
+        self._wait_until_gone(pid)
+
+    def terminate(self, store: Store) -> None:
+        """Drop a PostgreSQL store's server session under it (a server restart, a network
+        failure); the store finds out on its next call."""
+        pid = store._conn.info.backend_pid  # type: ignore[attr-defined]
+        [(ok,)] = self.execute(f"SELECT pg_terminate_backend({pid})")
+        assert ok
+        self._wait_until_gone(pid)
+
+    def _wait_until_gone(self, pid: int) -> None:
+        deadline = time.monotonic() + 10
+        while self.execute(f"SELECT 1 FROM pg_stat_activity WHERE pid = {pid}"):
+            assert time.monotonic() < deadline, f"the server kept session {pid} for 10 s"
+            time.sleep(0.01)
 
     def close_all(self) -> None:
         for store in self.stores:

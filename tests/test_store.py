@@ -690,7 +690,7 @@ def test_inbox_records_each_update_once_and_forgets_its_text_when_done(backend: 
     assert store.inbox_add(8, {"update_id": 8}, now=102.0)
     store.inbox_started(7)
     assert store.inbox_pending() == []  # this store is handling them: nothing to adopt
-    store.close()  # the process dies with both pending
+    backend.stop(store)  # the process dies with both pending
 
     store = backend.open()
     assert [(e.update_id, e.chat_id, e.payload, e.attempts) for e in store.inbox_pending()] == [
@@ -731,7 +731,7 @@ def test_release_leases_makes_messages_left_in_flight_due_now(backend: Backend) 
     store.mark_sent(second.id, 99, now=1.5)
     assert store.due_messages(now=2.0) == []  # the first is leased for 60 s
     assert store.release_leases(now=2.0) == 0  # our own send in flight is left alone
-    store.close()  # the process dies mid-send
+    backend.stop(store)  # the process dies mid-send
 
     store = backend.open()
     assert store.release_leases(now=2.0) == 1

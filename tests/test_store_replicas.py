@@ -27,13 +27,6 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def terminate(backend: Backend, store: Store) -> None:
-    """Drop the store's server connection, as a crashed host or a server restart would."""
-    pid = store._conn.info.backend_pid  # type: ignore[attr-defined]
-    [(ok,)] = backend.execute(f"SELECT pg_terminate_backend({pid})")
-    assert ok
-
-
 def run_threads(*targets) -> None:
     errors: list[BaseException] = []
 
@@ -100,7 +93,7 @@ def test_a_dead_replicas_leases_are_released_and_a_live_ones_are_not(pg_backend:
     assert watcher.release_leases(now=2.0) == 0  # both owners are live
     assert living.release_leases(now=2.0) == 0 and dying.release_leases(now=2.0) == 0
 
-    dying.close()
+    pg_backend.stop(dying)
     assert watcher.release_leases(now=2.0) == 1
     assert watcher.get_outbox_message(a.id).status == "pending"
     assert watcher.get_outbox_message(b.id).lease_owner == living.replica_id
@@ -149,7 +142,7 @@ def test_pending_updates_are_adopted_from_dead_replicas_only_and_by_one_replica(
     assert living.inbox_add(100, {"update_id": 100})
     adopters = [pg_backend.open(), pg_backend.open()]
     assert adopters[0].inbox_pending() == []
-    dying.close()
+    pg_backend.stop(dying)
 
     adopted: dict[str, list[int]] = {}
     barrier = threading.Barrier(2)
@@ -176,7 +169,7 @@ def test_named_locks_are_exclusive_across_replicas_and_die_with_the_connection(p
     a.unlock("telegram:polling")
     assert b.try_lock("telegram:polling") and not a.try_lock("telegram:polling")
 
-    terminate(pg_backend, b)  # b's connection drops: its locks go with it
+    pg_backend.terminate(b)  # b's connection drops: its locks go with it
     assert not b.holds_lock("telegram:polling")
     assert a.try_lock("telegram:polling") and a.try_lock("chat:42")
     # b works again on a new connection, and counts as live again
@@ -184,7 +177,7 @@ def test_named_locks_are_exclusive_across_replicas_and_die_with_the_connection(p
     [message] = b.due_messages(now=1.0)
     assert c.release_leases(now=2.0) == 0
     assert not b.try_lock("chat:42")
-    a.close()
+    pg_backend.stop(a)
     assert b.try_lock("chat:42") and b.holds_lock("chat:42")
     assert message.lease_owner == b.replica_id
 
@@ -192,7 +185,7 @@ def test_named_locks_are_exclusive_across_replicas_and_die_with_the_connection(p
 def test_a_broken_connection_is_reopened_on_the_next_call(pg_backend: Backend) -> None:
     store = pg_backend.open()
     store.create_ticket(1, 1, "A", "q", None, [])
-    terminate(pg_backend, store)
+    pg_backend.terminate(store)
     with pytest.raises(psycopg.OperationalError):
         store.get_ticket(1)  # the call that finds the connection gone fails
     assert store.get_ticket(1).question == "q"  # the next one reconnects
@@ -200,7 +193,7 @@ def test_a_broken_connection_is_reopened_on_the_next_call(pg_backend: Backend) -
     with pytest.raises(psycopg.OperationalError):
         with store.transaction():
             store.enqueue("text", 1, {}, "lost")
-            terminate(pg_backend, store)
+            pg_backend.terminate(store)
             store.enqueue("text", 1, {}, "lost too")
     assert store.list_outbox() == []  # the transaction died with its connection
     assert store.enqueue("text", 1, {}, "kept") == store.list_outbox()[0].id
