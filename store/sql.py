@@ -626,12 +626,18 @@ class SQLStore:
             for owner in (row["owner"] for row in owners):
                 if self._is_live(owner):
                     continue
+                # Rows another replica is releasing or claiming right now are its to handle:
+                # skipping them (rather than waiting) also rules out lock-order deadlocks.
                 cursor = self._run(
                     f"""
                     UPDATE outbox
                     SET status = 'pending', lease_until = NULL, lease_owner = NULL,
                         next_attempt_at = :now
-                    WHERE status = 'sending' AND {_owner_is("lease_owner", owner)}
+                    WHERE id IN (
+                        SELECT id FROM outbox
+                        WHERE status = 'sending' AND {_owner_is("lease_owner", owner)}
+                        ORDER BY id{self._SKIP_LOCKED}
+                    )
                     """,
                     {"now": at, "owner": owner},
                 )
@@ -719,7 +725,11 @@ class SQLStore:
                 rows = self._rows(
                     f"""
                     UPDATE inbox SET owner = :me
-                    WHERE state = 'pending' AND {_owner_is("owner", owner)}
+                    WHERE update_id IN (
+                        SELECT update_id FROM inbox
+                        WHERE state = 'pending' AND {_owner_is("owner", owner)}
+                        ORDER BY update_id{self._SKIP_LOCKED}
+                    )
                     RETURNING update_id, chat_id, payload, attempts
                     """,
                     {"me": self.replica_id, "owner": owner},
