@@ -1,13 +1,17 @@
-"""Durable state for gardbot: tickets, outbox, feedback, question log, conversation
-state and published Q&As, behind the backend-neutral `Store` interface.
+"""Durable state for gardbot: tickets, outbox, inbox, feedback, question log,
+conversation state, published Q&As and what replicas share (rate limits, named locks),
+behind the backend-neutral `Store` interface.
+
+Two backends run the same SQL (`store.sql.SQLStore`): `SQLiteStore`, one file owned by
+one bot process, and `PostgresStore`, a database several replicas may share.
 
 Open a store with `open_store`; the rest of the bot should depend only on `Store`
-and the row dataclasses re-exported here, never on `SQLiteStore` directly.
+and the row dataclasses re-exported here, never on a backend class directly.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .backoff import RetryPolicy
 from .base import (
@@ -28,7 +32,11 @@ from .base import (
     TicketNotFound,
     TicketStateError,
 )
+from .sql import SQLStore
 from .sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    from .postgres import PostgresStore
 
 __all__ = [
     "OUTBOX_STATUSES",
@@ -42,6 +50,8 @@ __all__ = [
     "Published",
     "QuestionLogEntry",
     "RetryPolicy",
+    "PostgresStore",
+    "SQLStore",
     "SQLiteStore",
     "SchemaError",
     "Store",
@@ -53,25 +63,31 @@ __all__ = [
 ]
 
 _SQLITE_PREFIX = "sqlite:///"
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
 
 def open_store(url_or_path: str, **options: Any) -> Store:
     """Open (creating and migrating if needed) the store named by ``url_or_path``.
 
-    Accepts a file path (``data/gardbot.sqlite3``) or an SQLAlchemy-style URL:
-    ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db`` or
-    ``sqlite:///:memory:``. ``options`` go to the backend (for SQLite:
-    ``retry_policy``, ``lease_seconds``, ``busy_timeout``).
+    Accepts a file path (``data/gardbot.sqlite3``), an SQLAlchemy-style SQLite URL
+    (``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db``, ``sqlite:///:memory:``)
+    or a PostgreSQL URL (``postgresql://user:password@host:5432/db``; ``postgres://`` and
+    ``postgresql+psycopg://`` too, with libpq's query options such as ``?sslmode=require``).
 
-    Raises ValueError for PostgreSQL URLs (not implemented yet) and unknown schemes,
-    so a configuration mistake fails at start-up rather than creating a stray file.
+    ``options`` go to the backend: ``retry_policy``, ``lease_seconds`` and
+    ``busy_timeout`` for both (PostgreSQL uses the last as its ``lock_timeout``), and
+    ``connect_timeout`` for PostgreSQL. Raises ValueError for unknown schemes, so a
+    configuration mistake fails at start-up rather than creating a stray file, and
+    StoreError when a PostgreSQL server cannot be reached.
     """
     target = str(url_or_path).strip()
     if not target:
-        raise ValueError("store location is empty; give a file path or sqlite:///path")
+        raise ValueError("store location is empty; give a file path, sqlite:///path or postgresql://...")
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""
-    if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
-        raise ValueError("PostgreSQL store is not implemented yet; use a file path or sqlite:///path")
+    if scheme in _POSTGRES_SCHEMES:
+        from .postgres import PostgresStore  # psycopg is imported only when it is used
+
+        return PostgresStore(target, **options)
     if scheme == "sqlite":
         if not target.lower().startswith(_SQLITE_PREFIX):
             raise ValueError(f"expected sqlite:///path, got {target!r}")
@@ -82,3 +98,12 @@ def open_store(url_or_path: str, **options: Any) -> Store:
     if scheme:
         raise ValueError(f"unsupported store URL scheme {scheme!r} in {target!r}")
     return SQLiteStore(target, **options)
+
+
+def __getattr__(name: str) -> Any:
+    """`PostgresStore` on first use, so SQLite users never import psycopg."""
+    if name == "PostgresStore":
+        from .postgres import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

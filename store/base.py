@@ -1,8 +1,9 @@
 """The storage interface: row dataclasses, errors and the `Store` protocol.
 
 The bot talks to durable state only through `Store`, so the SQLite implementation
-(`store.sqlite.SQLiteStore`) can later be swapped for PostgreSQL without touching
-bot code. Everything here is backend-neutral: no SQL, no driver types.
+(`store.sqlite.SQLiteStore`, one bot process) and the PostgreSQL one
+(`store.postgres.PostgresStore`, several replicas on one database) are interchangeable
+without touching bot code. Everything here is backend-neutral: no SQL, no driver types.
 
 Conventions shared by every implementation:
 
@@ -12,8 +13,13 @@ Conventions shared by every implementation:
 * JSON-ish values (ticket candidates, outbox payloads, conversation state) must be
   strict JSON: str keys, no NaN/Infinity, no tuples expected back (they return as
   lists). PostgreSQL ``jsonb`` would reject anything looser, so SQLite does too.
-* Text must not contain NUL characters (PostgreSQL ``text`` cannot hold them);
-  anything else, including emoji and megabyte-sized strings, round-trips exactly.
+* Text must not contain NUL characters (PostgreSQL ``text`` cannot hold them): every
+  backend raises ValueError for a string argument holding one. Anything else, including
+  emoji and megabyte-sized strings, round-trips exactly.
+* A *replica* is one store instance, named by its ``replica_id``. Several replicas may
+  share a database (``shared`` is True for PostgreSQL); a replica is *live* while its
+  process runs (PostgreSQL: while its connection holds the replica's advisory lock, which
+  a killed process's connection gives up). With SQLite only the store itself is live.
 """
 
 from __future__ import annotations
@@ -136,6 +142,7 @@ class OutboxMessage:
     telegram_message_id: int | None
     created_at: float
     sent_at: float | None
+    lease_owner: str | None = None  # the replica_id holding the lease while ``sending``
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,7 @@ class Published:
 
 @runtime_checkable
 class Store(Protocol):
-    """Durable state behind the bot. See `store.sqlite.SQLiteStore` for details.
+    """Durable state behind the bot. See `store.sql.SQLStore` for details.
 
     Contract every implementation keeps:
 
@@ -229,18 +236,29 @@ class Store(Protocol):
       together, wrap them in ``with store.transaction():`` (nestable) — never
       ``await`` inside that block, because other coroutines on the event-loop thread
       would then join the open transaction.
-    * Ticket numbers are never reused, even after `forget_user`.
+    * Ticket numbers are never reused, even after `forget_user` (PostgreSQL may skip a
+      number that a rolled-back transaction drew).
     * `answer_ticket` answers only ``open`` tickets; otherwise it raises
       `TicketStateError` and writes nothing (so two staff answers cannot both be
       relayed). Its ``outbox`` messages commit together with the answer.
     * The outbox is at-least-once: `enqueue` is idempotent per ``dedupe_key``;
-      `due_messages` leases what it returns; a message whose lease expires without
-      `mark_sent`/`mark_failed` (worker crashed mid-send) is handed out again, so a
-      crash right after Telegram accepted a message can deliver it twice. Messages
-      to one chat go out in enqueue order.
+      `due_messages` leases what it returns to this replica, and replicas claiming at
+      once never get the same message. A message whose lease expires without
+      `mark_sent`/`mark_failed`, or whose replica is no longer live when some replica
+      calls `release_leases`, is handed out again. So the one duplicate is a replica dying
+      after Telegram accepted a message and before `mark_sent` committed (or a send that
+      outlasts its lease). Messages to one chat go out in enqueue order, across replicas too.
+    * The inbox records each update_id once across replicas (`inbox_add` is True for
+      exactly one caller); `inbox_pending` adopts pending updates of replicas no longer
+      live, never those of a live one.
     * `forget_user` erases personal data (tickets redacted, other rows deleted);
       published Q&As hold no identity and stay.
     """
+
+    #: Unique per store instance (``host:pid:random hex``): the owner of its leases and inbox rows.
+    replica_id: str
+    #: True when other processes may use the same database (PostgreSQL), False for SQLite.
+    shared: bool
 
     # -- lifecycle
     def close(self) -> None: ...
@@ -303,7 +321,10 @@ class Store(Protocol):
     def next_due_at(self) -> float | None: ...
     def get_outbox_message(self, id: int) -> OutboxMessage | None: ...
     def list_outbox(self, status: OutboxStatus | None = None) -> list[OutboxMessage]: ...
-    def release_leases(self, *, now: float | None = None) -> int: ...
+    def release_leases(self, *, now: float | None = None) -> int:
+        """Hand back as due now every ``sending`` lease whose owner is not live; the count."""
+        ...
+
     def outbox_stats(self, now: float | None = None) -> OutboxStats: ...
 
     # inbox
@@ -316,7 +337,11 @@ class Store(Protocol):
         *,
         now: float | None = None,
     ) -> bool: ...
-    def inbox_pending(self) -> list[InboxEntry]: ...
+    def inbox_pending(self) -> list[InboxEntry]:
+        """Claim for this replica, and return oldest first, the pending updates whose owner
+        is not live (recorded by a replica that died, or by the previous process)."""
+        ...
+
     def inbox_started(self, update_id: int) -> None: ...
     def inbox_done(self, update_id: int, *, state: str = "done", now: float | None = None) -> None: ...
     def inbox_prune(self, older_than: float) -> int: ...
@@ -324,6 +349,30 @@ class Store(Protocol):
 
     # -- health
     def ping(self) -> None: ...
+
+    # -- replicas
+    def try_lock(self, name: str) -> bool:
+        """Take the named lock if no replica holds it, this one included (no re-entry); held
+        until `unlock` or until this replica stops being live. E.g. ``"telegram:polling"``
+        for the polling leader, ``"chat:<id>"`` to handle one chat on one replica at a time."""
+        ...
+
+    def unlock(self, name: str) -> None:
+        """Give up a named lock this store holds; a no-op otherwise."""
+        ...
+
+    def holds_lock(self, name: str) -> bool:
+        """Whether this store holds the named lock now (False once its connection dropped)."""
+        ...
+
+    def rate_check(self, user_id: int, limit: int, seconds: float, *, now: float | None = None) -> str:
+        """Count a message against ``limit`` per sliding ``seconds``, for all replicas at once:
+        ``"ok"``, ``"warn"`` (first message over the limit in the window) or ``"drop"``."""
+        ...
+
+    def published_version(self) -> str:
+        """Changes whenever a Q&A is published, edited or unpublished, so replicas reload."""
+        ...
 
     # -- feedback
     def add_feedback(

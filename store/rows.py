@@ -61,6 +61,7 @@ def outbox_from_row(row: Row) -> OutboxMessage:
         telegram_message_id=row["telegram_message_id"],
         created_at=row["created_at"],
         sent_at=row["sent_at"],
+        lease_owner=row["lease_owner"],
     )
 
 

@@ -114,3 +114,19 @@ def test_environment_overrides(tmp_path):
     assert config.telegram.staff_user_ids == (1, 2) and config.telegram.staff_chat_id == -100
     assert "secret" not in repr(config)
     assert config.database_url == str(tmp_path / "x.db")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://gardbot:s3cret@db.internal:5432/gardbot",
+        "postgres://gardbot@db.internal/gardbot?sslmode=require",
+        "postgresql+psycopg://gardbot@10.0.0.5:6432/gardbot",
+    ],
+)
+def test_a_postgresql_database_url_passes_through_unchanged(tmp_path, url):
+    """A URL is not a path: it must not be resolved against the project root."""
+    assert load_config(env={"GARDBOT_DB": url}).database_url == url
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(f"database:\n  url: '{url}'\n", encoding="utf-8")
+    assert load_config(config_file, env={}).database_url == url

@@ -3,19 +3,17 @@ withdrawal, re-publishing, verbatim quoting, and the store's schema upgrade."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+from store_backends import Backend
 
 from answers.engine import Engine
 from answers.reply import ReplyKind
 from corpus.published import PublishedQA, deidentify, staff_passage, strip_contacts
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
-from store import open_store
-from store.migrations import MIGRATIONS
+from store.migrations import statements
 
 ROLE = "GARD information specialist"
 T0 = 1_764_000_000.0  # 24 November 2025
@@ -152,23 +150,18 @@ def test_staff_passage_carries_no_asker_fields() -> None:
 # --------------------------------------------------------------------------- store
 
 
-def test_a_version_1_database_is_upgraded_and_keeps_its_published_answers(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
-        for statement in MIGRATIONS[0]:
-            conn.execute(statement)
-        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        conn.execute("INSERT INTO schema_version VALUES (1)")
-        conn.execute(
-            "INSERT INTO tickets (first_name, question, candidates, status, created_at) "
-            "VALUES ('A', 'q', '[]', 'answered', 0)"
-        )
-        conn.execute("INSERT INTO published VALUES (1, 'q', 'a', 'Tietze syndrome', 'r', 0, 0, NULL)")
-    store = open_store(str(path))
-    try:
-        [old] = store.list_published()
-        assert (old.question, old.disease, old.doc_id) == ("q", "Tietze syndrome", None)
-        again = store.publish(1, "q", "a2", "Tietze syndrome", "r", doc_id="0006123")
-        assert again.doc_id == "0006123" and store.get_published(1) == again
-    finally:
-        store.close()
+def test_a_version_1_database_is_upgraded_and_keeps_its_published_answers(backend: Backend) -> None:
+    dialect = "sqlite" if backend.name == "sqlite" else "postgresql"
+    backend.execute(
+        *statements(0, dialect),
+        "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+        "INSERT INTO schema_version VALUES (1)",
+        "INSERT INTO tickets (first_name, question, candidates, status, created_at) "
+        "VALUES ('A', 'q', '[]', 'answered', 0)",
+        "INSERT INTO published VALUES (1, 'q', 'a', 'Tietze syndrome', 'r', 0, 0, NULL)",
+    )
+    store = backend.open()
+    [old] = store.list_published()
+    assert (old.question, old.disease, old.doc_id) == ("q", "Tietze syndrome", None)
+    again = store.publish(1, "q", "a2", "Tietze syndrome", "r", doc_id="0006123")
+    assert again.doc_id == "0006123" and store.get_published(1) == again

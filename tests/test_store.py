@@ -1,9 +1,13 @@
-"""Tests for the durable store, against real SQLite files in tmp_path."""
+"""Tests for the durable store, each run on a real SQLite file in tmp_path and on a fresh
+PostgreSQL database (see the `backend` fixture); a few are about one backend only."""
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
+import random
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_backends import Backend
 
 from store import (
     OutboxItem,
@@ -22,6 +27,7 @@ from store import (
     SchemaError,
     SQLiteStore,
     Store,
+    StoreError,
     TicketNotFound,
     TicketStateError,
     open_store,
@@ -33,18 +39,24 @@ STAFF_CHAT = -100_200_300
 
 
 @pytest.fixture
+def store(backend: Backend) -> Store:
+    return backend.open()
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """For the SQLite-only tests."""
     return tmp_path / "data" / "bot.sqlite3"
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[SQLiteStore]:
+def sqlite_store(db_path: Path) -> Iterator[SQLiteStore]:
     s = SQLiteStore(db_path)
     yield s
     s.close()
 
 
-def new_ticket(store: SQLiteStore, user_id: int = 42, **overrides):
+def new_ticket(store: Store, user_id: int = 42, **overrides):
     fields = dict(
         user_id=user_id,
         chat_id=user_id,
@@ -76,10 +88,20 @@ def test_open_store_accepts_paths_and_sqlite_urls(tmp_path, monkeypatch):
     assert (tmp_path / "rel" / "x.db").exists()
 
 
-@pytest.mark.parametrize("url", ["postgresql://u@h/db", "postgres://h/db", "postgresql+psycopg://h/db"])
-def test_open_store_rejects_postgres_clearly(url):
-    with pytest.raises(ValueError, match="PostgreSQL store is not implemented yet"):
-        open_store(url)
+@pytest.mark.postgres
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres", "postgresql+psycopg"])
+def test_open_store_accepts_postgres_urls(pg_url, scheme):
+    url = scheme + pg_url[pg_url.index("://") :]
+    with open_store(url) as s:
+        assert isinstance(s, Store) and s.shared
+        assert type(s).__name__ == "PostgresStore"
+        assert "://" in repr(s)
+
+
+def test_an_unreachable_postgres_server_is_a_store_error_without_the_password():
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as err:
+        open_store("postgresql://gardbot:s3cret@127.0.0.1:1/gardbot", connect_timeout=2)
+    assert "s3cret" not in str(err.value)
 
 
 @pytest.mark.parametrize("url", ["mysql://h/db", "sqlite://", ""])
@@ -88,33 +110,40 @@ def test_open_store_rejects_other_urls(url):
         open_store(url)
 
 
-def test_sqlite_store_implements_the_protocol(store):
-    """Every Store method exists on SQLiteStore with the same parameter names."""
+def test_store_implements_the_protocol(store):
+    """Every Store method exists on the backend's class with the same parameter names."""
     assert isinstance(store, Store)
     for name, member in inspect.getmembers(Store, inspect.isfunction):
         if name.startswith("_"):
             continue
         expected = list(inspect.signature(member).parameters)
-        actual = list(inspect.signature(getattr(SQLiteStore, name)).parameters)
+        actual = list(inspect.signature(getattr(type(store), name)).parameters)
         assert actual == expected, name
 
 
-def test_pragmas_wal_foreign_keys_and_durability(store, db_path):
+def test_replica_ids_are_unique_per_store_and_name_the_process(backend):
+    first, second = backend.open(), backend.open()
+    assert first.replica_id != second.replica_id
+    host, pid, token = first.replica_id.rsplit(":", 2)
+    assert (host, int(pid), len(token)) == (socket.gethostname(), os.getpid(), 8)
+    assert first.shared is (backend.name == "postgres")
+
+
+def test_pragmas_wal_foreign_keys_and_durability(sqlite_store, db_path):
     with closing(sqlite3.connect(db_path)) as other:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    conn = store._conn
+    conn = sqlite_store._conn
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
 
 
-def test_schema_version_recorded_and_newer_schema_refused(db_path):
-    SQLiteStore(db_path).close()
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == LATEST_VERSION
-        conn.execute("INSERT INTO schema_version VALUES (999)")
+def test_schema_version_recorded_and_newer_schema_refused(backend):
+    backend.open().close()
+    assert backend.execute("SELECT MAX(version) FROM schema_version") == [(LATEST_VERSION,)]
+    backend.execute("INSERT INTO schema_version VALUES (999)")
     with pytest.raises(SchemaError, match="999"):
-        SQLiteStore(db_path)
+        backend.open()
 
 
 # --------------------------------------------------------------------------- tickets
@@ -165,12 +194,12 @@ def test_ticket_lifecycle(store):
         store.set_ticket_staff_message(999, STAFF_CHAT, 1)
 
 
-def test_ticket_numbers_survive_restart_and_are_never_reused(db_path):
-    with SQLiteStore(db_path) as s:
+def test_ticket_numbers_survive_restart_and_are_never_reused(backend):
+    with backend.open() as s:
         assert new_ticket(s).n == 1
         assert new_ticket(s, user_id=7).n == 2
         s.forget_user(7)
-    with SQLiteStore(db_path) as s:
+    with backend.open() as s:
         assert s.get_ticket(1).question == "Is Fabry disease inherited?"
         assert new_ticket(s).n == 3
 
@@ -249,8 +278,8 @@ def test_retry_after_wins_only_when_larger(store):
     assert RetryPolicy().delay(30, retry_after=900) == 900  # Telegram's wait is not capped
 
 
-def test_gives_up_after_max_attempts_and_keeps_dead_message(db_path):
-    with SQLiteStore(db_path, retry_policy=RetryPolicy(max_attempts=3)) as s:
+def test_gives_up_after_max_attempts_and_keeps_dead_message(backend):
+    with backend.open(retry_policy=RetryPolicy(max_attempts=3)) as s:
         mid = s.enqueue("text", 42, {"text": "x"}, "k", now=T0)
         now = T0
         for attempt in range(1, 4):
@@ -270,14 +299,14 @@ def test_gives_up_after_max_attempts_and_keeps_dead_message(db_path):
         assert s.get_outbox_message(other).attempts == 1
 
 
-def test_due_messages_after_reopening(db_path):
-    with SQLiteStore(db_path) as s:
+def test_due_messages_after_reopening(backend):
+    with backend.open() as s:
         waiting = s.enqueue("text", 1, {"n": 1}, "a", now=T0)
         in_flight = s.enqueue("text", 2, {"n": 2}, "b", now=T0)
         [claimed] = [m for m in s.due_messages(now=T0) if m.id == in_flight]
         s.mark_failed(waiting, "timeout", now=T0)  # due again at T0 + 1
         # crash: `in_flight` was claimed but neither marked sent nor failed
-    with SQLiteStore(db_path) as s:
+    with backend.open() as s:
         assert [m.id for m in s.due_messages(now=T0 + 1)] == [waiting]
         assert s.next_due_at() == claimed.lease_until
         # after the lease expires the unconfirmed message is delivered again
@@ -285,8 +314,8 @@ def test_due_messages_after_reopening(db_path):
         assert (again.id, again.attempts, again.payload) == (in_flight, 2, {"n": 2})
 
 
-def test_expired_lease_on_last_attempt_becomes_dead(db_path):
-    with SQLiteStore(db_path, retry_policy=RetryPolicy(max_attempts=1)) as s:
+def test_expired_lease_on_last_attempt_becomes_dead(backend):
+    with backend.open(retry_policy=RetryPolicy(max_attempts=1)) as s:
         mid = s.enqueue("text", 1, {}, "a", now=T0)
         [claimed] = s.due_messages(now=T0)
         assert s.due_messages(now=claimed.lease_until) == []
@@ -321,7 +350,7 @@ def test_answer_and_relay_commit_together(store):
     assert (m.kind, m.chat_id, m.dedupe_key, m.user_id) == ("relay", 42, "relay:1", 42)
 
 
-def test_failure_inside_transaction_writes_nothing(store, db_path):
+def test_failure_inside_transaction_writes_nothing(store, backend):
     t = new_ticket(store)
 
     with pytest.raises(RuntimeError):
@@ -335,7 +364,7 @@ def test_failure_inside_transaction_writes_nothing(store, db_path):
     with pytest.raises(TypeError):
         store.answer_ticket(t.n, "answer", 9, "Dr. Staff", outbox=[bad])
 
-    for s in (store, SQLiteStore(db_path)):  # also as seen by a fresh connection
+    for s in (store, backend.open()):  # also as seen by a fresh connection
         assert s.get_ticket(t.n).status == "open"
         assert s.get_ticket(t.n).answer_text is None
         assert s.list_outbox() == []
@@ -404,8 +433,9 @@ def test_conversation_state(store):
 # --------------------------------------------------------------------------- published
 
 
-def test_published_holds_no_identity(store):
-    columns = {row[1] for row in store._conn.execute("PRAGMA table_info(published)")}
+def test_published_holds_no_identity(store, backend):
+    columns = backend.columns("published")
+    assert "question" in columns
     fields = {f.name for f in dataclasses.fields(Published)}
     for forbidden in ("user_id", "chat_id", "first_name"):
         assert forbidden not in columns
@@ -436,19 +466,8 @@ NAME = "Zebulon"
 SECRET = "my daughter Xanthippe has fabry"
 
 
-def all_cells(db_path: Path) -> list[tuple[str, object]]:
-    with closing(sqlite3.connect(db_path)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return [
-            (table, value)
-            for table in tables
-            for row in conn.execute(f"SELECT * FROM {table}")
-            for value in row
-        ]
-
-
-def test_forget_user_removes_everything_personal(db_path):
-    s = SQLiteStore(db_path)
+def test_forget_user_removes_everything_personal(backend):
+    s = backend.open()
     t = s.create_ticket(USER, USER, NAME, SECRET, "Fabry disease", [{"q": SECRET}], now=T0)
     s.set_ticket_staff_message(t.n, STAFF_CHAT, 555)
     forward = OutboxItem("forward", STAFF_CHAT, {"text": f"{NAME}: {SECRET}"}, "fwd:1", USER)
@@ -461,6 +480,9 @@ def test_forget_user_removes_everything_personal(db_path):
     s.add_feedback(USER, USER, ["p1"], SECRET, True, now=T0)
     s.log_question(USER, USER, SECRET, "Fabry disease", "abstain", now=T0)
     s.save_conversation(f"chat:{USER}", {"name": NAME, "q": SECRET}, user_id=USER, now=T0)
+    s.inbox_add(5, {"message": {"text": SECRET}}, USER, USER, now=T0)
+    s.inbox_done(5, now=T0)
+    assert s.rate_check(USER, 20, 60.0, now=T0) == "ok"
     s.publish(t.n, "Is Fabry disease inherited?", "Yes.", "Fabry disease", "nurse", now=T0)
     # someone else's data, which must survive
     other = new_ticket(s, user_id=1)
@@ -489,14 +511,15 @@ def test_forget_user_removes_everything_personal(db_path):
     assert s.load_conversation("chat:1") == {"x": 1}
     assert [m.dedupe_key for m in s.list_outbox()] == ["other"]
 
-    for table, value in all_cells(db_path):
+    for table, value in backend.all_cells():
         text = str(value)
         assert str(USER) not in text, table
         assert NAME not in text and "Xanthippe" not in text, table
-    # nor in the raw bytes on disk, WAL included, while the store is still open
-    # (secure_delete zeroes freed space; the WAL is checkpointed and truncated)
-    raw = b"".join(p.read_bytes() for p in db_path.parent.iterdir() if p.is_file())
-    assert NAME.encode() not in raw and b"Xanthippe" not in raw
+    if backend.name == "sqlite":
+        # nor in the raw bytes on disk, WAL included, while the store is still open
+        # (secure_delete zeroes freed space; the WAL is checkpointed and truncated)
+        raw = b"".join(p.read_bytes() for p in backend.path.parent.iterdir() if p.is_file())
+        assert NAME.encode() not in raw and b"Xanthippe" not in raw
     s.close()
 
 
@@ -518,10 +541,8 @@ texts = st.text(
 
 
 @pytest.fixture(scope="module")
-def shared_store(tmp_path_factory) -> Iterator[SQLiteStore]:
-    s = SQLiteStore(tmp_path_factory.mktemp("roundtrip") / "rt.sqlite3")
-    yield s
-    s.close()
+def shared_store(module_backend: Backend) -> Store:
+    return module_backend.open()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -557,25 +578,135 @@ def test_huge_text_round_trips(store):
     assert store.load_conversation("big") == {"q": huge}
 
 
+def test_text_holding_nul_is_refused_by_every_backend(store):
+    """PostgreSQL text cannot hold NUL, so no backend accepts it (base.py's contract)."""
+    with pytest.raises(ValueError, match="NUL"):
+        new_ticket(store, question="before\x00after")
+    with pytest.raises(ValueError, match="NUL"):
+        store.log_question(1, 1, "q\x00", None, "answer")
+    assert store.list_tickets() == [] and list(store.questions()) == []
+    # inside JSON a NUL is the escape \\u0000, which both store and return
+    store.save_conversation("nul", {"text": "a\x00b"})
+    assert store.load_conversation("nul") == {"text": "a\x00b"}
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+# Fingerprints of the migrations that have shipped: databases out there were built by exactly
+# these statements, so they must never change (append a migration instead).
+SHIPPED = {1: "99c54095e43392a2", 2: "56e46aca92abaa88", 3: "a43ddf07dd1bf02f", 4: "81969b9c3378d507"}
+
+
+def test_shipped_migrations_are_never_edited():
+    import hashlib
+
+    from store.migrations import MIGRATIONS
+
+    for version, fingerprint in SHIPPED.items():
+        text = "\x1e".join(MIGRATIONS[version - 1])
+        assert hashlib.sha256(text.encode()).hexdigest()[:16] == fingerprint, version
+
+
+def test_postgres_ddl_changes_types_only():
+    from store.migrations import MIGRATIONS, statements
+
+    assert statements(0, "sqlite") is MIGRATIONS[0]
+    tickets = statements(0, "postgresql")[0]
+    assert "n                BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,  -- never reused" in tickets
+    assert "created_at       DOUBLE PRECISION NOT NULL" in tickets and "REAL" not in tickets
+    assert "INTEGER" not in " ".join(statements(2, "postgresql"))
+
+
+def test_named_parameters_become_psycopg_placeholders_once():
+    from store.postgres import to_pyformat
+
+    sql = "SELECT p.value::jsonb, ':not' AS x -- it's 100% a comment: :nope\nFROM t WHERE a = :a AND b LIKE '5%' AND c = :c_2"
+    assert to_pyformat(sql) == (
+        "SELECT p.value::jsonb, ':not' AS x -- it's 100%% a comment: :nope\nFROM t "
+        "WHERE a = %(a)s AND b LIKE '5%%' AND c = %(c_2)s"
+    )
+    assert to_pyformat(sql) is to_pyformat(sql)  # cached
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_rows(backend):
+    """The oldest schema, made by hand with rows in it, is brought up to date on open."""
+    from store.migrations import statements
+
+    dialect = "sqlite" if backend.name == "sqlite" else "postgresql"
+    backend.execute(
+        *statements(0, dialect),
+        "CREATE TABLE schema_version (version INTEGER NOT NULL)",
+        "INSERT INTO schema_version VALUES (1)",
+        "INSERT INTO tickets (user_id, chat_id, first_name, question, candidates, status, created_at)"
+        " VALUES (42, 42, 'Ada', 'Is it inherited?', '[]', 'answered', 1700000000.5)",
+        "INSERT INTO outbox (kind, chat_id, user_id, payload, dedupe_key, status, attempts,"
+        " next_attempt_at, lease_until, created_at)"
+        " VALUES ('relay', 42, 42, '{\"text\":\"yes\"}', 'relay:1', 'sending', 1, 1.0, 9e99, 1.0)",
+        "INSERT INTO feedback (user_id, chat_id, passage_ids, question, helpful, created_at)"
+        " VALUES (42, 42, '[\"p1\"]', 'q', 1, 2.0)",
+        "INSERT INTO published VALUES (1, 'Is it inherited?', 'Yes.', 'Fabry disease', 'nurse', 3.0, 3.0, NULL)",
+    )
+    s = backend.open()
+    assert backend.execute("SELECT MAX(version) FROM schema_version") == [(LATEST_VERSION,)]
+    old = s.get_ticket(1)
+    assert (old.first_name, old.question, old.created_at, old.status) == (
+        "Ada",
+        "Is it inherited?",
+        1700000000.5,
+        "answered",
+    )
+    assert new_ticket(s).n == 2
+    [message] = s.list_outbox()
+    assert (message.status, message.payload, message.lease_owner) == ("sending", {"text": "yes"}, None)
+    assert s.release_leases(now=5.0) == 1  # leased before leases had owners: nobody live holds it
+    assert [m.id for m in s.due_messages(now=5.0)] == [message.id]
+    assert s.feedback_by_passage()["p1"].helpful == 1
+    [qa] = s.list_published()
+    assert (qa.answer, qa.disease, qa.doc_id) == ("Yes.", "Fabry disease", None)
+    before = s.published_version()
+    s.publish(1, "Is it inherited?", "Yes, X-linked.", "Fabry disease", "nurse", doc_id="0006123")
+    assert s.published_version() != before
+    assert s.rate_check(42, 1, 60.0, now=10.0) == "ok"
+
+
+def test_telegram_ids_and_times_keep_their_full_precision(store):
+    """BIGINT ids and double-precision times: PostgreSQL's INTEGER and REAL would not do."""
+    big = 7_000_000_000  # user ids beyond 2**32 exist
+    when = 1_700_000_000.123456
+    t = store.create_ticket(big, -1_002_003_004_005, "A", "q", None, [], now=when)
+    got = store.get_ticket(t.n)
+    assert (got.user_id, got.chat_id, got.created_at) == (big, -1_002_003_004_005, when)
+
+
 # --------------------------------------------------------------------------- inbox
 
 
-def test_inbox_records_each_update_once_and_forgets_its_text_when_done(store: SQLiteStore) -> None:
+def test_inbox_records_each_update_once_and_forgets_its_text_when_done(backend: Backend) -> None:
+    store = backend.open()
     update = {"update_id": 7, "message": {"text": "my private question"}}
     assert store.inbox_add(7, update, chat_id=5, user_id=5, now=100.0)
     assert not store.inbox_add(7, update, chat_id=5, user_id=5, now=101.0)  # redelivered
     assert store.inbox_add(8, {"update_id": 8}, now=102.0)
     store.inbox_started(7)
+    assert store.inbox_pending() == []  # this store is handling them: nothing to adopt
+    backend.stop(store)  # the process dies with both pending
+
+    store = backend.open()
     assert [(e.update_id, e.chat_id, e.payload, e.attempts) for e in store.inbox_pending()] == [
         (7, 5, update, 1),
         (8, None, {"update_id": 8}, 0),
     ]
+    assert store.inbox_pending() == []  # adopted: they are this store's now
     store.inbox_done(7, now=200.0)
     store.inbox_done(7, now=300.0)  # idempotent
     store.inbox_done(8, state="failed", now=400.0)
     assert store.inbox_pending() == []
     rows = store._query("SELECT update_id, state, payload, done_at FROM inbox ORDER BY update_id")
-    assert [tuple(r) for r in rows] == [(7, "done", "{}", 200.0), (8, "failed", "{}", 400.0)]
+    assert [(r["update_id"], r["state"], r["payload"], r["done_at"]) for r in rows] == [
+        (7, "done", "{}", 200.0),
+        (8, "failed", "{}", 400.0),
+    ]
     assert not store.inbox_add(7, update)  # still known: a late redelivery is ignored
     assert store.inbox_prune(older_than=300.0) == 1
     assert store.inbox_add(7, update)  # pruned ids are forgotten
@@ -583,18 +714,33 @@ def test_inbox_records_each_update_once_and_forgets_its_text_when_done(store: SQ
         store.inbox_done(7, state="pending")
 
 
-def test_release_leases_makes_messages_left_in_flight_due_now(store: SQLiteStore) -> None:
+def test_inbox_add_admits_an_update_once_across_stores(backend: Backend) -> None:
+    first, second = backend.open(), backend.open()
+    results = [
+        s.inbox_add(update_id, {"update_id": update_id}) for update_id in range(20) for s in (first, second)
+    ]
+    assert results == [True, False] * 20
+
+
+def test_release_leases_makes_messages_left_in_flight_due_now(backend: Backend) -> None:
+    store = backend.open()
     store.enqueue("reply", 1, {"text": "a"}, "k1", now=0.0)
     store.enqueue("reply", 2, {"text": "b"}, "k2", now=0.0)
     [first, second] = store.due_messages(now=1.0)
+    assert first.lease_owner == store.replica_id
     store.mark_sent(second.id, 99, now=1.5)
     assert store.due_messages(now=2.0) == []  # the first is leased for 60 s
+    assert store.release_leases(now=2.0) == 0  # our own send in flight is left alone
+    backend.stop(store)  # the process dies mid-send
+
+    store = backend.open()
     assert store.release_leases(now=2.0) == 1
     [again] = store.due_messages(now=2.0)
-    assert (again.id, again.attempts) == (first.id, 2)
+    assert (again.id, again.attempts, again.lease_owner) == (first.id, 2, store.replica_id)
+    assert store.get_outbox_message(second.id).lease_owner is None  # sent: nobody holds it
 
 
-def test_outbox_stats_count_unsent_and_dead_and_date_the_oldest_due_chat_head(store: SQLiteStore) -> None:
+def test_outbox_stats_count_unsent_and_dead_and_date_the_oldest_due_chat_head(store: Store) -> None:
     assert store.outbox_stats(now=0.0) == OutboxStats(depth=0, dead=0, oldest_due_at=None)
     store.enqueue("reply", 1, {"text": "a"}, "k1", now=10.0)
     store.enqueue("reply", 1, {"text": "b"}, "k2", now=11.0)  # waits behind k1: not due on its own
@@ -609,14 +755,18 @@ def test_outbox_stats_count_unsent_and_dead_and_date_the_oldest_due_chat_head(st
     assert store.outbox_stats(now=1.0).oldest_due_at is None  # nothing was due yet
 
 
-def test_inbox_pending_count_and_ping(store: SQLiteStore, db_path: Path) -> None:
+def test_inbox_pending_count_and_ping(store: Store) -> None:
     store.inbox_add(1, {"update_id": 1}, 5, 5)
     store.inbox_add(2, {"update_id": 2}, 5, 5)
     store.inbox_done(1)
     assert store.inbox_pending_count() == 1
     store.ping()
+
+
+def test_ping_fails_while_another_process_holds_the_sqlite_write_lock(db_path: Path) -> None:
     quick = SQLiteStore(db_path, busy_timeout=0.05)
     try:
+        quick.ping()
         with closing(sqlite3.connect(db_path, timeout=0, isolation_level=None)) as other:
             other.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
             with pytest.raises(sqlite3.OperationalError, match="locked"):
@@ -625,3 +775,80 @@ def test_inbox_pending_count_and_ping(store: SQLiteStore, db_path: Path) -> None
         quick.ping()
     finally:
         quick.close()
+
+
+# --------------------------------------------------------------------------- replicas
+
+
+def test_named_locks_are_not_reentrant_and_can_be_given_back(store: Store) -> None:
+    assert not store.holds_lock("telegram:polling")
+    assert store.try_lock("telegram:polling")
+    assert store.holds_lock("telegram:polling")
+    assert not store.try_lock("telegram:polling")  # held already, by this store
+    assert store.try_lock("chat:42") and store.holds_lock("chat:42")
+    store.unlock("telegram:polling")
+    assert not store.holds_lock("telegram:polling") and store.holds_lock("chat:42")
+    store.unlock("telegram:polling")  # not held: nothing happens
+    assert store.try_lock("telegram:polling")
+
+
+def rate_verdicts(check, events):
+    return [check(user, now) for user, now in events]
+
+
+def test_rate_check_behaves_like_the_in_memory_rate_limiter(store: Store) -> None:
+    from bot.telegram_state import RateLimiter
+
+    rng = random.Random(11)  # three users, one of them chatty; bursts and pauses
+    events = []
+    now = 0.0
+    for _ in range(300):
+        now += rng.choice((0.05, 0.2, 0.5, 1.0, 3.0, 12.0))
+        events.append((rng.choice((100, 100, 101, 102)), now))
+    clock = {"now": 0.0}
+    limiter = RateLimiter(4, 10.0, clock=lambda: clock["now"])
+
+    def in_memory(user, at):
+        clock["now"] = at
+        return limiter.check(user)
+
+    expected = rate_verdicts(in_memory, events)
+    assert {"ok", "warn", "drop"} <= set(expected)
+    assert rate_verdicts(lambda user, at: store.rate_check(user, 4, 10.0, now=at), events) == expected
+
+
+def test_rate_check_warns_once_per_window_and_forgets_the_user(store: Store) -> None:
+    verdicts = [store.rate_check(1, 2, 60.0, now=t) for t in (0.0, 1.0, 2.0, 3.0, 4.0)]
+    assert verdicts == ["ok", "ok", "warn", "drop", "drop"]
+    assert store.rate_check(2, 2, 60.0, now=4.0) == "ok"  # per user
+    assert store.rate_check(1, 2, 60.0, now=60.5) == "ok"  # the first message left the window
+    assert store.rate_check(1, 2, 60.0, now=61.5) == "ok"
+    assert store.rate_check(1, 2, 60.0, now=61.6) == "warn"  # a new episode: warned again
+    store.forget_user(1)
+    assert [row["user_id"] for row in store._query("SELECT user_id FROM rate_limits")] == [2]
+    assert store.rate_check(1, 2, 60.0, now=61.7) == "ok"
+
+
+def test_published_version_changes_with_every_publication_change(backend: Backend) -> None:
+    store, other = backend.open(), backend.open()
+    t = new_ticket(store)
+    seen = [store.published_version()]
+
+    def changed() -> bool:
+        version = other.published_version()  # another replica sees the same value
+        assert version == store.published_version()
+        new = version not in seen
+        seen.append(version)
+        return new
+
+    store.publish(t.n, "q", "a", None, "nurse", now=T0)
+    assert changed()
+    assert not changed()  # nothing happened
+    store.publish(t.n, "q", "a, edited", None, "nurse", now=T0)  # same clock: still a change
+    assert changed()
+    assert store.unpublish(t.n, now=T0)
+    assert changed()
+    assert not store.unpublish(t.n, now=T0)
+    assert not changed()
+    store.publish(t.n, "q", "a", None, "nurse", now=T0)  # re-activated
+    assert changed()

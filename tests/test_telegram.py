@@ -551,10 +551,11 @@ async def test_updates_left_pending_are_handled_at_start_up_and_a_poison_one_is_
     double.send_text(alice_chat, alice, "What causes IMT?")
     double.send_text(alice_chat, alice, "What is Tietze syndrome?")
     [first, second] = double.pending_updates
-    store.inbox_add(first["update_id"], first, alice_chat["id"], alice["id"])
-    store.inbox_add(second["update_id"], second, alice_chat["id"], alice["id"])
-    for _ in range(3):
-        store.inbox_started(second["update_id"])
+    with open_store(services(app).config.database_url) as dead:  # the process that died
+        dead.inbox_add(first["update_id"], first, alice_chat["id"], alice["id"])
+        dead.inbox_add(second["update_id"], second, alice_chat["id"], alice["id"])
+        for _ in range(3):
+            dead.inbox_started(second["update_id"])
     double._updates.clear()  # Telegram had them acknowledged  # type: ignore[attr-defined]
     with caplog.at_level(logging.ERROR, logger="bot.inbox"):
         async with running(app):
