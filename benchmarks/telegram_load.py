@@ -19,6 +19,13 @@ chat). Duplicates can only come from a message Telegram accepted while the proce
 recording it: the next process cannot know it was delivered, and sends it again.
 
     .venv/bin/python benchmarks/telegram_load.py [--corpus gard|test] [--only NAME ...]
+    .venv/bin/python benchmarks/telegram_load.py --replicas 2 [--postgres URL] [--chats 500]
+
+`--replicas N` runs N webhook replicas on one PostgreSQL database that the run creates on the
+`--postgres` server (and drops afterwards), behind one address: the double POSTs each update to
+the next replica round-robin, and a delivery that fails (a killed replica) goes to the next one,
+as a load balancer would. The kill scenarios then kill the first replica only, while the others
+keep serving; it is started again afterwards.
 
 `--corpus gard` (the default when data/medquad holds the GARD collection) answers from the real
 corpus; `test` uses the small corpus the tests write, so the figures show the plumbing alone.

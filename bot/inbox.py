@@ -64,6 +64,28 @@ class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]
         await super().put(item)
 
 
+def has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def without_nul(value: Any) -> Any:
+    """The update's JSON with NUL characters taken out of every string (Telegram passes them on
+    from clients; PostgreSQL text cannot hold them, so the store refuses them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
+
+
 def chat_of(update: Update) -> int | None:
     return update.effective_chat.id if update.effective_chat is not None else None
 
@@ -101,8 +123,12 @@ class Dispatcher:
         """`InboxQueue.sink`: record the update (committed), then handle it unless it is a
         redelivery of one recorded before."""
         user = update.effective_user
+        payload = update.to_dict()
+        if has_nul(payload):  # no database stores NUL in text, and no reader needs it
+            payload = without_nul(payload)
+            update = Update.de_json(payload, self.app.bot)
         new = self.store.inbox_add(
-            update.update_id, update.to_dict(), chat_of(update), user.id if user is not None else None
+            update.update_id, payload, chat_of(update), user.id if user is not None else None
         )
         if new:
             self.submit(update)

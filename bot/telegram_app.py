@@ -778,7 +778,10 @@ def run_telegram(config: Config, *, progress: bool = True) -> int:
             )
         else:
             if store.shared:  # one replica polls; the others stand by, index loaded
-                wait_to_poll(store)
+                try:
+                    wait_to_poll(store)
+                except KeyboardInterrupt:  # stopped while standing by: a clean stop
+                    return 0
                 services_of(app).leader = PollingLeader(store, app.stop_running)
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:

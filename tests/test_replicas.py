@@ -177,11 +177,9 @@ async def test_the_standby_takes_over_polling_when_the_poller_is_killed(
     standby = await standby_process(env, standby_log)
     try:
         await wait_until(lambda: "standing by" in standby_log.read_text(), 60)
-        polls_before = len(double.calls("getUpdates"))
         await ask_and_send(double, alice_chat, alice)
         assert await poller.wait_exit() == 9, poller.log[-3000:]
-        await wait_until(lambda: len(double.calls("getUpdates")) > polls_before + 1, 30)
-        assert "this replica polls Telegram now" in standby_log.read_text()
+        await wait_until(lambda: "this replica polls Telegram now" in standby_log.read_text(), 30)
         confirmed = await double.wait_for_message(alice_chat, lambda m: "#1" in m["plain_text"], timeout=30)
         assert confirmed["event"] == "edited"
         ticket = await double.wait_for_message(STAFF_CHAT, is_ticket, timeout=30)

@@ -97,3 +97,15 @@ async def test_a_button_with_unknown_data_or_a_gone_turn_has_expired(
         query_id = double.send_callback_query(alice_chat, alice, answer, data)
         reply = await double.wait_for_callback_answer(query_id)
     assert reply.get("show_alert") is True and reply.get("text") == texts.BUTTON_EXPIRED
+
+
+async def test_a_message_holding_nul_characters_is_answered_without_them(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    app = make_bot()
+    async with running(app):
+        double.send_text(alice_chat, alice, "What causes\x00 IMT?\x00")
+        answer = await double.wait_for_message(alice_chat)
+    assert "inflammatory myofibroblastic tumors" in answer["plain_text"]
+    [logged] = list(services(app).store.questions())
+    assert logged.question == "What causes IMT?"
