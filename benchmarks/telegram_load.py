@@ -300,8 +300,11 @@ async def question_burst(
     return Result(name, total, lost, doubled, last - started, latencies, note)
 
 
-async def ticket_flow(double: LoadDouble, bot: Bot, crash_at: str, users: int, first_user: int) -> Result:
-    """Users ask, press Ask and Send; staff reply to the first copy of each ticket."""
+async def ticket_flow(
+    double: LoadDouble, bot: Bot, crash_at: str, users: int, first_user: int, name: str = ""
+) -> Result:
+    """Users ask, press Ask and Send; staff reply to the first copy of each ticket. The bot (the
+    first replica) ends itself at `crash_at` once and is restarted; "" runs with no crash."""
     people = [double.user(first_user + i, f"T{first_user + i}") for i in range(users)]
     rooms = {p["id"]: double.private_chat(p) for p in people}
     names = {p["first_name"]: p["id"] for p in people}
@@ -389,7 +392,7 @@ async def ticket_flow(double: LoadDouble, bot: Bot, crash_at: str, users: int, f
         f"relays: {lost_relays} lost, {doubled_relays} doubled; latency = Send to ticket seen by staff"
     )
     return Result(
-        f"kill at {crash_at}",
+        name or f"kill at {crash_at}",
         users * 2,
         lost_tickets + lost_relays,
         doubled_tickets + doubled_relays,
@@ -460,7 +463,13 @@ async def main(args: argparse.Namespace) -> None:
                 )
             if "tickets" in wanted:
                 for i, point in enumerate(["after_send", "after_delivery:ticket", "after_staff_reply"]):
-                    results.append(await ticket_flow(double, bot, point, 20, 300_000 + 1000 * i))
+                    name = f"{label}tickets, {'first replica ' if label else ''}killed at {point}"
+                    results.append(await ticket_flow(double, bot, point, 20, 300_000 + 1000 * i, name))
+                double.storm = (0.3, 0.1)
+                results.append(
+                    await ticket_flow(double, bot, "", 20, 304_000, f"{label}tickets in a 429/500 storm")
+                )
+                double.storm = None
                 await bot.start()
             if "storm" in wanted:
                 double.storm = (0.3, 0.1)
