@@ -124,16 +124,18 @@ class Housekeeping:
             log.info("published answers changed elsewhere: %d loaded or withdrawn", count)
 
 
-def wait_to_poll(store: Store, interval: float = 1.0, clock: Callable[[], float] = time.monotonic) -> float:
-    """Block until this replica holds the polling lock; returns the seconds it waited. A replica
-    that waits is a hot standby: its index is loaded, so it polls within `interval` seconds of the
-    poller's death (its session ends, which frees the lock)."""
+async def wait_to_poll(
+    store: Store, interval: float = 1.0, clock: Callable[[], float] = time.monotonic
+) -> float:
+    """Wait until this replica holds the polling lock; returns the seconds it waited. A replica
+    that waits is a hot standby: its index is loaded and /healthz answers, and it polls within
+    `interval` seconds of the poller's death (its session ends, which frees the lock)."""
     started, said = clock(), False
     while not store.try_lock(POLLING_LOCK):
         if not said:
             log.info("another replica is polling Telegram; standing by until it stops")
             said = True
-        time.sleep(interval)
+        await asyncio.sleep(interval)
     waited = clock() - started
     if said:
         log.info("this replica polls Telegram now (stood by %.1f s)", waited)

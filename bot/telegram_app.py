@@ -513,6 +513,9 @@ async def on_startup(app: Application) -> None:
     s: Services = app.bot_data["gardbot"]
     if s.health is not None:  # first: a port in use stops the start before anything else runs
         await s.health.start()
+    if s.standby:  # polling on a shared database: wait for the other replicas' poller to stop
+        await wait_to_poll(s.store)
+        s.leader = PollingLeader(s.store, app.stop_running)
     if released := s.store.release_leases():
         log.info("%d outbox messages were in flight when the last process ended; sending them now", released)
     s.store.inbox_prune(time.time() - INBOX_KEEP_SECONDS)
@@ -777,12 +780,7 @@ def run_telegram(config: Config, *, progress: bool = True) -> int:
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:
-            if store.shared:  # one replica polls; the others stand by, index loaded
-                try:
-                    wait_to_poll(store)
-                except KeyboardInterrupt:  # stopped while standing by: a clean stop
-                    return 0
-                services_of(app).leader = PollingLeader(store, app.stop_running)
+            services_of(app).standby = store.shared  # one replica polls; the others wait (on_startup)
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)

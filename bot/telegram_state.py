@@ -167,6 +167,7 @@ class Services:
     metrics: Metrics | None = None
     health: HealthServer | None = None  # /healthz and /metrics, when telegram.health_port is set
     housekeeping: Housekeeping | None = None  # on a database replicas share (bot.replicas)
+    standby: bool = False  # polling on a shared database: wait for the polling lock at start-up
     leader: PollingLeader | None = None  # the polling replica's check that it still may poll
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
     # One thread for the engine: its work holds the GIL, so more threads would not answer

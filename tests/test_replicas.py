@@ -169,14 +169,17 @@ async def test_the_standby_takes_over_polling_when_the_poller_is_killed(
     bob: dict,
 ) -> None:
     """The poller dies right after a Send committed its ticket (before the ticket went to staff);
-    the standby, waiting on the polling lock, polls within seconds, sends the ticket to staff,
+    the standby, waiting on the polling lock with /healthz answering 200, polls within seconds, sends the ticket to staff,
     and relays the staff answer once. No confirmed ticket is lost."""
     env = process_env(double, tmp_path, GARDBOT_DB=pg_url, GARDBOT_REPLICA_SWEEP_SECONDS="0.5")
     poller = await start_bot(double, {**env, "GARDBOT_CRASH_AT": "after_send"}, tmp_path / "poller.log")
-    standby_log = tmp_path / "standby.log"
-    standby = await standby_process(env, standby_log)
+    standby_log, health_port = tmp_path / "standby.log", free_port()
+    standby = await standby_process({**env, "GARDBOT_HEALTH_PORT": str(health_port)}, standby_log)
     try:
         await wait_until(lambda: "standing by" in standby_log.read_text(), 60)
+        async with ClientSession() as session:  # a standby is healthy: probes must not kill it
+            async with session.get(f"http://127.0.0.1:{health_port}/healthz") as response:
+                assert response.status == 200, await response.text()
         await ask_and_send(double, alice_chat, alice)
         assert await poller.wait_exit() == 9, poller.log[-3000:]
         await wait_until(lambda: "this replica polls Telegram now" in standby_log.read_text(), 30)
