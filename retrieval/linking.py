@@ -261,13 +261,28 @@ class Linker:
     def _around(
         self, question: QuestionWords, mentions: list[Mention], used: frozenset[int]
     ) -> list[Mention]:
-        """The mentions holding a matched name, and the short ones a comma joins after them, as
-        GARD writes names ("Ehlers-Danlos syndrome, vascular type"). A mention before the name
-        stays apart: "cone shaped, keratoconus" names keratoconus."""
+        """The mentions holding a matched name, the ones glued to them (see _glued), and the
+        short ones a comma joins after them, as GARD writes names ("Ehlers-Danlos syndrome,
+        vascular type"). A mention before the name with a pause between stays apart: "cone
+        shaped, keratoconus" names keratoconus."""
+        held = [bool(used & set(range(m.start, m.end))) for m in mentions]
+        for k in range(1, len(mentions)):  # "Dwarfism tall vertebrae": one name, read on
+            held[k] = held[k] or (held[k - 1] and self._glued(question, mentions[k - 1], mentions[k]))
+        for k in range(len(mentions) - 2, -1, -1):  # "Fukuyama type muscular dystrophy"
+            held[k] = held[k] or (held[k + 1] and self._glued(question, mentions[k], mentions[k + 1], 0))
         out: list[Mention] = []
-        for mention in mentions:
-            if used & set(range(mention.start, mention.end)):
-                out.append(mention)
+        for k, mention in enumerate(mentions):
+            if held[k]:
+                if (
+                    out
+                    and k
+                    and held[k - 1]
+                    and out[-1].end == mentions[k - 1].end
+                    and self._glued(question, mentions[k - 1], mention)
+                ):
+                    out[-1] = self._mention(question, out[-1].start, mention.end)  # gap words too
+                else:
+                    out.append(mention)
             elif (
                 out
                 and mention.start == out[-1].end
@@ -280,6 +295,31 @@ class Linker:
             ):
                 out.append(mention)  # ", vascular type" qualifies; ", scoliosis and ..." is a list
         return out
+
+    def _glued(
+        self, question: QuestionWords, first: Mention, second: Mention, most: int | None = None
+    ) -> bool:
+        """Two runs of name-like words in one phrase: nothing but a few everyday words between
+        them (at most `most`, ReadingPolicy.glue_words unless given), no punctuation, no function
+        or asking word. Words in a row with nothing to join them are one noun: "Dwarfism tall
+        vertebrae", "Fukuyama type muscular dystrophy", "Hirschsprung disease polydactyly";
+        "Rett syndrome and seizures" is two things, and so is "tietze syndrome, low muscle tone".
+        Before a name, only a run that touches it joins: everyday words there are the asker's
+        ("the pulmonologist suspects catamenial pneumothorax")."""
+        gap = range(first.end, second.start)
+        most = self.policy.glue_words if most is None else most
+        if len(gap) > most or first.end > second.start:
+            return False
+        if any(self._pause(question, i) for i in range(first.end - 1, second.start)):
+            return False
+        return all(
+            question.words[i].isalpha()
+            and question.words[i] not in STOP_WORDS
+            and question.words[i] not in NAME_CONNECTORS
+            and question.words[i] not in QUESTION_WORDS
+            and question.words[i] not in SEVERITY
+            for i in gap
+        )
 
     @staticmethod
     def _listed_apart(question: QuestionWords, one: DiseaseMatch, other: DiseaseMatch) -> bool:

@@ -58,6 +58,9 @@ class ReadingPolicy:
       word English uses less than this joins it ("acquired hemophilia"; not "adult", "severe").
     - repeat_similarity (rapidfuzz ratio, 60..90): a mention word this close to a matched name
       word says the same thing ("bechets" for "behcet"), and is not unexplained.
+    - glue_words (words, 0..3): the most everyday words that may stand between two runs of
+      name-like words with nothing else between them for both to be one name ("Dwarfism tall
+      vertebrae"); 0 glues only runs that touch ("Fukuyama type | muscular dystrophy").
     - trailing_words (words, 2..8): the longest qualifier a comma may join after a name
       (", vascular type").
     - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
@@ -86,6 +89,7 @@ class ReadingPolicy:
     qualifier_names: int = 5
     repeat_similarity: float = 75.0
     trailing_words: int = 4
+    glue_words: int = 2
     unknown_weight: float = 8.0
     capital_weight: float = 3.0
     number_weight: float = 4.0

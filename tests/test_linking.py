@@ -91,6 +91,14 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         ("Is Dietze syndrome inherited?", "no_page", "Dietze syndrome"),  # another first letter
         ("Could my kids get Acquired hemophilia B?", "no_page", "Acquired hemophilia B"),
         ("What is Pompe disease type 3?", "no_page", "Pompe disease type 3"),  # another type
+        # Name words in a row are one name, even across everyday words or a head word.
+        ("My daughter has Sarcoidosis local spongiosis. What is it?", "weak_match", ""),
+        ("What causes Marfan syndrome polydactyly?", "weak_match", ""),
+        (
+            "Could my kids get Fukuyama disease Marfan syndrome?",
+            "no_page",
+            "Fukuyama disease Marfan syndrome",
+        ),
         # Generic phrases and vague questions make no page.
         ("Is sleep apnea part of the syndrome?", "", ""),
         ("Is growth hormone treatment safe for my son?", "", ""),
@@ -122,6 +130,10 @@ def test_no_page(searcher: Searcher, question: str, reason: str, missing: str) -
         ("My son has tietze syndrome and low muscle tone, what causes it", "Tietze syndrome"),  # "and" lists
         ("my son has severe hemophilia, is it inherited?", "Hemophilia"),  # severity names no disease
         ("My son has Marfan syndrome and seizures. What can we do?", "Marfan syndrome"),  # a head ends a name
+        (
+            "the pulmonologist suspects sarcoidosis what causes it",
+            "Sarcoidosis",
+        ),  # words before are the asker's
     ],
 )
 def test_links(searcher: Searcher, question: str, title: str) -> None:
