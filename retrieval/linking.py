@@ -63,6 +63,7 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
+ARTICLES = frozenset({"a", "an", "the"})  # "and a heart murmur" goes on listing; "and I am" does not
 FEATURES = (
     "bias",
     "coverage",
@@ -335,12 +336,18 @@ class Linker:
 
     @staticmethod
     def _list_goes_on(question: QuestionWords, mention: Mention) -> bool:
-        """Whether a comma-joined part is an item of a list: another comma, "and" or "or" follows."""
+        """Whether a comma-joined part is an item of a list: another comma follows, or "and" or
+        "or" and then another item ("scoliosis and a heart murmur"). A function word other than an
+        article after "and" opens a clause instead: "..., congenital and I am scared"."""
         if question.chunks[question.groups[mention.end - 1]].endswith(",") or {"and", "or"} & set(
             mention.words
         ):
             return True
-        return mention.end < len(question.words) and question.words[mention.end] in {"and", "or"}
+        words = question.words
+        if mention.end + 1 >= len(words) or words[mention.end] not in {"and", "or"}:
+            return False
+        following = words[mention.end + 1]
+        return following in ARTICLES or following not in STOP_WORDS
 
     def _qualifier(self, word: str, exclude: frozenset[str], after: bool = False) -> bool:
         """An everyday word that names use, joining a mention next to it ("Acquired",
