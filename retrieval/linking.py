@@ -449,16 +449,57 @@ class Linker:
     ) -> tuple[list[Mention], float]:
         """The mentions around a match, and the weight of their words the match leaves out."""
         used = frozenset(match.positions)
-        mentions = self._around(question, self.mentions(question, exclude, used), used)
+        found = self.mentions(question, exclude, used)
+        mentions = self._around(question, found, used)
+        if listed := self._title_list(question, found, used):  # one name: no item is named apart
+            named_elsewhere = named_elsewhere - {i for m in listed for i in range(m.start, m.end)}
+            mentions = sorted({*mentions, *listed}, key=lambda m: (m.start, m.end))
+        positions = {i for mention in mentions for i in range(mention.start, mention.end)}
         unexplained = sum(
             self.word_weight(question, i, exclude)
-            for mention in mentions
-            for i in range(mention.start, mention.end)
+            for i in sorted(positions)
             if i not in used
             and i not in named_elsewhere
             and not self._repeats(question.words[i], match.words)
         )
         return mentions, unexplained
+
+    def _title_list(
+        self, question: QuestionWords, mentions: list[Mention], used: frozenset[int]
+    ) -> list[Mention]:
+        """The items of a comma list (three items or more, or two with "and" / "or") the match is
+        one item of, when the list reads as one name, as GARD titles list features
+        ("Microcephaly, holoprosencephaly, and intrauterine growth retardation"). A list opened
+        by the matched name, disease shaped, lists the asker's other troubles instead: "Marfan
+        syndrome, scoliosis and a heart murmur". Empty otherwise."""
+        held = [k for k, m in enumerate(mentions) if used & set(range(m.start, m.end))]
+        if not held:
+            return []
+        lo, hi = held[0], held[-1]
+        while lo > 0 and self._next_item(question, mentions[lo - 1], mentions[lo]):
+            lo -= 1
+        while hi + 1 < len(mentions) and self._next_item(question, mentions[hi], mentions[hi + 1]):
+            hi += 1
+        items = mentions[lo : hi + 1]
+        commas = any(question.chunks[question.groups[m.end - 1]].endswith(",") for m in items[:-1])
+        closed = len(items) == 2 and {"and", "or"} & set(question.words[items[0].end : items[1].end])
+        if not commas or held[0] > hi or not (len(items) >= 3 or closed):
+            return []  # two parts and a comma are one thing said twice: "cone shaped, keratoconus"
+        first = mentions[held[0]]
+        return [] if held[0] == lo and first.shaped else items
+
+    @staticmethod
+    def _next_item(question: QuestionWords, item: Mention, following: Mention) -> bool:
+        """Whether `following` is the next item of a list after `item`: a comma, then at most
+        "and" / "or" / a connector ("Arthrogryposis, distal, with hypopituitarism"), or "and" /
+        "or" alone."""
+        if item.end > following.start:
+            return False
+        gap = question.words[item.end : following.start]
+        ending = question.chunks[question.groups[item.end - 1]]
+        if ending.endswith(","):
+            return len(gap) <= 2 and all(w in NAME_CONNECTORS for w in gap)
+        return gap in (["and"], ["or"]) and not ending.endswith((".", "?", "!", ";", ":"))
 
     def features(
         self,

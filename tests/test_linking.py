@@ -94,6 +94,9 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         # Name words in a row are one name, even across everyday words or a head word.
         ("My daughter has Sarcoidosis local spongiosis. What is it?", "weak_match", ""),
         ("What causes Marfan syndrome polydactyly?", "weak_match", ""),
+        # A list of features is one name, unless a whole disease-shaped name opens it.
+        ("Is Sarcoidosis, deafness, and obesity inherited?", "weak_match", ""),
+        ("What causes Retinopathy, sarcoidosis and deafness?", "weak_match", ""),
         # A comma part the clause ends after qualifies the name ("and I am" opens a clause).
         (
             "I was just diagnosed with Sarcoidosis, hepatic and I am scared. What should I know?",
