@@ -554,18 +554,17 @@ class Linker:
             for m in matched
         )
 
-    @staticmethod
-    def _closest(word: str, name: list[str]) -> tuple[int, bool]:
-        """Edits from a question word to the name word it stands for (0 when spelt the same),
-        and whether both start with the same letter."""
+    def _closest(self, word: str, name: list[str]) -> tuple[int, bool]:
+        """Edits from a question word to the name word it stands for (0 when spelt the same or
+        another form of it), and whether both start with the same letter."""
         if word in name or not name:
             return 0, True
         closest = max(name, key=lambda w: fuzz.ratio(word, w))
-        if stem(closest) == stem(word):
+        if self.names.inflection(word, closest):
             return 0, True
-        edits = min(
-            DamerauLevenshtein.distance(word, closest), DamerauLevenshtein.distance(stem(word), stem(closest))
-        )
+        edits = DamerauLevenshtein.distance(word, closest)
+        if stem(closest) != stem(word):
+            edits = min(edits, DamerauLevenshtein.distance(stem(word), stem(closest)))
         return edits, closest[:1] == word[:1]
 
     def _is_abbreviation(self, match: DiseaseMatch) -> bool:

@@ -392,8 +392,21 @@ class NameIndex:
         return max(weights, default=0.0) >= self.policy.distinctive_share * math.log(1 + len(self.entries))
 
     def spelt_right(self, question_words: Iterable[str]) -> bool:
-        """Every word is a name word, or has the stem of one ("tumors" for "tumor")."""
-        return all(w in self.by_word or stem(w) in self.by_stem for w in question_words)
+        """Every word is a name word, or a form of one ("tumors" for "tumor")."""
+        return all(
+            w in self.by_word or any(self.inflection(w, o) for o in self.by_stem.get(stem(w), ()))
+            for w in question_words
+        )
+
+    def inflection(self, word: str, other: str) -> bool:
+        """Whether two words are forms of one ("tumors", "tumor"): the same stem, and not one
+        word English uses every day while it never uses the other. An everyday word's forms are
+        everyday words too ("pains", "coats"), so "Paine" is no form of "pain", only a name the
+        stemmer cuts alike (and, if anything, a misspelling of it)."""
+        if stem(word) != stem(other):
+            return False
+        counts = sorted((english_count(word), english_count(other)))
+        return not (counts[0] == 0 and counts[1] >= self.policy.everyday_english)
 
     def entries_of(self, doc_id: str) -> list[NameEntry]:
         return [self.entries[i] for i in self.entries_by_doc.get(doc_id, ())]
@@ -468,7 +481,7 @@ class NameIndex:
             if known(word):
                 found[word].append((position, 1.0))
             for other in self.by_stem.get(stem(word), ()):
-                if other != word and known(other):
+                if other != word and known(other) and self.inflection(word, other):
                     found[other].append((position, self.policy.same_stem))
             common = self.is_common(word)
             if common:
@@ -481,7 +494,11 @@ class NameIndex:
             penalty = self.policy.same_stem * (self.policy.common_word_fuzz if common else 1.0)
             ratios = self._misspelt(word)
             for other, ratio in ratios.items():
-                if stem(other) != stem(word) and known(other) and _digits(other) == _digits(word):
+                if stem(other) == stem(word):
+                    if self.inflection(word, other):
+                        continue  # found above
+                    ratio = fuzz.ratio(word, other)  # the stems' ratio would call it spelt right
+                if known(other) and _digits(other) == _digits(word) and ratio >= self.policy.fuzzy_cutoff:
                     found[other].append((position, ratio / 100.0 * penalty))
         return found
 

@@ -178,6 +178,21 @@ def test_leave_one_page_out_never_links_a_look_alike(searcher: Searcher) -> None
 
 
 @pytest.mark.parametrize(
+    ("word", "other", "inflection"),
+    [
+        ("tumors", "tumor", True),  # a plural
+        ("pains", "pain", True),  # an everyday word's forms are everyday words
+        ("paine", "pain", False),  # a name the stemmer cuts like an everyday word is another word
+        ("symmetrical", "symmetric", True),
+        ("tietz", "marfan", False),  # another stem
+    ],
+)
+def test_inflections(searcher: Searcher, word: str, other: str, inflection: bool) -> None:
+    assert searcher.names.inflection(word, other) is inflection
+    assert searcher.names.inflection(other, word) is inflection
+
+
+@pytest.mark.parametrize(
     ("unexplained", "explained", "share"),
     [(0.0, 5.0, 0.0), (5.0, 5.0, 0.5), (0.0, 0.0, 0.0)],
 )
