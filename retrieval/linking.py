@@ -303,24 +303,34 @@ class Linker:
         """Two runs of name-like words in one phrase: nothing but a few everyday words between
         them (at most `most`, ReadingPolicy.glue_words unless given), no punctuation, no function
         or asking word. Words in a row with nothing to join them are one noun: "Dwarfism tall
-        vertebrae", "Fukuyama type muscular dystrophy", "Hirschsprung disease polydactyly";
+        vertebrae", "Fukuyama type muscular dystrophy", "Hirschsprung disease polydactyly",
+        "acyl-coenzyme A dehydrogenase deficiency";
         "Rett syndrome and seizures" is two things, and so is "tietze syndrome, low muscle tone".
         Before a name, only a run that touches it joins: everyday words there are the asker's
         ("the pulmonologist suspects catamenial pneumothorax")."""
         gap = range(first.end, second.start)
         most = self.policy.glue_words if most is None else most
-        if len(gap) > most or first.end > second.start:
+        if sum(not self._capital_letter(question, i) for i in gap) > most or first.end > second.start:
             return False
         if any(self._pause(question, i) for i in range(first.end - 1, second.start)):
             return False
         return all(
-            question.words[i].isalpha()
-            and question.words[i] not in STOP_WORDS
-            and question.words[i] not in NAME_CONNECTORS
-            and question.words[i] not in QUESTION_WORDS
-            and question.words[i] not in SEVERITY
+            self._capital_letter(question, i)
+            or (
+                question.words[i].isalpha()
+                and question.words[i] not in STOP_WORDS
+                and question.words[i] not in NAME_CONNECTORS
+                and question.words[i] not in QUESTION_WORDS
+                and question.words[i] not in SEVERITY
+            )
             for i in gap
         )
+
+    @staticmethod
+    def _capital_letter(question: QuestionWords, i: int) -> bool:
+        """A letter typed as a capital inside a sentence, as names use them ("acyl-coenzyme A
+        dehydrogenase"); the article "a" is lower case."""
+        return len(question.words[i]) == 1 and i < len(question.capitalized) and question.capitalized[i]
 
     @staticmethod
     def _listed_apart(question: QuestionWords, one: DiseaseMatch, other: DiseaseMatch) -> bool:
@@ -375,8 +385,8 @@ class Linker:
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in NUMBER_KEYWORDS:
             return bool(following) and (self._number_like(following) or len(following) <= 4)
-        if previous in NUMBER_KEYWORDS:
-            return len(word) <= 5 and word not in STOP_WORDS
+        if previous in NUMBER_KEYWORDS:  # "type A" as well: after a type keyword "a" is a letter
+            return len(word) <= 5 and (word not in STOP_WORDS or len(word) == 1)
         return self._number_like(word) or (len(word) == 1 and word.isalpha() and word not in {"a", "i"})
 
     def _name_like(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
