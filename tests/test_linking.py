@@ -69,6 +69,11 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         ("What is PKU?", "PKU", True),  # an acronym typed in capitals
         ("Tell me about Whitcombe's disease", "Whitcombe's disease", True),  # possessive eponym
         ("Does Brachydactyly type A5 get worse?", "Brachydactyly type A5", True),  # a type label
+        (
+            "Does Brachydactyly type A get worse?",
+            "Brachydactyly type A",
+            True,
+        ),  # "A" after "type" is a letter
         ("my optometrist says cone shaped, keratoconus. what now", "keratoconus", False),  # clause ends
         ("Is Meniere's disease? The vertigo is bad", "Meniere's disease", True),  # sentence ends
         ("Hi, I'm Zebulon. Can my employer fire me?", "Zebulon", False),  # a person is no disease
@@ -107,6 +112,11 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
             "Could my kids get Fukuyama disease Marfan syndrome?",
             "no_page",
             "Fukuyama disease Marfan syndrome",
+        ),
+        (  # a capital letter holds a name together
+            "Could my kids get Acyl-coenzyme A growth hormone deficiency?",
+            "no_page",
+            "Acyl-coenzyme A growth hormone deficiency",
         ),
         # Generic phrases and vague questions make no page.
         ("Is sleep apnea part of the syndrome?", "", ""),
