@@ -12,8 +12,8 @@ linker reads the question the other way round too:
    acronym or a possessive eponym, or holds a capitalised word nobody's name uses.
 2. **Features.** For the page a question would be answered from: how much of the page's name the
    question holds (coverage), how much of the mention the name leaves unexplained, how misspelt
-   the weakest matched word is, whether BM25 ranks the page first, and whether the name is an
-   abbreviation.
+   the weakest matched word is (and whether two edits or more off), whether BM25 ranks the page
+   first, and whether the name is an abbreviation.
 3. **A calibrated probability** that the page is the disease meant: a logistic model fitted on
    questions generated from the corpus (`gardbot eval --linking --fit`), positives being names,
    synonyms, abbreviations and typos of pages, negatives the same questions asked with the page
@@ -69,7 +69,7 @@ FEATURES = (
     "coverage",
     "unexplained",
     "misspelt",
-    "edits",
+    "far_misspelling",
     "bm25_agrees",
     "abbreviation",
     "partial",
@@ -95,7 +95,9 @@ class LinkFeatures:
     coverage: float  # share of the name's weight found in the question, head words aside (0..1)
     unexplained: float  # share of the mention's weight the name does not account for (0..1)
     misspelt: float  # 1 - similarity of the weakest matched word (0 exact, ~0.2 a typo)
-    edits: int  # letters to change in the worst misspelt word (Damerau-Levenshtein; 0 exact)
+    edits: int  # letters to change in the worst misspelt word (Damerau-Levenshtein; 0 exact); the
+    # model reads whether they are two or more (far_misspelling): typing slips one letter, and a
+    # word two letters off a name is more often another name ("Bowen", "Brown"; "Pearson", "Pierson")
     bm25_agrees: bool  # BM25 over the whole question ranks this page first
     abbreviation: bool  # matched through an abbreviation
     partial: bool  # the name is not all there (coverage below self.policy.min_coverage)
@@ -109,7 +111,7 @@ class LinkFeatures:
             self.coverage,
             self.unexplained,
             self.misspelt,
-            float(min(self.edits, 3)),
+            float(self.edits >= 2),  # far_misspelling
             float(self.bm25_agrees),
             float(self.abbreviation),
             float(self.partial),

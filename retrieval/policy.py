@@ -82,7 +82,7 @@ class ReadingPolicy:
     ambiguity_margin: float = 0.03
     max_choices: int = 6
     link_probability: float = 0.9
-    coefficients: tuple[float, ...] = (-18.552, 22.575, -42.283, 23.907, -1.27, 1.74, 2.2, -3.248, -16.12, -11.515)  # fmt: skip  # noqa: E501
+    coefficients: tuple[float, ...] = (-3.244, 7.628, -41.61, 16.144, -9.049, 1.143, 2.167, -0.489, -31.817, -5.111)  # fmt: skip  # noqa: E501
     head_share: float = 0.002
     qualifier_english: int = 50_000
     qualifier_before_english: int = 15_000

@@ -94,6 +94,7 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         ("What causes Sjogren-Larsson syndrome?", "no_page", "Sjogren-Larsson syndrome"),
         ("What causes Scheuermann disease?", "no_page", "Scheuermann disease"),
         ("Is Dietze syndrome inherited?", "no_page", "Dietze syndrome"),  # another first letter
+        ("What is sarkoidoses?", "weak_match", ""),  # two edits off: another word, not a typo
         ("Could my kids get Acquired hemophilia B?", "no_page", "Acquired hemophilia B"),
         ("What is Pompe disease type 3?", "no_page", "Pompe disease type 3"),  # another type
         # Name words in a row are one name, even across everyday words or a head word.
@@ -138,6 +139,7 @@ def test_no_page(searcher: Searcher, question: str, reason: str, missing: str) -
     [
         ("Is Marfan syndrome inherited?", "Marfan syndrome"),  # the name
         ("is marfan syndrom inherited", "Marfan syndrome"),  # a typo
+        ("what is sarkoidosis", "Sarcoidosis"),  # one edit off
         ("What are the symptoms of PJS?", "Peutz-Jeghers syndrome"),  # an abbreviation
         ("My daughter has tietze's. Is it inherited?", "Tietze syndrome"),  # head word left out
         ("i want to learn as much as possible about SHORT syndrome", "SHORT syndrome"),  # not "AS"
