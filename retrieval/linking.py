@@ -552,7 +552,14 @@ class Linker:
         if total <= 0:
             return 0.0, 0.0
         missing = {w: weight for w, weight in weights.items() if not self._repeats(w, matched)}
-        heads = sum(weight for w, weight in missing.items() if w in self.heads or w in NUMBER_KEYWORDS)
+        # A name said with a head of its own is said whole: another specific head the page adds
+        # ("Spondyloepiphyseal dysplasia" + "congenita") is a modifier; "syndrome" still is not.
+        said_whole = any(w in self.heads and w not in NUMBER_KEYWORDS for w in matched)
+        heads = sum(
+            weight
+            for w, weight in missing.items()
+            if w in NUMBER_KEYWORDS or w in COMMON_HEADS or (w in self.heads and not said_whole)
+        )
         return (sum(missing.values()) - heads) / total, heads / total
 
     def _repeats(self, word: str, matched: Iterable[str]) -> bool:

@@ -51,6 +51,12 @@ PAGES = [
     page("0000014", "Fabry disease", "Fabry disease is a storage disorder of fat."),
     page("0000015", "Pompe disease type 2", "A glycogen storage disease of the muscles."),
 ]
+HEAD_PAGES = [  # heads: "dysplasia" and "congenita" each end two names
+    page("0000016", "Spondyloepiphyseal dysplasia congenita", "Short trunk and flat vertebrae from birth."),
+    page("0000017", "Myotonia congenita", "Stiff muscles that relax slowly after use."),
+    page("0000018", "Fibrous dysplasia", "Scar-like tissue grows in place of normal bone."),
+    page("0000019", "Septo-optic dysplasia", "Underdeveloped optic nerves and pituitary gland."),
+]
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +168,29 @@ def test_links(searcher: Searcher, question: str, title: str) -> None:
     assert not result.abstain and result.disease is not None, result.reason
     assert result.disease.title == title
     assert result.link is not None and result.link.probability >= searcher.linker.policy.link_probability
+
+
+@pytest.fixture(scope="module")
+def head_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    root: Path = write_corpus(tmp_path_factory.mktemp("head-corpus"), HEAD_PAGES)
+    return Searcher(open_index(CorpusSelection(root), tmp_path_factory.mktemp("head-index"), progress=False))
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("My daughter has Spondyloepiphyseal dysplasia. What is it?", None),  # said whole, head and all
+        ("What is spondyloepiphyseal dysplasia congenita?", "Spondyloepiphyseal dysplasia congenita"),
+        ("what is myotonia?", "Myotonia congenita"),  # a name without its head word
+    ],
+)
+def test_a_name_said_with_its_head_is_said_whole(
+    head_searcher: Searcher, question: str, title: str | None
+) -> None:
+    """People leave out a name's head word ("myotonia"), but a name said with a head of its own
+    is not a shortened longer one: the page's further head ("congenita") is another disease."""
+    result = head_searcher.search(question)
+    assert (None if result.abstain else result.disease.title) == title
 
 
 @pytest.mark.parametrize(
