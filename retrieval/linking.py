@@ -463,7 +463,7 @@ class Linker:
         used = frozenset(match.positions)
         found = self.mentions(question, exclude, used)
         mentions = self._around(question, found, used)
-        if listed := self._title_list(question, found, used):  # one name: no item is named apart
+        if listed := self._title_list(question, found, used, exclude):  # one name: no item is named apart
             named_elsewhere = named_elsewhere - {i for m in listed for i in range(m.start, m.end)}
             mentions = sorted({*mentions, *listed}, key=lambda m: (m.start, m.end))
         positions = {i for mention in mentions for i in range(mention.start, mention.end)}
@@ -477,13 +477,19 @@ class Linker:
         return mentions, unexplained
 
     def _title_list(
-        self, question: QuestionWords, mentions: list[Mention], used: frozenset[int]
+        self,
+        question: QuestionWords,
+        mentions: list[Mention],
+        used: frozenset[int],
+        exclude: frozenset[str] = frozenset(),
     ) -> list[Mention]:
         """The items of a comma list (three items or more, or two with "and" / "or") the match is
         one item of, when the list reads as one name, as GARD titles list features
         ("Microcephaly, holoprosencephaly, and intrauterine growth retardation"). A list opened
         by the matched name, disease shaped, lists the asker's other troubles instead: "Marfan
-        syndrome, scoliosis and a heart murmur". Empty otherwise."""
+        syndrome, scoliosis and a heart murmur"; unless the other items only qualify it, as GARD
+        writes qualifiers after a name ("Nephrotic syndrome, idiopathic, steroid-resistant").
+        Empty otherwise."""
         held = [k for k, m in enumerate(mentions) if used & set(range(m.start, m.end))]
         if not held:
             return []
@@ -498,7 +504,19 @@ class Linker:
         if not commas or held[0] > hi or not (len(items) >= 3 or closed):
             return []  # two parts and a comma are one thing said twice: "cone shaped, keratoconus"
         first = mentions[held[0]]
-        return [] if held[0] == lo and first.shaped else items
+        if held[0] == lo and first.shaped and not self._qualifiers(items[1:], exclude):
+            return []
+        return items
+
+    def _qualifiers(self, items: list[Mention], exclude: frozenset[str]) -> bool:
+        """Whether list items only qualify a name: types ("type 2", "X-linked") and words names
+        use before others ("idiopathic", "steroid-resistant"), no condition of their own."""
+        return all(
+            w in NUMBER_KEYWORDS or self._number_like(w) or len(w) == 1 or self.names.modifies(w, exclude)
+            for item in items
+            for w in item.words
+            if w not in NAME_CONNECTORS and w not in STOP_WORDS
+        )
 
     @staticmethod
     def _next_item(question: QuestionWords, item: Mention, following: Mention) -> bool:

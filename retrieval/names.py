@@ -274,6 +274,11 @@ class NameIndex:
                 self.pages_of[word].add(entry.doc_id)
             if not (len(entry.words) > 1 and entry.words[-2] in NEGATIONS):  # "... without cystinosis"
                 self.heads_of[entry.words[-1]].add(entry.doc_id)
+        self.placement: dict[str, Counter[str]] = defaultdict(Counter)  # word -> {"before": n, "last": n}
+        for entry in self.entries:
+            if not entry.abbreviation:
+                for word, place in _placements(entry.name):
+                    self.placement[word][place] += 1
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
@@ -407,6 +412,19 @@ class NameIndex:
             return False
         counts = sorted((english_count(word), english_count(other)))
         return not (counts[0] == 0 and counts[1] >= self.policy.everyday_english)
+
+    def modifies(self, word: str, exclude: frozenset[str] = frozenset()) -> bool:
+        """Whether names use the word to qualify another more often than to end a phrase:
+        "idiopathic", "congenital", "steroid" ("steroid-resistant nephrotic syndrome"), not
+        "scoliosis" or "deafness". GARD also writes qualifiers after a comma ("Nephrotic
+        syndrome, idiopathic, steroid-resistant"); most names put them first. Names of excluded
+        pages don't count."""
+        counts = Counter(self.placement.get(word, {}))
+        for doc_id in exclude:
+            for entry in self.entries_of(doc_id):
+                if not entry.abbreviation:
+                    counts.subtract(place for w, place in _placements(entry.name) if w == word)
+        return counts["before"] > counts["last"]
 
     def entries_of(self, doc_id: str) -> list[NameEntry]:
         return [self.entries[i] for i in self.entries_by_doc.get(doc_id, ())]
@@ -759,6 +777,15 @@ class NameIndex:
         return any(
             question.groups[p] in groups and p not in used for p in range(len(question.words))
         ) and any(question.groups.count(g) > 1 for g in groups)
+
+
+def _placements(name: str) -> Iterable[tuple[str, str]]:
+    """Each content word of a name with its place in its comma-separated part: "before" another
+    word, or "last"."""
+    for part in re.split(r"[,;()]", name):
+        content = [w for w in name_words(part) if w not in NAME_CONNECTORS]
+        for k, word in enumerate(content):
+            yield word, "last" if k == len(content) - 1 else "before"
 
 
 def _digits(word: str) -> str:

@@ -109,6 +109,8 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         # A list of features is one name, unless a whole disease-shaped name opens it.
         ("Is Sarcoidosis, deafness, and obesity inherited?", "weak_match", ""),
         ("What causes Retinopathy, sarcoidosis and deafness?", "weak_match", ""),
+        # ... and so is a list of words that only qualify ("Nephrotic syndrome, idiopathic, ...").
+        ("Is Tietze syndrome, intrahepatic, growth-hormone inherited?", "weak_match", ""),
         # A comma part the clause ends after qualifies the name ("and I am" opens a clause).
         (
             "I was just diagnosed with Sarcoidosis, hepatic and I am scared. What should I know?",
@@ -231,6 +233,25 @@ def test_leave_one_page_out_never_links_a_look_alike(searcher: Searcher) -> None
 def test_inflections(searcher: Searcher, word: str, other: str, inflection: bool) -> None:
     assert searcher.names.inflection(word, other) is inflection
     assert searcher.names.inflection(other, word) is inflection
+
+
+@pytest.mark.parametrize(
+    ("word", "modifies"),
+    [
+        ("intrahepatic", True),  # "Intrahepatic cholestasis of pregnancy": names put it first
+        ("growth", True),
+        ("pregnancy", False),  # it ends a name
+        ("hemophilia", False),
+        ("scoliosis", False),  # no name uses it
+    ],
+)
+def test_modifiers(searcher: Searcher, word: str, modifies: bool) -> None:
+    assert searcher.names.modifies(word) is modifies
+
+
+def test_excluded_pages_say_nothing_about_modifiers(searcher: Searcher) -> None:
+    hidden = frozenset({"0000009"})  # "Intrahepatic cholestasis of pregnancy"
+    assert searcher.names.modifies("intrahepatic") and not searcher.names.modifies("intrahepatic", hidden)
 
 
 @pytest.mark.parametrize(
