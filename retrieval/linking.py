@@ -512,10 +512,13 @@ class Linker:
         """Whether list items only qualify a name: types ("type 2", "X-linked") and words names
         use before others ("idiopathic", "steroid-resistant"), no condition of their own."""
         return all(
-            w in NUMBER_KEYWORDS or self._number_like(w) or len(w) == 1 or self.names.modifies(w, exclude)
+            any(w in NUMBER_KEYWORDS for w in item.words)  # "Christianson-Fourie type"
+            or all(
+                self._number_like(w) or len(w) == 1 or self.names.modifies(w, exclude)
+                for w in item.words
+                if w not in NAME_CONNECTORS and w not in STOP_WORDS
+            )
             for item in items
-            for w in item.words
-            if w not in NAME_CONNECTORS and w not in STOP_WORDS
         )
 
     @staticmethod

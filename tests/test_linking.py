@@ -111,6 +111,11 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         ("What causes Retinopathy, sarcoidosis and deafness?", "weak_match", ""),
         # ... and so is a list of words that only qualify ("Nephrotic syndrome, idiopathic, ...").
         ("Is Tietze syndrome, intrahepatic, growth-hormone inherited?", "weak_match", ""),
+        (  # a named type qualifies too
+            "Is Marfan syndrome, intrahepatic, Christianson type 2 inherited?",
+            "no_page",
+            "Marfan syndrome, intrahepatic, Christianson type 2",
+        ),
         # A comma part the clause ends after qualifies the name ("and I am" opens a clause).
         (
             "I was just diagnosed with Sarcoidosis, hepatic and I am scared. What should I know?",
