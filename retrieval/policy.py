@@ -62,7 +62,7 @@ class ReadingPolicy:
       name-like words with nothing else between them for both to be one name ("Dwarfism tall
       vertebrae"); 0 glues only runs that touch ("Fukuyama type | muscular dystrophy").
     - trailing_words (words, 2..8): the longest qualifier a comma may join after a name
-      (", vascular type").
+      (", vascular type"; ", hypoplastic/hypomaturation, X-linked 2" is five).
     - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
       for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
     """
@@ -88,7 +88,7 @@ class ReadingPolicy:
     qualifier_before_english: int = 15_000
     qualifier_names: int = 5
     repeat_similarity: float = 75.0
-    trailing_words: int = 4
+    trailing_words: int = 5
     glue_words: int = 2
     unknown_weight: float = 8.0
     capital_weight: float = 3.0

@@ -111,6 +111,11 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         ("What causes Retinopathy, sarcoidosis and deafness?", "weak_match", ""),
         # ... and so is a list of words that only qualify ("Nephrotic syndrome, idiopathic, ...").
         ("Is Tietze syndrome, intrahepatic, growth-hormone inherited?", "weak_match", ""),
+        (  # a comma part with a type qualifies the name, up to trailing_words long
+            "Is Marfan syndrome, neonatal hypoplastic hypomaturation type 2 inherited?",
+            "no_page",
+            "Marfan syndrome, neonatal hypoplastic hypomaturation type 2",
+        ),
         (  # a named type qualifies too
             "Is Marfan syndrome, intrahepatic, Christianson type 2 inherited?",
             "no_page",
