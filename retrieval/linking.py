@@ -546,7 +546,17 @@ class Linker:
         and fragile X syndrome" lists two conditions; "autism" does not make the second another)."""
         mentions, unexplained = self._unexplained(match, question, exclude, named_elsewhere)
         name = name_words(match.name) if match.name else list(match.words)
-        pairs = [self._closest(question.words[p], name) for p in match.positions if p < len(question.words)]
+        # Misspelt against the page's spelling nearest to it: "telangectasia" is one letter from
+        # the title's "telangiectasia", though the name matched was the synonym's "telangiectasis".
+        spellings = [
+            name,
+            *(list(e.words) for e in self.names.entries_of(match.doc_id) if not e.abbreviation),
+        ]
+        pairs = [
+            min((self._closest(question.words[p], words) for words in spellings), key=lambda pair: pair[0])
+            for p in match.positions
+            if p < len(question.words)
+        ]
         edits = max((e for e, _ in pairs), default=0)
         first_letter = any(e > 0 and not same_start for e, same_start in pairs)
         modifiers, heads = self._missing(name, match.words)

@@ -245,6 +245,17 @@ def test_inflections(searcher: Searcher, word: str, other: str, inflection: bool
     assert searcher.names.inflection(other, word) is inflection
 
 
+def test_a_misspelling_is_measured_against_the_pages_nearest_spelling(searcher: Searcher) -> None:
+    """ "sarcoidsis" is one letter from the title's "sarcoidosis", though the name matched may be
+    a synonym spelt otherwise (two letters from "sarcoidoses")."""
+    question = searcher.names.variants("what is sarcoidsis")[0]
+    match = DiseaseMatch(
+        "0000002", "Sarcoidosis", "Sarcoidoses", "synonym", 0.9, 5.0, frozenset({"sarcoidsis"}), (2,), 0, 0.9
+    )
+    features, _ = searcher.linker.features(match, question, None)
+    assert features.edits == 1
+
+
 @pytest.mark.parametrize(
     ("word", "modifies"),
     [
