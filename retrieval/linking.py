@@ -63,6 +63,7 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
+AUXILIARIES = frozenset("do does did can could will would should may might must".split())
 ARTICLES = frozenset({"a", "an", "the"})  # "and a heart murmur" goes on listing; "and I am" does not
 FEATURES = (
     "bias",
@@ -269,8 +270,11 @@ class Linker:
         vascular type"). A mention before the name with a pause between stays apart: "cone
         shaped, keratoconus" names keratoconus."""
         held = [bool(used & set(range(m.start, m.end))) for m in mentions]
+        subject = next((m for m, h in zip(mentions, held, strict=True) if h), None)
+        # After the subject of "Does ...?" comes its verb: "Does Marfan syndrome make joints hurt?"
+        most = 0 if subject is not None and self._subject(question, subject) else None
         for k in range(1, len(mentions)):  # "Dwarfism tall vertebrae": one name, read on
-            held[k] = held[k] or (held[k - 1] and self._glued(question, mentions[k - 1], mentions[k]))
+            held[k] = held[k] or (held[k - 1] and self._glued(question, mentions[k - 1], mentions[k], most))
         for k in range(len(mentions) - 2, -1, -1):  # "Fukuyama type muscular dystrophy"
             held[k] = held[k] or (held[k + 1] and self._glued(question, mentions[k], mentions[k + 1], 0))
         out: list[Mention] = []
@@ -298,6 +302,13 @@ class Linker:
             ):
                 out.append(mention)  # ", vascular type" qualifies; ", scoliosis and ..." is a list
         return out
+
+    @staticmethod
+    def _subject(question: QuestionWords, mention: Mention) -> bool:
+        """Whether a mention is the subject of a question opened by "do" or a modal ("Does ...",
+        "Can ..."): the words after it are then its verb, not more of its name."""
+        i = mention.start - 1
+        return i >= 0 and question.words[i] in AUXILIARIES and (i == 0 or Linker._pause(question, i - 1))
 
     def _glued(
         self, question: QuestionWords, first: Mention, second: Mention, most: int | None = None

@@ -169,6 +169,7 @@ def test_no_page(searcher: Searcher, question: str, reason: str, missing: str) -
         ("My son has tietze syndrome and low muscle tone, what causes it", "Tietze syndrome"),  # "and" lists
         ("my son has severe hemophilia, is it inherited?", "Hemophilia"),  # severity names no disease
         ("My son has Marfan syndrome and seizures. What can we do?", "Marfan syndrome"),  # a head ends a name
+        ("Can Marfan syndrome make scoliosis worse?", "Marfan syndrome"),  # the subject's verb follows
         (
             "the pulmonologist suspects sarcoidosis what causes it",
             "Sarcoidosis",
