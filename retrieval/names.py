@@ -274,11 +274,7 @@ class NameIndex:
                 self.pages_of[word].add(entry.doc_id)
             if not (len(entry.words) > 1 and entry.words[-2] in NEGATIONS):  # "... without cystinosis"
                 self.heads_of[entry.words[-1]].add(entry.doc_id)
-        self.placement: dict[str, Counter[str]] = defaultdict(Counter)  # word -> {"before": n, "last": n}
-        for entry in self.entries:
-            if not entry.abbreviation:
-                for word, place in _placements(entry.name):
-                    self.placement[word][place] += 1
+        self._placement: dict[str, Counter[str]] | None = None  # made when first asked (modifies)
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
@@ -419,7 +415,13 @@ class NameIndex:
         "scoliosis" or "deafness". GARD also writes qualifiers after a comma ("Nephrotic
         syndrome, idiopathic, steroid-resistant"); most names put them first. Names of excluded
         pages don't count."""
-        counts = Counter(self.placement.get(word, {}))
+        if self._placement is None:  # word -> {"before": n, "last": n}; few questions need it
+            self._placement = defaultdict(Counter)
+            for entry in self.entries:
+                if not entry.abbreviation:
+                    for name_word, place in _placements(entry.name):
+                        self._placement[name_word][place] += 1
+        counts = Counter(self._placement.get(word, {}))
         for doc_id in exclude:
             for entry in self.entries_of(doc_id):
                 if not entry.abbreviation:
