@@ -557,14 +557,8 @@ class Linker:
         and fragile X syndrome" lists two conditions; "autism" does not make the second another)."""
         mentions, unexplained = self._unexplained(match, question, exclude, named_elsewhere)
         name = name_words(match.name) if match.name else list(match.words)
-        # Misspelt against the page's spelling nearest to it: "telangectasia" is one letter from
-        # the title's "telangiectasia", though the name matched was the synonym's "telangiectasis".
-        spellings = [
-            name,
-            *(list(e.words) for e in self.names.entries_of(match.doc_id) if not e.abbreviation),
-        ]
         pairs = [
-            min((self._closest(question.words[p], words) for words in spellings), key=lambda pair: pair[0])
+            self._misspelling(question.words[p], name, match.doc_id)
             for p in match.positions
             if p < len(question.words)
         ]
@@ -614,6 +608,16 @@ class Linker:
             or fuzz.ratio(stem(word), stem(m)) >= self.policy.repeat_similarity
             for m in matched
         )
+
+    def _misspelling(self, word: str, name: list[str], doc_id: str) -> tuple[int, bool]:
+        """_closest against the name matched or, when that is spelt otherwise, against the page's
+        nearest spelling: "telangectasia" is one letter from the title's "telangiectasia", though
+        the name matched was a synonym's "telangiectasis"."""
+        found = self._closest(word, name)
+        if found[0] == 0:
+            return found
+        spellings = (list(e.words) for e in self.names.entries_of(doc_id) if not e.abbreviation)
+        return min((found, *(self._closest(word, words) for words in spellings)), key=lambda pair: pair[0])
 
     def _closest(self, word: str, name: list[str]) -> tuple[int, bool]:
         """Edits from a question word to the name word it stands for (0 when spelt the same or
