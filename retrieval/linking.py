@@ -96,15 +96,15 @@ class LinkFeatures:
     coverage: float  # share of the name's weight found in the question, head words aside (0..1)
     unexplained: float  # share of the mention's weight the name does not account for (0..1)
     misspelt: float  # 1 - similarity of the weakest matched word (0 exact, ~0.2 a typo)
-    edits: int  # letters to change in the worst misspelt word (Damerau-Levenshtein; 0 exact); the
-    # model reads whether they are two or more (far_misspelling): typing slips one letter, and a
-    # word two letters off a name is more often another name ("Bowen", "Brown"; "Pearson", "Pierson")
+    edits: int  # letters to change in the worst misspelt word (Damerau-Levenshtein; 0 exact)
     bm25_agrees: bool  # BM25 over the whole question ranks this page first
     abbreviation: bool  # matched through an abbreviation
     partial: bool  # the name is not all there (coverage below self.policy.min_coverage)
     missing_modifier: float  # share of the name's weight in words the question lacks, head words
     # aside: "Intrahepatic" of "cholestasis of pregnancy" (0.3), not "syndrome" of "tourettes" (0)
     first_letter: bool  # a misspelt word starts with another letter: "Raine" for "Paine" (typos rarely do)
+    far_misspelling: bool = False  # edits >= ReadingPolicy.far_edits: typing slips one letter, and a
+    # word two off a name is more often another name ("Bowen", "Brown"; "Pearson", "Pierson")
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -112,7 +112,7 @@ class LinkFeatures:
             self.coverage,
             self.unexplained,
             self.misspelt,
-            float(self.edits >= 2),  # far_misspelling
+            float(self.far_misspelling),
             float(self.bm25_agrees),
             float(self.abbreviation),
             float(self.partial),
@@ -315,10 +315,10 @@ class Linker:
     ) -> bool:
         """Two runs of name-like words in one phrase: nothing but a few everyday words between
         them (at most `most`, ReadingPolicy.glue_words unless given), no punctuation, no function
-        or asking word. Words in a row with nothing to join them are one noun: "Dwarfism tall
-        vertebrae", "Fukuyama type muscular dystrophy", "Hirschsprung disease polydactyly",
-        "acyl-coenzyme A dehydrogenase deficiency";
-        "Rett syndrome and seizures" is two things, and so is "tietze syndrome, low muscle tone".
+        or asking word (a capital letter is no gap). Words in a row with nothing to join them are
+        one noun: "Dwarfism tall vertebrae", "Fukuyama type muscular dystrophy", "Hirschsprung
+        disease polydactyly", "acyl-coenzyme A dehydrogenase deficiency"; "Rett syndrome and
+        seizures" is two things, and so is "tietze syndrome, low muscle tone".
         Before a name, only a run that touches it joins: everyday words there are the asker's
         ("the pulmonologist suspects catamenial pneumothorax")."""
         gap = range(first.end, second.start)
@@ -534,15 +534,15 @@ class Linker:
 
     @staticmethod
     def _next_item(question: QuestionWords, item: Mention, following: Mention) -> bool:
-        """Whether `following` is the next item of a list after `item`: a comma, then at most
-        "and" / "or" / a connector ("Arthrogryposis, distal, with hypopituitarism"), or "and" /
+        """Whether `following` is the next item of a list after `item`: a comma, then nothing
+        but connectors ("and", "or"; "Arthrogryposis, distal, with hypopituitarism"), or "and" /
         "or" alone."""
         if item.end > following.start:
             return False
         gap = question.words[item.end : following.start]
         ending = question.chunks[question.groups[item.end - 1]]
         if ending.endswith(","):
-            return len(gap) <= 2 and all(w in NAME_CONNECTORS for w in gap)
+            return all(w in NAME_CONNECTORS for w in gap)
         return gap in (["and"], ["or"]) and not ending.endswith((".", "?", "!", ";", ":"))
 
     def features(
@@ -575,6 +575,7 @@ class Linker:
             partial=match.coverage < self.policy.min_coverage,
             missing_modifier=modifiers,
             first_letter=first_letter,
+            far_misspelling=edits >= self.policy.far_edits,
         )
         joined = self._mention(question, mentions[0].start, mentions[-1].end) if mentions else None
         return features, joined  # "Ehlers-Danlos syndrome, hypermobile type" as one name

@@ -42,6 +42,9 @@ class ReadingPolicy:
       Chosen on the precision/recall curve of `gardbot eval --linking` for a precision of 0.99
       on leave-one-page-out and the generated name sets.
     - coefficients: the logistic model over FEATURES, fitted by `gardbot eval --linking --fit`.
+    - far_edits (letters, 2..3): a misspelt word this many edits (Damerau-Levenshtein) from the
+      page's nearest spelling is "far" (the far_misspelling feature): typing slips one letter,
+      and a word two off a name is more often another name ("Pearson", "Pierson").
     - head_share (share of names, 0.001..0.01): a word that ends at least this share of all
       names (and two at the least) is a head word ("syndrome", "disease", "deficiency"); a
       mention ending in one is disease shaped, and a question may leave it out ("tourettes").
@@ -83,6 +86,7 @@ class ReadingPolicy:
     max_choices: int = 6
     link_probability: float = 0.9
     coefficients: tuple[float, ...] = (-3.244, 7.628, -41.61, 16.144, -9.049, 1.143, 2.167, -0.489, -31.817, -5.111)  # fmt: skip  # noqa: E501
+    far_edits: int = 2
     head_share: float = 0.002
     qualifier_english: int = 50_000
     qualifier_before_english: int = 15_000
