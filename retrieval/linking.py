@@ -12,8 +12,8 @@ linker reads the question the other way round too:
    acronym or a possessive eponym, or holds a capitalised word nobody's name uses.
 2. **Features.** For the page a question would be answered from: how much of the page's name the
    question holds (coverage), how much of the mention the name leaves unexplained, how misspelt
-   the weakest matched word is, whether BM25 ranks the page first, and whether the name is an
-   abbreviation.
+   the weakest matched word is (and whether two edits or more off), whether BM25 ranks the page
+   first, and whether the name is an abbreviation.
 3. **A calibrated probability** that the page is the disease meant: a logistic model fitted on
    questions generated from the corpus (`gardbot eval --linking --fit`), positives being names,
    synonyms, abbreviations and typos of pages, negatives the same questions asked with the page
@@ -63,12 +63,14 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
+AUXILIARIES = frozenset("do does did can could will would should may might must".split())
+ARTICLES = frozenset({"a", "an", "the"})  # "and a heart murmur" goes on listing; "and I am" does not
 FEATURES = (
     "bias",
     "coverage",
     "unexplained",
     "misspelt",
-    "edits",
+    "far_misspelling",
     "bm25_agrees",
     "abbreviation",
     "partial",
@@ -101,6 +103,8 @@ class LinkFeatures:
     missing_modifier: float  # share of the name's weight in words the question lacks, head words
     # aside: "Intrahepatic" of "cholestasis of pregnancy" (0.3), not "syndrome" of "tourettes" (0)
     first_letter: bool  # a misspelt word starts with another letter: "Raine" for "Paine" (typos rarely do)
+    far_misspelling: bool = False  # edits >= ReadingPolicy.far_edits: typing slips one letter, and a
+    # word two off a name is more often another name ("Bowen", "Brown"; "Pearson", "Pierson")
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -108,7 +112,7 @@ class LinkFeatures:
             self.coverage,
             self.unexplained,
             self.misspelt,
-            float(min(self.edits, 3)),
+            float(self.far_misspelling),
             float(self.bm25_agrees),
             float(self.abbreviation),
             float(self.partial),
@@ -261,13 +265,31 @@ class Linker:
     def _around(
         self, question: QuestionWords, mentions: list[Mention], used: frozenset[int]
     ) -> list[Mention]:
-        """The mentions holding a matched name, and the short ones a comma joins after them, as
-        GARD writes names ("Ehlers-Danlos syndrome, vascular type"). A mention before the name
-        stays apart: "cone shaped, keratoconus" names keratoconus."""
+        """The mentions holding a matched name, the ones glued to them (see _glued), and the
+        short ones a comma joins after them, as GARD writes names ("Ehlers-Danlos syndrome,
+        vascular type"). A mention before the name with a pause between stays apart: "cone
+        shaped, keratoconus" names keratoconus."""
+        held = [bool(used & set(range(m.start, m.end))) for m in mentions]
+        subject = next((m for m, h in zip(mentions, held, strict=True) if h), None)
+        # After the subject of "Does ...?" comes its verb: "Does Marfan syndrome make joints hurt?"
+        most = 0 if subject is not None and self._subject(question, subject) else None
+        for k in range(1, len(mentions)):  # "Dwarfism tall vertebrae": one name, read on
+            held[k] = held[k] or (held[k - 1] and self._glued(question, mentions[k - 1], mentions[k], most))
+        for k in range(len(mentions) - 2, -1, -1):  # "Fukuyama type muscular dystrophy"
+            held[k] = held[k] or (held[k + 1] and self._glued(question, mentions[k], mentions[k + 1], 0))
         out: list[Mention] = []
-        for mention in mentions:
-            if used & set(range(mention.start, mention.end)):
-                out.append(mention)
+        for k, mention in enumerate(mentions):
+            if held[k]:
+                if (
+                    out
+                    and k
+                    and held[k - 1]
+                    and out[-1].end == mentions[k - 1].end
+                    and self._glued(question, mentions[k - 1], mention)
+                ):
+                    out[-1] = self._mention(question, out[-1].start, mention.end)  # gap words too
+                else:
+                    out.append(mention)
             elif (
                 out
                 and mention.start == out[-1].end
@@ -280,6 +302,48 @@ class Linker:
             ):
                 out.append(mention)  # ", vascular type" qualifies; ", scoliosis and ..." is a list
         return out
+
+    @staticmethod
+    def _subject(question: QuestionWords, mention: Mention) -> bool:
+        """Whether a mention is the subject of a question opened by "do" or a modal ("Does ...",
+        "Can ..."): the words after it are then its verb, not more of its name."""
+        i = mention.start - 1
+        return i >= 0 and question.words[i] in AUXILIARIES and (i == 0 or Linker._pause(question, i - 1))
+
+    def _glued(
+        self, question: QuestionWords, first: Mention, second: Mention, most: int | None = None
+    ) -> bool:
+        """Two runs of name-like words in one phrase: nothing but a few everyday words between
+        them (at most `most`, ReadingPolicy.glue_words unless given), no punctuation, no function
+        or asking word (a capital letter is no gap). Words in a row with nothing to join them are
+        one noun: "Dwarfism tall vertebrae", "Fukuyama type muscular dystrophy", "Hirschsprung
+        disease polydactyly", "acyl-coenzyme A dehydrogenase deficiency"; "Rett syndrome and
+        seizures" is two things, and so is "tietze syndrome, low muscle tone".
+        Before a name, only a run that touches it joins: everyday words there are the asker's
+        ("the pulmonologist suspects catamenial pneumothorax")."""
+        gap = range(first.end, second.start)
+        most = self.policy.glue_words if most is None else most
+        if sum(not self._capital_letter(question, i) for i in gap) > most or first.end > second.start:
+            return False
+        if any(self._pause(question, i) for i in range(first.end - 1, second.start)):
+            return False
+        return all(
+            self._capital_letter(question, i)
+            or (
+                question.words[i].isalpha()
+                and question.words[i] not in STOP_WORDS
+                and question.words[i] not in NAME_CONNECTORS
+                and question.words[i] not in QUESTION_WORDS
+                and question.words[i] not in SEVERITY
+            )
+            for i in gap
+        )
+
+    @staticmethod
+    def _capital_letter(question: QuestionWords, i: int) -> bool:
+        """A letter typed as a capital inside a sentence, as names use them ("acyl-coenzyme A
+        dehydrogenase"); the article "a" is lower case."""
+        return len(question.words[i]) == 1 and i < len(question.capitalized) and question.capitalized[i]
 
     @staticmethod
     def _listed_apart(question: QuestionWords, one: DiseaseMatch, other: DiseaseMatch) -> bool:
@@ -295,12 +359,18 @@ class Linker:
 
     @staticmethod
     def _list_goes_on(question: QuestionWords, mention: Mention) -> bool:
-        """Whether a comma-joined part is an item of a list: another comma, "and" or "or" follows."""
+        """Whether a comma-joined part is an item of a list: another comma follows, or "and" or
+        "or" and then another item ("scoliosis and a heart murmur"). A function word other than an
+        article after "and" opens a clause instead: "..., congenital and I am scared"."""
         if question.chunks[question.groups[mention.end - 1]].endswith(",") or {"and", "or"} & set(
             mention.words
         ):
             return True
-        return mention.end < len(question.words) and question.words[mention.end] in {"and", "or"}
+        words = question.words
+        if mention.end + 1 >= len(words) or words[mention.end] not in {"and", "or"}:
+            return False
+        following = words[mention.end + 1]
+        return following in ARTICLES or following not in STOP_WORDS
 
     def _qualifier(self, word: str, exclude: frozenset[str], after: bool = False) -> bool:
         """An everyday word that names use, joining a mention next to it ("Acquired",
@@ -328,8 +398,8 @@ class Linker:
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in NUMBER_KEYWORDS:
             return bool(following) and (self._number_like(following) or len(following) <= 4)
-        if previous in NUMBER_KEYWORDS:
-            return len(word) <= 5 and word not in STOP_WORDS
+        if previous in NUMBER_KEYWORDS:  # "type A" as well: after a type keyword "a" is a letter
+            return len(word) <= 5 and (word not in STOP_WORDS or len(word) == 1)
         return self._number_like(word) or (len(word) == 1 and word.isalpha() and word not in {"a", "i"})
 
     def _name_like(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
@@ -402,16 +472,78 @@ class Linker:
     ) -> tuple[list[Mention], float]:
         """The mentions around a match, and the weight of their words the match leaves out."""
         used = frozenset(match.positions)
-        mentions = self._around(question, self.mentions(question, exclude, used), used)
+        found = self.mentions(question, exclude, used)
+        mentions = self._around(question, found, used)
+        if listed := self._title_list(question, found, used, exclude):  # one name: no item is named apart
+            named_elsewhere = named_elsewhere - {i for m in listed for i in range(m.start, m.end)}
+            mentions = sorted({*mentions, *listed}, key=lambda m: (m.start, m.end))
+        positions = {i for mention in mentions for i in range(mention.start, mention.end)}
         unexplained = sum(
             self.word_weight(question, i, exclude)
-            for mention in mentions
-            for i in range(mention.start, mention.end)
+            for i in sorted(positions)
             if i not in used
             and i not in named_elsewhere
             and not self._repeats(question.words[i], match.words)
         )
         return mentions, unexplained
+
+    def _title_list(
+        self,
+        question: QuestionWords,
+        mentions: list[Mention],
+        used: frozenset[int],
+        exclude: frozenset[str] = frozenset(),
+    ) -> list[Mention]:
+        """The items of a comma list (three items or more, or two with "and" / "or") the match is
+        one item of, when the list reads as one name, as GARD titles list features
+        ("Microcephaly, holoprosencephaly, and intrauterine growth retardation"). A list opened
+        by the matched name, disease shaped, lists the asker's other troubles instead: "Marfan
+        syndrome, scoliosis and a heart murmur"; unless the other items only qualify it, as GARD
+        writes qualifiers after a name ("Nephrotic syndrome, idiopathic, steroid-resistant").
+        Empty otherwise."""
+        held = [k for k, m in enumerate(mentions) if used & set(range(m.start, m.end))]
+        if not held:
+            return []
+        lo, hi = held[0], held[-1]
+        while lo > 0 and self._next_item(question, mentions[lo - 1], mentions[lo]):
+            lo -= 1
+        while hi + 1 < len(mentions) and self._next_item(question, mentions[hi], mentions[hi + 1]):
+            hi += 1
+        items = mentions[lo : hi + 1]
+        commas = any(question.chunks[question.groups[m.end - 1]].endswith(",") for m in items[:-1])
+        closed = len(items) == 2 and {"and", "or"} & set(question.words[items[0].end : items[1].end])
+        if not commas or held[0] > hi or not (len(items) >= 3 or closed):
+            return []  # two parts and a comma are one thing said twice: "cone shaped, keratoconus"
+        first = mentions[held[0]]
+        if held[0] == lo and first.shaped and not self._qualifiers(items[1:], exclude):
+            return []
+        return items
+
+    def _qualifiers(self, items: list[Mention], exclude: frozenset[str]) -> bool:
+        """Whether list items only qualify a name: types ("type 2", "X-linked") and words names
+        use before others ("idiopathic", "steroid-resistant"), no condition of their own."""
+        return all(
+            any(w in NUMBER_KEYWORDS for w in item.words)  # "Christianson-Fourie type"
+            or all(
+                self._number_like(w) or len(w) == 1 or self.names.modifies(w, exclude)
+                for w in item.words
+                if w not in NAME_CONNECTORS and w not in STOP_WORDS
+            )
+            for item in items
+        )
+
+    @staticmethod
+    def _next_item(question: QuestionWords, item: Mention, following: Mention) -> bool:
+        """Whether `following` is the next item of a list after `item`: a comma, then nothing
+        but connectors ("and", "or"; "Arthrogryposis, distal, with hypopituitarism"), or "and" /
+        "or" alone."""
+        if item.end > following.start:
+            return False
+        gap = question.words[item.end : following.start]
+        ending = question.chunks[question.groups[item.end - 1]]
+        if ending.endswith(","):
+            return all(w in NAME_CONNECTORS for w in gap)
+        return gap in (["and"], ["or"]) and not ending.endswith((".", "?", "!", ";", ":"))
 
     def features(
         self,
@@ -425,7 +557,11 @@ class Linker:
         and fragile X syndrome" lists two conditions; "autism" does not make the second another)."""
         mentions, unexplained = self._unexplained(match, question, exclude, named_elsewhere)
         name = name_words(match.name) if match.name else list(match.words)
-        pairs = [self._closest(question.words[p], name) for p in match.positions if p < len(question.words)]
+        pairs = [
+            self._misspelling(question.words[p], name, match.doc_id)
+            for p in match.positions
+            if p < len(question.words)
+        ]
         edits = max((e for e, _ in pairs), default=0)
         first_letter = any(e > 0 and not same_start for e, same_start in pairs)
         modifiers, heads = self._missing(name, match.words)
@@ -439,6 +575,7 @@ class Linker:
             partial=match.coverage < self.policy.min_coverage,
             missing_modifier=modifiers,
             first_letter=first_letter,
+            far_misspelling=edits >= self.policy.far_edits,
         )
         joined = self._mention(question, mentions[0].start, mentions[-1].end) if mentions else None
         return features, joined  # "Ehlers-Danlos syndrome, hypermobile type" as one name
@@ -452,7 +589,14 @@ class Linker:
         if total <= 0:
             return 0.0, 0.0
         missing = {w: weight for w, weight in weights.items() if not self._repeats(w, matched)}
-        heads = sum(weight for w, weight in missing.items() if w in self.heads or w in NUMBER_KEYWORDS)
+        # A name said with a head of its own is said whole: another specific head the page adds
+        # ("Spondyloepiphyseal dysplasia" + "congenita") is a modifier; "syndrome" still is not.
+        said_whole = any(w in self.heads and w not in NUMBER_KEYWORDS for w in matched)
+        heads = sum(
+            weight
+            for w, weight in missing.items()
+            if w in NUMBER_KEYWORDS or w in COMMON_HEADS or (w in self.heads and not said_whole)
+        )
         return (sum(missing.values()) - heads) / total, heads / total
 
     def _repeats(self, word: str, matched: Iterable[str]) -> bool:
@@ -466,18 +610,27 @@ class Linker:
             for m in matched
         )
 
-    @staticmethod
-    def _closest(word: str, name: list[str]) -> tuple[int, bool]:
-        """Edits from a question word to the name word it stands for (0 when spelt the same),
-        and whether both start with the same letter."""
+    def _misspelling(self, word: str, name: list[str], doc_id: str) -> tuple[int, bool]:
+        """_closest against the name matched or, when that is spelt otherwise, against the page's
+        nearest spelling: "telangectasia" is one letter from the title's "telangiectasia", though
+        the name matched was a synonym's "telangiectasis"."""
+        found = self._closest(word, name)
+        if found[0] == 0:
+            return found
+        spellings = (list(e.words) for e in self.names.entries_of(doc_id) if not e.abbreviation)
+        return min((found, *(self._closest(word, words) for words in spellings)), key=lambda pair: pair[0])
+
+    def _closest(self, word: str, name: list[str]) -> tuple[int, bool]:
+        """Edits from a question word to the name word it stands for (0 when spelt the same or
+        another form of it), and whether both start with the same letter."""
         if word in name or not name:
             return 0, True
         closest = max(name, key=lambda w: fuzz.ratio(word, w))
-        if stem(closest) == stem(word):
+        if self.names.inflection(word, closest):
             return 0, True
-        edits = min(
-            DamerauLevenshtein.distance(word, closest), DamerauLevenshtein.distance(stem(word), stem(closest))
-        )
+        edits = DamerauLevenshtein.distance(word, closest)
+        if stem(closest) != stem(word):
+            edits = min(edits, DamerauLevenshtein.distance(stem(word), stem(closest)))
         return edits, closest[:1] == word[:1]
 
     def _is_abbreviation(self, match: DiseaseMatch) -> bool:

@@ -274,6 +274,7 @@ class NameIndex:
                 self.pages_of[word].add(entry.doc_id)
             if not (len(entry.words) > 1 and entry.words[-2] in NEGATIONS):  # "... without cystinosis"
                 self.heads_of[entry.words[-1]].add(entry.doc_id)
+        self._placement: dict[str, Counter[str]] | None = None  # made when first asked (modifies)
         spelled = set(self.pages_of)
         self.fuzzy_words = sorted(w for w in spelled if len(w) >= 4 and not w.isdigit())
         self.fuzzy_stems = sorted({stem(w) for w in self.fuzzy_words})
@@ -392,8 +393,40 @@ class NameIndex:
         return max(weights, default=0.0) >= self.policy.distinctive_share * math.log(1 + len(self.entries))
 
     def spelt_right(self, question_words: Iterable[str]) -> bool:
-        """Every word is a name word, or has the stem of one ("tumors" for "tumor")."""
-        return all(w in self.by_word or stem(w) in self.by_stem for w in question_words)
+        """Every word is a name word, or a form of one ("tumors" for "tumor")."""
+        return all(
+            w in self.by_word or any(self.inflection(w, o) for o in self.by_stem.get(stem(w), ()))
+            for w in question_words
+        )
+
+    def inflection(self, word: str, other: str) -> bool:
+        """Whether two words are forms of one ("tumors", "tumor"): the same stem, and not one
+        word English uses every day while it never uses the other. An everyday word's forms are
+        everyday words too ("pains", "coats"), so "Paine" is no form of "pain", only a name the
+        stemmer cuts alike (and, if anything, a misspelling of it)."""
+        if stem(word) != stem(other):
+            return False
+        counts = sorted((english_count(word), english_count(other)))
+        return not (counts[0] == 0 and counts[1] >= self.policy.everyday_english)
+
+    def modifies(self, word: str, exclude: frozenset[str] = frozenset()) -> bool:
+        """Whether names use the word to qualify another more often than to end a phrase:
+        "idiopathic", "congenital", "steroid" ("steroid-resistant nephrotic syndrome"), not
+        "scoliosis" or "deafness". GARD also writes qualifiers after a comma ("Nephrotic
+        syndrome, idiopathic, steroid-resistant"); most names put them first. Names of excluded
+        pages don't count."""
+        if self._placement is None:  # word -> {"before": n, "last": n}; few questions need it
+            self._placement = defaultdict(Counter)
+            for entry in self.entries:
+                if not entry.abbreviation:
+                    for name_word, place in _placements(entry.name):
+                        self._placement[name_word][place] += 1
+        counts = Counter(self._placement.get(word, {}))
+        for doc_id in exclude:
+            for entry in self.entries_of(doc_id):
+                if not entry.abbreviation:
+                    counts.subtract(place for w, place in _placements(entry.name) if w == word)
+        return counts["before"] > counts["last"]
 
     def entries_of(self, doc_id: str) -> list[NameEntry]:
         return [self.entries[i] for i in self.entries_by_doc.get(doc_id, ())]
@@ -468,7 +501,7 @@ class NameIndex:
             if known(word):
                 found[word].append((position, 1.0))
             for other in self.by_stem.get(stem(word), ()):
-                if other != word and known(other):
+                if other != word and known(other) and self.inflection(word, other):
                     found[other].append((position, self.policy.same_stem))
             common = self.is_common(word)
             if common:
@@ -481,7 +514,11 @@ class NameIndex:
             penalty = self.policy.same_stem * (self.policy.common_word_fuzz if common else 1.0)
             ratios = self._misspelt(word)
             for other, ratio in ratios.items():
-                if stem(other) != stem(word) and known(other) and _digits(other) == _digits(word):
+                if stem(other) == stem(word):
+                    if self.inflection(word, other):
+                        continue  # found above
+                    ratio = fuzz.ratio(word, other)  # the stems' ratio would call it spelt right
+                if known(other) and _digits(other) == _digits(word) and ratio >= self.policy.fuzzy_cutoff:
                     found[other].append((position, ratio / 100.0 * penalty))
         return found
 
@@ -742,6 +779,15 @@ class NameIndex:
         return any(
             question.groups[p] in groups and p not in used for p in range(len(question.words))
         ) and any(question.groups.count(g) > 1 for g in groups)
+
+
+def _placements(name: str) -> Iterable[tuple[str, str]]:
+    """Each content word of a name with its place in its comma-separated part: "before" another
+    word, or "last"."""
+    for part in re.split(r"[,;()]", name):
+        content = [w for w in name_words(part) if w not in NAME_CONNECTORS]
+        for k, word in enumerate(content):
+            yield word, "last" if k == len(content) - 1 else "before"
 
 
 def _digits(word: str) -> str:

@@ -42,6 +42,9 @@ class ReadingPolicy:
       Chosen on the precision/recall curve of `gardbot eval --linking` for a precision of 0.99
       on leave-one-page-out and the generated name sets.
     - coefficients: the logistic model over FEATURES, fitted by `gardbot eval --linking --fit`.
+    - far_edits (letters, 2..3): a misspelt word this many edits (Damerau-Levenshtein) from the
+      page's nearest spelling is "far" (the far_misspelling feature): typing slips one letter,
+      and a word two off a name is more often another name ("Pearson", "Pierson").
     - head_share (share of names, 0.001..0.01): a word that ends at least this share of all
       names (and two at the least) is a head word ("syndrome", "disease", "deficiency"); a
       mention ending in one is disease shaped, and a question may leave it out ("tourettes").
@@ -58,8 +61,11 @@ class ReadingPolicy:
       word English uses less than this joins it ("acquired hemophilia"; not "adult", "severe").
     - repeat_similarity (rapidfuzz ratio, 60..90): a mention word this close to a matched name
       word says the same thing ("bechets" for "behcet"), and is not unexplained.
+    - glue_words (words, 0..3): the most everyday words that may stand between two runs of
+      name-like words with nothing else between them for both to be one name ("Dwarfism tall
+      vertebrae"); 0 glues only runs that touch ("Fukuyama type | muscular dystrophy").
     - trailing_words (words, 2..8): the longest qualifier a comma may join after a name
-      (", vascular type").
+      (", vascular type"; ", hypoplastic/hypomaturation, X-linked 2" is five).
     - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
       for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
     """
@@ -79,13 +85,15 @@ class ReadingPolicy:
     ambiguity_margin: float = 0.03
     max_choices: int = 6
     link_probability: float = 0.9
-    coefficients: tuple[float, ...] = (-18.552, 22.575, -42.283, 23.907, -1.27, 1.74, 2.2, -3.248, -16.12, -11.515)  # fmt: skip  # noqa: E501
+    coefficients: tuple[float, ...] = (-3.244, 7.628, -41.61, 16.144, -9.049, 1.143, 2.167, -0.489, -31.817, -5.111)  # fmt: skip  # noqa: E501
+    far_edits: int = 2
     head_share: float = 0.002
     qualifier_english: int = 50_000
     qualifier_before_english: int = 15_000
     qualifier_names: int = 5
     repeat_similarity: float = 75.0
-    trailing_words: int = 4
+    trailing_words: int = 5
+    glue_words: int = 2
     unknown_weight: float = 8.0
     capital_weight: float = 3.0
     number_weight: float = 4.0

@@ -51,6 +51,12 @@ PAGES = [
     page("0000014", "Fabry disease", "Fabry disease is a storage disorder of fat."),
     page("0000015", "Pompe disease type 2", "A glycogen storage disease of the muscles."),
 ]
+HEAD_PAGES = [  # heads: "dysplasia" and "congenita" each end two names
+    page("0000016", "Spondyloepiphyseal dysplasia congenita", "Short trunk and flat vertebrae from birth."),
+    page("0000017", "Myotonia congenita", "Stiff muscles that relax slowly after use."),
+    page("0000018", "Fibrous dysplasia", "Scar-like tissue grows in place of normal bone."),
+    page("0000019", "Septo-optic dysplasia", "Underdeveloped optic nerves and pituitary gland."),
+]
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +75,11 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         ("What is PKU?", "PKU", True),  # an acronym typed in capitals
         ("Tell me about Whitcombe's disease", "Whitcombe's disease", True),  # possessive eponym
         ("Does Brachydactyly type A5 get worse?", "Brachydactyly type A5", True),  # a type label
+        (
+            "Does Brachydactyly type A get worse?",
+            "Brachydactyly type A",
+            True,
+        ),  # "A" after "type" is a letter
         ("my optometrist says cone shaped, keratoconus. what now", "keratoconus", False),  # clause ends
         ("Is Meniere's disease? The vertigo is bad", "Meniere's disease", True),  # sentence ends
         ("Hi, I'm Zebulon. Can my employer fire me?", "Zebulon", False),  # a person is no disease
@@ -89,8 +100,43 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         ("What causes Sjogren-Larsson syndrome?", "no_page", "Sjogren-Larsson syndrome"),
         ("What causes Scheuermann disease?", "no_page", "Scheuermann disease"),
         ("Is Dietze syndrome inherited?", "no_page", "Dietze syndrome"),  # another first letter
+        ("What is sarkoidoses?", "weak_match", ""),  # two edits off: another word, not a typo
         ("Could my kids get Acquired hemophilia B?", "no_page", "Acquired hemophilia B"),
         ("What is Pompe disease type 3?", "no_page", "Pompe disease type 3"),  # another type
+        # Name words in a row are one name, even across everyday words or a head word.
+        ("My daughter has Sarcoidosis local spongiosis. What is it?", "weak_match", ""),
+        ("What causes Marfan syndrome polydactyly?", "weak_match", ""),
+        # A list of features is one name, unless a whole disease-shaped name opens it.
+        ("Is Sarcoidosis, deafness, and obesity inherited?", "weak_match", ""),
+        ("What causes Retinopathy, sarcoidosis and deafness?", "weak_match", ""),
+        # ... and so is a list of words that only qualify ("Nephrotic syndrome, idiopathic, ...").
+        ("Is Tietze syndrome, intrahepatic, growth-hormone inherited?", "weak_match", ""),
+        (  # a comma part with a type qualifies the name, up to trailing_words long
+            "Is Marfan syndrome, neonatal hypoplastic hypomaturation type 2 inherited?",
+            "no_page",
+            "Marfan syndrome, neonatal hypoplastic hypomaturation type 2",
+        ),
+        (  # a named type qualifies too
+            "Is Marfan syndrome, intrahepatic, Christianson type 2 inherited?",
+            "no_page",
+            "Marfan syndrome, intrahepatic, Christianson type 2",
+        ),
+        # A comma part the clause ends after qualifies the name ("and I am" opens a clause).
+        (
+            "I was just diagnosed with Sarcoidosis, hepatic and I am scared. What should I know?",
+            "weak_match",
+            "",
+        ),
+        (
+            "Could my kids get Fukuyama disease Marfan syndrome?",
+            "no_page",
+            "Fukuyama disease Marfan syndrome",
+        ),
+        (  # a capital letter holds a name together
+            "Could my kids get Acyl-coenzyme A growth hormone deficiency?",
+            "no_page",
+            "Acyl-coenzyme A growth hormone deficiency",
+        ),
         # Generic phrases and vague questions make no page.
         ("Is sleep apnea part of the syndrome?", "", ""),
         ("Is growth hormone treatment safe for my son?", "", ""),
@@ -111,6 +157,7 @@ def test_no_page(searcher: Searcher, question: str, reason: str, missing: str) -
     [
         ("Is Marfan syndrome inherited?", "Marfan syndrome"),  # the name
         ("is marfan syndrom inherited", "Marfan syndrome"),  # a typo
+        ("what is sarkoidosis", "Sarcoidosis"),  # one edit off
         ("What are the symptoms of PJS?", "Peutz-Jeghers syndrome"),  # an abbreviation
         ("My daughter has tietze's. Is it inherited?", "Tietze syndrome"),  # head word left out
         ("i want to learn as much as possible about SHORT syndrome", "SHORT syndrome"),  # not "AS"
@@ -122,6 +169,11 @@ def test_no_page(searcher: Searcher, question: str, reason: str, missing: str) -
         ("My son has tietze syndrome and low muscle tone, what causes it", "Tietze syndrome"),  # "and" lists
         ("my son has severe hemophilia, is it inherited?", "Hemophilia"),  # severity names no disease
         ("My son has Marfan syndrome and seizures. What can we do?", "Marfan syndrome"),  # a head ends a name
+        ("Can Marfan syndrome make scoliosis worse?", "Marfan syndrome"),  # the subject's verb follows
+        (
+            "the pulmonologist suspects sarcoidosis what causes it",
+            "Sarcoidosis",
+        ),  # words before are the asker's
     ],
 )
 def test_links(searcher: Searcher, question: str, title: str) -> None:
@@ -129,6 +181,29 @@ def test_links(searcher: Searcher, question: str, title: str) -> None:
     assert not result.abstain and result.disease is not None, result.reason
     assert result.disease.title == title
     assert result.link is not None and result.link.probability >= searcher.linker.policy.link_probability
+
+
+@pytest.fixture(scope="module")
+def head_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    root: Path = write_corpus(tmp_path_factory.mktemp("head-corpus"), HEAD_PAGES)
+    return Searcher(open_index(CorpusSelection(root), tmp_path_factory.mktemp("head-index"), progress=False))
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("My daughter has Spondyloepiphyseal dysplasia. What is it?", None),  # said whole, head and all
+        ("What is spondyloepiphyseal dysplasia congenita?", "Spondyloepiphyseal dysplasia congenita"),
+        ("what is myotonia?", "Myotonia congenita"),  # a name without its head word
+    ],
+)
+def test_a_name_said_with_its_head_is_said_whole(
+    head_searcher: Searcher, question: str, title: str | None
+) -> None:
+    """People leave out a name's head word ("myotonia"), but a name said with a head of its own
+    is not a shortened longer one: the page's further head ("congenita") is another disease."""
+    result = head_searcher.search(question)
+    assert (None if result.abstain else result.disease.title) == title
 
 
 @pytest.mark.parametrize(
@@ -154,6 +229,51 @@ def test_leave_one_page_out_never_links_a_look_alike(searcher: Searcher) -> None
     counts = report.counts["leave-one-page-out"]
     assert sum(counts.values()) == len(PAGES)
     assert counts[LOOK_ALIKE] == 0 and counts[LOOK_ALIKE_CHOICE] == 0, dict(report.examples)
+
+
+@pytest.mark.parametrize(
+    ("word", "other", "inflection"),
+    [
+        ("tumors", "tumor", True),  # a plural
+        ("pains", "pain", True),  # an everyday word's forms are everyday words
+        ("paine", "pain", False),  # a name the stemmer cuts like an everyday word is another word
+        ("symmetrical", "symmetric", True),
+        ("tietz", "marfan", False),  # another stem
+    ],
+)
+def test_inflections(searcher: Searcher, word: str, other: str, inflection: bool) -> None:
+    assert searcher.names.inflection(word, other) is inflection
+    assert searcher.names.inflection(other, word) is inflection
+
+
+def test_a_misspelling_is_measured_against_the_pages_nearest_spelling(searcher: Searcher) -> None:
+    """ "sarcoidsis" is one letter from the title's "sarcoidosis", though the name matched may be
+    a synonym spelt otherwise (two letters from "sarcoidoses")."""
+    question = searcher.names.variants("what is sarcoidsis")[0]
+    match = DiseaseMatch(
+        "0000002", "Sarcoidosis", "Sarcoidoses", "synonym", 0.9, 5.0, frozenset({"sarcoidsis"}), (2,), 0, 0.9
+    )
+    features, _ = searcher.linker.features(match, question, None)
+    assert features.edits == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "modifies"),
+    [
+        ("intrahepatic", True),  # "Intrahepatic cholestasis of pregnancy": names put it first
+        ("growth", True),
+        ("pregnancy", False),  # it ends a name
+        ("hemophilia", False),
+        ("scoliosis", False),  # no name uses it
+    ],
+)
+def test_modifiers(searcher: Searcher, word: str, modifies: bool) -> None:
+    assert searcher.names.modifies(word) is modifies
+
+
+def test_excluded_pages_say_nothing_about_modifiers(searcher: Searcher) -> None:
+    hidden = frozenset({"0000009"})  # "Intrahepatic cholestasis of pregnancy"
+    assert searcher.names.modifies("intrahepatic") and not searcher.names.modifies("intrahepatic", hidden)
 
 
 @pytest.mark.parametrize(
