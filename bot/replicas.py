@@ -76,8 +76,41 @@ class PublishedSync:
         return len(fresh) + len(gone)
 
 
-class Housekeeping:
+class Periodic:
+    """A task that runs `tick` every `interval` seconds until it is stopped or `tick` returns
+    False; a tick that raises is logged and tried again next round (the database may be away)."""
+
+    name = "gardbot-periodic"
+    interval: float
+    _task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                if not await self.tick():
+                    return
+            except Exception:
+                log.exception("%s failed; trying again in %g s", self.name, self.interval)
+
+    async def tick(self) -> bool:
+        raise NotImplementedError
+
+
+class Housekeeping(Periodic):
     """The periodic task of a replica on a shared database (see the module docstring)."""
+
+    name = "gardbot-housekeeping"
 
     def __init__(
         self,
@@ -91,28 +124,12 @@ class Housekeeping:
     ) -> None:
         self.store, self.published, self.adopt, self.wake_outbox = store, published, adopt, wake_outbox
         self.engine_thread, self.interval = engine_thread, interval
-        self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self.published.start()
-        self._task = asyncio.create_task(self._run(), name="gardbot-housekeeping")
+        super().start()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.once()
-            except Exception:  # the database is away: try again next round
-                log.exception("replica housekeeping failed; trying again in %g s", self.interval)
-
-    async def once(self) -> None:
+    async def tick(self) -> bool:
         if released := self.store.release_leases():
             log.info("%d outbox messages of a replica that stopped are due again", released)
             self.wake_outbox()
@@ -122,6 +139,7 @@ class Housekeeping:
             loop = asyncio.get_running_loop()
             count = await loop.run_in_executor(self.engine_thread, self.published.sync)
             log.info("published answers changed elsewhere: %d loaded or withdrawn", count)
+        return True
 
 
 async def wait_to_poll(
@@ -142,35 +160,24 @@ async def wait_to_poll(
     return waited
 
 
-class PollingLeader:
+class PollingLeader(Periodic):
     """Checks every `interval` seconds that this replica still holds the polling lock; if its
     database session was lost (and with it the lock), another replica may be polling already, so
     this one stops (`on_lost`, which ends the process; a supervisor starts it again as a
     standby)."""
 
+    name = "gardbot-polling-leader"
+
     def __init__(self, store: Store, on_lost: Callable[[], None], interval: float = 5.0) -> None:
         self.store, self.on_lost, self.interval = store, on_lost, interval
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="gardbot-polling-leader")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                held = self.store.holds_lock(POLLING_LOCK)
-            except Exception:
-                log.exception("could not check the polling lock")
-                held = False
-            if not held:
-                log.error("this replica lost the polling lock (database connection lost); stopping")
-                self.on_lost()
-                return
+    async def tick(self) -> bool:
+        try:
+            held = self.store.holds_lock(POLLING_LOCK)
+        except Exception:
+            log.exception("could not check the polling lock")
+            held = False
+        if not held:
+            log.error("this replica lost the polling lock (database connection lost); stopping")
+            self.on_lost()
+        return held
