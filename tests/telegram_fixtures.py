@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from botapi_double import BotApiDouble, forbid_network
@@ -23,15 +24,16 @@ from telegram.ext import Application
 from answers.engine import Engine
 from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, TelegramSettings
-from bot.telegram_app import build_application
+from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_secret
 from bot.telegram_state import Services, TelegramConversations
 from retrieval.build import CorpusSelection, open_index
 from retrieval.index import PassageIndex
 from retrieval.search import Searcher
-from store import RetryPolicy, SQLiteStore, open_store
+from store import RetryPolicy, Store, open_store
 
 STAFF_CHAT = -100777
 UNANSWERABLE = "Is Castellane fever contagious?"
+HOOK_URL = "https://gardbot.example.org/telegram/hook"  # the public address webhook tests register
 
 
 @pytest.fixture
@@ -57,13 +59,24 @@ def config(tmp_path: Path) -> Config:
 
 
 @contextlib.asynccontextmanager
-async def running(app: Application) -> AsyncIterator[Application]:
-    """Start and stop the app in the order run_polling uses, hooks included."""
+async def running(app: Application, *, webhook_port: int | None = None) -> AsyncIterator[Application]:
+    """Start and stop the app in the order run_polling uses, hooks included; with
+    `webhook_port`, in the order run_webhook uses, listening there for HOOK_URL's path."""
     async with app:
         assert app.post_init is not None and app.post_stop is not None
         await app.post_init(app)
         assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        if webhook_port is None:
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        else:
+            await app.updater.start_webhook(
+                listen="127.0.0.1",
+                port=webhook_port,
+                url_path=urlsplit(HOOK_URL).path.lstrip("/"),
+                webhook_url=HOOK_URL,
+                secret_token=webhook_secret(app.bot.token),
+                allowed_updates=ALLOWED_UPDATES,
+            )
         await app.start()
         try:
             yield app
@@ -83,12 +96,13 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> PassageIndex:
 def make_bot(
     double: BotApiDouble, index: PassageIndex, config: Config
 ) -> AsyncIterator[Callable[..., Application]]:
-    """Build an Application on the config's database file; stores are closed at the end."""
-    stores: list[SQLiteStore] = []
+    """Build an Application on the config's database (a file, or a PostgreSQL URL) and `index`
+    (the module's, unless a test passes its own); stores are closed at the end."""
+    stores: list[Store] = []
 
-    def make(config: Config = config) -> Application:
+    def make(config: Config = config, index: PassageIndex = index) -> Application:
         store = open_store(config.database_url, retry_policy=RetryPolicy(base=0.05, cap=0.5))
-        stores.append(store)  # type: ignore[arg-type]
+        stores.append(store)
         engine = Engine(Searcher(index), conversations=TelegramConversations(store))
         return build_application(
             config, engine, store, builder=double.application_builder(), outbox_interval=0.05

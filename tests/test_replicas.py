@@ -14,10 +14,9 @@ staff and relays the staff answer once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,19 +25,23 @@ from aiohttp import ClientSession
 from botapi_double import BotApiDouble
 from corpus_fixture import write_corpus
 from telegram.ext import Application
-from telegram_fixtures import STAFF_CHAT, UNANSWERABLE, buttons, process_env, services, wait_until
+from telegram_fixtures import (
+    STAFF_CHAT,
+    UNANSWERABLE,
+    buttons,
+    process_env,
+    running,
+    services,
+    wait_until,
+)
 from test_durability import BotProcess, ask_and_send, is_ticket, start_bot
 
-from answers.engine import Engine
 from bot import telegram_texts as texts
 from bot.config import Config
-from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_secret
-from bot.telegram_state import TelegramConversations
+from bot.telegram_app import webhook_secret
 from retrieval.build import CorpusSelection, open_index
-from retrieval.search import Searcher
-from store import RetryPolicy, open_store
+from store import open_store
 
-HOOK_URL = "https://gardbot.example.org/telegram/hook"
 STAFF_ANSWER = "Castellane fever is not contagious; it is a made-up name for these tests."
 OTHER_WORDS = "can my kids catch castellane fever from me?"
 
@@ -59,10 +62,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def make_replica(
-    double: BotApiDouble, corpus: tuple[Path, Path], config: Config, pg_url: str
-) -> AsyncIterator[Callable[[], Application]]:
+    make_bot: Callable[..., Application], corpus: tuple[Path, Path], config: Config, pg_url: str
+) -> Callable[[], Application]:
     """A replica: its own index object (loaded from disk), engine and database connection."""
-    stores = []
     shared = replace(
         config,
         database=replace(config.database, url=pg_url),
@@ -70,40 +72,9 @@ def make_replica(
     )
 
     def make() -> Application:
-        store = open_store(pg_url, retry_policy=RetryPolicy(base=0.05, cap=0.5))
-        stores.append(store)
-        index = open_index(CorpusSelection(corpus[0]), corpus[1], progress=False)
-        engine = Engine(Searcher(index), conversations=TelegramConversations(store))
-        return build_application(
-            shared, engine, store, builder=double.application_builder(), outbox_interval=0.05
-        )
+        return make_bot(shared, open_index(CorpusSelection(corpus[0]), corpus[1], progress=False))
 
-    yield make
-    for store in stores:
-        store.close()
-
-
-@contextlib.asynccontextmanager
-async def serving_webhook(app: Application, port: int) -> AsyncIterator[Application]:
-    """Start and stop the app in the order run_webhook uses, hooks included."""
-    async with app:
-        assert app.post_init is not None and app.post_stop is not None and app.updater is not None
-        await app.post_init(app)
-        await app.updater.start_webhook(
-            listen="127.0.0.1",
-            port=port,
-            url_path="telegram/hook",
-            webhook_url=HOOK_URL,
-            secret_token=webhook_secret(app.bot.token),
-            allowed_updates=ALLOWED_UPDATES,
-        )
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_stop(app)
+    return make
 
 
 async def test_two_webhook_replicas_share_tickets_relays_publishing_and_redeliveries(
@@ -112,7 +83,7 @@ async def test_two_webhook_replicas_share_tickets_relays_publishing_and_redelive
     port_a, port_b = free_port(), free_port()
     to_a, to_b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
     first, second = make_replica(), make_replica()
-    async with serving_webhook(first, port_a), serving_webhook(second, port_b):
+    async with running(first, webhook_port=port_a), running(second, webhook_port=port_b):
         double.deliver_webhooks_to = to_a
         double.send_text(alice_chat, alice, UNANSWERABLE)
         [asked] = double.pending_updates
