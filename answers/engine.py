@@ -288,7 +288,9 @@ class Engine:
                 reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
         link = result.link
-        if link is not None and link.linked and self.searcher.linker.narrower(disease, link.mention):
+        if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
+            reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
+        elif link is not None and link.linked and self.searcher.linker.narrower(disease, link.mention):
             asked = link.mention.text if link.mention else disease.name
             reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
         reply.disease, reply.doc_id = title, disease.doc_id

@@ -17,6 +17,10 @@ NO_PAGE = (
     "I have no GARD page on {name}, so I won't quote a page about another condition. "
     "I can send your question to a GARD information specialist, who will reply here."
 )
+BROADER = (
+    "I have no GARD page on {asked} specifically. This is GARD's page on {title}, which covers the "
+    "condition in general."
+)
 SUBTYPE = "This page is about {title}, which may be one type or form of {asked}."
 WHICH_DISEASE = (
     'Which disease do you mean? Please ask with its name, for example: "Is Marfan syndrome inherited?"'

@@ -82,6 +82,76 @@ def evaluate(engine: Engine, rows: list[dict], k: int = 10) -> EvalReport:
     return report
 
 
+@dataclass
+class RealReport:
+    """Real questions (gard-real-dev.jsonl): rows that spell a page's name ("named") and rows
+    that spell none ("unnamed"). A choice holding a gold page counts as reaching it."""
+
+    named: int = 0
+    reached: int = 0  # answered from a gold page, or offered one in a choice
+    no_page_named: int = 0  # told "I have no page on X" though a gold page exists
+    wrong_page: int = 0  # answered from a page not among the gold ones
+    broader: int = 0  # answered from a gold page that covers the asked name in general
+    sections: int = 0  # named rows whose type maps to a section a gold page has
+    section_hits: int = 0
+    unnamed: int = 0
+    unnamed_answered: int = 0  # answered from a page though no page name is spelt
+    unnamed_wrong: int = 0  # ... from a page a hand grader judged WRONG for that row
+    outcomes: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, str]]:
+        n, u, sec = max(1, self.named), max(1, self.unnamed), max(1, self.sections)
+        return [
+            ("named questions", str(self.named)),
+            ("answered from a named page, or offered it in a choice", f"{self.reached / n:.3f}"),
+            ('"no page" said of a named page', f"{self.no_page_named / n:.3f}"),
+            ("answered from another page", f"{self.wrong_page / n:.3f}"),
+            ("answered from a broader page, said so", f"{self.broader / n:.3f}"),
+            (
+                "section-hit@1 where the page has the section",
+                f"{self.section_hits / sec:.3f} of {self.sections}",
+            ),
+            ("unnamed questions", str(self.unnamed)),
+            ("unnamed questions answered from a page", f"{self.unnamed_answered / u:.3f}"),
+            ("... from a page judged WRONG for the row", str(self.unnamed_wrong)),
+            ("outcomes", ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))),
+        ]
+
+
+def evaluate_real(engine: Engine, rows: list[dict]) -> RealReport:
+    report = RealReport()
+    for row in rows:
+        result = engine.search(row["question"])
+        outcome = str(result.outcome)
+        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        top = result.results[0].passage if outcome == "answer" else None
+        offered = {c.doc_id for c in result.choices} if outcome == "choice" else set()
+        if row.get("kind") != "named":
+            report.unnamed += 1
+            if top is not None:
+                report.unnamed_answered += 1
+                judged = row.get("judged_answer") or {}
+                report.unnamed_wrong += judged.get("verdict") == "WRONG" and judged.get("title") == top.title
+            continue
+        gold = set(row.get("gold_docs") or ())
+        report.named += 1
+        reached = (top is not None and top.doc_id in gold) or bool(offered & gold)
+        report.reached += reached
+        report.no_page_named += outcome == "no_page"
+        report.wrong_page += top is not None and top.doc_id not in gold
+        report.broader += reached and bool(result.broader)
+        if row.get("section") and row.get("has_section"):
+            report.sections += 1
+            report.section_hits += reached and top is not None and top.qtype == row["section"]
+        if not reached:
+            said = result.missing or (top.title if top is not None else "")
+            report.misses.append(
+                f"{outcome}: {row['question']!r} (gold {row.get('gold_name')!r}) -> {said!r}"
+            )
+    return report
+
+
 def read_questions(path: Path) -> list[dict]:
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -97,7 +167,9 @@ def run_eval(config: Config, questions: Path, k: int = 10, details: bool = False
     if not questions.exists():
         print(f"error: question file {questions} not found", file=sys.stderr)
         return 1
-    report = evaluate(load_engine(config, progress=True, chat=False), read_questions(questions), k)
+    rows = read_questions(questions)
+    engine = load_engine(config, progress=True, chat=False)
+    report = evaluate_real(engine, rows) if any("kind" in row for row in rows) else evaluate(engine, rows, k)
     print("| measure | value |\n|---|---|")
     for name, value in report.rows():
         print(f"| {name} | {value} |")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -36,6 +37,17 @@ SECTION_WORDS = frozenset(  # they choose the section; they don't rank passages 
 SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page
 STAFF_SIMILARITY = 0.5  # share of (idf-weighted) words a question shares with a published one
 STAFF_SIMILARITY_ALONE = 0.6  # the same when the question names no disease: nothing else agrees
+
+
+class Outcome(StrEnum):
+    """What a search comes to for the user."""
+
+    ANSWER = "answer"  # quoted from the page named (see SearchResult.broader)
+    CHOICE = "choice"  # several pages fit: the user picks
+    DID_YOU_MEAN = "did_you_mean"  # one page, offered for a tap, never linked silently
+    NO_PAGE = "no_page"  # a disease the corpus has no page for, named back
+    ASK_WHICH = "ask_which"  # "what is this syndrome?" with nothing named before
+    ABSTAIN = "abstain"  # nothing named, or nothing that clearly answers
 
 
 @dataclass(frozen=True)
@@ -62,8 +74,30 @@ class SearchResult:
     def qtype(self) -> str:
         return main_type(self.qtypes) if self.qtypes else INFORMATION
 
+    @property
+    def broader(self) -> str:
+        """The more specific name asked, when a general page answers it ("mosaic Turner syndrome")."""
+        return self.link.broader if self.link is not None and self.link.linked and not self.abstain else ""
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the user is told, in one word (the `outcome` of `gardbot search --batch` rows)."""
+        if self.reason == "ambiguous" and self.choices:
+            return Outcome.CHOICE
+        if self.reason == "no_page" and self.missing:
+            return Outcome.NO_PAGE
+        if self.reason == "vague":
+            return Outcome.ASK_WHICH
+        if self.abstain or not self.results or self.disease is None:
+            return Outcome.ABSTAIN
+        return Outcome.ANSWER
+
     def to_json(self) -> dict:
         return {
+            "outcome": str(self.outcome),
+            "choices": [{"doc_id": c.doc_id, "title": c.title} for c in self.choices],
+            "missing": self.missing,
+            "broader": self.broader,
             "abstain": self.abstain,
             "results": [
                 {
@@ -220,7 +254,12 @@ class Searcher:
                 if (
                     not stands or not choices or chosen[0].similarity < self.policy.same_stem
                 ):  # "Brody" is no "body"
-                    return no_page("weak_match", mention.text if mention and mention.shaped else "")
+                    missing = (
+                        self.linker.said_name(readings[0], mention, exclude)
+                        if mention and mention.shaped
+                        else ""
+                    )
+                    return no_page("weak_match", missing)
             else:  # one page, or pages tied on their whole names: the best must link
                 link = self.linker.decide(chosen[0], readings, best_doc, exclude, matches)
                 if link.linked and choices and link.mention is not None:  # ties must hold the mention
