@@ -227,7 +227,11 @@ class Engine:
             self._save(chat_key, previous)
             return Reply(
                 ReplyKind.CHOOSE,
-                messages.CHOOSE_BY_WORD if result.by_word else messages.CHOOSE,
+                messages.CHOOSE_LISTED
+                if result.several
+                else messages.CHOOSE_BY_WORD
+                if result.by_word
+                else messages.CHOOSE,
                 choices=[Choice(c.doc_id, choice_label(c)) for c in result.choices],
                 qtype=result.qtype,
                 can_forward=True,

@@ -57,7 +57,15 @@ QUESTION_WORDS = frozenset(
     diagnose diagnosed diagnosis test tests tested testing prognosis outlook risk risks chance chances
     help information info learn explain mean means meaning common rare serious contagious life
     expectancy happen happens affect affects affected treatable curable preventable contagious
+    incidence prevalence frequency
     """.split()
+)
+# What may stand between two conditions asked about together ("X and Y", "X, Y, and Z", "X / Y")
+LIST_GAPS = (("and",), ("or",), ("vs",), ("versus",), ("and", "or"), ("related", "to"), ("linked", "to"))
+# Prepositions STOP_WORDS lacks: a name never holds them, so they stand apart from one ("X besides Y")
+PREPOSITIONS = frozenset(
+    "besides except excluding including regarding concerning despite versus vs via among amongst "
+    "throughout within beyond toward towards upon".split()
 )
 # How bad a case is says nothing about which disease it is: "severe hemophilia" is hemophilia.
 SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very", "bad"})
@@ -750,7 +758,7 @@ class Linker:
                     i += 1
                 else:
                     break
-            if not after and not self._stands_apart_after(question, end):
+            if not after and not self._stands_apart_after(question, end, exclude):
                 return None  # "Amelogenesis imperfecta | local hypoplastic", "Dwarfism, | mental retardation"
         mention = self._mention(question, min([start, *before]), max([end, *(a + 1 for a in after)]))
         if any(
@@ -770,16 +778,19 @@ class Linker:
 
     @staticmethod
     def _apart(word: str) -> bool:
-        """A function, asking or severity word: "is", "treat", "severe"."""
-        return word in STOP_WORDS or word in QUESTION_WORDS or word in SEVERITY
+        """A function, asking or severity word, or a preposition: "is", "treat", "severe", "besides"."""
+        return word in STOP_WORDS or word in QUESTION_WORDS or word in SEVERITY or word in PREPOSITIONS
 
     def _stands_apart_before(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
         """Whether the word at i, right before a phrase, is the asker's and not more of a name: a
-        function, asking or severity word, but not a connector after a name word or a capitalised
-        word, as titles join conditions ("the incidence of | X"; not "Dextrocardia with | X")."""
+        function, asking, severity or everyday word, but not a connector after a name word or a
+        capitalised word, as titles join conditions ("the incidence of | X", "treatment of | X";
+        not "Dextrocardia with | X")."""
         word = question.words[i]
-        if (not self._apart(word) and word not in NAME_CONNECTORS) or question.capitalized[i]:
+        if question.capitalized[i]:
             return False  # "Hereditary | neuralgic amyotrophy" is a title's word
+        if not (self._apart(word) or word in NAME_CONNECTORS):
+            return False
         if word not in INNER_CONNECTORS:
             return True
         j = i - 1
@@ -787,16 +798,19 @@ class Linker:
             j -= 1
         if j < 0 or self._break(question, j):
             return True
-        capital = j < len(question.capitalized) and question.capitalized[j]
+        if question.capitalized[j] or question.words[j] in question.upper:
+            return False
+        word = question.words[j]  # "the incidence of | X", "children with | X"; not "vitiligo and | X"
         return (
-            not capital
-            and not self.names.is_name_word(question.words[j], exclude)
-            and question.words[j] not in question.upper
+            word in QUESTION_WORDS
+            or word in PREPOSITIONS
+            or english_count(word) >= self.policy.everyday_english
         )
 
-    def _stands_apart_after(self, question: QuestionWords, end: int) -> bool:
-        """Whether what follows a name at `end` is the asker's: a function or asking word that
-        joins no names ("be", "in", "hereditary"); not "and", "with", "of", nor more words."""
+    def _stands_apart_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> bool:
+        """Whether what follows a name at `end` is the asker's: a function, asking or everyday
+        word that joins no names ("be", "in", "hereditary", "besides"); not "and", "with", "of",
+        nor more name words."""
         if end >= len(question.words):
             return True
         word = question.words[end]
@@ -810,6 +824,47 @@ class Linker:
         if ending.endswith((".", "?", "!", ";", ":")):
             return True
         return self._break(question, i) and not ending.endswith((",", "-"))
+
+    def listed(
+        self,
+        matches: list[DiseaseMatch],
+        readings: list[QuestionWords],
+        exclude: frozenset[str] = frozenset(),
+    ) -> list[DiseaseMatch]:
+        """The pages of whole names a list joins, in the question's order: "ankylosing spondylitis
+        and Crohn's disease", "lupus, antiphospholipid syndrome, and ITP", "X / Y", "Is autism
+        related to Joubert syndrome?". Each name is spelt whole and not part of another disease's
+        name; between two of them stand only list words, after a comma or a slash if any. Empty
+        when fewer than two."""
+        question = readings[0]
+        spelt: list[tuple[tuple[int, int], DiseaseMatch]] = []
+        for match in matches:
+            span = self._spelt_whole(match, question) if match.variant == 0 else None
+            said = self.whole_name(match, question, exclude) if span else None
+            if span is not None and (said is None or said[0] is not WholeName.OTHER):
+                spelt.append((span, match))
+        kept: list[tuple[tuple[int, int], DiseaseMatch]] = []
+        for span, match in sorted(spelt, key=lambda item: item[0][0] - item[0][1]):  # longest first
+            overlaps = any(span[0] < other[1] and other[0] < span[1] for other, _ in kept)
+            if not overlaps and all(match.doc_id != m.doc_id for _, m in kept):
+                kept.append((span, match))
+        kept.sort(key=lambda item: item[0])
+        if len(kept) < 2:
+            return []
+        for (first, _), (second, _) in zip(kept, kept[1:], strict=False):
+            gap = tuple(question.words[first[1] : second[0]])
+            if gap not in LIST_GAPS and not (self._break(question, first[1] - 1) and gap in ((), *LIST_GAPS)):
+                return []
+        opening, closing = kept[0][0][0], kept[-1][0][1]
+        if opening > 0 and (
+            self._break(question, opening - 1) or not self._apart(question.words[opening - 1])
+        ):
+            return []  # a title listing features: "Alaninuria with microcephaly, dwarfism, ... and X"
+        if not (
+            self._aside_or_end(question, closing - 1) or self._stands_apart_after(question, closing, exclude)
+        ):
+            return []  # "Anencephaly and spina bifida | X-linked"
+        return [match for _, match in kept]
 
     def _typed_abbreviations(self, match: DiseaseMatch, question: QuestionWords) -> Iterable[DiseaseMatch]:
         """The match's page's abbreviations as the question types them, in capitals, as matches."""
@@ -957,22 +1012,24 @@ class Linker:
     def said_name(
         self, question: QuestionWords, mention: Mention, exclude: frozenset[str] = frozenset()
     ) -> str:
-        """A mention as a name to say back ("I have no page on X"): without the asker's everyday
-        words and connectors it opens with ("incidence of | Melkersson-Rosenthal syndrome",
-        "episodes of | TGA"), nor a parenthesised aside it opens ("(HHT")."""
+        """A mention as a name to say back ("I have no page on X"): without the asker's lower-case
+        words up to a connector it opens with ("incidence of | Melkersson-Rosenthal syndrome",
+        "episodes of | TGA"), nor an aside it ends by opening ("telangiectasia | (HHT")."""
         start = mention.start
-        while start < mention.end - 1 and (
-            question.words[start] in NAME_CONNECTORS or not self._phrase_word(question, start, exclude)
-        ):
-            start += 1
+        for i in range(mention.start + 1, mention.end - 1):
+            if question.words[i] in INNER_CONNECTORS - {"and"}:
+                if not any(
+                    question.capitalized[j] or self.names.is_name_word(question.words[j], exclude)
+                    for j in range(start, i)
+                ):
+                    start = i + 1
+                break
         end = mention.end
         while end - 1 > start and self._break(question, end - 2):
-            end -= 1  # "telangiectasia | (HHT"
-        return (
-            mention.text
-            if (start, end) == (mention.start, mention.end)
-            else self._mention(question, start, end).text
-        )
+            end -= 1
+        if (start, end) == (mention.start, mention.end):
+            return mention.text
+        return self._mention(question, start, end).text
 
 
 __all__ = ["FEATURES", "LinkDecision", "LinkFeatures", "ReadingPolicy", "Linker", "Mention"]

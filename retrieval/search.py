@@ -67,6 +67,7 @@ class SearchResult:
     qtypes: dict[str, float] = field(default_factory=dict)
     from_context: bool = False
     by_word: bool = False  # the choices share one word of their names, not a whole name
+    several: bool = False  # the choices are conditions the question lists together ("X and Y")
     missing: str = ""  # reason no_page: the disease named, which no page covers ("Scheuermann disease")
     link: LinkDecision | None = None  # how the page was linked (or not), for evaluation
 
@@ -219,8 +220,11 @@ class Searcher:
                 question, self._plain(scores, k), True, reason, qtypes=qtypes, missing=missing, link=link
             )
 
+        several = not doc_id and len(listed := self.linker.listed(matches, readings, exclude)) >= 2
         if doc_id:
             chosen = [DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)]
+        elif several:  # "ankylosing spondylitis and Crohn's disease": the user picks the one to begin with
+            chosen, choices = listed[:1], listed[: self.policy.max_choices]
         elif strong:
             chosen, choices = self._choose(strong, scores)
         elif partial := [m for m in matches if m.coverage >= self.policy.partial_coverage]:
@@ -245,7 +249,7 @@ class Searcher:
         else:
             return no_page("weak_match" if matches else "no_disease")
 
-        if chosen[0].kind not in {"chosen", "context", "published"}:
+        if not several and chosen[0].kind not in {"chosen", "context", "published"}:
             if choices and (by_word or not strong):  # pages sharing the words asked: a family
                 stands, mention = self.linker.relatives_stand(chosen[0], readings, exclude)
                 if mention is not None:  # true relatives hold all the mention: types of what was asked
@@ -290,6 +294,7 @@ class Searcher:
             qtypes=qtypes,
             from_context=from_context,
             by_word=by_word,
+            several=several,
             link=link,
         )
 
