@@ -31,13 +31,27 @@ NOT_THE_CONDITION = (
 MAYBE = r"(will|would|could|can|might|may|possible|likely|chances?|odds|risk)"
 NEAR = r"[^.?!]{0,60}"  # within a clause; bounded, so a long message can't make the search slow
 
+# "Can Tietze syndrome cause chest pain?", "does it give you headaches?", "can this lead to
+# blindness?": what the disease does, so symptoms. Not when what is caused is the disease itself,
+# named by a pronoun or a head word ("can stress cause it?", "can a virus cause Bell's palsy
+# disease?"), and not "what can cause X?", which asks for causes.
+CAUSES_A_FEATURE = (
+    r"(?<!what )(?<!which )(?<!that )(?<!who )\b(can|could|does|do|did|will|would|might|may)\b[^.?!]{0,60}?"
+    r"(?<!its )(?<!the )(?<!a )(?<!underlying )(?<!you )"
+    r"\b(cause|causes|lead to|leads to|result in|results in|bring on|brings on"
+    r"|gives? (you|people|patients|someone|kids|children|me|him|her|them))\b(?=\s+\w)"
+    r"(?!\s+(it|this|that|them|these|those|him|her|me|us|the (condition|disease|disorder|syndrome))\b)"
+    r"(?![^.?!]{0,60}\b(syndrome|disease|disorder|deficiency)s?\b)"
+)
+
 CUES: dict[str, list[tuple[str, float]]] = {
     "symptoms": [
         (r"\bsymptom", 3), (r"\bsigns?\b", 2.5), (r"\bfeatures?\b", 2), (r"\blook(s)? like\b", 2),
         (r"\bwhat happens\b", 1.5), (r"\bcharacteristic", 1.5), (r"\bpart of (the|this) condition", 2),
         (r"\bmanifest", 2), (r"\bcomplication", 1), (r"\bwatch (out )?for\b", 1.5),
-        (r"\bcan (a|an|it|this|that)\b.*\bcause\b", 1.5), (r"\bhow does it affect", 1.5),
-        (r"\bprogress", 0.5),
+        (r"\bhow does it affect", 1.5), (r"\bprogress", 0.5),
+        # what the disease does to you: "can X cause Y?", "does X give you Y?", "is Y part of X?"
+        (CAUSES_A_FEATURE, 3), (r"\b(is|are|was|were)\b[^.?!]{0,60}\bpart of\b", 2.5),
     ],
     "causes": [
         (r"\bcaus", 2.5), (r"\bwhy (do|does|did|would|is|are)\b", 2), (r"\btrigger", 1.5),

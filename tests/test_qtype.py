@@ -61,3 +61,21 @@ def test_reads_as_inheritance(question):
 )
 def test_does_not_read_as_inheritance(question, expected):
     assert main_type(question_types(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # what the disease does to you is a symptom question, though it says "cause"
+        pytest.param("Can Tietze syndrome cause chest pain?", "symptoms", id="can-x-cause-y"),
+        pytest.param("Does Marfan syndrome give you headaches?", "symptoms", id="does-x-give-you-y"),
+        pytest.param("Is hair loss part of alopecia areata?", "symptoms", id="is-y-part-of-x"),
+        # ... but what causes the disease itself is still a causes question
+        pytest.param("What causes Tietze syndrome?", "causes", id="what-causes-x"),
+        pytest.param("Can stress cause Tietze syndrome?", "causes", id="can-y-cause-the-disease"),
+        pytest.param("Could a virus cause it?", "causes", id="can-y-cause-it"),
+        pytest.param("Can you tell me more about its cause?", "causes", id="its-cause-noun"),
+    ],
+)
+def test_reads_the_question_type(question, expected):
+    assert main_type(question_types(question)) == expected
