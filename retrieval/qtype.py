@@ -115,7 +115,6 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bmri\b", 1), (r"\bscan\b", 1), (r"\bconfirm", 2), (r"\bblood test", 2),
         (r"\bhow (do|can|will) (they|doctors|you|we|i) (know|tell|find out)", 2.5),
         (r"\bdetect", 2), (r"\bscreen", 1), (r"\b(get|be|been) checked\b", 2.5), (r"\bgenetic test", 1.5),
-        (r"\bprenatal", 1.5),
         (r"\b(difference between|different from|differ from|mistaken for|distinguish|tell (them|it|the two) apart)\b", 2.5),
         (r"\b(wonder|think|suspect)\b[^.?!]{0,40}\b(she|he|i|we|they|my \w+) (might |may |could )?(have|has)\b(?!\s+(children|kids|a child|a baby|it))", 2.5),
     ],
