@@ -155,5 +155,44 @@ class Composer:
         return trimmed, truncated
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What an excerpt showed of its passage, sentence by sentence."""
+
+    whole: list[str]  # sentences shown from start to end
+    cut_long: list[str]  # the shown starts of sentences too long ever to be shown whole
+    cut: bool  # a sentence was cut short with "…", so what follows it in the passage was not shown
+
+
+def shown(passage_text: str, parts: Iterable[str]) -> Shown:
+    """Which sentences of a passage an excerpt's parts showed whole, and whether one was cut.
+
+    A sentence cut short by "…" was not shown in full, so a follow-up may still quote it (what
+    answers may be in its end), and the sentences the cut left out. One longer than
+    MAX_PART_CHARS is cut every time it is quoted, so its shown start stands for it.
+    """
+    whole: list[str] = []
+    cut_long: list[str] = []
+    cut = False
+    spans = []
+    for a, b in sentence_spans(passage_text):
+        sentence = passage_text[a:b]
+        start = a + len(sentence) - len(sentence.lstrip())
+        spans.append((start, start + len(sentence.strip())))
+    for part in parts:
+        begin = passage_text.find(part)
+        if begin < 0:
+            continue
+        end = begin + len(part)
+        for a, b in spans:
+            if begin <= a and b <= end:
+                whole.append(passage_text[a:b])
+            elif begin <= a < end:
+                cut = True
+                if b - a > MAX_PART_CHARS:
+                    cut_long.append(passage_text[a:end].strip())
+    return Shown(whole, cut_long, cut)
+
+
 def idf_table(document_frequency: dict[str, int], n_docs: int) -> dict[str, float]:
     return {t: math.log(1 + n_docs / df) for t, df in document_frequency.items() if df}
