@@ -366,7 +366,7 @@ class Engine:
                 continue
             seen = shown(passage.text, excerpt.parts)
             sentences.extend([*seen.whole, *seen.cut_long])
-            if seen.cut:
+            if seen.cut or (excerpt.listed and excerpt.truncated_end):  # a list with items left
                 unfinished.add(passage.passage_id)
         finished = [p.passage_id for p in used if p.passage_id not in unfinished]
         state.remember(finished, [s for s in sentences if s])

@@ -48,6 +48,10 @@ ORLEN_LONG = (
     + "."
 )  # 450 characters: with the next sentence, more than a short reply's excerpt can hold
 ORLEN_CAUSE = "Orlen syndrome is caused by changes in the ORL1 gene, which helps skin, hair, nails and teeth form before birth."
+PELLIN_FEATURES = [
+    "Conductive hearing impairment", "Deeply set eye", "Ptosis", "Myopia", "Cataract", "Glaucoma",
+    "Low-set ears", "Preauricular pit", "Hearing impairment", "Strabismus",
+]  # fmt: skip
 EXTRA_PAGES = [
     {
         "id": "0009001",
@@ -80,6 +84,17 @@ EXTRA_PAGES = [
         "synonyms": [],
         "sections": [  # one long sentence, then the cause: an excerpt of both is cut in the cause
             ("information", "What is (are) Orlen syndrome ?", f"{ORLEN_LONG} {ORLEN_CAUSE}"),
+        ],
+    },
+    {
+        "id": "0009004",
+        "url": "https://rarediseases.info.nih.gov/gard/9004/pellin-syndrome",
+        "focus": "Pellin syndrome",
+        "synonyms": [],
+        "sections": [  # symptoms: nothing but a phenotype table of ten features
+            ("information", "What is (are) Pellin syndrome ?", "Pellin syndrome is a rare disorder of the eyes and ears."),
+            ("symptoms", "What are the signs and symptoms of Pellin syndrome ?",
+             "Signs and Symptoms Approximate number of patients (when available) " + " ".join(f"{f} -" for f in PELLIN_FEATURES)),
         ],
     },
 ]  # fmt: skip
@@ -316,3 +331,14 @@ def test_after_no_page_it_is_not_the_disease_before(searcher):
     assert engine.reply("gone", "What is Hallbrook syndrome?").answered
     assert engine.reply("gone", "Is Zorbland syndrome inherited?").reason == "no_page"
     assert engine.reply("gone", "what causes it?").message == messages.WHICH_DISEASE
+
+
+def test_a_phenotype_table_is_listed_and_more_lists_the_rest(searcher):
+    engine = Engine(searcher)
+    first = engine.reply("table", "What are the symptoms of Pellin syndrome?")
+    assert first.answered and first.excerpts[0].listed and first.excerpts[0].truncated_end
+    more = engine.reply("table", "more")
+    assert more.answered and more.excerpts[0].listed
+    assert [*first.excerpts[0].parts, *more.excerpts[0].parts] == PELLIN_FEATURES
+    after = engine.reply("table", "more")  # then on to the overview, no feature twice
+    assert after.excerpts[0].citation.section == "Overview"
