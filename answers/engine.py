@@ -423,6 +423,8 @@ class Engine:
                 break
             if excerpts and passage.qtype != top_type:
                 break  # stay with the section that answers; "more" shows the others
+            if excerpts and excerpts[-1].listed and excerpts[-1].truncated_end:
+                break  # a list with items left goes on with "more", not with the next passage's
             if passage.kind == STAFF_KIND:
                 excerpt = self.composer.whole(passage, budget)
             else:

@@ -52,6 +52,10 @@ PELLIN_FEATURES = [
     "Conductive hearing impairment", "Deeply set eye", "Ptosis", "Myopia", "Cataract", "Glaucoma",
     "Low-set ears", "Preauricular pit", "Hearing impairment", "Strabismus",
 ]  # fmt: skip
+KESSEL_FEATURES = [f"{part} {organ}" for organ in ("of the eye", "of the ear", "of the hand") for part in (
+    "Abnormality", "Aplasia", "Hypoplasia", "Duplication", "Malformation", "Enlargement", "Narrowing",
+    "Shortening", "Absence", "Fusion",
+)]  # fmt: skip
 EXTRA_PAGES = [
     {
         "id": "0009001",
@@ -95,6 +99,16 @@ EXTRA_PAGES = [
             ("information", "What is (are) Pellin syndrome ?", "Pellin syndrome is a rare disorder of the eyes and ears."),
             ("symptoms", "What are the signs and symptoms of Pellin syndrome ?",
              "Signs and Symptoms Approximate number of patients (when available) " + " ".join(f"{f} -" for f in PELLIN_FEATURES)),
+        ],
+    },
+    {
+        "id": "0009005",
+        "url": "https://rarediseases.info.nih.gov/gard/9005/kessel-syndrome",
+        "focus": "Kessel syndrome",
+        "synonyms": [],
+        "sections": [  # symptoms: a table of thirty features, longer than one passage
+            ("symptoms", "What are the signs and symptoms of Kessel syndrome ?",
+             "Signs and Symptoms Approximate number of patients (when available) " + " ".join(f"{f} 50%" for f in KESSEL_FEATURES)),
         ],
     },
 ]  # fmt: skip
@@ -331,6 +345,16 @@ def test_after_no_page_it_is_not_the_disease_before(searcher):
     assert engine.reply("gone", "What is Hallbrook syndrome?").answered
     assert engine.reply("gone", "Is Zorbland syndrome inherited?").reason == "no_page"
     assert engine.reply("gone", "what causes it?").message == messages.WHICH_DISEASE
+
+
+def test_a_list_with_items_left_is_the_last_excerpt_of_its_reply(searcher):
+    """A long table spans passages: the next passage's features don't follow a list that ends
+    in "…" (they would read as its rest, out of order); "more" lists them."""
+    engine = Engine(searcher)
+    first = engine.reply("long", "What are the symptoms of Kessel syndrome?")
+    assert first.answered and first.excerpts[-1].listed
+    assert all(not e.truncated_end for e in first.excerpts[:-1])
+    assert engine.reply("long", "more").excerpts[0].listed
 
 
 def test_a_phenotype_table_is_listed_and_more_lists_the_rest(searcher):
