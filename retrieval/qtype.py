@@ -44,6 +44,10 @@ CAUSES_A_FEATURE = (
     r"(?![^.?!]{0,60}\b(syndrome|disease|disorder|deficiency)s?\b)"
 )
 
+# What helps with the disease is treatment; help asked of the bot is not: "can you help?",
+# "help me find information", "any help you could provide".
+HELPS = r"(?<!you )(?<!your )(?<!any )\bhelps?\b(?! (me|us)\b)"
+
 CUES: dict[str, list[tuple[str, float]]] = {
     "symptoms": [
         (r"\bsymptom", 3), (r"\bsigns?\b", 2.5), (r"\bfeatures?\b", 2), (r"\blook(s)? like\b", 2),
@@ -64,7 +68,7 @@ CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "treatment": [
         (r"\btreat", 3), (r"\bcur(e|es|ed|ing|able)\b", 3), (r"\btherap", 2.5), (r"\bmanag", 2), (r"\bmedic", 2),
-        (r"\bdrugs?\b", 2), (r"\bsurg(er|ical)", 2), (r"\boperat", 1.5), (r"\bremov", 1.5), (r"\bhelps?\b", 1),
+        (r"\bdrugs?\b", 2), (r"\bsurg(er|ical)", 2), (r"\boperat", 1.5), (r"\bremov", 1.5), (HELPS, 1),
         (r"\bwhat can (be done|i do|we do)", 2.5), (r"\bscreening\b", 1.5), (r"\bfollow[- ]?up", 1.5),
         (r"\bgo away\b", 2), (r"\bcome back\b", 1.5), (r"\brecur", 1.5),
         (r"\brelie", 2), (r"\b(take|taking)\b", 1), (r"\bantibiotic", 1.5),
@@ -121,6 +125,8 @@ CUES: dict[str, list[tuple[str, float]]] = {
     INFORMATION: [
         (r"\bwhat (is|are|'s)\b", 1.5), (r"\bwhats\b", 1.5), (r"\bmean(s|ing)?\b", 1.5),
         (r"\bexplain", 2), (r"\btell me about\b", 2), (r"\bwhat kind of\b", 1.5),
+        # asking for information as such: "information on this condition", "learn more about it"
+        (r"\binformation (on|about|for|regarding)\b", 1.5), (r"\blearn(ing)? more\b", 1.5), (r"\bunderstand\b", 1),
         (r"\bis (it|this|that) (cancer|serious|dangerous|rare|common|the same)", 2),
         (r"\bsame (thing|as)\b", 1.5), (r"\bin simple words\b", 1.5), (r"\boverview\b", 2),
         (r"\bexactly\b", 0.5), (r"\bprognosis\b", 1), (r"\blife expectancy\b", 1),

@@ -113,6 +113,21 @@ def test_does_not_read_as_inheritance(question, expected):
             id="difference-between",
         ),
         pytest.param("Do you think my son has Marfan syndrome?", "exams and tests", id="think-my-son-has"),
+        # help and information asked of the bot are no treatment or diagnosis question
+        pytest.param(
+            "Can you help me find information about Marfan syndrome?",
+            "information",
+            id="help-asked-of-the-bot",
+        ),
+        pytest.param("What helps with the pain of Tietze syndrome?", "treatment", id="what-helps"),
+        pytest.param(
+            "I would like to learn more about progressive supranuclear palsy.", "information", id="learn-more"
+        ),
+        pytest.param(
+            "My son was diagnosed with Alport syndrome and I would like information on this condition.",
+            "information",
+            id="information-on-this-condition",
+        ),
         # where it comes from
         pytest.param("Is there a link between Bell's palsy and the flu shot?", "causes", id="link-between"),
         pytest.param("Can the environment play a role in lupus?", "causes", id="environment"),
