@@ -48,6 +48,13 @@ CAUSES_A_FEATURE = (
 # "help me find information", "any help you could provide".
 HELPS = r"(?<!you )(?<!your )(?<!any )\bhelps?\b(?! (me|us)\b)"
 
+# "Is it hereditary?", "a hereditary disease?" ask about inheritance; "hereditary" before a name's
+# other words ("Can hereditary hemorrhagic telangiectasia be treated?") is part of the name.
+HEREDITARY = (
+    r"\bhereditary\b(?!\s+(?!(disease|condition|disorder|syndrome|illness|problem|form|type)s?\b"
+    r"|(or|and|in|to|from|through|for|because|as|but|if|is|was|then|too|also|on|by|with|at|not)\b)[a-z])"
+)
+
 CUES: dict[str, list[tuple[str, float]]] = {
     "symptoms": [
         (r"\bsymptom", 3), (r"\bsigns?\b", 2.5), (r"\bfeatures?\b", 2), (r"\blook(s)? like\b", 2),
@@ -81,7 +88,7 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bsymptoms?\b[^.?!]{0,30}\b(be )?(managed|treated|cured|halted|slowed|relieved|reduced|controlled|eased)\b", 2),
     ],
     "inheritance": [
-        (r"\binherit", 3.5), (r"\bhereditary\b", 3.5), (r"\bgenetic\b", 2),
+        (r"\binherit", 3.5), (HEREDITARY, 3.5), (r"\bgenetic\b", 2),
         (r"\brun(s)? in (the )?famil", 3), (r"\bpassed from\b", 3),
         (r"\bfrom (my|his|her|their|our) (mom|mother|dad|father|parents?)\b", 2.5),
         (r"\b(chance|chances|odds|risk)\b.*\b(baby|child|children|kids|have it|get it|too)\b", 2.5),

@@ -113,6 +113,12 @@ def test_does_not_read_as_inheritance(question, expected):
             id="difference-between",
         ),
         pytest.param("Do you think my son has Marfan syndrome?", "exams and tests", id="think-my-son-has"),
+        # "hereditary" as part of a name is no inheritance question; said of the disease, it is
+        pytest.param(
+            "Can hereditary hemorrhagic telangiectasia be treated?", "treatment", id="hereditary-in-a-name"
+        ),
+        pytest.param("Is mastocytosis hereditary or not?", "inheritance", id="is-it-hereditary-or-not"),
+        pytest.param("Is this a hereditary disease?", "inheritance", id="a-hereditary-disease"),
         # help and information asked of the bot are no treatment or diagnosis question
         pytest.param(
             "Can you help me find information about Marfan syndrome?",
