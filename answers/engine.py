@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from answers import messages
-from answers.compose import Composer
+from answers.compose import Composer, shown
 from answers.conversation import ConversationState
 from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
@@ -28,7 +28,7 @@ from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
 from retrieval.names import DiseaseMatch, name_words
 from retrieval.qtype import ASKED, INFORMATION
-from retrieval.search import Searcher, SearchResult
+from retrieval.search import REFERRING, Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
 MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
@@ -180,8 +180,10 @@ class Engine:
         choice = self._pending_choice(state, text)
         if choice:
             return self.choose(chat_key, choice)
-        result = self.searcher.search(text, k=10, context_doc=state.doc_id)
+        result = self._new_topic(text, self.searcher.search(text, k=10, context_doc=state.doc_id))
         reply = self._answer(chat_key, text, result)
+        if reply.reason == "no_page":  # the chat turned to a disease with no page: "it" is not the last one
+            self._save(chat_key, ConversationState())
         if reply.kind is not ReplyKind.INVALID and is_other_language(text):
             reply.message = f"{messages.ENGLISH_ONLY}\n\n{reply.message}"
         return reply
@@ -218,6 +220,27 @@ class Engine:
         self.conversations.delete_conversation(chat_key)
 
     # --- internals ------------------------------------------------------------------------
+
+    def _new_topic(self, text: str, result: SearchResult) -> SearchResult:
+        """The reading of a message without the chat's disease, when that disease is all that
+        made it a follow-up but the message starts a new topic.
+
+        A short message is taken as a follow-up ("treatment?"), and so was one that names a
+        disease with no page ("What is Zorbland fever?") or has no word the pages use
+        ("asdkjh"): those got "That's everything I have on this" about the last disease. Such a
+        message is answered as in a new chat: "no page on Zorbland fever", or nothing found. A
+        follow-up refers back ("it", "this disease"), asks for a section, or uses a word of the
+        pages.
+        """
+        if not result.from_context:
+            return result
+        alone = self.searcher.search(text, k=10)
+        if alone.reason == "no_page":
+            return alone
+        known = any(t in self.composer.idf for t in analyze(text))
+        if known or REFERRING.search(fold(text)) or result.qtype != INFORMATION:
+            return result
+        return alone
 
     def _answer(self, chat_key: str, text: str, result: SearchResult) -> Reply:
         previous = self._state(chat_key)
@@ -268,7 +291,7 @@ class Engine:
             state.shown, state.quoted = list(previous.shown), list(previous.quoted)
         # A follow-up ("how common is it?") gets only what the chat hasn't seen. A question that
         # names the disease again is asked anew, and gets its answer even if it was shown.
-        seen_before = result.from_context and bool(state.shown)
+        seen_before = result.from_context and bool(state.shown or state.quoted)
         if disease.kind == "chosen":  # other choice buttons of the same question stay usable
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
@@ -331,14 +354,28 @@ class Engine:
 
     @staticmethod
     def _remember(state: ConversationState, reply: Reply, used: list[Passage]) -> None:
-        """Add a reply's passages and sentences to what the chat has seen of the disease."""
-        sentences = [
-            part[start:end].strip()
-            for excerpt in reply.excerpts
-            for part in excerpt.parts
-            for start, end in sentence_spans(part)
-        ]
-        state.remember([p.passage_id for p in used], [s for s in sentences if s])
+        """Add a reply's passages and sentences to what the chat has seen of the disease.
+
+        A sentence cut short by "…" has not been seen, nor what followed it: a follow-up it
+        answers, or "more", may quote it whole, so neither it nor its passage is recorded (a
+        sentence too long ever to be shown whole is recorded by its start, as it would only be
+        cut the same way again; so every reply records something, and "more" comes to an end)."""
+        by_id = {p.passage_id: p for p in used}
+        sentences: list[str] = []
+        unfinished: set[str] = set()
+        for excerpt in reply.excerpts:
+            passage = by_id.get(excerpt.citation.passage_id)
+            if passage is None or passage.kind == STAFF_KIND:  # a staff answer is quoted from its start
+                sentences.extend(
+                    part[start:end].strip() for part in excerpt.parts for start, end in sentence_spans(part)
+                )
+                continue
+            seen = shown(passage.text, excerpt.parts)
+            sentences.extend([*seen.whole, *seen.cut_long])
+            if seen.cut or (excerpt.listed and excerpt.truncated_end):  # a list with items left
+                unfinished.add(passage.passage_id)
+        finished = [p.passage_id for p in used if p.passage_id not in unfinished]
+        state.remember(finished, [s for s in sentences if s])
 
     def _nothing_new(self, state: ConversationState) -> Reply:
         """All the chat could be shown on this it has seen: say so, and offer a specialist
@@ -392,6 +429,8 @@ class Engine:
                 break
             if excerpts and passage.qtype != top_type:
                 break  # stay with the section that answers; "more" shows the others
+            if excerpts and excerpts[-1].listed and excerpts[-1].truncated_end:
+                break  # a list with items left goes on with "more", not with the next passage's
             if passage.kind == STAFF_KIND:
                 excerpt = self.composer.whole(passage, budget)
             else:

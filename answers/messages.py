@@ -87,3 +87,11 @@ SECTION_LABELS = {
 
 def section_label(qtype: str) -> str:
     return SECTION_LABELS.get(qtype, qtype.replace("_", " ").capitalize())
+
+
+# --- conversation (issue 15: help as a message) -------------------------------------------------
+HELP = (
+    "I answer questions about rare diseases by quoting GARD pages. Ask me about a condition by name, "
+    'for example: "What causes Tietze syndrome?" Then "more" shows further excerpts of the same '
+    "page, and /help lists my commands."
+)
