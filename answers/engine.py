@@ -32,6 +32,7 @@ from retrieval.search import REFERRING, Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
 MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
+YES = re.compile(r"^\s*(yes|yeah|yep|yup|y|correct|right|that one|yes please)\s*[.!]*\s*$", re.I)
 CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
 ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
@@ -261,6 +262,20 @@ class Engine:
                 candidates=candidates,
                 confidence=result.choices[0].coverage if result.choices else 0.0,
             )
+        if result.reason == "did_you_mean" and result.choices:  # one tap to confirm, or a specialist
+            previous.pending_question, previous.pending_choices = text, [c.doc_id for c in result.choices]
+            self._save(chat_key, previous)
+            offered = result.choices[0]
+            return Reply(
+                ReplyKind.CHOOSE,
+                messages.DID_YOU_MEAN.format(
+                    asked=result.missing or offered.name, title=choice_label(offered)
+                ),
+                choices=[Choice(offered.doc_id, choice_label(offered))],
+                qtype=result.qtype,
+                can_forward=True,
+                candidates=candidates,
+            )
         if result.reason == "no_page" and result.missing:  # a disease the corpus has no page for
             name = result.missing
             return Reply(
@@ -468,6 +483,8 @@ class Engine:
 
     def _pending_choice(self, state: ConversationState, text: str) -> str | None:
         choices = state.pending_choices
+        if len(choices) == 1 and YES.match(text):  # "Did you mean X?" "yes"
+            return choices[0]
         number = CHOICE_NUMBER.match(text)
         if number and 1 <= int(number.group(1)) <= len(choices):
             return choices[int(number.group(1)) - 1]

@@ -26,6 +26,10 @@ WHICH_DISEASE = (
     'Which disease do you mean? Please ask with its name, for example: "Is Marfan syndrome inherited?"'
 )
 CHOOSE = "Several conditions match that name. Which one do you mean?"
+DID_YOU_MEAN = (
+    'I have no page called "{asked}". Did you mean {title}? If not, I can send your question to a '
+    "GARD information specialist."
+)
 CHOOSE_LISTED = "You asked about more than one condition. Which one shall I answer about first?"
 CHOOSE_BY_WORD = (
     "I have no page with just that name, but these pages have it in theirs. Is one of them what "

@@ -67,6 +67,7 @@ RELATIVES = "choice of true relatives"
 WRONG = "wrong page"
 LOOK_ALIKE = "look-alike page"
 LOOK_ALIKE_CHOICE = "choice of look-alikes"
+DID_YOU_MEAN = "did you mean (another page)"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,16 @@ class LinkingReport:
         return sum(self.counts[group][o] for o in outcomes) / total if total else 0.0
 
     def table(self) -> str:
-        columns = [RIGHT, CHOICE_RIGHT, NO_PAGE, RELATIVES, WRONG, LOOK_ALIKE, LOOK_ALIKE_CHOICE]
+        columns = [
+            RIGHT,
+            CHOICE_RIGHT,
+            NO_PAGE,
+            RELATIVES,
+            WRONG,
+            LOOK_ALIKE,
+            LOOK_ALIKE_CHOICE,
+            DID_YOU_MEAN,
+        ]
         used = [c for c in columns if any(self.counts[g][c] for g in self.counts)]
         lines = [
             "| set | questions | " + " | ".join(used) + " |",
@@ -209,7 +219,12 @@ def cases(searcher: Searcher, seed: int = 11, pages: int | None = None) -> list[
 
 
 def outcome(searcher: Searcher, case: Case, result: SearchResult) -> tuple[str, str]:
-    """The case's outcome class and a short description of what the searcher did."""
+    """The case's outcome class and a short description of what the searcher did. A "did you
+    mean" question is counted apart: it asks the user, and quotes nothing unasked."""
+    if result.reason == "did_you_mean" and result.choices:
+        offered = {c.doc_id for c in result.choices}
+        detail = "did you mean: " + "; ".join(searcher.title(d) for d in sorted(offered))
+        return (CHOICE_RIGHT if offered & case.right else DID_YOU_MEAN), detail
     if result.choices:
         offered = {c.doc_id for c in result.choices}
         detail = "choice: " + "; ".join(searcher.title(d) for d in sorted(offered))
@@ -331,7 +346,8 @@ def run_linking_eval(config, pages: int | None = None, fit: bool = False, detail
     print(
         f"- leave-one-page-out: look-alike page {100 * report.share(lopo, [LOOK_ALIKE]):.1f}%, "
         f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
-        f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%"
+        f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%, "
+        f'"did you mean" another page {100 * report.share(lopo, [DID_YOU_MEAN]):.1f}%'
     )
     print(f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):")
     print("| threshold | precision | recall |\n|---:|---:|---:|")

@@ -476,6 +476,10 @@ class Linker:
             and len(w) > 1
         ]
         label = self._number_like(words[-1]) or (len(words[-1]) == 1 and words[-1] not in {"a", "i"})
+        if label and end - start >= 2 and self._pause(question, end - 2):
+            # After a comma a number types a name ("Gingival fibromatosis, 1"), not a person's
+            # age ("Liam Okafor, 4"): names no page uses take no type that way.
+            label = any(self.names.is_name_word(w) for w in content)
         typed = (any(w in NUMBER_KEYWORDS for w in words[:-1]) or label) and len(content) >= 1
         acronym = any(w in question.upper and english_count(w) < KEPT_FROM and len(w) >= 2 for w in words)
         possessive = any(c.endswith(("'s", "’s")) for c in (question.chunks[g] for g in groups[:-1]))
@@ -933,6 +937,26 @@ class Linker:
         return (
             word in NEGATIONS or not capital
         )  # "non-cancerous", "vulvar"; "Acute", "Familial" are title words
+
+    def to_confirm(self, match: DiseaseMatch, link: LinkDecision) -> bool:
+        """Whether a page is to be offered as "did you mean" rather than linked or refused: the
+        name was typed with a misspelling and nothing else is amiss. Refused, when the words are
+        too far off to link ("gillian barre syndrome", two edits) but all the name is there and
+        nothing is left unexplained. Linked, when the misspelt name is a synonym the title doesn't
+        show ("Kohler disease" is one letter from "Kahler disease", a name of Multiple myeloma)."""
+        features = link.features
+        if features is None or features.edits == 0 or link.whole:
+            return False
+        if link.linked:
+            title = set(name_words(self.names.titles.get(match.doc_id, ""))) - self.heads
+            name = set(name_words(match.name)) - self.heads - NAME_CONNECTORS
+            return match.kind == "synonym" and not (name & title)
+        return (
+            features.coverage >= self.policy.min_coverage
+            and features.unexplained <= self.policy.relative_unexplained
+            and features.missing_modifier <= 0
+            and features.edits <= self.policy.far_edits + 1
+        )
 
     def relatives_stand(
         self, match: DiseaseMatch, readings: list[QuestionWords], exclude: frozenset[str] = frozenset()

@@ -61,7 +61,7 @@ class SearchResult:
     question: str
     results: list[Ranked]
     abstain: bool
-    reason: str = ""  # no_disease | no_page | vague | weak_match | ambiguous | empty
+    reason: str = ""  # no_disease | no_page | vague | weak_match | ambiguous | did_you_mean | empty
     disease: DiseaseMatch | None = None
     choices: list[DiseaseMatch] = field(default_factory=list)
     qtypes: dict[str, float] = field(default_factory=dict)
@@ -85,6 +85,8 @@ class SearchResult:
         """What the user is told, in one word (the `outcome` of `gardbot search --batch` rows)."""
         if self.reason == "ambiguous" and self.choices:
             return Outcome.CHOICE
+        if self.reason == "did_you_mean" and self.choices:
+            return Outcome.DID_YOU_MEAN
         if self.reason == "no_page" and self.missing:
             return Outcome.NO_PAGE
         if self.reason == "vague":
@@ -274,8 +276,12 @@ class Searcher:
                         chosen, choices, link = [published], [], None
                     elif relatives := self._longer_names(chosen[0], matches, link, text, exclude):
                         chosen, choices, by_word = relatives[:1], relatives, True  # "cystinosis"
+                    elif self.linker.to_confirm(chosen[0], link):  # "gillian barre syndrome"
+                        return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
                     else:
                         return no_page("weak_match", link.missing)
+                elif not choices and self.linker.to_confirm(chosen[0], link):  # "Kohler disease"
+                    return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
 
         ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
         seen = {r.passage.passage_id for r in ranked}
@@ -295,6 +301,31 @@ class Searcher:
             from_context=from_context,
             by_word=by_word,
             several=several,
+            link=link,
+        )
+
+    def _did_you_mean(
+        self,
+        question: str,
+        match: DiseaseMatch,
+        link: LinkDecision,
+        scores: np.ndarray,
+        k: int,
+        qtypes: dict[str, float],
+    ) -> SearchResult:
+        """One page offered for a tap ("Did you mean Guillain-Barre syndrome?"), never quoted
+        unasked: the name was typed too far from the page's, or through a name the page's
+        title doesn't show."""
+        asked = link.mention.text if link.mention is not None else ""
+        return SearchResult(
+            question,
+            self._plain(scores, k),
+            True,
+            "did_you_mean",
+            disease=match,
+            choices=[match],
+            qtypes=qtypes,
+            missing=asked,
             link=link,
         )
 
