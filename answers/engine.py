@@ -172,10 +172,12 @@ class Engine:
                 ReplyKind.INVALID,
                 messages.TOO_LONG.format(length=len(text), limit=MAX_INPUT_CHARS),
             )
+        state = self._state(chat_key)
+        if len(state.pending_choices) == 1 and YES.match(text):  # "Did you mean X?" "yes"
+            return self.choose(chat_key, state.pending_choices[0])
         small = classify(text)
         if small is not None:
             return Reply(ReplyKind.SMALLTALK, small)
-        state = self._state(chat_key)
         if MORE.match(text):
             return self.more(chat_key)
         choice = self._pending_choice(state, text)
@@ -483,8 +485,6 @@ class Engine:
 
     def _pending_choice(self, state: ConversationState, text: str) -> str | None:
         choices = state.pending_choices
-        if len(choices) == 1 and YES.match(text):  # "Did you mean X?" "yes"
-            return choices[0]
         number = CHOICE_NUMBER.match(text)
         if number and 1 <= int(number.group(1)) <= len(choices):
             return choices[int(number.group(1)) - 1]

@@ -864,10 +864,12 @@ class Linker:
             self._break(question, opening - 1) or not self._apart(question.words[opening - 1])
         ):
             return []  # a title listing features: "Alaninuria with microcephaly, dwarfism, ... and X"
-        if not (
-            self._aside_or_end(question, closing - 1) or self._stands_apart_after(question, closing, exclude)
+        if not self._aside_or_end(question, closing - 1) and (
+            self._name_like(question, closing, exclude)
+            or self._type_label(question.words, closing)
+            or self._qualifier(question.words[closing], exclude, after=True)
         ):
-            return []  # "Anencephaly and spina bifida | X-linked"
+            return []  # the list goes on as a name: "Anencephaly and spina bifida | X-linked"
         return [match for _, match in kept]
 
     def _typed_abbreviations(self, match: DiseaseMatch, question: QuestionWords) -> Iterable[DiseaseMatch]:

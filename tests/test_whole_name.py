@@ -120,3 +120,25 @@ def test_the_reply_says_the_page_is_broader(searcher: Searcher) -> None:
     reply = Engine(searcher).reply("chat", "Is there a cure for mosaic Turner syndrome?")
     assert reply.message.startswith("I have no GARD page on mosaic Turner syndrome specifically.")
     assert reply.disease == "Turner syndrome" and reply.excerpts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is there an association between Turner syndrome and mastocytosis?",
+        "Can myelofibrosis, Turner syndrome, and mastocytosis occur together?",
+        "Is myelofibrosis / mastocytosis inherited?",
+    ],
+)
+def test_conditions_listed_together_are_a_choice(searcher: Searcher, question: str) -> None:
+    result = searcher.search(question)
+    assert result.outcome is Outcome.CHOICE and result.several
+    asked = {"Turner syndrome", "Mastocytosis", "Myelofibrosis"}
+    offered = {searcher.title(c.doc_id) for c in result.choices}
+    assert len(offered) >= 2 and offered <= asked
+
+
+def test_a_title_listing_features_is_no_list(searcher: Searcher) -> None:
+    """ "Dextrocardia with situs inversus" reads as one name (another disease), not two."""
+    result = searcher.search("Could my kids get Dextrocardia with situs inversus?")
+    assert not result.several
