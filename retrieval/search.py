@@ -283,6 +283,9 @@ class Searcher:
                 elif not choices and self.linker.to_confirm(chosen[0], link):  # "Kohler disease"
                     return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
 
+        if link is not None and link.mention is not None and link.mention.text in text:
+            # Read what is asked without the name: "symptomatic pineal cyst" asks for no symptoms.
+            qtypes = question_types(text.replace(link.mention.text, " "))
         ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in strong if m not in chosen)]:
