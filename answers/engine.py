@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-import numpy as np
-
 from answers import messages
 from answers.compose import Composer, shown
 from answers.conversation import ConversationState
@@ -28,7 +26,7 @@ from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
 from retrieval.names import DiseaseMatch, name_words
 from retrieval.qtype import ASKED, INFORMATION
-from retrieval.search import REFERRING, Searcher, SearchResult
+from retrieval.search import REFERRING, Reason, Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
 MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
@@ -91,12 +89,7 @@ class Engine:
         self.conversations = conversations or MemoryConversations()
         self.settings = settings or EngineSettings()
         self.clock = clock
-        index = searcher.index
-        doc_freq = np.bincount(index.bm25.counts.indices, minlength=len(index.bm25.vocab))
-        idf = {
-            t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i]))) for t, i in index.bm25.vocab.items()
-        }
-        self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
+        self.composer = Composer(searcher.boilerplate(), searcher.idf())
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
         self._versions: dict[int, int] = {}
 
@@ -112,7 +105,7 @@ class Engine:
         result = self.searcher.search(question[:MAX_INPUT_CHARS], k=k)
         if classify(question) is not None:
             result.abstain = True
-            result.reason = "smalltalk"
+            result.reason = Reason.SMALLTALK
         return result
 
     # --- published staff answers ----------------------------------------------------------
@@ -124,7 +117,7 @@ class Engine:
     def load_published(self, qas: list[PublishedQA]) -> list[Passage]:
         """Add published Q&As to the live index in one step (at start-up: all of them)."""
         passages = []
-        moved = self.searcher.index.meta.get("replaced_pages") or {}
+        moved = self.searcher.replaced_pages()
         for qa in qas:
             if qa.doc_id in moved:  # its page was replaced by a newer one of the same address
                 qa = replace(qa, doc_id=moved[qa.doc_id])
@@ -149,7 +142,7 @@ class Engine:
         attaching a published answer to the wrong disease would mislead everyone after.
         """
         wanted = fold(text).strip()
-        for doc_id, title in self.searcher.names.titles.items():
+        for doc_id, title in self.searcher.titles().items():
             if fold(title) == wanted and self.searcher.doc_passages(doc_id):
                 return doc_id, title
         result = self.searcher.search(text, k=1)
@@ -194,7 +187,7 @@ class Engine:
     def choose(self, chat_key: str, doc_id: str) -> Reply:
         """The user picked one of the offered diseases: answer the question they asked."""
         question = self._state(chat_key).pending_question
-        if doc_id not in self.searcher.names.titles:
+        if doc_id not in self.searcher.titles():
             return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
         result = self.searcher.search(question, k=10, doc_id=doc_id)
         return self._answer(chat_key, question, result)
@@ -334,7 +327,7 @@ class Engine:
         link = result.link
         if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
             reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
-        elif link is not None and link.linked and self.searcher.linker.narrower(disease, link.mention):
+        elif self.searcher.is_narrower(disease, link):
             asked = link.mention.text if link.mention else disease.name
             reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
         reply.disease, reply.doc_id = title, disease.doc_id
@@ -480,8 +473,7 @@ class Engine:
         return passages[0].synonyms if passages else ()
 
     def _passage(self, passage_id: str) -> Passage | None:
-        position = self.searcher.index.position.get(passage_id)
-        return self.searcher.index.passages[position] if position is not None else None
+        return self.searcher.passage(passage_id)
 
     def _pending_choice(self, state: ConversationState, text: str) -> str | None:
         choices = state.pending_choices

@@ -18,6 +18,24 @@ from ir_measures import RR
 from answers.engine import Engine
 from bot.config import Config
 from bot.runtime import load_engine
+from retrieval.linking import FEATURES
+from retrieval.linking_fit import (
+    DID_YOU_MEAN,
+    EVAL_SEED,
+    FIT_SEED,
+    LOOK_ALIKE,
+    LOOK_ALIKE_CHOICE,
+    NAME_SETS,
+    NO_PAGE,
+    RELATIVES,
+    RIGHT,
+    THRESHOLDS,
+    cases,
+    evaluate_linking,
+    fit_logistic,
+    precision_recall,
+    samples,
+)
 
 
 @dataclass
@@ -175,4 +193,45 @@ def run_eval(config: Config, questions: Path, k: int = 10, details: bool = False
         print(f"| {name} | {value} |")
     if details:
         print("\n".join(report.misses))
+    return 0
+
+
+def run_linking_eval(config, pages: int | None = None, fit: bool = False, details: bool = False) -> int:
+    """Print the linking figures the README shows: outcomes per set, the headline shares, and the
+    precision/recall of the link decision at several probability thresholds."""
+    from tqdm import tqdm
+
+    searcher = load_engine(config, progress=True).searcher
+    policy = searcher.linker.policy
+    coefficients = policy.coefficients
+    if fit:
+        fit_cases = cases(searcher, seed=FIT_SEED, pages=pages)
+        data = samples(searcher, fit_cases, progress=lambda c: tqdm(c, desc="fitting", unit="q"))
+        coefficients = fit_logistic(data)
+        print(f"fitted on {len(data)} link decisions ({sum(s.right for s in data)} right):")
+        print(f"coefficients = {coefficients}  # {', '.join(FEATURES)}\n")
+    all_cases = cases(searcher, seed=EVAL_SEED, pages=pages)
+    report = evaluate_linking(searcher, all_cases, progress=lambda c: tqdm(c, desc="linking", unit="q"))
+    print(report.table())
+    lopo = "leave-one-page-out"
+    named = sum(report.counts[g][RIGHT] for g in NAME_SETS)
+    asked = sum(sum(report.counts[g].values()) for g in NAME_SETS)
+    print()
+    print(f"- names, synonyms, abbreviations and typos: right page {100 * named / max(1, asked):.1f}%")
+    print(
+        f"- leave-one-page-out: look-alike page {100 * report.share(lopo, [LOOK_ALIKE]):.1f}%, "
+        f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
+        f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%, "
+        f'"did you mean" another page {100 * report.share(lopo, [DID_YOU_MEAN]):.1f}%'
+    )
+    print(f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):")
+    print("| threshold | precision | recall |\n|---:|---:|---:|")
+    for threshold, precision, recall in precision_recall(report.samples, coefficients, THRESHOLDS):
+        mark = " (chosen)" if abs(threshold - policy.link_probability) < 1e-9 else ""
+        print(f"| {threshold:.2f}{mark} | {precision:.4f} | {recall:.4f} |")
+    if details:
+        for (group, got), examples in report.examples.items():
+            if got not in (RIGHT, NO_PAGE, RELATIVES) or (group != lopo and got == NO_PAGE):
+                print(f"\n## {group}: {got}")
+                print("\n".join(examples))
     return 0

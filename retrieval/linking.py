@@ -818,7 +818,20 @@ class Linker:
         if end >= len(question.words):
             return True
         word = question.words[end]
+        if word in {"and", "or"}:
+            return self._condition_follows(question, end + 1)
         return self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}
+
+    def _condition_follows(self, question: QuestionWords, start: int) -> bool:
+        """Whether another condition's whole name follows "and": a run of words ending in a head
+        word, then nothing more of it ("ankylosing spondylitis and | Crohn's disease?"): two
+        conditions asked about together, not one name ("X and Swiss type agammaglobulinemia")."""
+        words, end = question.words, start
+        while end < len(words) and words[end] not in STOP_WORDS and not self._break(question, end - 1):
+            end += 1
+        if end - start < 2 or words[end - 1] not in COMMON_HEADS:
+            return False
+        return end >= len(words) or self._break(question, end - 1) or self._apart(words[end])
 
     def _aside_or_end(self, question: QuestionWords, i: int) -> bool:
         """The word at i ends a sentence or opens an aside after it: "telangiectasia (HHT)"."""
@@ -940,12 +953,13 @@ class Linker:
             word in NEGATIONS or not capital
         )  # "non-cancerous", "vulvar"; "Acute", "Familial" are title words
 
-    def to_confirm(self, match: DiseaseMatch, link: LinkDecision) -> bool:
+    def to_confirm(self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords) -> bool:
         """Whether a page is to be offered as "did you mean" rather than linked or refused: the
         name was typed with a misspelling and nothing else is amiss. Refused, when the words are
-        too far off to link ("gillian barre syndrome", two edits) but all the name is there and
-        nothing is left unexplained. Linked, when the misspelt name is a synonym the title doesn't
-        show ("Kohler disease" is one letter from "Kahler disease", a name of Multiple myeloma)."""
+        too far off to link ("gillian barre syndrome", two edits) but all the name is there,
+        nothing is left unexplained and it was typed in lower case. Linked, when the misspelt
+        name is a synonym the title doesn't show ("Kohler disease" is one letter from "Kahler
+        disease", a name of Multiple myeloma)."""
         features = link.features
         if features is None or features.edits == 0 or link.whole:
             return False
@@ -953,11 +967,15 @@ class Linker:
             title = set(name_words(self.names.titles.get(match.doc_id, ""))) - self.heads
             name = set(name_words(match.name)) - self.heads - NAME_CONNECTORS
             return match.kind == "synonym" and not (name & title)
+        # Typed with capitals, a name two edits off is more often another name ("Scheuermann" is no
+        # "Schaumann"); typed in lower case, a slip ("gillian barre").
+        capitals = any(question.capitalized[p] for p in match.positions if p < len(question.capitalized))
         return (
             features.coverage >= self.policy.min_coverage
             and features.unexplained <= self.policy.relative_unexplained
             and features.missing_modifier <= 0
-            and features.edits <= self.policy.far_edits + 1
+            and features.edits <= self.policy.far_edits
+            and not capitals
         )
 
     def relatives_stand(

@@ -34,9 +34,6 @@ MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a 
 SECTION_WORDS = frozenset(  # they choose the section; they don't rank passages within one
     analyze("symptoms signs features causes cause treatment treated inherited inheritance diagnosis tests")
 )
-SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page
-STAFF_SIMILARITY = 0.5  # share of (idf-weighted) words a question shares with a published one
-STAFF_SIMILARITY_ALONE = 0.6  # the same when the question names no disease: nothing else agrees
 
 
 class Outcome(StrEnum):
@@ -50,6 +47,20 @@ class Outcome(StrEnum):
     ABSTAIN = "abstain"  # nothing named, or nothing that clearly answers
 
 
+class Reason(StrEnum):
+    """Why a search came to what it did; the engine matches on it (through SearchResult.outcome)."""
+
+    NONE = ""  # a page answers
+    EMPTY = "empty"  # no text at all
+    NO_DISEASE = "no_disease"  # nothing names a disease, and no conversation names one
+    NO_PAGE = "no_page"  # a disease is named that no page covers (SearchResult.missing)
+    VAGUE = "vague"  # "what is this syndrome?" with nothing named before
+    WEAK_MATCH = "weak_match"  # names partly match, and none clearly
+    AMBIGUOUS = "ambiguous"  # several pages fit: a choice
+    DID_YOU_MEAN = "did_you_mean"  # one page, too far off to link: asked
+    SMALLTALK = "smalltalk"  # greetings and thanks (set by the engine)
+
+
 @dataclass(frozen=True)
 class Ranked:
     passage: Passage
@@ -61,7 +72,7 @@ class SearchResult:
     question: str
     results: list[Ranked]
     abstain: bool
-    reason: str = ""  # no_disease | no_page | vague | weak_match | ambiguous | did_you_mean | empty
+    reason: Reason = Reason.NONE
     disease: DiseaseMatch | None = None
     choices: list[DiseaseMatch] = field(default_factory=list)
     qtypes: dict[str, float] = field(default_factory=dict)
@@ -83,13 +94,13 @@ class SearchResult:
     @property
     def outcome(self) -> Outcome:
         """What the user is told, in one word (the `outcome` of `gardbot search --batch` rows)."""
-        if self.reason == "ambiguous" and self.choices:
+        if self.reason is Reason.AMBIGUOUS and self.choices:
             return Outcome.CHOICE
-        if self.reason == "did_you_mean" and self.choices:
+        if self.reason is Reason.DID_YOU_MEAN and self.choices:
             return Outcome.DID_YOU_MEAN
-        if self.reason == "no_page" and self.missing:
+        if self.reason is Reason.NO_PAGE and self.missing:
             return Outcome.NO_PAGE
-        if self.reason == "vague":
+        if self.reason is Reason.VAGUE:
             return Outcome.ASK_WHICH
         if self.abstain or not self.results or self.disease is None:
             return Outcome.ABSTAIN
@@ -178,8 +189,36 @@ class Searcher:
     def doc_passages(self, doc_id: str) -> list[Passage]:
         return [self.index.passages[i] for i in self._by_doc.get(doc_id, ())]
 
+    # --- what the answer engine asks of the index (it reaches no further) -------------------
+
     def title(self, doc_id: str) -> str:
         return self.names.titles.get(doc_id, "")
+
+    def titles(self) -> dict[str, str]:
+        """Every page's title, by doc_id."""
+        return self.names.titles
+
+    def passage(self, passage_id: str) -> Passage | None:
+        position = self.index.position.get(passage_id)
+        return self.index.passages[position] if position is not None else None
+
+    def idf(self) -> dict[str, float]:
+        """log(1 + N / df) of every indexed term: how much a shared word says, for excerpts."""
+        bm25 = self.index.bm25
+        doc_freq = np.bincount(bm25.counts.indices, minlength=len(bm25.vocab))
+        return {t: float(np.log(1 + bm25.n_docs / max(1, doc_freq[i]))) for t, i in bm25.vocab.items()}
+
+    def boilerplate(self) -> set[str]:
+        """Sentence templates the index found on many pages: site text that answers nothing."""
+        return set(self.index.meta.get("boilerplate", ()))
+
+    def replaced_pages(self) -> dict[str, str]:
+        """doc_id -> the doc_id of the newer page of the same address that replaced it."""
+        return self.index.meta.get("replaced_pages") or {}
+
+    def is_narrower(self, match: DiseaseMatch, link: LinkDecision | None) -> bool:
+        """Whether the page linked says more than the question did (a type or form of it)."""
+        return link is not None and link.linked and self.linker.narrower(match, link.mention)
 
     def search(
         self,
@@ -199,7 +238,7 @@ class Searcher:
         for hidden in exclude:
             scores[self._by_doc.get(hidden, [])] = 0.0
         if not text.strip():
-            return SearchResult(question, [], True, "empty", qtypes=qtypes)
+            return SearchResult(question, [], True, Reason.EMPTY, qtypes=qtypes)
 
         readings = self.names.variants(text)  # read once: matching and linking share them
         matches = [] if doc_id else self.names.match(text, exclude=exclude, readings=readings)
@@ -210,14 +249,14 @@ class Searcher:
         from_context = by_word = False
         link: LinkDecision | None = None
 
-        def no_page(reason: str, missing: str = "") -> SearchResult:
+        def no_page(reason: Reason, missing: str = "") -> SearchResult:
             missing = missing or self.linker.missing_name(readings, exclude)
             if missing and self.linker.is_a_name(missing, exclude):
                 missing = ""  # never "no page on X" when a page is named X
             if missing:
-                reason = "no_page"
-            elif reason == "no_disease" and REFERRING.search(fold(text)):
-                reason = "vague"  # "what is this syndrome?" with nothing said before
+                reason = Reason.NO_PAGE
+            elif reason is Reason.NO_DISEASE and REFERRING.search(fold(text)):
+                reason = Reason.VAGUE  # "what is this syndrome?" with nothing said before
             return SearchResult(
                 question, self._plain(scores, k), True, reason, qtypes=qtypes, missing=missing, link=link
             )
@@ -237,7 +276,7 @@ class Searcher:
                 chosen, choices, by_word = named[:1], named, True
             elif not choices:  # one partial name that BM25 doesn't back: don't guess
                 if not (published := self._published_topic(text)):
-                    return no_page("weak_match")
+                    return no_page(Reason.WEAK_MATCH)
                 chosen = [published]
         elif published := self._published_topic(text):  # staff answered this very question
             chosen = [published]
@@ -249,7 +288,7 @@ class Searcher:
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
         else:
-            return no_page("weak_match" if matches else "no_disease")
+            return no_page(Reason.WEAK_MATCH if matches else Reason.NO_DISEASE)
 
         if not several and chosen[0].kind not in {"chosen", "context", "published"}:
             if choices and (by_word or not strong):  # pages sharing the words asked: a family
@@ -265,7 +304,7 @@ class Searcher:
                         if mention and mention.shaped
                         else ""
                     )
-                    return no_page("weak_match", missing)
+                    return no_page(Reason.WEAK_MATCH, missing)
             else:  # one page, or pages tied on their whole names: the best must link
                 link = self.linker.decide(chosen[0], readings, best_doc, exclude, matches)
                 if link.linked and choices and link.mention is not None:  # ties must hold the mention
@@ -276,11 +315,15 @@ class Searcher:
                         chosen, choices, link = [published], [], None
                     elif relatives := self._longer_names(chosen[0], matches, link, text, exclude):
                         chosen, choices, by_word = relatives[:1], relatives, True  # "cystinosis"
-                    elif self.linker.to_confirm(chosen[0], link):  # "gillian barre syndrome"
+                    elif self.linker.to_confirm(
+                        chosen[0], link, readings[chosen[0].variant]
+                    ):  # "gillian barre syndrome"
                         return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
                     else:
-                        return no_page("weak_match", link.missing)
-                elif not choices and self.linker.to_confirm(chosen[0], link):  # "Kohler disease"
+                        return no_page(Reason.WEAK_MATCH, link.missing)
+                elif not choices and self.linker.to_confirm(
+                    chosen[0], link, readings[chosen[0].variant]
+                ):  # "Kohler disease"
                     return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
 
         if link is not None and link.mention is not None and link.mention.text in text:
@@ -297,7 +340,7 @@ class Searcher:
             question,
             ranked[:k],
             abstain=bool(choices),
-            reason="ambiguous" if choices else "",
+            reason=Reason.AMBIGUOUS if choices else Reason.NONE,
             disease=chosen[0],
             choices=choices,
             qtypes=qtypes,
@@ -324,7 +367,7 @@ class Searcher:
             question,
             self._plain(scores, k),
             True,
-            "did_you_mean",
+            Reason.DID_YOU_MEAN,
             disease=match,
             choices=[match],
             qtypes=qtypes,
@@ -499,11 +542,15 @@ class Searcher:
         for i in rows:
             passage = self.index.passages[i]
             preference = qtypes.get(passage.qtype, 0.0)
-            score = SECTION_WEIGHT * preference + 0.5 * float(scores[i]) / top - 0.01 * passage.position
+            score = (
+                self.policy.section_weight * preference
+                + 0.5 * float(scores[i]) / top
+                - 0.01 * passage.position
+            )
             if passage.kind == STAFF_KIND:  # the disease's names are shared by both questions
                 similarity = self.similarity(text, passage.question, name_terms)
-                if similarity >= STAFF_SIMILARITY:
-                    score = 1.5 * SECTION_WEIGHT + similarity
+                if similarity >= self.policy.staff_similarity:
+                    score = 1.5 * self.policy.section_weight + similarity
             ranked.append(Ranked(passage, score))
         ranked.sort(key=lambda r: -r.score)
         return ranked
@@ -525,7 +572,7 @@ class Searcher:
 
     def _published_topic(self, text: str) -> DiseaseMatch | None:
         """A question naming no known disease may still be one staff answered and published."""
-        best, best_similarity = None, STAFF_SIMILARITY_ALONE
+        best, best_similarity = None, self.policy.staff_similarity_alone
         for i in self._staff_topics:
             passage = self.index.passages[i]
             similarity = self.similarity(text, passage.question)

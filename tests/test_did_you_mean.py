@@ -35,7 +35,7 @@ def page(doc_id: str, title: str, synonyms: tuple[str, ...] = ()) -> dict:
 PAGES = [
     page("0000001", "Multiple myeloma", ("Kahler disease", "Plasma cell myeloma")),
     page("0000002", "Guillain-Barre syndrome"),
-    page("0000003", "Sarcoidosis"),
+    page("0000003", "Sarcoidosis", ("Schaumann's disease",)),
     page("0000004", "Tietze syndrome"),
 ]
 
@@ -80,3 +80,9 @@ def test_the_offer_is_one_tap_away(searcher: Searcher, taken_by: str) -> None:
     answer = engine.reply("chat", taken_by)
     assert answer.answered and answer.disease == "Guillain-Barre syndrome"
     assert answer.excerpts[0].citation.section == "Causes"
+
+
+def test_a_name_typed_with_capitals_two_edits_off_is_another_disease(searcher: Searcher) -> None:
+    """ "Scheuermann disease" is a disease of its own, not a slip for "Schaumann's disease"."""
+    result = searcher.search("What causes Scheuermann disease?")
+    assert result.outcome is Outcome.NO_PAGE and result.missing == "Scheuermann disease"

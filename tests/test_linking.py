@@ -11,9 +11,9 @@ from corpus_fixture import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.linking_eval import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
 from retrieval.build import CorpusSelection, open_index
 from retrieval.linking import FEATURES, logistic, unexplained_share
+from retrieval.linking_fit import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
 from retrieval.names import DiseaseMatch
 from retrieval.policy import ReadingPolicy
 from retrieval.search import Searcher
