@@ -35,17 +35,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from retrieval.analyzer import stem
 from retrieval.english import KEPT_FROM, english_count
-from retrieval.names import (
-    COMMON_HEADS,
-    NAME_CONNECTORS,
-    NEGATIONS,
-    NUMBER_KEYWORDS,
-    DiseaseMatch,
-    NameIndex,
-    QuestionWords,
-    name_words,
-)
+from retrieval.names import COMMON_HEADS, NAME_CONNECTORS, NEGATIONS, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
+from retrieval.question_words import NUMBER_KEYWORDS, QuestionWords, name_words
 from retrieval.stopwords import STOP_WORDS
 
 # Words that ask something rather than name something: the section cues of qtype.py and the verbs

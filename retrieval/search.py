@@ -28,6 +28,7 @@ from retrieval.linking import LinkDecision, Linker
 from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
 from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
+from retrieval.question_words import Question, QuestionWords
 from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
@@ -134,12 +135,12 @@ REFERRING = re.compile(
 )
 
 
-def is_follow_up(text: str) -> bool:
+def is_follow_up(question: Question) -> bool:
     """A message about the disease already under discussion: "is it inherited?", "treatment?".
 
     A message with new content words ("what about type 2 diabetes?") starts a new topic.
     """
-    return bool(REFERRING.search(fold(text))) or len(analyze(text)) <= 2
+    return bool(REFERRING.search(question.folded)) or len(question.terms) <= 2
 
 
 class Searcher:
@@ -220,9 +221,14 @@ class Searcher:
         """Whether the page linked says more than the question did (a type or form of it)."""
         return link is not None and link.linked and self.linker.narrower(match, link.mention)
 
+    def read(self, text: str) -> Question:
+        """Read a message once: what every later step of answering it needs of its text."""
+        text = text[:MAX_QUESTION_CHARS]
+        return Question(text, fold(text), tuple(analyze(text)), tuple(self.names.variants(text)))
+
     def search(
         self,
-        question: str,
+        question: str | Question,
         k: int = 10,
         context_doc: str | None = None,
         doc_id: str | None = None,
@@ -231,20 +237,22 @@ class Searcher:
         """Rank passages; `doc_id` forces a disease (a chosen button), `context_doc` is the
         conversation's last disease, used when the question names none. `exclude` hides pages
         entirely, as if the corpus lacked them (leave-one-page-out evaluation)."""
-        text = question[:MAX_QUESTION_CHARS]
+        read = question if isinstance(question, Question) else self.read(question)
+        question, text = read.text, read.text
         qtypes = question_types(text)
-        scores = self.index.scores(text)
+        scores = self.index.scores_of(read.terms)
         scores[self._withdrawn] = 0.0
         for hidden in exclude:
             scores[self._by_doc.get(hidden, [])] = 0.0
         if not text.strip():
             return SearchResult(question, [], True, Reason.EMPTY, qtypes=qtypes)
 
-        readings = self.names.variants(text)  # read once: matching and linking share them
+        readings = list(read.readings)  # read once: matching and linking share them
+        typed = read.words
         matches = [] if doc_id else self.names.match(text, exclude=exclude, readings=readings)
         matches = [m for m in matches if self._by_doc.get(m.doc_id)]
         best_doc = self._best_doc(scores)
-        strong = self._confident(matches, best_doc, text, exclude)
+        strong = self._confident(matches, best_doc, typed, exclude)
         choices: list[DiseaseMatch] = []
         from_context = by_word = False
         link: LinkDecision | None = None
@@ -255,7 +263,7 @@ class Searcher:
                 missing = ""  # never "no page on X" when a page is named X
             if missing:
                 reason = Reason.NO_PAGE
-            elif reason is Reason.NO_DISEASE and REFERRING.search(fold(text)):
+            elif reason is Reason.NO_DISEASE and REFERRING.search(read.folded):
                 reason = Reason.VAGUE  # "what is this syndrome?" with nothing said before
             return SearchResult(
                 question, self._plain(scores, k), True, reason, qtypes=qtypes, missing=missing, link=link
@@ -270,21 +278,21 @@ class Searcher:
             chosen, choices = self._choose(strong, scores)
         elif partial := [m for m in matches if m.coverage >= self.policy.partial_coverage]:
             chosen, choices = self._choose(partial, scores)
-            if not choices and (family := self._family(matches, text)):  # twins BM25 can't tell apart
+            if not choices and (family := self._family(matches, typed)):  # twins BM25 can't tell apart
                 chosen, choices = family[:1], family
-            elif not choices and (named := self._named_by_rare_words(matches, text, exclude)):  # "batten"
+            elif not choices and (named := self._named_by_rare_words(matches, typed, exclude)):  # "batten"
                 chosen, choices, by_word = named[:1], named, True
             elif not choices:  # one partial name that BM25 doesn't back: don't guess
-                if not (published := self._published_topic(text)):
+                if not (published := self._published_topic(read.terms)):
                     return no_page(Reason.WEAK_MATCH)
                 chosen = [published]
-        elif published := self._published_topic(text):  # staff answered this very question
+        elif published := self._published_topic(read.terms):  # staff answered this very question
             chosen = [published]
-        elif family := self._family(matches, text):
+        elif family := self._family(matches, typed):
             chosen, choices = family[:1], family
-        elif named := self._named_by_rare_words(matches, text, exclude):
+        elif named := self._named_by_rare_words(matches, typed, exclude):
             chosen, choices, by_word = named[:1], named, True
-        elif context_doc and self._by_doc.get(context_doc) and is_follow_up(text):
+        elif context_doc and self._by_doc.get(context_doc) and is_follow_up(read):
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
         else:
@@ -311,9 +319,9 @@ class Searcher:
                     choices = [c for c in choices if self.linker.holds(c.doc_id, link.mention)]
                     choices = choices if len(choices) > 1 else []
                 if not link.linked:
-                    if published := self._published_topic(text):
+                    if published := self._published_topic(read.terms):
                         chosen, choices, link = [published], [], None
-                    elif relatives := self._longer_names(chosen[0], matches, link, text, exclude):
+                    elif relatives := self._longer_names(chosen[0], matches, link, typed, exclude):
                         chosen, choices, by_word = relatives[:1], relatives, True  # "cystinosis"
                     elif self.linker.to_confirm(
                         chosen[0], link, readings[chosen[0].variant]
@@ -329,10 +337,10 @@ class Searcher:
         if link is not None and link.mention is not None and link.mention.text in text:
             # Read what is asked without the name: "symptomatic pineal cyst" asks for no symptoms.
             qtypes = question_types(text.replace(link.mention.text, " "))
-        ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
+        ranked = self._rank_in_doc(chosen[0].doc_id, read.terms, qtypes)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in strong if m not in chosen)]:
-            best = self._rank_in_doc(other.doc_id, text, qtypes)[:1]
+            best = self._rank_in_doc(other.doc_id, read.terms, qtypes)[:1]
             ranked.extend(r for r in best if r.passage.passage_id not in seen)
             seen.update(r.passage.passage_id for r in best)
         ranked.extend(r for r in self._plain(scores, k) if r.passage.passage_id not in seen)
@@ -380,7 +388,7 @@ class Searcher:
         match: DiseaseMatch,
         matches: list[DiseaseMatch],
         link: LinkDecision,
-        text: str,
+        text: QuestionWords,
         exclude: frozenset[str],
     ) -> list[DiseaseMatch]:
         """Pages whose longer names hold all the question typed, for the user to pick, when the
@@ -421,7 +429,7 @@ class Searcher:
         self,
         matches: list[DiseaseMatch],
         best_doc: str | None,
-        text: str,
+        text: QuestionWords,
         exclude: frozenset[str] = frozenset(),
     ) -> list[DiseaseMatch]:
         """Matches to trust: near-complete names, partial ones ("cholestasis of pregnancy" for
@@ -461,7 +469,7 @@ class Searcher:
             for m in matches
         )  # fmt: skip
 
-    def _family(self, matches: list[DiseaseMatch], text: str) -> list[DiseaseMatch]:
+    def _family(self, matches: list[DiseaseMatch], text: QuestionWords) -> list[DiseaseMatch]:
         """Pages whose names share exactly the words the question used and differ only in the
         rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks, when
         the shared words can stand for a family at all (NameIndex.can_name_family)."""
@@ -480,7 +488,7 @@ class Searcher:
         return []
 
     def _named_by_rare_words(
-        self, matches: list[DiseaseMatch], text: str, exclude: frozenset[str] = frozenset()
+        self, matches: list[DiseaseMatch], text: QuestionWords, exclude: frozenset[str] = frozenset()
     ) -> list[DiseaseMatch]:
         """The few pages whose names share a partial name's rare words, for the user to pick:
         "duchenne" is Duchenne muscular dystrophy or Duchenne-like muscular dystrophy."""
@@ -525,7 +533,7 @@ class Searcher:
         rows = self._by_doc.get(doc_id)
         return float(scores[rows].max()) if rows else 0.0
 
-    def _rank_in_doc(self, doc_id: str, text: str, qtypes: dict[str, float]) -> list[Ranked]:
+    def _rank_in_doc(self, doc_id: str, terms: tuple[str, ...], qtypes: dict[str, float]) -> list[Ranked]:
         """A page's passages: the asked section type first, then BM25; a published staff answer
         to a similar question goes before all of them."""
         rows = self._by_doc.get(doc_id, [])
@@ -533,7 +541,7 @@ class Searcher:
             return []
         first = self.index.passages[rows[0]]  # a staff answer carries its page's names too
         name_terms = set(analyze(" ".join((first.title, *first.synonyms))))
-        scores = self._scores_besides(name_terms, text)
+        scores = self._scores_besides(name_terms, terms)
         top = max(float(scores[rows].max()), 1e-9)
         sections = {self.index.passages[i].qtype for i in rows}
         if INFORMATION in sections and not any(qtypes.get(s, 0.0) >= ASKED for s in sections - {INFORMATION}):
@@ -548,34 +556,38 @@ class Searcher:
                 - 0.01 * passage.position
             )
             if passage.kind == STAFF_KIND:  # the disease's names are shared by both questions
-                similarity = self.similarity(text, passage.question, name_terms)
+                similarity = self.similarity(terms, passage.question, name_terms)
                 if similarity >= self.policy.staff_similarity:
                     score = 1.5 * self.policy.section_weight + similarity
             ranked.append(Ranked(passage, score))
         ranked.sort(key=lambda r: -r.score)
         return ranked
 
-    def _scores_besides(self, name_terms: set[str], text: str) -> np.ndarray:
+    def _scores_besides(self, name_terms: set[str], terms: tuple[str, ...]) -> np.ndarray:
         """BM25 of what the question asks besides the disease's names and the section it wants:
         within one page the names are everywhere, and counting them would favour whichever
         passage repeats "FOP"; the section words already chose the section, and counting them
         again would favour the end of a symptom table, where the word "symptom" comes back."""
-        rest = [term for term in analyze(text) if term not in name_terms and term not in SECTION_WORDS]
+        rest = [term for term in terms if term not in name_terms and term not in SECTION_WORDS]
         return self.index.bm25.get_scores(rest) if rest else np.zeros(len(self.index.passages))
 
-    def similarity(self, question: str, other: str, ignore: set[str] = frozenset()) -> float:
-        """How much two questions ask the same: the idf-weighted Dice overlap of their terms."""
-        mine, theirs = set(analyze(question)) - ignore, set(analyze(other)) - ignore
+    def similarity(
+        self, question: str | tuple[str, ...], other: str, ignore: set[str] = frozenset()
+    ) -> float:
+        """How much two questions ask the same: the idf-weighted Dice overlap of their terms
+        (`question` as text, or its terms analyzed already)."""
+        mine = set(analyze(question) if isinstance(question, str) else question) - ignore
+        theirs = set(analyze(other)) - ignore
         total = sum(map(self.index.term_weight, mine)) + sum(map(self.index.term_weight, theirs))
         shared = sum(map(self.index.term_weight, mine & theirs))
         return 2 * shared / total if total else 0.0
 
-    def _published_topic(self, text: str) -> DiseaseMatch | None:
+    def _published_topic(self, terms: tuple[str, ...]) -> DiseaseMatch | None:
         """A question naming no known disease may still be one staff answered and published."""
         best, best_similarity = None, self.policy.staff_similarity_alone
         for i in self._staff_topics:
             passage = self.index.passages[i]
-            similarity = self.similarity(text, passage.question)
+            similarity = self.similarity(terms, passage.question)
             if similarity >= best_similarity:
                 best, best_similarity = passage, similarity
         if best is None:
