@@ -8,6 +8,7 @@ a fallback through their secondary cues (a "genetic?" question prefers inheritan
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from retrieval.analyzer import fold
 
@@ -142,6 +143,9 @@ CUES: dict[str, list[tuple[str, float]]] = {
     ],
 }  # fmt: skip
 COMPILED = {t: [(re.compile(p), w) for p, w in cues] for t, cues in CUES.items()}
+# One pass per type tells whether any of its cues is there at all: most sentences hold none of
+# most types' cues, and trying each cue alone is what reading a question costs.
+ANY_CUE = {t: re.compile("|".join(f"(?:{p})" for p, _ in cues)) for t, cues in CUES.items()}
 INHERITANCE_FALLBACK = 0.6  # share of an inheritance score that also counts for causes
 
 
@@ -172,18 +176,32 @@ def _cue_weight(cue: re.Pattern[str], weight: float, sentence: str) -> float:
 
 def question_types(question: str) -> dict[str, float]:
     """Preference per section type, best = 1.0; overview always keeps a little preference."""
-    text = fold(question)[:2000]
+    return dict(_question_types(question[:2000]))
+
+
+@lru_cache(maxsize=4096)
+def _question_types(question: str) -> tuple[tuple[str, float], ...]:
+    """question_types, remembered: a message is read for its type more than once on its way
+    (a follow-up is searched with and without the conversation's disease)."""
+    text = fold(question)
     scores = dict.fromkeys(COMPILED, 0.0)
     for sentence, weight in _weighted_sentences(text) or [(text, 1.0)]:
         for qtype, cues in COMPILED.items():
-            scores[qtype] += weight * sum(_cue_weight(rx, w, sentence) for rx, w in cues)
+            if ANY_CUE[qtype].search(sentence):
+                scores[qtype] += weight * sum(_cue_weight(rx, w, sentence) for rx, w in cues)
     scores["causes"] = max(scores["causes"], scores["inheritance"] * INHERITANCE_FALLBACK)
     top = max(scores.values())
     if top <= 0:
-        return {INFORMATION: 1.0}
+        return ((INFORMATION, 1.0),)
     prefs = {qtype: score / top for qtype, score in scores.items() if score > 0}
     prefs[INFORMATION] = max(prefs.get(INFORMATION, 0.0), 0.3)
-    return prefs
+    return tuple(prefs.items())
+
+
+def has_cue(text: str) -> bool:
+    """Whether any section's cue is in the text (a disease's name: "symptomatic pineal cyst")."""
+    folded = fold(text)
+    return any(rx.search(folded) for rx in ANY_CUE.values())
 
 
 def main_type(prefs: dict[str, float]) -> str:

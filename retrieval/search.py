@@ -27,7 +27,7 @@ from retrieval.index import LazyPassages, PassageIndex
 from retrieval.linking import LinkDecision, Linker
 from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
-from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
+from retrieval.qtype import ASKED, INFORMATION, has_cue, main_type, question_types
 from retrieval.question_words import Question, QuestionWords
 from retrieval.stopwords import STOP_WORDS
 
@@ -408,9 +408,10 @@ class Searcher:
         """The chosen page's passages (the asked section first), one of each other candidate,
         then plain BM25."""
         chosen, link = decision.chosen, decision.link
-        if link is not None and link.mention is not None and link.mention.text in read.text:
+        mention = link.mention if link is not None else None
+        if mention is not None and mention.text in read.text and has_cue(mention.text):
             # Read what is asked without the name: "symptomatic pineal cyst" asks for no symptoms.
-            qtypes = question_types(read.text.replace(link.mention.text, " "))
+            qtypes = question_types(read.text.replace(mention.text, " "))
         ranked = self._rank_in_doc(chosen[0].doc_id, read.terms, qtypes)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in decision.strong if m not in chosen)]:
