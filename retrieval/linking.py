@@ -812,7 +812,16 @@ class Linker:
         word = question.words[end]
         if word in {"and", "or"}:
             return self._condition_follows(question, end + 1)
-        return self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}
+        if self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}:
+            return True
+        # After a head word, a lower-case English word no name uses is the asker's: "De Barsy
+        # syndrome | intellectually delayed" (not "Bartter syndrome | antenatal type 1").
+        return (
+            question.words[end - 1] in self.heads
+            and not question.capitalized[end]
+            and english_count(word) >= KEPT_FROM
+            and not self.names.is_name_word(word, exclude)
+        )
 
     def _condition_follows(self, question: QuestionWords, start: int) -> bool:
         """Whether another condition's whole name follows "and": a run of words ending in a head

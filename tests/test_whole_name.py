@@ -56,6 +56,8 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # Asking words and connectors before it, asking words after it, are the asker's.
         ("What is the incidence of myelofibrosis in the United States?", WholeName.SAME),
         ("Is mastocytosis hereditary?", WholeName.SAME),
+        # After a head word, lower-case English no name uses is the asker's.
+        ("Are all children with Turner syndrome intellectually delayed?", WholeName.SAME),
         # "and" before another condition's whole name lists it apart.
         ("Is there an association between mastocytosis and Crohn's disease?", WholeName.SAME),
         # Lower-case qualifiers narrow it: the page covers it in general.
