@@ -76,6 +76,20 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    """How long what users write is kept (the retention job in bot.retention deletes it after);
+    /privacy states each period from here. Conversations follow answers.context_minutes."""
+
+    button_hours: float = 24.0  # the buttons under replies (they hold the question)
+    sent_message_days: float = 7.0  # copies of messages the bot sent, kept to retry and dedupe
+    question_log_days: float = 90.0  # questions and what the bot did, for reports
+    feedback_days: float = 90.0  # 👍 / 👎 with the question they were about
+    rate_limit_hours: float = 24.0  # the times of a user's last messages, for the rate limit
+    retention_minutes: float = 10.0  # how often the retention job runs
+    max_open_tickets: int = 3  # a user's open questions to staff at once; more are refused
+
+
+@dataclass(frozen=True)
 class StaffSettings:
     role: str = "GARD information specialist"
 
@@ -88,6 +102,7 @@ class Config:
     answers: AnswerSettings = AnswerSettings()
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    privacy: PrivacySettings = PrivacySettings()
     staff: StaffSettings = StaffSettings()
     root: Path = PROJECT_ROOT
 

@@ -340,7 +340,9 @@ async def send_rendered(
             for i, payload in enumerate(rendered.payloads()):
                 if reply_to and i == 0:
                     payload["reply_to"] = reply_to
-                context.store.enqueue("reply", chat_id, payload, context.key(), user_id=context.user_id)
+                context.store.enqueue(
+                    "reply", chat_id, payload, context.key(), user_id=context.user_id, about=rendered.about
+                )
         context.wake()
         return None
     last = None

@@ -61,6 +61,7 @@ from bot.metrics import CountingRequest, Metrics
 from bot.outbox import OutboxWorker, ack, queue_edit, reply_rendered, send_rendered
 from bot.render import Button, Rendered, callback, fill, render_reply
 from bot.replicas import Housekeeping, PollingLeader, PublishedSync, wait_to_poll
+from bot.retention import Retention, privacy_text, retention_periods
 from bot.telegram_state import (
     BotContext,
     RateLimiter,
@@ -88,7 +89,7 @@ STAFF_COMMANDS = [
     BotCommand("ticket", "Show ticket N"),
     BotCommand("answer", "Answer ticket N: /answer N text"),
     BotCommand("close", "Close ticket N without an answer"),
-    BotCommand("publish", "Publish ticket N's answer: /publish N [condition]"),
+    BotCommand("publish", "Preview, then publish, ticket N's answer: /publish N [condition]"),
     BotCommand("edit", "Reword a published answer: /edit N question|answer text"),
     BotCommand("unpublish", "Withdraw ticket N's published answer"),
 ]
@@ -103,7 +104,6 @@ GET_UPDATES_POOL = 1  # connections for getUpdates and for everything else, as P
 REQUEST_POOL = 256
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 PENDING_AT_START_SECONDS = 60.0  # how long start-up waits for the last process's backlog
-INBOX_KEEP_SECONDS = 86400.0  # handled update ids kept to spot redeliveries
 ASK_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s*", re.DOTALL)
 
 
@@ -243,10 +243,9 @@ async def about(update: Update, context: BotContext) -> None:
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    """/privacy: what is stored."""
+    """/privacy: what is stored and for how long (the configured periods, bot.retention)."""
     if update.effective_message:
-        minutes = round(context.services.config.answers.context_minutes)
-        await html(update.effective_message, fill(texts.PRIVACY, minutes=minutes))
+        await html(update.effective_message, privacy_text(context.services.config))
 
 
 async def forget(update: Update, context: BotContext) -> None:
@@ -254,8 +253,12 @@ async def forget(update: Update, context: BotContext) -> None:
     s, user, message = context.services, update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    counts = s.store.forget_user(user.id)
+    tickets = s.store.tickets_of(user.id)
+    counts = s.store.forget_user(user.id, withdraw_in=s.staff_chat_id, withdrawn_text=texts.WITHDRAWN)
+    for n in tickets:  # answers published from their questions are withdrawn at once
+        s.engine.unpublish(n)
     s.engine.forget(key_of(update))
+    s.wake_outbox()  # the staff-chat copies' edits to "[withdrawn by the asker]"
     log.info("forgot a user: %s", counts)
     await html(message, texts.FORGOTTEN)
 
@@ -518,7 +521,8 @@ async def on_startup(app: Application) -> None:
         s.leader = PollingLeader(s.store, app.stop_running)
     if released := s.store.release_leases():
         log.info("%d outbox messages were in flight when the last process ended; sending them now", released)
-    s.store.inbox_prune(time.time() - INBOX_KEEP_SECONDS)
+    if s.retention is not None:  # what is past its period (config privacy), inbox ids included
+        s.retention.run_once()
     try:
         await app.bot.set_my_commands(USER_COMMANDS)
         if s.staff_chat_id is not None:
@@ -538,6 +542,8 @@ async def on_startup(app: Application) -> None:
             log.warning("the last process's updates are still being handled; taking new ones as well")
     if s.housekeeping is not None:
         s.housekeeping.start()
+    if s.retention is not None:
+        s.retention.start()
     if s.leader is not None:
         s.leader.start()
     log.info("gardbot is running as @%s; staff chat %s", app.bot.username, s.staff_chat_id)
@@ -546,7 +552,7 @@ async def on_startup(app: Application) -> None:
 async def on_stop(app: Application) -> None:
     """post_stop: finish the updates and messages in flight; the rest wait in the database."""
     s: Services = app.bot_data["gardbot"]
-    for task in (s.leader, s.housekeeping):
+    for task in (s.leader, s.housekeeping, s.retention):
         if task is not None:
             await task.stop()
     if s.dispatcher is not None:
@@ -612,6 +618,8 @@ def build_application(
         clock=clock,
     )
     s.dispatcher = Dispatcher(app, store, wake_outbox=s.wake_outbox)
+    minutes = config.privacy.retention_minutes
+    s.retention = Retention(store, retention_periods(config), interval=minutes * 60, clock=clock)
     inbox.sink = s.dispatcher.receive
     if store.shared:
         s.housekeeping = Housekeeping(
@@ -656,6 +664,7 @@ COMMANDS: dict[str, Callable[[Update, BotContext], Awaitable[None]]] = {
 # Callback data is "action:turn:args" (bot.render.callback); one handler per action.
 BUTTONS: dict[str, Callable[[Update, BotContext], Awaitable[None]]] = {
     r"^publish:\d+$": publishing.publish_button,
+    r"^pubok:\d+$": publishing.confirm_button,
     r"^more:": button(more_button),
     r"^c:": button(choose_button),
     r"^fb:": button(feedback_button),

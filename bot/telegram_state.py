@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bot.inbox import Dispatcher
     from bot.metrics import Metrics
     from bot.replicas import Housekeeping, PollingLeader
+    from bot.retention import Retention
 from store import Store
 
 MAX_TURNS = 10  # buttons on older messages expire
@@ -167,6 +168,7 @@ class Services:
     metrics: Metrics | None = None
     health: HealthServer | None = None  # /healthz and /metrics, when telegram.health_port is set
     housekeeping: Housekeeping | None = None  # on a database replicas share (bot.replicas)
+    retention: Retention | None = None  # deletes what is past its period, on every replica
     standby: bool = False  # polling on a shared database: wait for the polling lock at start-up
     leader: PollingLeader | None = None  # the polling replica's check that it still may poll
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown

@@ -47,7 +47,7 @@ def outbox_items(
     """One item per part; keys ticket:N:staff (the staff copy) or ticket:N:answer, then :2, :3."""
     what = "staff" if kind == "ticket" else kind
     return [
-        OutboxItem(kind, chat_id, {**payload, "ticket": n}, dedupe_key(n, what, i), user_id)
+        OutboxItem(kind, chat_id, {**payload, "ticket": n}, dedupe_key(n, what, i), user_id, rendered.about)
         for i, payload in enumerate(rendered.payloads())
     ]
 
@@ -61,7 +61,9 @@ def queue_for_staff(s: Services, ticket: Ticket) -> None:
         log.warning("ticket #%d stored, but no staff chat is configured to send it to", ticket.n)
         return
     for item in outbox_items("ticket", s.staff_chat_id, ticket.n, render_ticket(ticket), ticket.user_id):
-        s.store.enqueue(item.kind, item.chat_id, item.payload, item.dedupe_key, user_id=item.user_id)
+        s.store.enqueue(
+            item.kind, item.chat_id, item.payload, item.dedupe_key, user_id=item.user_id, about=item.about
+        )
 
 
 def open_ticket(s: Services, user: User, chat: Chat, turn: Turn) -> Ticket:
@@ -69,7 +71,13 @@ def open_ticket(s: Services, user: User, chat: Chat, turn: Turn) -> Ticket:
     unless the caller holds a transaction."""
     with s.store.transaction():
         ticket = s.store.create_ticket(
-            user.id, chat.id, user.first_name, turn.question, turn.disease, turn.candidates
+            user.id,
+            chat.id,
+            user.first_name,
+            turn.question,
+            turn.disease,
+            turn.candidates,
+            asker_names=tuple(n for n in (user.first_name, user.last_name, user.username) if n),
         )
         queue_for_staff(s, ticket)
     return ticket
@@ -229,7 +237,8 @@ async def relay(s: Services, update: Update, n: int, text: str) -> None:
     assert ticket is not None
     confirmation = fill(texts.ANSWER_QUEUED, n=n, first_name=ticket.first_name)
     publish = [[Button(texts.BUTTON_PUBLISH, callback("publish", n))]]
-    await reply_rendered(message, Rendered([confirmation], publish))
+    about = (ticket.user_id,) if ticket.user_id is not None else ()
+    await reply_rendered(message, Rendered([confirmation], publish, about))
 
 
 def _replayed(ticket: Ticket, staff_id: int, text: str) -> bool:

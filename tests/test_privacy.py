@@ -1,0 +1,197 @@
+"""Privacy through the real Telegram stack (PTB Application, Bot API double, real databases):
+
+* the battery: a question full of identifiers goes to staff, is answered, previewed, confirmed and
+  published, and none of the identifiers reaches the published text, its citation, the stored row
+  or any reply to another user;
+* the /forget audit: after a whole conversation (an answer, feedback, a ticket, a staff answer,
+  staff-chat lists, a publish), /forget runs and every table, on SQLite and on PostgreSQL, is
+  scanned for the user's id, names and question text. Only what the README says stays is left,
+  and the staff chat's copies read "[withdrawn by the asker]".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from botapi_double import BotApiDouble
+from store_backends import Backend
+from telegram_fixtures import STAFF_CHAT, ask_specialist, buttons, running, services, wait_until
+from test_publish import previewed, published_now
+
+from bot import telegram_texts as texts
+from bot.config import Config, DatabaseSettings
+
+ASKER_ID = 918_273_601
+FIRST, LAST, USERNAME = "Maria", "Okafor", "mokafor"
+QUESTION = (
+    "My son Liam Okafor, 4, from Boise has had Castellane fever since March 3, 2024. Is it "
+    "contagious? Email maria.okafor@mail.example.org or call (208) 555-0199, or message @mokafor."
+)
+STAFF_ANSWER = (
+    "Dear Maria, Castellane fever is not contagious, so Liam can go back to school in Boise. "
+    "Children with it cannot pass it on to others."
+)
+PUBLISHED_TEXT = "Castellane fever is not contagious"
+# Everything in the question or the profile that points at the family.
+IDENTIFIERS = (
+    str(ASKER_ID),
+    FIRST,
+    LAST,
+    USERNAME,
+    "Liam",
+    "Boise",
+    "March 3",
+    "maria.okafor",
+    "555-0199",
+    "(208)",
+    ", 4,",
+)
+
+
+def assert_no_identifier(text: str, where: str) -> None:
+    for identifier in IDENTIFIERS:
+        assert identifier.lower() not in text.lower(), f"{identifier!r} in {where}: {text}"
+
+
+async def test_a_published_answer_identifies_nobody(
+    double: BotApiDouble, make_bot, staff_chat: dict, bob: dict
+) -> None:
+    asker = double.user(ASKER_ID, FIRST, USERNAME, last_name=LAST)
+    asker_chat = double.private_chat(asker)
+    carol = double.user(5005, "Carol")
+    carol_chat = double.private_chat(carol)
+    app = make_bot()
+    async with running(app):
+        _, ticket = await ask_specialist(double, asker_chat, asker, QUESTION)
+        assert "Liam Okafor" in ticket["plain_text"]  # staff see the question as asked
+        double.send_text(staff_chat, bob, STAFF_ANSWER, ticket)
+        saved = await double.wait_for_message(STAFF_CHAT, lambda m: "saved" in m["plain_text"])
+
+        double.press_button(staff_chat, bob, saved, buttons(saved)[texts.BUTTON_PUBLISH])
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        assert_no_identifier(preview["plain_text"], "the preview")
+        assert "My son [name], [age], from [place]" in preview["plain_text"]
+        assert "[email]" in preview["plain_text"] and "[phone]" in preview["plain_text"]
+        assert "[date]" in preview["plain_text"]
+        assert PUBLISHED_TEXT in preview["plain_text"]
+        # The bot read the child's name and age as the disease ("Liam Okafor, 4"): that topic is
+        # neither applied nor offered. Staff name the condition.
+        assert "Filed under no condition" in preview["plain_text"]
+        assert "seems to be about" not in preview["plain_text"]
+        assert services(app).store.list_published() == []
+
+        double.send_text(staff_chat, bob, "/publish 1 Castellane fever")
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        assert "Filed under “Castellane fever”" in preview["plain_text"]
+        double.press_button(staff_chat, bob, preview, buttons(preview)[texts.BUTTON_CONFIRM_PUBLISH])
+        published = await double.wait_for_message(STAFF_CHAT, published_now)
+        assert_no_identifier(published["plain_text"], "the staff confirmation")
+
+        double.send_text(carol_chat, carol, "Is Castellane fever contagious?")
+        reply = await double.wait_for_message(carol_chat, lambda m: m["event"] == "sent")
+        assert PUBLISHED_TEXT in reply["plain_text"]
+        assert "answered a question like yours" in reply["plain_text"]  # the citation
+        assert "Answered by staff on" in reply["plain_text"]
+        await double.wait_for_message(asker_chat, lambda m: "Answer to your" in m["plain_text"])
+
+    for message in double.messages(carol_chat):  # every reply to the other user
+        assert_no_identifier(message["text"], "a reply to another user")
+    [row] = services(app).store.list_published()
+    assert_no_identifier(json.dumps(row.__dict__, ensure_ascii=False), "the stored row")
+    assert row.disease == "Castellane fever"
+
+
+# --------------------------------------------------------------------------- the /forget audit
+
+
+@pytest.fixture
+def audited(request: pytest.FixtureRequest, backend: Backend, config: Config) -> Config:
+    """The Telegram test config on the `backend` database (an SQLite file, or PostgreSQL)."""
+    return replace(config, database=DatabaseSettings(backend.url))
+
+
+# What the README ("What /forget does") says stays, and why; anything else holding the user's
+# id, names or words fails the audit.
+ALLOWED = {
+    # The reply confirming /forget: its chat id is needed to deliver it; its text is ours. It is
+    # deleted with the other sent messages after privacy.sent_message_days.
+    "outbox": lambda row: "withdrew any answer published" in str(row.get("payload")),
+}
+
+
+async def test_forget_leaves_nothing_but_what_the_readme_says(
+    double: BotApiDouble, make_bot, backend: Backend, audited: Config, staff_chat: dict, bob: dict
+) -> None:
+    asker = double.user(ASKER_ID, FIRST, USERNAME, last_name=LAST)
+    chat = double.private_chat(asker)
+    app = make_bot(audited)
+    async with running(app):
+        double.send_text(chat, asker, "What causes IMT?")
+        answer = await double.wait_for_message(chat)
+        double.press_button(chat, asker, answer, buttons(answer)["👍"])
+        await double.wait_for_message(chat, lambda m: m["event"] == "edited")
+        _, ticket = await ask_specialist(double, chat, asker, QUESTION)
+        double.send_text(staff_chat, bob, "/pending")
+        await double.wait_for_message(STAFF_CHAT, lambda m: "Open questions" in m["plain_text"])
+        double.send_text(staff_chat, bob, "/ticket 1")
+        await double.wait_for_message(STAFF_CHAT, lambda m: "Status:" in m["plain_text"])
+        double.send_text(staff_chat, bob, STAFF_ANSWER, ticket)
+        await double.wait_for_message(chat, lambda m: "Answer to your" in m["plain_text"])
+        saved = await double.wait_for_message(STAFF_CHAT, lambda m: "saved" in m["plain_text"])
+        double.press_button(staff_chat, bob, saved, buttons(saved)[texts.BUTTON_PUBLISH])
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        double.press_button(staff_chat, bob, preview, buttons(preview)[texts.BUTTON_CONFIRM_PUBLISH])
+        await double.wait_for_message(STAFF_CHAT, published_now)
+        assert services(app).store.list_published()
+
+        double.send_text(chat, asker, "/forget")
+        done = await double.wait_for_message(chat, lambda m: m["plain_text"].startswith("Done"))
+        assert "withdrew any answer published from your question" in done["plain_text"]
+
+        # Every bot message in the staff chat that held the question now reads as withdrawn.
+        def withdrawn() -> list[dict]:
+            return [m for m in double.messages(STAFF_CHAT) if m["plain_text"] == texts.WITHDRAWN]
+
+        await wait_until(
+            lambda: len(withdrawn()) >= 6
+        )  # ticket, /pending, /ticket, saved, preview, published
+        for message in double.messages(STAFF_CHAT):
+            for identifier in (FIRST, "Liam", "Boise", "Castellane fever since"):
+                assert identifier not in message["plain_text"], message["plain_text"]
+        assert not any(buttons(m) for m in withdrawn())
+
+        # The published answer is withdrawn: another user no longer gets it.
+        carol = double.user(5005, "Carol")
+        double.send_text(double.private_chat(carol), carol, "Is Castellane fever contagious?")
+        reply = await double.wait_for_message(carol["id"], lambda m: m["event"] == "sent")
+        assert PUBLISHED_TEXT not in reply["plain_text"]
+        await wait_until(lambda: not services(app).store.inbox_pending_count())
+
+    leftovers = []
+    for table in backend.tables():
+        columns = backend_columns(backend, table)
+        for values in backend.execute(f"SELECT * FROM {table}"):
+            row = dict(zip(columns, values, strict=True))
+            text = " ".join(str(v) for v in values)
+            found = [i for i in (*IDENTIFIERS, "What causes IMT", "Castellane fever since") if i in text]
+            if found and not ALLOWED.get(table, lambda row: False)(row):
+                leftovers.append((table, found, row))
+    assert leftovers == []
+    [ticket_row] = services(app).store.list_tickets()
+    assert ticket_row.redacted and ticket_row.asker_names == ()
+    assert services(app).store.list_published(active_only=False) == []
+
+
+def backend_columns(backend: Backend, table: str) -> list[str]:
+    """Column names in SELECT * order."""
+    if backend.name == "sqlite":
+        return [r[1] for r in backend.execute(f"PRAGMA table_info({table})")]
+    return [
+        r[0]
+        for r in backend.execute(
+            "SELECT column_name FROM information_schema.columns "
+            f"WHERE table_name = '{table}' ORDER BY ordinal_position"
+        )
+    ]
