@@ -3,6 +3,8 @@
 * the battery: a question full of identifiers goes to staff, is answered, previewed, confirmed and
   published, and none of the identifiers reaches the published text, its citation, the stored row
   or any reply to another user;
+* retention: with the clock moved forward, the retention job prunes each kind of row after
+  its configured period, reports keep their counts, and /privacy states those periods;
 * the /forget audit: after a whole conversation (an answer, feedback, a ticket, a staff answer,
   staff-chat lists, a publish), /forget runs and every table, on SQLite and on PostgreSQL, is
   scanned for the user's id, names and question text. Only what the README says stays is left,
@@ -12,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 import pytest
@@ -21,7 +24,8 @@ from telegram_fixtures import STAFF_CHAT, ask_specialist, buttons, running, serv
 from test_publish import previewed, published_now
 
 from bot import telegram_texts as texts
-from bot.config import Config, DatabaseSettings
+from bot.config import Config, DatabaseSettings, PrivacySettings
+from bot.retention import DAY, HOUR, privacy_text
 
 ASKER_ID = 918_273_601
 FIRST, LAST, USERNAME = "Maria", "Okafor", "mokafor"
@@ -195,3 +199,56 @@ def backend_columns(backend: Backend, table: str) -> list[str]:
             f"WHERE table_name = '{table}' ORDER BY ordinal_position"
         )
     ]
+
+
+# --------------------------------------------------------------------------- retention
+
+
+async def test_retention_prunes_as_configured_and_privacy_says_so(
+    double: BotApiDouble, make_bot, config: Config, alice: dict, alice_chat: dict
+) -> None:
+    config = replace(
+        config,
+        answers=replace(config.answers, context_minutes=20),
+        privacy=PrivacySettings(
+            button_hours=2, sent_message_days=3, question_log_days=5, feedback_days=6, rate_limit_hours=1
+        ),
+    )
+    app = make_bot(config)
+    async with running(app):
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat)
+        double.press_button(alice_chat, alice, answer, buttons(answer)["👍"])
+        await double.wait_for_message(alice_chat, lambda m: m["event"] == "edited")
+        double.send_text(alice_chat, alice, "/privacy")
+        told = await double.wait_for_message(alice_chat, lambda m: "What I store" in m["plain_text"])
+        await wait_until(lambda: services(app).store.outbox_stats().depth == 0)
+
+    # /privacy states each configured period, in the words privacy_text makes from the config.
+    assert told["text"] == privacy_text(config)
+    for period in ("about 20 minutes", "2 hours", "5 days", "6 days", "3 days", "1 hour"):
+        assert period in told["plain_text"]
+
+    s = services(app)
+    store, retention = s.store, s.retention
+    assert retention is not None  # on SQLite too: every replica runs it
+    key = f"tg:{alice['id']}"
+    start = time.time()
+
+    def at(seconds: float) -> dict[str, int]:
+        retention.clock = lambda: start + seconds
+        return retention.run_once()
+
+    assert not any(at(19 * 60).values())  # nothing is due yet
+    assert at(21 * 60)["conversations"] == 1 and store.load_conversation(key) is None
+    assert store.load_conversation(f"{key}:buttons") is not None  # buttons last 2 hours
+    pruned = at(2 * HOUR + 60)
+    assert pruned["buttons"] == 1 and pruned["rate_limits"] == 1
+    assert store.load_conversation(f"{key}:buttons") is None
+    assert store.list_outbox() != []
+    assert at(3 * DAY + 60)["outbox"] >= 2 and store.list_outbox() == []
+    assert at(5 * DAY + 60)["questions"] == 1 and list(store.questions()) == []
+    assert store.question_counts()["answer"] == 1  # reports keep the count
+    assert at(6 * DAY + 60)["feedback"] == 1
+    assert store.feedback_counts().helpful == 1 and store.feedback_by_passage() == {}
+    assert not any(at(7 * DAY).values())
