@@ -44,12 +44,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from answers.engine import MORE, Engine
 from answers.messages import section_label
 from answers.reply import Reply, ReplyKind
+from bot import staff_delivery
 from bot import telegram_publish as publishing
 from bot import telegram_texts as texts
 from bot import telegram_tickets as staff
@@ -336,6 +338,15 @@ async def edited(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
+async def staff_chat_seen(update: Update, context: BotContext) -> None:
+    """Before any handler: an update from the staff chat shows the chat works again, so
+    ticket copies it never got are sent now (bot.staff_delivery)."""
+    s = context.services
+    chat = update.effective_chat
+    if chat is not None and chat.id == s.staff_chat_id and s.staff_delivery is not None:
+        s.staff_delivery.poke()
+
+
 async def not_text(update: Update, context: BotContext) -> None:
     """Stickers, photos, voice... in a private chat: ask for text."""
     if update.effective_message:
@@ -516,6 +527,7 @@ async def on_startup(app: Application) -> None:
     s: Services = app.bot_data["gardbot"]
     if s.health is not None:  # first: a port in use stops the start before anything else runs
         await s.health.start()
+    staff_delivery.refresh(s)  # a staff chat Telegram moved (ChatMigrated) is used as moved
     if s.standby:  # polling on a shared database: wait for the other replicas' poller to stop
         await wait_to_poll(s.store)
         s.leader = PollingLeader(s.store, app.stop_running)
@@ -536,6 +548,8 @@ async def on_startup(app: Application) -> None:
     s.worker.start()
     if requeued := staff.requeue_open_tickets(s):
         log.info("%d open tickets are not in the staff chat yet; they are queued", requeued)
+    if s.staff_delivery is not None:  # copies that failed for good before: the cause may be fixed
+        s.staff_delivery.redeliver("start-up")
     if pending := s.dispatcher.replay_pending():
         log.info("%d updates recorded by the last process were not finished; handling them now", pending)
         if not await s.dispatcher.wait_idle(PENDING_AT_START_SECONDS):
@@ -544,6 +558,8 @@ async def on_startup(app: Application) -> None:
         s.housekeeping.start()
     if s.retention is not None:
         s.retention.start()
+    if s.staff_delivery is not None:
+        s.staff_delivery.start()
     if s.leader is not None:
         s.leader.start()
     log.info("gardbot is running as @%s; staff chat %s", app.bot.username, s.staff_chat_id)
@@ -552,7 +568,7 @@ async def on_startup(app: Application) -> None:
 async def on_stop(app: Application) -> None:
     """post_stop: finish the updates and messages in flight; the rest wait in the database."""
     s: Services = app.bot_data["gardbot"]
-    for task in (s.leader, s.housekeeping, s.retention):
+    for task in (s.leader, s.housekeeping, s.retention, s.staff_delivery):
         if task is not None:
             await task.stop()
     if s.dispatcher is not None:
@@ -615,8 +631,10 @@ def build_application(
         interval=outbox_interval,
         on_sent=partial(staff.after_sent, s),
         on_dead=partial(staff.after_dead, s),
+        on_migrated=partial(staff_delivery.on_migrated, s),
         clock=clock,
     )
+    s.staff_delivery = staff_delivery.StaffDelivery(s, clock=clock)
     s.dispatcher = Dispatcher(app, store, wake_outbox=s.wake_outbox)
     minutes = config.privacy.retention_minutes
     s.retention = Retention(store, retention_periods(config), interval=minutes * 60, clock=clock)
@@ -679,11 +697,13 @@ def add_routes(app: Application, staff_chat_id: int | None) -> None:
     away first (group -1); then commands; in the staff chat, a reply to one of the bot's messages
     is the answer to that ticket; other text is a question; other messages in a private chat get
     a request for text; buttons go by their callback data's action, anything else has expired."""
+    app.add_handler(TypeHandler(Update, staff_chat_seen), group=-2)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=-1)
     for name, command in COMMANDS.items():
         app.add_handler(CommandHandler(name, command))
     if staff_chat_id is not None:
-        staff_replies = filters.Chat(staff_chat_id) & filters.REPLY & REPLIES_TO_BOT
+        staff_filter = services_of(app).staff_filter = filters.Chat(staff_chat_id)
+        staff_replies = staff_filter & filters.REPLY & REPLIES_TO_BOT
         app.add_handler(MessageHandler(staff_replies & filters.TEXT & ~filters.COMMAND, staff.staff_reply))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, not_text))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, User
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, filters
 
 from answers.engine import Engine
 from bot.config import Config
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.metrics import Metrics
     from bot.replicas import Housekeeping, PollingLeader
     from bot.retention import Retention
+    from bot.staff_delivery import StaffDelivery
 from store import Store
 
 MAX_TURNS = 10  # buttons on older messages expire
@@ -169,6 +170,9 @@ class Services:
     health: HealthServer | None = None  # /healthz and /metrics, when telegram.health_port is set
     housekeeping: Housekeeping | None = None  # on a database replicas share (bot.replicas)
     retention: Retention | None = None  # deletes what is past its period, on every replica
+    staff_delivery: StaffDelivery | None = None  # sends again staff-chat copies that failed
+    moved_staff_chat: int | None = None  # the staff chat's new id after a ChatMigrated
+    staff_filter: filters.Chat | None = None  # the staff-reply route's chat filter
     standby: bool = False  # polling on a shared database: wait for the polling lock at start-up
     leader: PollingLeader | None = None  # the polling replica's check that it still may poll
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
@@ -180,7 +184,10 @@ class Services:
 
     @property
     def staff_chat_id(self) -> int | None:
-        return self.config.telegram.staff_chat_id
+        """The configured staff chat, or the id Telegram moved it to (bot.staff_delivery)."""
+        return (
+            self.moved_staff_chat if self.moved_staff_chat is not None else self.config.telegram.staff_chat_id
+        )
 
     @property
     def role(self) -> str:

@@ -204,4 +204,12 @@ ALREADY_CLOSED = "#{n} is closed; nothing was sent."
 CLOSED = "#{n} closed without an answer."
 NO_PENDING = "No open questions. 🎉"
 PENDING_HEADER = "<b>Open questions ({count})</b>"
+LATE_TICKETS = (
+    "⚠️ {count} {questions} could not be delivered to this chat earlier: {numbers}. They were "
+    "sent again just now, above."
+)
+TICKET_NOT_DELIVERED = (
+    "Your question #{n} has not reached a {role} yet: I could not deliver it to them. It is kept "
+    "and sent as soon as I can. If it is urgent, please use GARD's contact page: {submission_url}"
+)
 UNDELIVERABLE = "⚠️ The answer to #{n} could not be delivered ({error}). The user may have blocked the bot."

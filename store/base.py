@@ -177,6 +177,7 @@ class OutboxStats:
     depth: int = 0
     dead: int = 0
     oldest_due_at: float | None = None
+    dead_tickets: int = 0  # staff-chat copies of tickets given up: questions staff never saw
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,18 @@ class Store(Protocol):
         ...
 
     def outbox_stats(self, now: float | None = None) -> OutboxStats: ...
+    def revive(self, kind: str, chat_id: int, *, now: float | None = None) -> list[OutboxMessage]:
+        """Make the ``dead`` messages of ``kind`` due again, sent to ``chat_id`` (the staff chat
+        as it is now), with fresh attempts; the revived messages."""
+        ...
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int, *, now: float | None = None) -> int:
+        """Telegram moved a chat (ChatMigrated): its pending and dead messages go to the new id,
+        due now; the count."""
+        ...
+
+    def get_setting(self, name: str) -> str | None: ...
+    def set_setting(self, name: str, value: str) -> None: ...
 
     # inbox
     def inbox_add(

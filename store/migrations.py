@@ -209,6 +209,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
         "CREATE INDEX outbox_done_at ON outbox (created_at) WHERE status IN ('sent', 'dead')",
+        # Settings the bot learns while it runs, shared by replicas: a staff chat Telegram moved
+        # to a new id (a group upgraded to a supergroup) is "chat_moved:<old id>" -> new id.
+        """
+        CREATE TABLE settings (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
     ),
 )
 

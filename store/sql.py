@@ -677,7 +677,8 @@ class SQLStore:
         counts = self._query(
             """
             SELECT SUM(CASE WHEN status IN ('pending', 'sending') THEN 1 ELSE 0 END) AS depth,
-                   SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead
+                   SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead,
+                   SUM(CASE WHEN status = 'dead' AND kind = 'ticket' THEN 1 ELSE 0 END) AS dead_tickets
             FROM outbox WHERE status IN ('pending', 'sending', 'dead')
             """
         )[0]
@@ -696,9 +697,55 @@ class SQLStore:
             depth=int(counts["depth"] or 0),
             dead=int(counts["dead"] or 0),
             oldest_due_at=None if due is None else float(due),
+            dead_tickets=int(counts["dead_tickets"] or 0),
         )
 
     # ------------------------------------------------------------------ inbox
+
+    def revive(self, kind: str, chat_id: int, *, now: float | None = None) -> list[OutboxMessage]:
+        """Make the ``dead`` messages of ``kind`` due again, addressed to ``chat_id``, with their
+        attempts reset; returns them. For copies that failed because of the chat (the bot was
+        removed from the staff chat) and can go once it works again."""
+        with self.transaction():
+            rows = self._rows(
+                """
+                UPDATE outbox
+                SET status = 'pending', attempts = 0, next_attempt_at = :now, last_error = NULL,
+                    chat_id = :chat, lease_until = NULL, lease_owner = NULL
+                WHERE kind = :kind AND status = 'dead'
+                RETURNING *
+                """,
+                {"kind": kind, "chat": chat_id, "now": _now(now)},
+            )
+            return sorted((outbox_from_row(row) for row in rows), key=lambda m: m.id)
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int, *, now: float | None = None) -> int:
+        """Send what waits for (or died in) ``old_chat_id`` to ``new_chat_id`` instead, due now:
+        Telegram moved the chat (a group upgraded to a supergroup answers ChatMigrated)."""
+        with self.transaction():
+            return self._run(
+                """
+                UPDATE outbox
+                SET chat_id = :new, status = 'pending', attempts = 0, next_attempt_at = :now,
+                    last_error = NULL, lease_until = NULL, lease_owner = NULL
+                WHERE chat_id = :old AND status IN ('pending', 'dead')
+                """,
+                {"old": old_chat_id, "new": new_chat_id, "now": _now(now)},
+            ).rowcount
+
+    def get_setting(self, name: str) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE name = :name", {"name": name})
+        return str(rows[0]["value"]) if rows else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.transaction():
+            self._run(
+                """
+                INSERT INTO settings (name, value) VALUES (:name, :value)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                """,
+                {"name": name, "value": value},
+            )
 
     def inbox_add(
         self,

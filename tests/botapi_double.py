@@ -393,6 +393,8 @@ class BotApiDouble:
 
         self._chats: dict[int, JSONDict] = {}
         self._blocked_chats: set[int] = set()
+        self._kicked_from: set[int] = set()  # groups the bot was removed from (403)
+        self._migrated: dict[int, int] = {}  # groups upgraded to a supergroup: old id -> new
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._records: dict[tuple[int, int], JSONDict] = {}
@@ -540,6 +542,21 @@ class BotApiDouble:
 
     def unblock(self, user: JSONDict | int) -> None:
         self._blocked_chats.discard(_chat_id_of(user))
+
+    def kick(self, chat: JSONDict | int) -> None:
+        """Remove the bot from a group: sends there get 403 until `readd`."""
+        self._kicked_from.add(_chat_id_of(chat))
+
+    def readd(self, chat: JSONDict | int) -> None:
+        self._kicked_from.discard(_chat_id_of(chat))
+
+    def migrate(self, chat: JSONDict | int, new_id: int) -> JSONDict:
+        """Upgrade a group to a supergroup with a new id, as Telegram does: sends to the old id
+        get 400 with ``migrate_to_chat_id``. Returns the new chat."""
+        old = _chat_id_of(chat)
+        self._migrated[old] = new_id
+        title = self._chats[old].get("title", "") if old in self._chats else ""
+        return self.group_chat(new_id, title)
 
     # ----------------------------------------------------------------- acting as users
 
@@ -928,6 +945,14 @@ class BotApiDouble:
     def _check_can_send(self, chat: JSONDict) -> None:
         if chat["id"] in self._blocked_chats:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat["id"] in self._kicked_from:
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        if chat["id"] in self._migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat["id"]]},
+            )
 
     @staticmethod
     def _render(text: Any, parse_mode: Any, entities: Any) -> tuple[str, list[JSONDict]]:
