@@ -28,6 +28,7 @@ from bot import telegram_texts as texts
 from bot.render import fill
 from bot.replicas import Periodic
 from bot.telegram_state import Services
+from bot.telegram_tickets import report_held_back
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,7 @@ class StaffDelivery(Periodic):
             self.next_try = now + self.backoff
             self.backoff = min(self.backoff * 2, MAX_RETRY)
         self.tell_late_askers()
+        report_held_back(self.s)  # one line per user held back at the open-ticket cap
 
     async def tick(self) -> bool:
         self.run_once()

@@ -179,15 +179,10 @@ async def think(update: Update, s: Services, work: Callable[..., Reply], *args: 
 
 
 async def admit(update: Update, s: Services, text: str) -> bool:
-    """Rate limit and length check; refusals are polite and logged."""
+    """Length check (the rate limit is `gate`'s, for every update); refusals are polite and
+    logged."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if not staff.is_staff(s, update):
-        verdict = s.limiter.check(user.id)
-        if verdict == "warn":
-            await html(message, texts.RATE_LIMITED)
-        if verdict != "ok":
-            return False
     limit = s.config.telegram.max_message_chars
     if len(text) > limit:
         s.store.log_question(user.id, message.chat_id, text[:limit], None, "refused")
@@ -338,13 +333,31 @@ async def edited(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def staff_chat_seen(update: Update, context: BotContext) -> None:
-    """Before any handler: an update from the staff chat shows the chat works again, so
-    ticket copies it never got are sent now (bot.staff_delivery)."""
-    s = context.services
-    chat = update.effective_chat
+async def gate(update: Update, context: BotContext) -> None:
+    """Before any handler, for every update: one from the staff chat shows the chat works again,
+    so ticket copies it never got are sent now (bot.staff_delivery); every other update a user
+    causes (a question, a command, a button press, an edit) counts against their rate limit, so
+    a flood of presses or commands costs at most the limit in replies and engine work. Group
+    messages not meant for the bot are not counted: nothing is stored about their senders."""
+    s, chat, user = context.services, update.effective_chat, update.effective_user
     if chat is not None and chat.id == s.staff_chat_id and s.staff_delivery is not None:
         s.staff_delivery.poke()
+    if user is None or chat is None or staff.is_staff(s, update):
+        return
+    message = update.effective_message
+    if update.callback_query is None and message is not None and chat.type != ChatType.PRIVATE:
+        bot = context.bot
+        if not (message.text or "").startswith("/") and not addressed(message, bot.id, bot.username):
+            return
+    verdict = s.limiter.check(user.id)
+    if verdict == "ok":
+        return
+    if update.callback_query is not None:  # stop the spinner; the alert once
+        await ack(update.callback_query, texts.RATE_LIMITED if verdict == "warn" else None, verdict == "warn")
+    elif verdict == "warn" and message is not None:
+        await html(message, texts.RATE_LIMITED)
+    log.info("rate limit: update %s from a user over the limit (%s)", update.update_id, verdict)
+    raise ApplicationHandlerStop
 
 
 async def not_text(update: Update, context: BotContext) -> None:
@@ -469,6 +482,15 @@ async def confirm_button(
     turns = turns_of(update, s)
     message = query.message
     created = False
+    user = update.effective_user
+    cap = s.config.privacy.max_open_tickets
+    if turn.ticket is None and len(s.store.tickets_of(user.id, "open")) >= cap:
+        staff.hold_back(s, user)  # staff get one line about all held back, not each of them
+        url = s.config.telegram.submission_url
+        text = fill(texts.TOO_MANY_OPEN, count=cap, role=s.role, submission_url=url)
+        if not (isinstance(message, Message) and queue_edit(message.chat_id, message.message_id, text)):
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+        return
     with s.store.transaction():
         turn = turns.get(turn_id) or turn
         if turn.ticket is None:
@@ -697,7 +719,7 @@ def add_routes(app: Application, staff_chat_id: int | None) -> None:
     away first (group -1); then commands; in the staff chat, a reply to one of the bot's messages
     is the answer to that ticket; other text is a question; other messages in a private chat get
     a request for text; buttons go by their callback data's action, anything else has expired."""
-    app.add_handler(TypeHandler(Update, staff_chat_seen), group=-2)
+    app.add_handler(TypeHandler(Update, gate), group=-2)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=-1)
     for name, command in COMMANDS.items():
         app.add_handler(CommandHandler(name, command))

@@ -92,6 +92,14 @@ FEEDBACK_THANKS = "Thanks for your feedback."
 BUTTON_EXPIRED = "This button has expired. Please ask your question again."
 
 RATE_LIMITED = "You're sending messages faster than I can answer. Please wait a minute and try again."
+TOO_MANY_OPEN = (
+    "You already have {count} questions waiting for a {role}, so I did not send this one. Please "
+    "wait for their answers first; if it is urgent, use GARD's contact page: {submission_url}"
+)
+HELD_BACK = (
+    "✋ {count} more {questions} from {first_name} {were} held back: they already have "
+    "{open} open ({numbers}). They were asked to wait for those answers."
+)
 TOO_LONG = (
     "That message is too long for me ({length} characters). Please ask in under {limit} "
     "characters, or use the web form: {submission_url}"

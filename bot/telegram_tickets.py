@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
@@ -81,6 +82,46 @@ def open_ticket(s: Services, user: User, chat: Chat, turn: Turn) -> Ticket:
         )
         queue_for_staff(s, ticket)
     return ticket
+
+
+HELD = "held:{}"  # settings row: how many questions of a user over the open-ticket cap wait to be told
+
+
+def hold_back(s: Services, user: User) -> None:
+    """Count a question refused for the open-ticket cap; staff hear of all of a user's in one
+    line (`report_held_back`), not one message each."""
+    name = HELD.format(user.id)
+    with s.store.transaction():
+        s.store.set_setting(name, str(int(s.store.get_setting(name) or 0) + 1))
+
+
+def report_held_back(s: Services) -> int:
+    """One staff-chat line per user whose questions were held back since the last report."""
+    reported = 0
+    if s.staff_chat_id is None:
+        return 0
+    for name, value in s.store.settings_like("held:"):
+        user_id, count = int(name.split(":", 1)[1]), int(value)
+        with s.store.transaction():
+            s.store.delete_setting(name)
+            open_tickets = [t for t in s.store.list_tickets("open") if t.user_id == user_id]
+            if count <= 0 or not open_tickets:
+                continue
+            text = fill(
+                texts.HELD_BACK,
+                count=count,
+                questions="question" if count == 1 else "questions",
+                were="was" if count == 1 else "were",
+                first_name=open_tickets[0].first_name,
+                open=len(open_tickets),
+                numbers=", ".join(f"#{t.n}" for t in open_tickets),
+            )
+            key = f"held:{user_id}:{secrets.token_hex(6)}"
+            s.store.enqueue("notice", s.staff_chat_id, {"text": text}, key, about=(user_id,))
+            reported += 1
+    if reported:
+        s.wake_outbox()
+    return reported
 
 
 def requeue_open_tickets(s: Services) -> int:

@@ -338,8 +338,13 @@ class SQLStore:
             )
             return ticket_from_row(row)
 
-    def tickets_of(self, user_id: int) -> list[int]:
-        rows = self._query("SELECT n FROM tickets WHERE user_id = :user ORDER BY n", {"user": user_id})
+    def tickets_of(self, user_id: int, status: TicketStatus | None = None) -> list[int]:
+        """The numbers of a user's tickets (with ``status``, only those)."""
+        where = "" if status is None else " AND status = :status"
+        rows = self._query(
+            f"SELECT n FROM tickets WHERE user_id = :user{where} ORDER BY n",
+            {"user": user_id, "status": status},
+        )
         return [int(row["n"]) for row in rows]
 
     def get_ticket(self, n: int) -> Ticket | None:
@@ -736,6 +741,15 @@ class SQLStore:
     def get_setting(self, name: str) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE name = :name", {"name": name})
         return str(rows[0]["value"]) if rows else None
+
+    def settings_like(self, prefix: str) -> list[tuple[str, str]]:
+        """(name, value) of the settings whose name starts with ``prefix``, by name."""
+        rows = self._query("SELECT name, value FROM settings ORDER BY name")
+        return [(row["name"], row["value"]) for row in rows if str(row["name"]).startswith(prefix)]
+
+    def delete_setting(self, name: str) -> None:
+        with self.transaction():
+            self._run("DELETE FROM settings WHERE name = :name", {"name": name})
 
     def set_setting(self, name: str, value: str) -> None:
         with self.transaction():
@@ -1290,6 +1304,7 @@ class SQLStore:
             # Pending updates are being handled and blank their payload when done.
             self._run("DELETE FROM inbox WHERE user_id = :user AND state != 'pending'", user)
             self._run("DELETE FROM rate_limits WHERE user_id = :user", user)
+            self._run("DELETE FROM settings WHERE name = :held", {"held": f"held:{user_id}"})
             for message in sorted(copies):
                 self._enqueue(
                     OutboxItem(
