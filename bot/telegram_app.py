@@ -16,6 +16,7 @@ import hmac
 import logging
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -531,6 +532,11 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update):
         chat = update.effective_chat.id if update.effective_chat else None
         where = f"update {update.update_id} in chat {chat}"
+    s = context.services
+    if isinstance(update, Update) and transient(context.error) and s.dispatcher is not None:
+        log.warning("%s: transient database error (%s); it will be handled again", where, context.error)
+        s.dispatcher.retry_later(update.update_id)  # pending, not lost: no apology either
+        return
     log.error("error handling %s", where, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -540,6 +546,22 @@ async def on_error(update: object, context: BotContext) -> None:
         await send_rendered(context.bot, update.effective_chat.id, Rendered([texts.ERROR]))
     except Exception:
         log.exception("could not queue the apology for update %s", update.update_id)
+
+
+def transient(error: BaseException | None) -> bool:
+    """A database error that waiting fixes: SQLite locked or busy, a PostgreSQL connection lost
+    (its cause or context included, as the store may wrap it)."""
+    seen = 0
+    while error is not None and seen < 5:
+        name, module = type(error).__name__, type(error).__module__
+        if isinstance(error, sqlite3.OperationalError) and any(
+            word in str(error).lower() for word in ("locked", "busy")
+        ):
+            return True
+        if module.startswith("psycopg") and name in ("OperationalError", "InterfaceError"):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 async def on_startup(app: Application) -> None:

@@ -13,19 +13,37 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
+import logging
+import sqlite3
+import stat
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from botapi_double import BotApiDouble
 from store_backends import Backend
-from telegram_fixtures import STAFF_CHAT, ask_specialist, buttons, running, services, wait_until
+from telegram_fixtures import (
+    STAFF_CHAT,
+    ask_specialist,
+    buttons,
+    gardbot_process,
+    process_env,
+    running,
+    services,
+    wait_until,
+)
 from test_publish import previewed, published_now
 
 from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, PrivacySettings
 from bot.retention import DAY, HOUR, privacy_text
+from bot.runtime import existing_store
+from reports.cli import run_report
+from store import StoreError, open_store, redact_url
 
 ASKER_ID = 918_273_601
 FIRST, LAST, USERNAME = "Maria", "Okafor", "mokafor"
@@ -252,3 +270,96 @@ async def test_retention_prunes_as_configured_and_privacy_says_so(
     assert at(6 * DAY + 60)["feedback"] == 1
     assert store.feedback_counts().helpful == 1 and store.feedback_by_passage() == {}
     assert not any(at(7 * DAY).values())
+
+
+# --------------------------------------------------------------------------- debug logs
+
+
+@pytest.mark.parametrize("private", [False, True])
+async def test_debug_logs_hide_what_users_wrote_unless_log_private(
+    double: BotApiDouble, tmp_path: Path, private: bool
+) -> None:
+    """`gardbot -v telegram` logs whole updates and Bot API calls; the words and names in them
+    are '<private>' unless --log-private is given."""
+    asker = double.user(ASKER_ID, FIRST, USERNAME, last_name=LAST)
+    chat = double.private_chat(asker)
+    args = ("--log-private",) if private else ()
+    async with gardbot_process(process_env(double, tmp_path), *args) as log:
+        double.send_text(chat, asker, "What causes IMT? My son Liam Okafor asks.")
+        await double.wait_for_message(chat, timeout=30)
+    text = log[0]
+    assert "DEBUG" in text and "sendMessage" in text  # -v: calls and updates are logged
+    for private_value in ("Liam Okafor", FIRST, USERNAME, "What causes IMT"):
+        assert (private_value in text) == private, private_value
+    if not private:
+        assert "<private>" in text
+
+
+# --------------------------------------------------------------------------- transient errors
+
+
+async def test_a_locked_database_in_a_handler_leaves_the_update_pending_and_it_is_answered(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict
+) -> None:
+    """The database is locked twice while the question is handled: the update is not marked
+    done, it runs again, and the user gets the answer once, with no apology."""
+    app = make_bot()
+    store = services(app).store
+    real_log, failures = store.log_question, [2]
+
+    def locked_twice(*args, **kwargs):
+        if failures[0]:
+            failures[0] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real_log(*args, **kwargs)
+
+    store.log_question = locked_twice  # type: ignore[method-assign]
+    async with running(app):
+        double.send_text(alice_chat, alice, "What causes IMT?")
+        answer = await double.wait_for_message(alice_chat)
+        assert "inflammatory myofibroblastic" in answer["plain_text"].lower()
+        await wait_until(lambda: not store.inbox_pending_count())
+        await asyncio.sleep(0.3)
+    texts_sent = [m["plain_text"] for m in double.messages(alice_chat)]
+    assert len(texts_sent) == 1 and texts.ERROR not in texts_sent
+    assert [q.question for q in store.questions()] == ["What causes IMT?"]
+
+
+# --------------------------------------------------------------------------- small leaks
+
+SECRET_PASSWORD = "s3cret-Pw"
+
+
+def test_database_urls_are_shown_without_their_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    unreachable = f"postgresql://gardbot:{SECRET_PASSWORD}@127.0.0.1:1/gardbot"
+    config = replace(Config(), database=DatabaseSettings(unreachable))
+    assert run_report(config, argparse.Namespace(kind="gaps", format="md")) == 1
+    error = capsys.readouterr().err
+    assert "gardbot:***@127.0.0.1:1" in error and SECRET_PASSWORD not in error
+
+    with caplog.at_level(logging.WARNING):
+        assert existing_store(config) is None  # the console goes on without published answers
+    assert "gardbot:***@" in caplog.text and SECRET_PASSWORD not in caplog.text
+
+    with pytest.raises(ValueError) as bad_scheme:
+        open_store(f"mysql://gardbot:{SECRET_PASSWORD}@db/gardbot")
+    assert SECRET_PASSWORD not in str(bad_scheme.value)
+    with pytest.raises(StoreError) as unreachable_error:
+        open_store(unreachable)
+    assert SECRET_PASSWORD not in str(unreachable_error.value)
+    assert redact_url(unreachable) == "postgresql://gardbot:***@127.0.0.1:1/gardbot"
+
+
+def test_the_sqlite_file_and_its_wal_and_shm_are_private(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "bot.sqlite3"
+    with open_store(str(path)) as store:
+        store.log_question(1, 1, "My son Liam has Castellane fever", None, "abstain")
+        files = sorted(p.name for p in path.parent.iterdir())
+        assert files == ["bot.sqlite3", "bot.sqlite3-shm", "bot.sqlite3-wal"]
+        for name in files:
+            assert stat.S_IMODE((path.parent / name).stat().st_mode) == 0o600, name
+    path.chmod(0o644)  # a file an older version made: tightened when opened
+    with open_store(str(path)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
