@@ -73,6 +73,12 @@ class TelegramSettings:
     # On a PostgreSQL database replicas share: how often each looks for work a replica that died
     # left (leases, recorded updates) and for answers published through another replica.
     replica_sweep_seconds: float = 2.0
+    # Telegram's flood limits for the whole bot, shared by every replica (bot.flood): through
+    # the database, or Redis when flood_redis_url is set (GARDBOT_FLOOD_REDIS).
+    flood_per_second: int = 30
+    flood_group_per_minute: int = 20
+    flood_margin_seconds: float = 0.1  # added to each window, for network jitter
+    flood_redis_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "GARDBOT_HEALTH_LISTEN": ("telegram", "health_listen"),
     "GARDBOT_OUTBOX_STUCK_SECONDS": ("telegram", "outbox_stuck_seconds"),
     "GARDBOT_REPLICA_SWEEP_SECONDS": ("telegram", "replica_sweep_seconds"),
+    "GARDBOT_FLOOD_REDIS": ("telegram", "flood_redis_url"),
     "GARDBOT_STAFF_ROLE": ("staff", "role"),
 }
 

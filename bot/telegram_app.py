@@ -37,7 +37,6 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -58,6 +57,7 @@ from bot import telegram_texts as texts
 from bot import telegram_tickets as staff
 from bot.config import Config
 from bot.crash import crash_point
+from bot.flood import SharedRateLimiter
 from bot.health import HealthChecks, HealthServer, HealthServerError
 from bot.inbox import Dispatcher, InboxQueue
 from bot.metrics import CountingRequest, Metrics
@@ -651,12 +651,13 @@ def build_application(
         file_url = re.sub(r"/bot$", "/file/bot", settings.base_url)
         builder = ApplicationBuilder().token(settings.token).base_url(settings.base_url)
         builder = builder.base_file_url(file_url)
-    # Telegram's flood limits (30 messages/s, 20 per minute in a group). No retries in the
-    # limiter: a 429 would pause every chat while it waits; the outbox reschedules that one
-    # message instead. The inbox queue records each update before Telegram is told it arrived.
+    # Telegram's flood limits (30 messages/s, 20 per minute in a group), shared by every replica
+    # (bot.flood). No retries in the limiter: a 429 would pause every chat while it waits; the
+    # outbox reschedules that one message instead. The inbox queue records each update before
+    # Telegram is told it arrived.
     inbox = InboxQueue()
     metrics = Metrics(store, clock)
-    builder = builder.rate_limiter(AIORateLimiter()).update_queue(inbox)
+    builder = builder.rate_limiter(SharedRateLimiter.from_settings(settings, store)).update_queue(inbox)
     builder = builder.request(CountingRequest(metrics.api_error, connection_pool_size=REQUEST_POOL))
     builder = builder.get_updates_request(
         CountingRequest(metrics.api_error, connection_pool_size=GET_UPDATES_POOL)

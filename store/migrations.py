@@ -217,6 +217,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             value TEXT NOT NULL
         )
         """,
+        # Telegram's flood limits, shared by replicas: the send times reserved in each budget
+        # ("bot": 30 a second; "chat:<group id>": 20 a minute), so together they stay under.
+        """
+        CREATE TABLE send_budget (
+            name  TEXT PRIMARY KEY,
+            times TEXT NOT NULL                          -- JSON array of reserved send times
+        )
+        """,
     ),
 )
 

@@ -738,6 +738,36 @@ class SQLStore:
                 {"old": old_chat_id, "new": new_chat_id, "now": _now(now)},
             ).rowcount
 
+    def reserve_send(self, budgets: Sequence[tuple[str, int, float]], *, now: float | None = None) -> float:
+        """Reserve one send in every budget ``(name, limit, window seconds)``; returns the time
+        it may go: the earliest at or after ``now`` when each budget has fewer than ``limit``
+        sends reserved within ``window`` before it. One transaction with the budgets' rows
+        locked (in the order given), so replicas sharing the database stay under the limits
+        together."""
+        at = _now(now)
+        with self.transaction():
+            logs: list[tuple[str, list[float], float]] = []
+            when = at
+            for name, limit, window in budgets:
+                self._run(
+                    "INSERT INTO send_budget (name, times) VALUES (:name, '[]') ON CONFLICT (name) DO NOTHING",
+                    {"name": name},
+                )
+                [row] = self._rows(
+                    f"SELECT times FROM send_budget WHERE name = :name{self._FOR_UPDATE}", {"name": name}
+                )
+                times = sorted(t for t in json.loads(row["times"]) if t > at - window)
+                if len(times) >= limit:
+                    when = max(when, times[len(times) - limit] + window)
+                logs.append((name, times, window))
+            for name, times, window in logs:
+                times.append(when)
+                self._run(
+                    "UPDATE send_budget SET times = :times WHERE name = :name",
+                    {"times": _dumps([t for t in times if t > at - window]), "name": name},
+                )
+            return when
+
     def get_setting(self, name: str) -> str | None:
         rows = self._query("SELECT value FROM settings WHERE name = :name", {"name": name})
         return str(rows[0]["value"]) if rows else None

@@ -391,6 +391,13 @@ class BotApiDouble:
         self._pusher: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
 
+        # Telegram's flood limits, off unless set: messages a second for the bot, a minute per
+        # group (see `_flood_check`); `flood_refused` counts the 429s they caused.
+        self.flood_limit: int | None = None
+        self.group_flood_limit: int | None = None
+        self.flood_refused = 0
+        self._flood_times: dict[str, deque[float]] = {}
+
         self._chats: dict[int, JSONDict] = {}
         self._blocked_chats: set[int] = set()
         self._kicked_from: set[int] = set()  # groups the bot was removed from (403)
@@ -770,6 +777,8 @@ class BotApiDouble:
         if fault is not None and not fault.after:
             error = self._fault_error(fault)
         if error is None and handler is not None:
+            error = self._flood_check(method, params)
+        if error is None and handler is not None:
             try:
                 result = await handler(params)
             except ApiError as exc:
@@ -784,6 +793,32 @@ class BotApiDouble:
         call.update(status=200, ok=True, result=copy.deepcopy(result))
         self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    def _flood_check(self, method: str, params: JSONDict) -> ApiError | None:
+        """Telegram's flood limits, when set (`flood_limit` messages a second for the bot,
+        `group_flood_limit` a minute per group): a message-sending call over them gets 429 with
+        retry_after, as Telegram answers, and has no effect. Counted by arrival time."""
+        if not method.lower().startswith(("send", "edit", "copy", "forward")):
+            return None
+        now = time.monotonic()
+        windows = []
+        if self.flood_limit is not None:
+            windows.append((self._flood_times.setdefault("bot", deque()), self.flood_limit, 1.0))
+        chat_id = _as_int(params.get("chat_id"))
+        if self.group_flood_limit is not None and isinstance(chat_id, int) and chat_id < 0:
+            windows.append(
+                (self._flood_times.setdefault(f"chat:{chat_id}", deque()), self.group_flood_limit, 60.0)
+            )
+        for times, limit, window in windows:
+            while times and times[0] <= now - window:
+                times.popleft()
+            if len(times) >= limit:
+                self.flood_refused += 1
+                wait = max(1, int(times[0] + window - now + 0.999))
+                return ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        for times, _, _ in windows:
+            times.append(now)
+        return None
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         self.tokens_seen.add(request.match_info["token"])
