@@ -750,7 +750,10 @@ class SQLStore:
             when = at
             for name, limit, window in budgets:
                 self._run(
-                    "INSERT INTO send_budget (name, times) VALUES (:name, '[]') ON CONFLICT (name) DO NOTHING",
+                    """
+                    INSERT INTO send_budget (name, times) VALUES (:name, '[]')
+                    ON CONFLICT (name) DO NOTHING
+                    """,
                     {"name": name},
                 )
                 [row] = self._rows(
@@ -994,6 +997,15 @@ class SQLStore:
         return FeedbackCounts(
             helpful=int(row["yes"]) + pruned.get("yes", 0), not_helpful=int(row["no"]) + pruned.get("no", 0)
         )
+
+    def pruned_counts(self, since: float | None = None) -> list[tuple[float, str, int]]:
+        """(day start, kind, count) that `expire` folded away, days from ``since``'s on, by day:
+        kind is ``question:<outcome>`` or ``feedback:yes|no``. Reports add them to the rows."""
+        start = (_since(since) // _DAY) * _DAY if since is not None else _since(since)
+        rows = self._query(
+            "SELECT day, kind, n FROM pruned_counts WHERE day >= :since ORDER BY day, kind", {"since": start}
+        )
+        return [(float(row["day"]), str(row["kind"]), int(row["n"])) for row in rows]
 
     def _pruned(self, prefix: str, since: float | None) -> dict[str, int]:
         """Counts `expire` folded into pruned_counts, by the kind's suffix, for days from

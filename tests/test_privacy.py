@@ -43,6 +43,7 @@ from bot.config import Config, DatabaseSettings, PrivacySettings
 from bot.retention import DAY, HOUR, privacy_text
 from bot.runtime import existing_store
 from reports.cli import run_report
+from reports.usage import build_usage
 from store import StoreError, open_store, redact_url
 
 ASKER_ID = 918_273_601
@@ -267,6 +268,8 @@ async def test_retention_prunes_as_configured_and_privacy_says_so(
     assert at(3 * DAY + 60)["outbox"] >= 2 and store.list_outbox() == []
     assert at(5 * DAY + 60)["questions"] == 1 and list(store.questions()) == []
     assert store.question_counts()["answer"] == 1  # reports keep the count
+    usage = build_usage(store)
+    assert usage.total.answer == 1 and sum(d.counts.answer for d in usage.days) == 1
     assert at(6 * DAY + 60)["feedback"] == 1
     assert store.feedback_counts().helpful == 1 and store.feedback_by_passage() == {}
     assert not any(at(7 * DAY).values())
