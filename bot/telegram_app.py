@@ -75,6 +75,7 @@ from bot.telegram_state import (
     chat_key,
     services_of,
 )
+from corpus.published import warm_up as warm_up_published
 from store import Store
 
 log = logging.getLogger("gardbot.telegram")
@@ -548,6 +549,13 @@ async def on_error(update: object, context: BotContext) -> None:
         log.exception("could not queue the apology for update %s", update.update_id)
 
 
+def warm_up_deidentifier() -> None:
+    try:
+        warm_up_published()
+    except Exception:  # loaded on first use instead; a preview then says what went wrong
+        log.exception("could not load the de-identification word lists")
+
+
 def transient(error: BaseException | None) -> bool:
     """A database error that waiting fixes: SQLite locked or busy, a PostgreSQL connection lost
     (its cause or context included, as the store may wrap it)."""
@@ -590,6 +598,8 @@ async def on_startup(app: Application) -> None:
         log.warning("no staff chat configured (GARDBOT_STAFF_CHAT_ID): tickets wait in /pending")
     assert s.worker is not None and s.dispatcher is not None
     s.worker.start()
+    # The de-identifier's word lists, loaded in a thread meanwhile (publishing needs them).
+    asyncio.get_running_loop().run_in_executor(None, warm_up_deidentifier)
     if requeued := staff.requeue_open_tickets(s):
         log.info("%d open tickets are not in the staff chat yet; they are queued", requeued)
     if s.staff_delivery is not None:  # copies that failed for good before: the cause may be fixed

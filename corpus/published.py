@@ -286,6 +286,14 @@ VERY_COMMON = 10000  # ... from which a name at a sentence's start is taken as t
 TITLES = frozenset({"Dr", "Mr", "Mrs", "Ms", "Mx", "Prof", "St", "Mt", "Ft"})
 
 
+def warm_up() -> None:
+    """Load the word, name and place lists now (about a second, once per process), so the first
+    publish preview does not make the bot wait; the bot runs this in a thread at start-up."""
+    import phonenumbers  # noqa: F401
+
+    _dictionary(), _frequency(), person_names(), _geography()
+
+
 def is_english_word(word: str) -> bool:
     """Whether `word` is a common English word, inflected forms included; a word Webster's has
     only capitalised (Boise, Emily) is not."""
