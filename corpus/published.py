@@ -148,8 +148,8 @@ MONTH = rf"(?:{MONTHS})\.?"
 FULL_MONTHS = ("January|February|March|April|June|July|August|September|October|November|December").split("|")
 ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
 DATE_PATTERNS = (
-    re.compile(r"(?<![\w/.-])\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?![\w/.-])"),  # 2021-03-04
-    re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?![\w/.-])"),  # 3/4/2021, 3/4
+    re.compile(r"(?<![\w/.-])\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?![\w/-]|\.\d)"),  # 2021-03-04
+    re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?![\w/-]|\.\d)"),  # 3/4/2021, 3/4
     re.compile(rf"\b(?:{ORDINAL}\s+(?:of\s+)?{MONTH}|{MONTH}\s+{ORDINAL}\b)(?:,?\s+\d{{4}})?"),
     re.compile(rf"\b{MONTH}\s+\d{{4}}\b"),  # March 2021: the month is a date element too
     re.compile(rf"\b(?:{'|'.join(FULL_MONTHS)})\b"),  # "in March" ("May" is left: "May I ask")
@@ -166,8 +166,14 @@ AGE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(r"\[name\],\s*(?P<v>\d{1,3})\b(?!\.\d)|\[name\] \((?P<w>\d{1,3})\)"),  # Liam, 4,
+    re.compile(
+        rf"\b(?:I'm|I’m|I am|[Ss]he's|[Hh]e's)\s+(?P<v>\d{{1,3}}(?:\s{UNIT})?)\b"
+        r"(?!\s*(?:%|percent|kg|lbs?|cm))"
+    ),
 )
-URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|me)(?:/\S*)?\b")
+URL = re.compile(
+    r"(?:\b(?:https?://|www\.)|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|me)\b)\S*?(?=[.,;:!?)\]]*(?:\s|$))"
+)
 IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
 LABELLED_NUMBER = re.compile(
@@ -183,13 +189,19 @@ KIN = (
     r"mum|father|dad|niece|nephew|grandson|granddaughter|grandchild|friend|cousin|aunt|uncle|"
     r"fianc[ée]e?|toddler|twins?|stepson|stepdaughter)"
 )
+# Words before a name, and whether what follows is taken whatever it is (True: "my son Will",
+# "Dr Smith") or only when it looks like a name ("I'm Zebulon", not "I'm Worried").
 NAME_CUES = (
-    re.compile(
-        rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?:little|baby|older|younger|eldest|oldest|"
-        rf"youngest|twin|step|adopted|only|new)\s+)?{KIN}\s*,?\s+({CAPS})"
+    (
+        re.compile(
+            rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?:little|baby|older|younger|eldest|oldest|"
+            rf"youngest|twin|step|adopted|only|new)\s+)?{KIN}\s*,?\s+({CAPS})"
+        ),
+        True,
     ),
-    re.compile(rf"\b(?:I'm|I’m|I am|[Mm]y name is|[Tt]his is|[Nn]amed|[Cc]alled)\s+({CAPS})"),
-    re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Doctor|Nurse)\.?\s+({CAPS})"),
+    (re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Doctor|Nurse)\.?\s+({CAPS})"), True),
+    (re.compile(rf"\b(?:[Mm]y name is|[Nn]amed|[Cc]alled)\s+({CAPS})"), True),
+    (re.compile(rf"\b(?:I'm|I’m|I am)\s+({CAPS})"), False),
 )
 PLACE_CUE = re.compile(
     r"\b(?:from|near|around|outside(?: of)?|in|at|live in|lives in|living in|based in|moved to|"
@@ -444,6 +456,7 @@ class Deidentifier:
         self._sub(out, SSN, "number")
         self._sub(out, IP, "number")
         self._sub(out, LABELLED_NUMBER, "number", group=1)
+        self._patterns(out, DATE_PATTERNS, "date")  # before phones: 2021-03-04 is no number
         for start, end in sorted(_merge(_phone_spans(out.text)), reverse=True):
             out.text = out.text[:start] + out.note("phone", out.text[start:end]) + out.text[end:]
         self._sub(out, STREET, "place")
@@ -459,14 +472,18 @@ class Deidentifier:
                 self._sub(out, re.compile(rf"(?<!\d){abs(number)}(?!\d)"), "id")
 
     def _cued_names(self, out: Deidentified, keep: set[str]) -> None:
-        for pattern in NAME_CUES:
+        for pattern, surely in NAME_CUES:
 
-            def replace(match: re.Match[str]) -> str:
+            def replace(match: re.Match[str], surely: bool = surely) -> str:
+                if DISEASE_HEAD.match(out.text, match.end(1)):  # "called Castellane fever"
+                    return match.group(0)
                 words = match.group(1).split()
                 taken = []
-                for word in words:  # the topic the bot read may be this very name: not kept
-                    if self._kept(word, set(), english=False):
+                for word in words:
+                    if word.isupper() and len(word) > 1:  # an acronym
                         break
+                    if not surely and not self._unknown(word, set(), sentence_start=False):
+                        break  # "I'm Worried": no name
                     taken.append(word)
                 if not taken:
                     return match.group(0)
