@@ -8,10 +8,11 @@ traceback, though the outbox handles it as designed (that message waits `retry_a
 `SharedRateLimiter` is PTB's rate limiter for the bot: before each message-sending call it
 reserves a send time in shared budgets and waits until then. Each budget is a sliding window:
 "bot" (30 in any second), "bot:pace" (one every 1/30 s, so a burst does not reach Telegram in a
-lump) and "chat:<id>" for groups (20 a minute). They live in the database (`Store.reserve_send`,
-rows locked, so replicas on one PostgreSQL database share them), or in Redis (`RedisBudget`, one
-Lua script, atomic) when telegram.flood_redis_url is set. Each window is widened by
-flood_margin_seconds, for the time between reserving a send and Telegram receiving it. A 429
+lump) and "chat:<id>" for groups (20 a minute). They live in the database on PostgreSQL
+(`Store.reserve_send`, rows locked, so the replicas on it share them), in Redis when
+telegram.flood_redis_url is set (`RedisBudget`, one Lua script, atomic), and in memory with
+SQLite (one process). Each window is widened by flood_margin_seconds, for the time between
+reserving a send and Telegram receiving it; a send that comes later than that reserves again. A 429
 that still comes is logged as one WARNING line (the outbox's "flood control, retrying in N s";
 here only when a direct send waits it out), never with a traceback.
 """
@@ -47,8 +48,29 @@ class SendBudget(Protocol):
     async def close(self) -> None: ...
 
 
+class MemoryBudget:
+    """Budgets in this process's memory: for SQLite, where one process owns the database, so
+    nothing needs sharing and no send should cost a database commit."""
+
+    def __init__(self) -> None:
+        self.logs: dict[str, list[float]] = {}
+
+    async def reserve(self, budgets: list[Budget], now: float) -> float:
+        when = now
+        for name, limit, window in budgets:
+            times = self.logs[name] = sorted(t for t in self.logs.get(name, []) if t > now - window)
+            if len(times) >= limit:
+                when = max(when, times[len(times) - limit] + window)
+        for name, _, _ in budgets:
+            self.logs[name].append(when)
+        return when
+
+    async def close(self) -> None:
+        return None
+
+
 class DatabaseBudget:
-    """Budgets in the bot's database (the store's lock keeps the event loop's calls short)."""
+    """Budgets in the bot's database, shared by the replicas on it (PostgreSQL)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -136,8 +158,10 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         if settings.flood_redis_url:  # the budget is the bot's: keyed by its id (the token's head)
             bot_id = settings.token.split(":", 1)[0] or "bot"
             budget = RedisBudget(settings.flood_redis_url, prefix=f"gardbot:flood:{bot_id}:")
-        else:
+        elif store.shared:
             budget = DatabaseBudget(store)
+        else:  # SQLite: one process
+            budget = MemoryBudget()
         return cls(
             budget,
             per_second=settings.flood_per_second,
@@ -150,6 +174,18 @@ class SharedRateLimiter(BaseRateLimiter[int]):
 
     async def shutdown(self) -> None:
         await self.budget.close()
+
+    async def wait_turn(self, budgets: list[Budget]) -> None:
+        """Reserve a send and wait for its time. A send that comes more than half the margin
+        after its reserved time (the event loop was busy) reserves again: otherwise late sends
+        would reach Telegram in a lump, together with the next ones on time."""
+        while True:
+            when = await self.budget.reserve(budgets, self.clock())
+            if (wait := when - self.clock()) > 0:
+                await asyncio.sleep(wait)
+            if self.clock() - when <= self.margin / 2:
+                return
+            log.debug("a send came %.3f s after its turn; taking another", self.clock() - when)
 
     def budgets(self, data: dict[str, Any]) -> list[Budget]:
         # At most per_second in any window (widened by the margin), and evenly paced: a burst
@@ -180,10 +216,7 @@ class SharedRateLimiter(BaseRateLimiter[int]):
         retries = rate_limit_args or 0
         for attempt in range(retries + 1):
             if counted(endpoint):
-                now = self.clock()
-                wait = await self.budget.reserve(self.budgets(data), now) - now
-                if wait > 0:
-                    await asyncio.sleep(wait)
+                await self.wait_turn(self.budgets(data))
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
