@@ -9,17 +9,25 @@ many pages are skipped when anything better is left.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from answers.messages import section_label
-from answers.reply import Citation, Excerpt
+from answers.reply import TABLE_HEADER, Citation, Excerpt
 from corpus.boilerplate import template_key
 from corpus.models import Passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze
 
-MAX_PART_CHARS = 420  # a run-on sentence (a symptom table) is cut at a word boundary with "…"
+MAX_PART_CHARS = 420  # a run-on sentence is cut at a word boundary with "…"
+# GARD prints the Human Phenotype Ontology's table of signs flattened into one run-on "sentence":
+# "... (when available) Arachnodactyly 90% Myopia 50% ... Deeply set eye - High palate - ...".
+# Each feature ends with its frequency: a percentage, a fraction of patients, or "-" for unknown.
+TABLE_FREQUENCY = re.compile(r" (?:\d+(?:\.\d+)?%|\d+/\d+|-)(?= |$)")
+MAX_FEATURE_WORDS = 10  # longer, and it's the prose after the table ("The Human Phenotype ...")
+MIN_TABLE_FEATURES = 3  # without its header, a run of fewer is no sure table
+MAX_FEATURES = 8  # a short list; the question's own words pick first
 
 
 @dataclass(frozen=True)
@@ -67,9 +75,14 @@ class Composer:
         terms = set(analyze(question)) - set(analyze(" ".join((passage.title, *name_words))))
         names = (passage.title, *passage.synonyms)
         candidates = []
+        features: list[tuple[int, int]] = []
         for position, (start, end) in enumerate(spans):
             sentence = passage.text[start:end]
             if self._says_nothing(sentence, names) or (seen is not None and seen(sentence)):
+                continue
+            table = table_features(passage.text, start, end, starts_mid_table=position == 0)
+            if table or TABLE_HEADER in sentence:  # unreadable as it stands: its features, if no prose
+                features.extend(table)
                 continue
             score = 1.0 / (1 + 0.35 * position)
             overlap = terms & set(analyze(sentence))
@@ -79,9 +92,28 @@ class Composer:
             candidates.append(Candidate(start, end, score))
         chosen = self._fill(candidates, budget)
         if not chosen:
-            return None
+            return self._feature_list(passage, features, terms, seen) if features else None
         parts, truncated = self._parts(passage.text, chosen, budget)
         return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated)
+
+    def _feature_list(
+        self,
+        passage: Passage,
+        features: list[tuple[int, int]],
+        terms: set[str],
+        seen: Callable[[str], bool] | None,
+    ) -> Excerpt | None:
+        """A phenotype table as a short list of its features, each the page's own words: those
+        the question names first ("chest pain"), then the table's order, which is most frequent
+        first; shown in page order. Features the chat was shown are left out."""
+        fresh = [(a, b) for a, b in features if seen is None or not seen(passage.text[a:b])]
+        asked = [f for f in fresh if terms & set(analyze(passage.text[f[0] : f[1]]))]
+        ranked = list(dict.fromkeys([*asked, *fresh]))
+        picked = sorted(ranked[:MAX_FEATURES])
+        if not picked:
+            return None
+        parts = tuple(passage.text[a:b] for a, b in picked)
+        return Excerpt(parts, self.citation(passage), truncated_end=len(ranked) > len(picked), listed=True)
 
     def _says_nothing(self, sentence: str, names: tuple[str, ...]) -> bool:
         """The page's own heading ("What are the symptoms of X?") and site boilerplate ("The
@@ -153,6 +185,81 @@ class Composer:
         if truncated and len(trimmed) > 1:
             truncated = trimmed[-1] != parts[-1]
         return trimmed, truncated
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What an excerpt showed of its passage, sentence by sentence."""
+
+    whole: list[str]  # sentences shown from start to end
+    cut_long: list[str]  # the shown starts of sentences too long ever to be shown whole
+    cut: bool  # a sentence was cut short with "…", so what follows it in the passage was not shown
+
+
+def shown(passage_text: str, parts: Iterable[str]) -> Shown:
+    """Which sentences of a passage an excerpt's parts showed whole, and whether one was cut.
+
+    A sentence cut short by "…" was not shown in full, so a follow-up may still quote it (what
+    answers may be in its end), and the sentences the cut left out. One longer than
+    MAX_PART_CHARS is cut every time it is quoted, so its shown start stands for it.
+    """
+    whole: list[str] = []
+    cut_long: list[str] = []
+    cut = False
+    spans = []
+    for a, b in sentence_spans(passage_text):
+        sentence = passage_text[a:b]
+        start = a + len(sentence) - len(sentence.lstrip())
+        spans.append((start, start + len(sentence.strip())))
+    for part in parts:
+        begin = passage_text.find(part)
+        if begin < 0:
+            continue
+        end = begin + len(part)
+        if not any(begin <= a < end for a, _ in spans):  # an item of a list, inside its sentence
+            whole.append(part)
+        for a, b in spans:
+            if begin <= a and b <= end:
+                whole.append(passage_text[a:b])
+            elif begin <= a < end:
+                cut = True
+                if b - a > MAX_PART_CHARS:
+                    cut_long.append(passage_text[a:end].strip())
+    return Shown(whole, cut_long, cut)
+
+
+def table_features(text: str, start: int, end: int, starts_mid_table: bool = False) -> list[tuple[int, int]]:
+    """Spans of the feature names of a flattened phenotype table in text[start:end], or none
+    when it holds no such table.
+
+    The table starts after its header; a passage can also start inside one (passages are cut
+    by word count), and then its first name may be the end of a longer one ("regurgitation" of
+    "Aortic regurgitation"), so it is left out. A name must be short and read like one; the
+    first that doesn't ends the table. Modes of inheritance and ages of onset, which HPO lists
+    too, are no features of the disease.
+    """
+    header = text.find(TABLE_HEADER, start, end)
+    if header >= 0:
+        begin = header + len(TABLE_HEADER) + 1
+    elif starts_mid_table:
+        begin = start
+    else:
+        return []
+    spans: list[tuple[int, int]] = []
+    for number, frequency in enumerate(TABLE_FREQUENCY.finditer(text, begin, end)):
+        name = text[begin : frequency.start()]
+        words = name.split()
+        if (
+            not words
+            or len(words) > MAX_FEATURE_WORDS
+            or not name[:1].isalnum()
+            or re.search(r"[.?!]\s", name)
+        ):
+            break
+        if not (number == 0 and header < 0) and not name.lower().endswith(("inheritance", " onset")):
+            spans.append((begin, frequency.start()))
+        begin = frequency.end() + 1
+    return spans if len(spans) >= (1 if header >= 0 else MIN_TABLE_FEATURES) else []
 
 
 def idf_table(document_frequency: dict[str, int], n_docs: int) -> dict[str, float]:

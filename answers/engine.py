@@ -14,10 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-import numpy as np
-
 from answers import messages
-from answers.compose import Composer
+from answers.compose import Composer, shown
 from answers.conversation import ConversationState
 from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
@@ -28,10 +26,11 @@ from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
 from retrieval.names import DiseaseMatch, name_words
 from retrieval.qtype import ASKED, INFORMATION
-from retrieval.search import Searcher, SearchResult
+from retrieval.search import REFERRING, Reason, Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
 MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
+YES = re.compile(r"^\s*(yes|yeah|yep|yup|y|correct|right|that one|yes please)\s*[.!]*\s*$", re.I)
 CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
 ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
@@ -90,12 +89,7 @@ class Engine:
         self.conversations = conversations or MemoryConversations()
         self.settings = settings or EngineSettings()
         self.clock = clock
-        index = searcher.index
-        doc_freq = np.bincount(index.bm25.counts.indices, minlength=len(index.bm25.vocab))
-        idf = {
-            t: float(np.log(1 + index.bm25.n_docs / max(1, doc_freq[i]))) for t, i in index.bm25.vocab.items()
-        }
-        self.composer = Composer(set(index.meta.get("boilerplate", ())), idf)
+        self.composer = Composer(searcher.boilerplate(), searcher.idf())
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
         self._versions: dict[int, int] = {}
 
@@ -111,7 +105,7 @@ class Engine:
         result = self.searcher.search(question[:MAX_INPUT_CHARS], k=k)
         if classify(question) is not None:
             result.abstain = True
-            result.reason = "smalltalk"
+            result.reason = Reason.SMALLTALK
         return result
 
     # --- published staff answers ----------------------------------------------------------
@@ -123,7 +117,7 @@ class Engine:
     def load_published(self, qas: list[PublishedQA]) -> list[Passage]:
         """Add published Q&As to the live index in one step (at start-up: all of them)."""
         passages = []
-        moved = self.searcher.index.meta.get("replaced_pages") or {}
+        moved = self.searcher.replaced_pages()
         for qa in qas:
             if qa.doc_id in moved:  # its page was replaced by a newer one of the same address
                 qa = replace(qa, doc_id=moved[qa.doc_id])
@@ -148,7 +142,7 @@ class Engine:
         attaching a published answer to the wrong disease would mislead everyone after.
         """
         wanted = fold(text).strip()
-        for doc_id, title in self.searcher.names.titles.items():
+        for doc_id, title in self.searcher.titles().items():
             if fold(title) == wanted and self.searcher.doc_passages(doc_id):
                 return doc_id, title
         result = self.searcher.search(text, k=1)
@@ -171,17 +165,21 @@ class Engine:
                 ReplyKind.INVALID,
                 messages.TOO_LONG.format(length=len(text), limit=MAX_INPUT_CHARS),
             )
+        state = self._state(chat_key)
+        if len(state.pending_choices) == 1 and YES.match(text):  # "Did you mean X?" "yes"
+            return self.choose(chat_key, state.pending_choices[0])
         small = classify(text)
         if small is not None:
             return Reply(ReplyKind.SMALLTALK, small)
-        state = self._state(chat_key)
         if MORE.match(text):
             return self.more(chat_key)
         choice = self._pending_choice(state, text)
         if choice:
             return self.choose(chat_key, choice)
-        result = self.searcher.search(text, k=10, context_doc=state.doc_id)
+        result = self._new_topic(text, self.searcher.search(text, k=10, context_doc=state.doc_id))
         reply = self._answer(chat_key, text, result)
+        if reply.reason == "no_page":  # the chat turned to a disease with no page: "it" is not the last one
+            self._save(chat_key, ConversationState())
         if reply.kind is not ReplyKind.INVALID and is_other_language(text):
             reply.message = f"{messages.ENGLISH_ONLY}\n\n{reply.message}"
         return reply
@@ -189,7 +187,7 @@ class Engine:
     def choose(self, chat_key: str, doc_id: str) -> Reply:
         """The user picked one of the offered diseases: answer the question they asked."""
         question = self._state(chat_key).pending_question
-        if doc_id not in self.searcher.names.titles:
+        if doc_id not in self.searcher.titles():
             return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
         result = self.searcher.search(question, k=10, doc_id=doc_id)
         return self._answer(chat_key, question, result)
@@ -219,6 +217,27 @@ class Engine:
 
     # --- internals ------------------------------------------------------------------------
 
+    def _new_topic(self, text: str, result: SearchResult) -> SearchResult:
+        """The reading of a message without the chat's disease, when that disease is all that
+        made it a follow-up but the message starts a new topic.
+
+        A short message is taken as a follow-up ("treatment?"), and so was one that names a
+        disease with no page ("What is Zorbland fever?") or has no word the pages use
+        ("asdkjh"): those got "That's everything I have on this" about the last disease. Such a
+        message is answered as in a new chat: "no page on Zorbland fever", or nothing found. A
+        follow-up refers back ("it", "this disease"), asks for a section, or uses a word of the
+        pages.
+        """
+        if not result.from_context:
+            return result
+        alone = self.searcher.search(text, k=10)
+        if alone.reason == "no_page":
+            return alone
+        known = any(t in self.composer.idf for t in analyze(text))
+        if known or REFERRING.search(fold(text)) or result.qtype != INFORMATION:
+            return result
+        return alone
+
     def _answer(self, chat_key: str, text: str, result: SearchResult) -> Reply:
         previous = self._state(chat_key)
         candidates = self._candidates(result)
@@ -227,12 +246,30 @@ class Engine:
             self._save(chat_key, previous)
             return Reply(
                 ReplyKind.CHOOSE,
-                messages.CHOOSE_BY_WORD if result.by_word else messages.CHOOSE,
+                messages.CHOOSE_LISTED
+                if result.several
+                else messages.CHOOSE_BY_WORD
+                if result.by_word
+                else messages.CHOOSE,
                 choices=[Choice(c.doc_id, choice_label(c)) for c in result.choices],
                 qtype=result.qtype,
                 can_forward=True,
                 candidates=candidates,
                 confidence=result.choices[0].coverage if result.choices else 0.0,
+            )
+        if result.reason == "did_you_mean" and result.choices:  # one tap to confirm, or a specialist
+            previous.pending_question, previous.pending_choices = text, [c.doc_id for c in result.choices]
+            self._save(chat_key, previous)
+            offered = result.choices[0]
+            return Reply(
+                ReplyKind.CHOOSE,
+                messages.DID_YOU_MEAN.format(
+                    asked=result.missing or offered.name, title=choice_label(offered)
+                ),
+                choices=[Choice(offered.doc_id, choice_label(offered))],
+                qtype=result.qtype,
+                can_forward=True,
+                candidates=candidates,
             )
         if result.reason == "no_page" and result.missing:  # a disease the corpus has no page for
             name = result.missing
@@ -264,7 +301,7 @@ class Engine:
             state.shown, state.quoted = list(previous.shown), list(previous.quoted)
         # A follow-up ("how common is it?") gets only what the chat hasn't seen. A question that
         # names the disease again is asked anew, and gets its answer even if it was shown.
-        seen_before = result.from_context and bool(state.shown)
+        seen_before = result.from_context and bool(state.shown or state.quoted)
         if disease.kind == "chosen":  # other choice buttons of the same question stay usable
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
@@ -288,7 +325,9 @@ class Engine:
                 reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
         link = result.link
-        if link is not None and link.linked and self.searcher.linker.narrower(disease, link.mention):
+        if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
+            reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
+        elif self.searcher.is_narrower(disease, link):
             asked = link.mention.text if link.mention else disease.name
             reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
         reply.disease, reply.doc_id = title, disease.doc_id
@@ -325,14 +364,28 @@ class Engine:
 
     @staticmethod
     def _remember(state: ConversationState, reply: Reply, used: list[Passage]) -> None:
-        """Add a reply's passages and sentences to what the chat has seen of the disease."""
-        sentences = [
-            part[start:end].strip()
-            for excerpt in reply.excerpts
-            for part in excerpt.parts
-            for start, end in sentence_spans(part)
-        ]
-        state.remember([p.passage_id for p in used], [s for s in sentences if s])
+        """Add a reply's passages and sentences to what the chat has seen of the disease.
+
+        A sentence cut short by "…" has not been seen, nor what followed it: a follow-up it
+        answers, or "more", may quote it whole, so neither it nor its passage is recorded (a
+        sentence too long ever to be shown whole is recorded by its start, as it would only be
+        cut the same way again; so every reply records something, and "more" comes to an end)."""
+        by_id = {p.passage_id: p for p in used}
+        sentences: list[str] = []
+        unfinished: set[str] = set()
+        for excerpt in reply.excerpts:
+            passage = by_id.get(excerpt.citation.passage_id)
+            if passage is None or passage.kind == STAFF_KIND:  # a staff answer is quoted from its start
+                sentences.extend(
+                    part[start:end].strip() for part in excerpt.parts for start, end in sentence_spans(part)
+                )
+                continue
+            seen = shown(passage.text, excerpt.parts)
+            sentences.extend([*seen.whole, *seen.cut_long])
+            if seen.cut or (excerpt.listed and excerpt.truncated_end):  # a list with items left
+                unfinished.add(passage.passage_id)
+        finished = [p.passage_id for p in used if p.passage_id not in unfinished]
+        state.remember(finished, [s for s in sentences if s])
 
     def _nothing_new(self, state: ConversationState) -> Reply:
         """All the chat could be shown on this it has seen: say so, and offer a specialist
@@ -386,6 +439,8 @@ class Engine:
                 break
             if excerpts and passage.qtype != top_type:
                 break  # stay with the section that answers; "more" shows the others
+            if excerpts and excerpts[-1].listed and excerpts[-1].truncated_end:
+                break  # a list with items left goes on with "more", not with the next passage's
             if passage.kind == STAFF_KIND:
                 excerpt = self.composer.whole(passage, budget)
             else:
@@ -418,8 +473,7 @@ class Engine:
         return passages[0].synonyms if passages else ()
 
     def _passage(self, passage_id: str) -> Passage | None:
-        position = self.searcher.index.position.get(passage_id)
-        return self.searcher.index.passages[position] if position is not None else None
+        return self.searcher.passage(passage_id)
 
     def _pending_choice(self, state: ConversationState, text: str) -> str | None:
         choices = state.pending_choices

@@ -17,11 +17,20 @@ NO_PAGE = (
     "I have no GARD page on {name}, so I won't quote a page about another condition. "
     "I can send your question to a GARD information specialist, who will reply here."
 )
+BROADER = (
+    "I have no GARD page on {asked} specifically. This is GARD's page on {title}, which covers the "
+    "condition in general."
+)
 SUBTYPE = "This page is about {title}, which may be one type or form of {asked}."
 WHICH_DISEASE = (
     'Which disease do you mean? Please ask with its name, for example: "Is Marfan syndrome inherited?"'
 )
 CHOOSE = "Several conditions match that name. Which one do you mean?"
+DID_YOU_MEAN = (
+    'I have no page called "{asked}". Did you mean {title}? If not, I can send your question to a '
+    "GARD information specialist."
+)
+CHOOSE_LISTED = "You asked about more than one condition. Which one shall I answer about first?"
 CHOOSE_BY_WORD = (
     "I have no page with just that name, but these pages have it in theirs. Is one of them what "
     "you mean? If not, I can send your question to a GARD information specialist."
@@ -82,3 +91,11 @@ SECTION_LABELS = {
 
 def section_label(qtype: str) -> str:
     return SECTION_LABELS.get(qtype, qtype.replace("_", " ").capitalize())
+
+
+# --- conversation (issue 15: help as a message) -------------------------------------------------
+HELP = (
+    "I answer questions about rare diseases by quoting GARD pages. Ask me about a condition by name, "
+    'for example: "What causes Tietze syndrome?" Then "more" shows further excerpts of the same '
+    "page, and /help lists my commands."
+)

@@ -43,6 +43,7 @@ class Excerpt:
     parts: tuple[str, ...]
     citation: Citation
     truncated_end: bool = False
+    listed: bool = False  # each part is one item of a list on the page (a phenotype table's features)
 
     @property
     def text(self) -> str:
@@ -51,7 +52,10 @@ class Excerpt:
     @property
     def display(self) -> str:
         """The text laid out to read: a flattened symptom table gets one line per row. Only
-        spaces become line breaks; every word stays as the page has it."""
+        spaces become line breaks; every word stays as the page has it. A list's items get a
+        line each."""
+        if self.listed:
+            return "\n".join([*(f"• {part}" for part in self.parts), *(["…"] if self.truncated_end else [])])
         head, header, rows = self.text.partition(TABLE_HEADER)
         if not header:
             return self.text

@@ -15,6 +15,7 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(thanks?( you)?( (so|very) much)?|thank u|thx|ty|cheers|many thanks|much appreciated|great thanks|ok thanks?|okay thanks?)( a lot)?$"), messages.THANKS),
     (re.compile(r"^(bye+|goodbye|good bye|see (you|ya)|cya|good night|take care)$"), messages.GOODBYE),
     (re.compile(r"^(ok(ay)?|k|cool|great|nice|good|perfect|got it|understood|alright|all right|sure|yes|no|yep|nope|fine|wow|lol)$"), messages.ACKNOWLEDGE),
+    (re.compile(r"^(help|help me|help please|please help|commands|menu|how do i use (you|this|this bot))$"), messages.HELP),
     (re.compile(r"^(who (made|built|created|runs|are) (you|this bot|this)|what are you|are you (a )?(bot|robot|human|real|ai)|what can you do|how do you work|who is behind this( bot)?)$"), messages.ABOUT_BOT),
 ]  # fmt: skip
 EMOJI_ONLY = re.compile(r"^[\W_]*$")

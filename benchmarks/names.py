@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 from tqdm import tqdm  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
-from bot.linking_eval import TEMPLATES as LINKING_TEMPLATES  # noqa: E402
-from bot.linking_eval import misspelt  # noqa: E402
 from bot.runtime import load_engine  # noqa: E402
 from retrieval.english import KEPT_FROM, english_count  # noqa: E402
+from retrieval.linking_fit import TEMPLATES as LINKING_TEMPLATES  # noqa: E402
+from retrieval.linking_fit import misspelt  # noqa: E402
 from retrieval.names import name_words  # noqa: E402
 from retrieval.policy import ReadingPolicy  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402

@@ -129,7 +129,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.linking:
-        from bot.linking_eval import run_linking_eval
+        from bot.evaluate import run_linking_eval
 
         return run_linking_eval(config_from_args(args), pages=args.pages, fit=args.fit, details=args.details)
     if not args.questions:

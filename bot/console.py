@@ -1,4 +1,8 @@
-"""`gardbot chat`: the answer engine in a terminal, one conversation, citations as links."""
+"""`gardbot chat`: the answer engine in a terminal, one conversation, citations as links.
+
+The user commands that need no Telegram (/start, /help, /about, /privacy) answer here in the
+Telegram bot's words (bot.user_commands); "help" alone is /help.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,28 @@ import sys
 from answers.reply import ReplyKind
 from bot.config import Config
 from bot.runtime import load_engine_with_published
+from bot.user_commands import TELEGRAM_ONLY, command_text
 
 PROMPT = "you> "
-HELP = "Ask about a rare disease. 'more' shows further excerpts, a number picks a choice, 'quit' ends."
+HELP = (
+    "Ask about a rare disease. 'more' shows further excerpts, a number picks a choice, "
+    "/help lists the commands, 'quit' ends."
+)
+TELEGRAM_ONLY_TEXT = "/{name} works in the Telegram bot only."
+UNKNOWN_COMMAND = "I don't know /{name}. /help lists the commands."
+
+
+def command_reply(text: str, config: Config) -> str | None:
+    """What the console prints for a command ("/help", "/about@gardbot", or "help" alone); None
+    when the line is a message for the engine."""
+    if text.lower() in {"help", "help!", "help?"}:
+        text = "/help"
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    name = text[1:].split()[0].split("@")[0].lower()
+    if name in TELEGRAM_ONLY:
+        return TELEGRAM_ONLY_TEXT.format(name=name)
+    return command_text(name, config) or UNKNOWN_COMMAND.format(name=name)
 
 
 def run_console(config: Config, stdin=None, stdout=None) -> int:
@@ -27,6 +50,10 @@ def run_console(config: Config, stdin=None, stdout=None) -> int:
         text = line.strip()
         if text.lower() in {"quit", "exit", ":q"}:
             break
+        command = command_reply(text, config)
+        if command is not None:
+            print(command, file=stdout, end="\n\n", flush=True)
+            continue
         reply = engine.reply("console", text)
         print(reply.to_text(), file=stdout)
         if reply.kind is ReplyKind.ABSTAIN or reply.partial:

@@ -18,6 +18,24 @@ from ir_measures import RR
 from answers.engine import Engine
 from bot.config import Config
 from bot.runtime import load_engine
+from retrieval.linking import FEATURES
+from retrieval.linking_fit import (
+    DID_YOU_MEAN,
+    EVAL_SEED,
+    FIT_SEED,
+    LOOK_ALIKE,
+    LOOK_ALIKE_CHOICE,
+    NAME_SETS,
+    NO_PAGE,
+    RELATIVES,
+    RIGHT,
+    THRESHOLDS,
+    cases,
+    evaluate_linking,
+    fit_logistic,
+    precision_recall,
+    samples,
+)
 
 
 @dataclass
@@ -82,6 +100,76 @@ def evaluate(engine: Engine, rows: list[dict], k: int = 10) -> EvalReport:
     return report
 
 
+@dataclass
+class RealReport:
+    """Real questions (gard-real-dev.jsonl): rows that spell a page's name ("named") and rows
+    that spell none ("unnamed"). A choice holding a gold page counts as reaching it."""
+
+    named: int = 0
+    reached: int = 0  # answered from a gold page, or offered one in a choice
+    no_page_named: int = 0  # told "I have no page on X" though a gold page exists
+    wrong_page: int = 0  # answered from a page not among the gold ones
+    broader: int = 0  # answered from a gold page that covers the asked name in general
+    sections: int = 0  # named rows whose type maps to a section a gold page has
+    section_hits: int = 0
+    unnamed: int = 0
+    unnamed_answered: int = 0  # answered from a page though no page name is spelt
+    unnamed_wrong: int = 0  # ... from a page a hand grader judged WRONG for that row
+    outcomes: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, str]]:
+        n, u, sec = max(1, self.named), max(1, self.unnamed), max(1, self.sections)
+        return [
+            ("named questions", str(self.named)),
+            ("answered from a named page, or offered it in a choice", f"{self.reached / n:.3f}"),
+            ('"no page" said of a named page', f"{self.no_page_named / n:.3f}"),
+            ("answered from another page", f"{self.wrong_page / n:.3f}"),
+            ("answered from a broader page, said so", f"{self.broader / n:.3f}"),
+            (
+                "section-hit@1 where the page has the section",
+                f"{self.section_hits / sec:.3f} of {self.sections}",
+            ),
+            ("unnamed questions", str(self.unnamed)),
+            ("unnamed questions answered from a page", f"{self.unnamed_answered / u:.3f}"),
+            ("... from a page judged WRONG for the row", str(self.unnamed_wrong)),
+            ("outcomes", ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))),
+        ]
+
+
+def evaluate_real(engine: Engine, rows: list[dict]) -> RealReport:
+    report = RealReport()
+    for row in rows:
+        result = engine.search(row["question"])
+        outcome = str(result.outcome)
+        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        top = result.results[0].passage if outcome == "answer" else None
+        offered = {c.doc_id for c in result.choices} if outcome == "choice" else set()
+        if row.get("kind") != "named":
+            report.unnamed += 1
+            if top is not None:
+                report.unnamed_answered += 1
+                judged = row.get("judged_answer") or {}
+                report.unnamed_wrong += judged.get("verdict") == "WRONG" and judged.get("title") == top.title
+            continue
+        gold = set(row.get("gold_docs") or ())
+        report.named += 1
+        reached = (top is not None and top.doc_id in gold) or bool(offered & gold)
+        report.reached += reached
+        report.no_page_named += outcome == "no_page"
+        report.wrong_page += top is not None and top.doc_id not in gold
+        report.broader += reached and bool(result.broader)
+        if row.get("section") and row.get("has_section"):
+            report.sections += 1
+            report.section_hits += reached and top is not None and top.qtype == row["section"]
+        if not reached:
+            said = result.missing or (top.title if top is not None else "")
+            report.misses.append(
+                f"{outcome}: {row['question']!r} (gold {row.get('gold_name')!r}) -> {said!r}"
+            )
+    return report
+
+
 def read_questions(path: Path) -> list[dict]:
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -97,10 +185,53 @@ def run_eval(config: Config, questions: Path, k: int = 10, details: bool = False
     if not questions.exists():
         print(f"error: question file {questions} not found", file=sys.stderr)
         return 1
-    report = evaluate(load_engine(config, progress=True, chat=False), read_questions(questions), k)
+    rows = read_questions(questions)
+    engine = load_engine(config, progress=True, chat=False)
+    report = evaluate_real(engine, rows) if any("kind" in row for row in rows) else evaluate(engine, rows, k)
     print("| measure | value |\n|---|---|")
     for name, value in report.rows():
         print(f"| {name} | {value} |")
     if details:
         print("\n".join(report.misses))
+    return 0
+
+
+def run_linking_eval(config, pages: int | None = None, fit: bool = False, details: bool = False) -> int:
+    """Print the linking figures the README shows: outcomes per set, the headline shares, and the
+    precision/recall of the link decision at several probability thresholds."""
+    from tqdm import tqdm
+
+    searcher = load_engine(config, progress=True).searcher
+    policy = searcher.linker.policy
+    coefficients = policy.coefficients
+    if fit:
+        fit_cases = cases(searcher, seed=FIT_SEED, pages=pages)
+        data = samples(searcher, fit_cases, progress=lambda c: tqdm(c, desc="fitting", unit="q"))
+        coefficients = fit_logistic(data)
+        print(f"fitted on {len(data)} link decisions ({sum(s.right for s in data)} right):")
+        print(f"coefficients = {coefficients}  # {', '.join(FEATURES)}\n")
+    all_cases = cases(searcher, seed=EVAL_SEED, pages=pages)
+    report = evaluate_linking(searcher, all_cases, progress=lambda c: tqdm(c, desc="linking", unit="q"))
+    print(report.table())
+    lopo = "leave-one-page-out"
+    named = sum(report.counts[g][RIGHT] for g in NAME_SETS)
+    asked = sum(sum(report.counts[g].values()) for g in NAME_SETS)
+    print()
+    print(f"- names, synonyms, abbreviations and typos: right page {100 * named / max(1, asked):.1f}%")
+    print(
+        f"- leave-one-page-out: look-alike page {100 * report.share(lopo, [LOOK_ALIKE]):.1f}%, "
+        f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
+        f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%, "
+        f'"did you mean" another page {100 * report.share(lopo, [DID_YOU_MEAN]):.1f}%'
+    )
+    print(f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):")
+    print("| threshold | precision | recall |\n|---:|---:|---:|")
+    for threshold, precision, recall in precision_recall(report.samples, coefficients, THRESHOLDS):
+        mark = " (chosen)" if abs(threshold - policy.link_probability) < 1e-9 else ""
+        print(f"| {threshold:.2f}{mark} | {precision:.4f} | {recall:.4f} |")
+    if details:
+        for (group, got), examples in report.examples.items():
+            if got not in (RIGHT, NO_PAGE, RELATIVES) or (group != lopo and got == NO_PAGE):
+                print(f"\n## {group}: {got}")
+                print("\n".join(examples))
     return 0

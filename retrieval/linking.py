@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import Enum
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
@@ -37,6 +38,7 @@ from retrieval.english import KEPT_FROM, english_count
 from retrieval.names import (
     COMMON_HEADS,
     NAME_CONNECTORS,
+    NEGATIONS,
     NUMBER_KEYWORDS,
     DiseaseMatch,
     NameIndex,
@@ -55,7 +57,15 @@ QUESTION_WORDS = frozenset(
     diagnose diagnosed diagnosis test tests tested testing prognosis outlook risk risks chance chances
     help information info learn explain mean means meaning common rare serious contagious life
     expectancy happen happens affect affects affected treatable curable preventable contagious
+    incidence prevalence frequency
     """.split()
+)
+# What may stand between two conditions asked about together ("X and Y", "X, Y, and Z", "X / Y")
+LIST_GAPS = (("and",), ("or",), ("vs",), ("versus",), ("and", "or"), ("related", "to"), ("linked", "to"))
+# Prepositions STOP_WORDS lacks: a name never holds them, so they stand apart from one ("X besides Y")
+PREPOSITIONS = frozenset(
+    "besides except excluding including regarding concerning despite versus vs via among amongst "
+    "throughout within beyond toward towards upon".split()
 )
 # How bad a case is says nothing about which disease it is: "severe hemophilia" is hemophilia.
 SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very", "bad"})
@@ -64,6 +74,7 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # one name with "and" in it by the other whole names it holds (Linker.decide).
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
 AUXILIARIES = frozenset("do does did can could will would should may might must".split())
+OPENING = ("(", "[", "{", "/")  # an aside or an alternative opens: a pause ("fever (FMF)", "X /Y")
 ARTICLES = frozenset({"a", "an", "the"})  # "and a heart murmur" goes on listing; "and I am" does not
 FEATURES = (
     "bias",
@@ -77,6 +88,14 @@ FEATURES = (
     "missing_modifier",
     "first_letter",
 )
+
+
+class WholeName(Enum):
+    """How a name spelt whole stands to the words next to it (Linker.whole_name)."""
+
+    SAME = "same"  # nothing of the name's phrase is left over: the page is meant
+    BROADER = "broader"  # qualified ("mosaic Turner syndrome"): the page covers it in general
+    OTHER = "other"  # another disease's name holds it ("Bannayan-Riley-Ruvalcaba syndrome")
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,8 @@ class LinkDecision:
     mention: Mention | None = None
     missing: str = ""  # the name of a disease the corpus has no page for
     extra: dict = field(default_factory=dict)
+    broader: str = ""  # linked, but the question named something more specific: "mosaic Turner syndrome"
+    whole: bool = False  # decided by the whole name the question spells (Linker.whole_name), not the model
 
 
 def logistic(coefficients: tuple[float, ...], vector: tuple[float, ...]) -> float:
@@ -261,6 +282,22 @@ class Linker:
         if question.groups[i] == question.groups[i + 1]:
             return False  # inside one typed word ("Sjogren-Larsson")
         return question.chunks[question.groups[i]].endswith((".", ",", "?", "!", ";", ":", "-"))
+
+    @staticmethod
+    def _break(question: QuestionWords, i: int) -> bool:
+        """A pause (see _pause), or an aside or alternative after the word at i: "familial
+        Mediterranean fever | (FMF)", "amyloidosis | - Dutch type", "lupus | / scleroderma"."""
+        if Linker._pause(question, i):
+            return True
+        if (
+            not question.chunks
+            or i + 1 >= len(question.groups)
+            or question.groups[i] == question.groups[i + 1]
+        ):
+            return False
+        return question.groups[i + 1] - question.groups[i] > 1 or question.chunks[
+            question.groups[i + 1]
+        ].startswith(OPENING)
 
     def _around(
         self, question: QuestionWords, mentions: list[Mention], used: frozenset[int]
@@ -439,6 +476,10 @@ class Linker:
             and len(w) > 1
         ]
         label = self._number_like(words[-1]) or (len(words[-1]) == 1 and words[-1] not in {"a", "i"})
+        if label and end - start >= 2 and self._pause(question, end - 2):
+            # After a comma a number types a name ("Gingival fibromatosis, 1"), not a person's
+            # age ("Liam Okafor, 4"): names no page uses take no type that way.
+            label = any(self.names.is_name_word(w) for w in content)
         typed = (any(w in NUMBER_KEYWORDS for w in words[:-1]) or label) and len(content) >= 1
         acronym = any(w in question.upper and english_count(w) < KEPT_FROM and len(w) >= 2 for w in words)
         possessive = any(c.endswith(("'s", "’s")) for c in (question.chunks[g] for g in groups[:-1]))
@@ -663,10 +704,279 @@ class Linker:
         features, mention = self.features(match, question, bm25_doc, exclude, named_elsewhere)
         probability = self.probability(features)
         candidate = {"doc_id": match.doc_id}
+        said = self.whole_name(match, question, exclude)
+        for other in self._typed_abbreviations(match, readings[0]) if said is None else ():
+            said = self.whole_name(other, readings[0], exclude)  # "PFAPA (periodic fever, ...)"
+            if said is not None:
+                break
+        if said is not None:
+            verdict, said_mention = said
+            if verdict is WholeName.OTHER:  # "Bannayan-Riley-Ruvalcaba syndrome" is no "Ruvalcaba syndrome"
+                return LinkDecision(
+                    False, 0.0, features, said_mention, said_mention.text, candidate, whole=True
+                )
+            broader = said_mention.text if verdict is WholeName.BROADER else ""
+            return LinkDecision(
+                True, 1.0, features, said_mention, extra=candidate, broader=broader, whole=True
+            )
         if probability >= self.policy.link_probability:
             return LinkDecision(True, probability, features, mention, extra=candidate)
-        missing = mention.text if mention is not None and mention.shaped else ""
+        missing = self.said_name(question, mention, exclude) if mention is not None and mention.shaped else ""
         return LinkDecision(False, probability, features, mention, missing, candidate)
+
+    def whole_name(
+        self, match: DiseaseMatch, question: QuestionWords, exclude: frozenset[str] = frozenset()
+    ) -> tuple[WholeName, Mention] | None:
+        """How a name the question spells whole, every word exact and in one run, stands to the
+        words right next to it. People write around a name ("the incidence of myelofibrosis",
+        "hereditary hemorrhagic telangiectasia (HHT)", "Is mastocytosis hereditary?"): when what
+        stands next to it is a pause, an aside, a function or asking word, the page is meant
+        (SAME). Lower-case words against it in one phrase qualify it ("mosaic Turner syndrome",
+        "familial yellow nail syndrome": BROADER, the page covers it in general). An eponym
+        before it or joined to it by a hyphen ("Bannayan-Riley-Ruvalcaba syndrome", "Krabbe
+        leukodystrophy"), a head word after it ("clubfoot syndrome") or "-like" make another
+        disease's name (OTHER). Anything else (a capitalised qualifier, a type number, more name
+        words past "and" or "with": "Achondroplasia and severe combined immunodeficiency" is one
+        title) is left to the model: None."""
+        span = self._spelt_whole(match, question)
+        if span is None:
+            return None
+        start, end = span
+        words = question.words
+        before = []
+        i = start - 1
+        own = set(name_words(match.name or match.title))
+        while i >= 0 and not self._break(question, i) and question.words[i] in own:
+            start, i = i, i - 1  # a name word the match left out ("De" of "De Barsy syndrome")
+        while i >= 0 and not self._break(question, i) and self._phrase_word(question, i, exclude):
+            before.append(i)
+            i -= 1
+        if i >= 0 and not self._break(question, i) and not self._stands_apart_before(question, i, exclude):
+            return None  # "postaxial hand | polydactyly", "Dextrocardia with | situs inversus"
+        after = []
+        i = end
+        if not self._aside_or_end(question, end - 1):
+            while i < len(words) and not self._break(question, i - 1):
+                if question.groups[i] == question.groups[end - 1] or words[i] in self.heads:
+                    after.append(i)  # "Sjogren-Larsson-like", "clubfoot syndrome"
+                    i += 1
+                else:
+                    break
+            if not after and not self._stands_apart_after(question, end, exclude):
+                return None  # "Amelogenesis imperfecta | local hypoplastic", "Dwarfism, | mental retardation"
+        mention = self._mention(question, min([start, *before]), max([end, *(a + 1 for a in after)]))
+        if any(
+            question.groups[i] == question.groups[start]
+            or (i in before and self._eponym(question, i, exclude))
+            or (i in after and words[i] in self.heads)
+            for i in [*before, *after]
+        ):
+            return WholeName.OTHER, mention
+        if not before:
+            return WholeName.SAME, mention
+        if match.kind in {"title", "abbreviation"} and all(
+            self._qualifier_word(question, i, exclude) for i in before
+        ):
+            return WholeName.BROADER, mention  # a synonym many pages share ("porphyria") is no general page
+        return None
+
+    @staticmethod
+    def _apart(word: str) -> bool:
+        """A function, asking or severity word, or a preposition: "is", "treat", "severe", "besides"."""
+        return word in STOP_WORDS or word in QUESTION_WORDS or word in SEVERITY or word in PREPOSITIONS
+
+    def _stands_apart_before(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+        """Whether the word at i, right before a phrase, is the asker's and not more of a name: a
+        function, asking, severity or everyday word, but not a connector after a name word or a
+        capitalised word, as titles join conditions ("the incidence of | X", "treatment of | X";
+        not "Dextrocardia with | X")."""
+        word = question.words[i]
+        if question.capitalized[i]:
+            return False  # "Hereditary | neuralgic amyotrophy" is a title's word
+        if not (self._apart(word) or word in NAME_CONNECTORS):
+            return False
+        if word not in INNER_CONNECTORS:
+            return True
+        j = i - 1
+        while j >= 0 and question.words[j] in STOP_WORDS and not self._break(question, j):
+            j -= 1
+        if j < 0 or self._break(question, j):
+            return True
+        if question.capitalized[j] or question.words[j] in question.upper:
+            return False
+        word = question.words[j]  # "the incidence of | X", "children with | X"; not "vitiligo and | X"
+        return (
+            word in QUESTION_WORDS
+            or word in PREPOSITIONS
+            or english_count(word) >= self.policy.everyday_english
+        )
+
+    def _stands_apart_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> bool:
+        """Whether what follows a name at `end` is the asker's: a function, asking or everyday
+        word that joins no names ("be", "in", "hereditary", "besides"); not "and", "with", "of",
+        nor more name words."""
+        if end >= len(question.words):
+            return True
+        word = question.words[end]
+        if word in {"and", "or"}:
+            return self._condition_follows(question, end + 1)
+        return self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}
+
+    def _condition_follows(self, question: QuestionWords, start: int) -> bool:
+        """Whether another condition's whole name follows "and": a run of words ending in a head
+        word, then nothing more of it ("ankylosing spondylitis and | Crohn's disease?"): two
+        conditions asked about together, not one name ("X and Swiss type agammaglobulinemia")."""
+        words, end = question.words, start
+        while end < len(words) and words[end] not in STOP_WORDS and not self._break(question, end - 1):
+            end += 1
+        if end - start < 2 or words[end - 1] not in COMMON_HEADS:
+            return False
+        return end >= len(words) or self._break(question, end - 1) or self._apart(words[end])
+
+    def _aside_or_end(self, question: QuestionWords, i: int) -> bool:
+        """The word at i ends a sentence or opens an aside after it: "telangiectasia (HHT)"."""
+        if i + 1 >= len(question.words):
+            return True
+        ending = question.chunks[question.groups[i]] if question.chunks else ""
+        if ending.endswith((".", "?", "!", ";", ":")):
+            return True
+        return self._break(question, i) and not ending.endswith((",", "-"))
+
+    def listed(
+        self,
+        matches: list[DiseaseMatch],
+        readings: list[QuestionWords],
+        exclude: frozenset[str] = frozenset(),
+    ) -> list[DiseaseMatch]:
+        """The pages of whole names a list joins, in the question's order: "ankylosing spondylitis
+        and Crohn's disease", "lupus, antiphospholipid syndrome, and ITP", "X / Y", "Is autism
+        related to Joubert syndrome?". Each name is spelt whole and not part of another disease's
+        name; between two of them stand only list words, after a comma or a slash if any. Empty
+        when fewer than two."""
+        question = readings[0]
+        spelt: list[tuple[tuple[int, int], DiseaseMatch]] = []
+        for match in matches:
+            span = self._spelt_whole(match, question) if match.variant == 0 else None
+            said = self.whole_name(match, question, exclude) if span else None
+            if span is not None and (said is None or said[0] is not WholeName.OTHER):
+                spelt.append((span, match))
+        kept: list[tuple[tuple[int, int], DiseaseMatch]] = []
+        for span, match in sorted(spelt, key=lambda item: item[0][0] - item[0][1]):  # longest first
+            overlaps = any(span[0] < other[1] and other[0] < span[1] for other, _ in kept)
+            if not overlaps and all(match.doc_id != m.doc_id for _, m in kept):
+                kept.append((span, match))
+        kept.sort(key=lambda item: item[0])
+        if len(kept) < 2:
+            return []
+        for (first, _), (second, _) in zip(kept, kept[1:], strict=False):
+            gap = tuple(question.words[first[1] : second[0]])
+            if gap not in LIST_GAPS and not (self._break(question, first[1] - 1) and gap in ((), *LIST_GAPS)):
+                return []
+        opening, closing = kept[0][0][0], kept[-1][0][1]
+        if opening > 0 and (
+            self._break(question, opening - 1) or not self._apart(question.words[opening - 1])
+        ):
+            return []  # a title listing features: "Alaninuria with microcephaly, dwarfism, ... and X"
+        if not self._aside_or_end(question, closing - 1) and (
+            self._name_like(question, closing, exclude)
+            or self._type_label(question.words, closing)
+            or self._qualifier(question.words[closing], exclude, after=True)
+        ):
+            return []  # the list goes on as a name: "Anencephaly and spina bifida | X-linked"
+        return [match for _, match in kept]
+
+    def _typed_abbreviations(self, match: DiseaseMatch, question: QuestionWords) -> Iterable[DiseaseMatch]:
+        """The match's page's abbreviations as the question types them, in capitals, as matches."""
+        for entry in self.names.entries_of(match.doc_id):
+            if entry.abbreviation and len(entry.words) == 1 and entry.words[0] in question.upper:
+                for position, word in enumerate(question.words):
+                    if word == entry.words[0]:
+                        yield replace(
+                            match,
+                            name=entry.name,
+                            kind="abbreviation",
+                            coverage=1.0,
+                            words=frozenset(entry.words),
+                            positions=(position,),
+                            variant=0,
+                            similarity=1.0,
+                        )
+
+    def _spelt_whole(self, match: DiseaseMatch, question: QuestionWords) -> tuple[int, int] | None:
+        """The span where the question spells the match's whole name, exactly and in one run
+        (the name's own connectors between); None otherwise. Abbreviations only qualify (are
+        spelt whole) when typed as written."""
+        if not match.positions or match.coverage < 1.0 - 1e-9 or match.similarity < self.policy.same_stem:
+            return None
+        start, end = min(match.positions), max(match.positions) + 1
+        held = set(match.positions)
+        if any(i not in held and question.words[i] not in NAME_CONNECTORS for i in range(start, end)):
+            return None
+        if any(
+            question.chunks[question.groups[i]].endswith((".", "?", "!", ";")) for i in range(start, end - 1)
+        ):
+            return None  # a name stays in one sentence; its commas are its own ("Deafness, progressive")
+        wanted = [w for w in name_words(match.name or match.title) if w not in NAME_CONNECTORS]
+        if len(wanted) != sum(question.words[i] not in NAME_CONNECTORS for i in held):
+            return None
+        return start, end
+
+    def _phrase_word(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+        """A word that may stand in one noun phrase before a name: a name word, a word English
+        rarely uses, or a capitalised one; not a function, asking or severity word, nor an
+        everyday word no name uses ("worsen", "incidence")."""
+        word = question.words[i]
+        if word in STOP_WORDS or word in NAME_CONNECTORS or word in QUESTION_WORDS or word in SEVERITY:
+            return False
+        if self._number_like(word) or not any(c.isalpha() for c in word):
+            return False
+        if self._eponym(question, i, exclude) or (english_count(word) < KEPT_FROM and len(word) >= 4):
+            return True  # a word English rarely uses: "Krabbe", "vulvar", "cancerous"
+        return self.names.is_name_word(word, exclude) and english_count(word) < self.policy.everyday_english
+
+    def _eponym(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+        """A word that names something by itself: typed with a capital mid-sentence and no word
+        of English ("Krabbe", "Bannayan"), or one neither English nor any name uses."""
+        word = question.words[i]
+        if len(word) < 3 or not word.isalpha() or english_count(word) >= KEPT_FROM or word in NEGATIONS:
+            return False
+        capital = i < len(question.capitalized) and question.capitalized[i]
+        return capital and not self.names.modifies(word, exclude)
+
+    def _qualifier_word(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+        """A word that narrows a name without naming another disease: a name word typed in lower
+        case ("mosaic", "vulvar", "mucinous"), or typed with a capital, one that names use before
+        others ("Familial", "Congenital") or an English word."""
+        word = question.words[i]
+        capital = i < len(question.capitalized) and question.capitalized[i]
+        return (
+            word in NEGATIONS or not capital
+        )  # "non-cancerous", "vulvar"; "Acute", "Familial" are title words
+
+    def to_confirm(self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords) -> bool:
+        """Whether a page is to be offered as "did you mean" rather than linked or refused: the
+        name was typed with a misspelling and nothing else is amiss. Refused, when the words are
+        too far off to link ("gillian barre syndrome", two edits) but all the name is there,
+        nothing is left unexplained and it was typed in lower case. Linked, when the misspelt
+        name is a synonym the title doesn't show ("Kohler disease" is one letter from "Kahler
+        disease", a name of Multiple myeloma)."""
+        features = link.features
+        if features is None or features.edits == 0 or link.whole:
+            return False
+        if link.linked:
+            title = set(name_words(self.names.titles.get(match.doc_id, ""))) - self.heads
+            name = set(name_words(match.name)) - self.heads - NAME_CONNECTORS
+            return match.kind == "synonym" and not (name & title)
+        # Typed with capitals, a name two edits off is more often another name ("Scheuermann" is no
+        # "Schaumann"); typed in lower case, a slip ("gillian barre").
+        capitals = any(question.capitalized[p] for p in match.positions if p < len(question.capitalized))
+        return (
+            features.coverage >= self.policy.min_coverage
+            and features.unexplained <= self.policy.relative_unexplained
+            and features.missing_modifier <= 0
+            and features.edits <= self.policy.far_edits
+            and not capitals
+        )
 
     def relatives_stand(
         self, match: DiseaseMatch, readings: list[QuestionWords], exclude: frozenset[str] = frozenset()
@@ -740,7 +1050,30 @@ class Linker:
         """The disease-shaped mention of a question no page answers, for "I have no page on X"."""
         question = readings[0]
         shaped = [m for m in self.mentions(question, exclude) if m.shaped]
-        return max(shaped, key=lambda m: m.end - m.start).text if shaped else ""
+        longest = max(shaped, key=lambda m: m.end - m.start) if shaped else None
+        return self.said_name(question, longest, exclude) if longest is not None else ""
+
+    def said_name(
+        self, question: QuestionWords, mention: Mention, exclude: frozenset[str] = frozenset()
+    ) -> str:
+        """A mention as a name to say back ("I have no page on X"): without the asker's lower-case
+        words up to a connector it opens with ("incidence of | Melkersson-Rosenthal syndrome",
+        "episodes of | TGA"), nor an aside it ends by opening ("telangiectasia | (HHT")."""
+        start = mention.start
+        for i in range(mention.start + 1, mention.end - 1):
+            if question.words[i] in INNER_CONNECTORS - {"and"}:
+                if not any(
+                    question.capitalized[j] or self.names.is_name_word(question.words[j], exclude)
+                    for j in range(start, i)
+                ):
+                    start = i + 1
+                break
+        end = mention.end
+        while end - 1 > start and self._break(question, end - 2):
+            end -= 1
+        if (start, end) == (mention.start, mention.end):
+            return mention.text
+        return self._mention(question, start, end).text
 
 
 __all__ = ["FEATURES", "LinkDecision", "LinkFeatures", "ReadingPolicy", "Linker", "Mention"]

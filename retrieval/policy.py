@@ -68,6 +68,14 @@ class ReadingPolicy:
       (", vascular type"; ", hypoplastic/hypomaturation, X-linked 2" is five).
     - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
       for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
+
+    Ranking within a page (retrieval/search.py):
+    - section_weight (BM25 shares, 1..4): how much the asked section type outweighs BM25 of the
+      rest of the question within a page.
+    - staff_similarity (idf-weighted Dice, 0.3..0.8): how much of its words a question must share
+      with a published staff answer's question for that answer to go first on its page.
+    - staff_similarity_alone (Dice, 0.4..0.9): the same when the question names no disease, and
+      nothing else agrees.
     """
 
     fuzzy_cutoff: float = 80.0
@@ -98,3 +106,6 @@ class ReadingPolicy:
     capital_weight: float = 3.0
     number_weight: float = 4.0
     relative_unexplained: float = 0.15
+    section_weight: float = 2.0
+    staff_similarity: float = 0.5
+    staff_similarity_alone: float = 0.6

@@ -26,18 +26,43 @@ PARENTS = r"(mom|mum|mother|dad|father|parents?|husband|wife|partner|grand(ma|pa
 GET_IT = r"(get|gets|have|has|develop|inherit|be affected|be born with|carry|be (a )?carriers?)\b"
 NOT_THE_CONDITION = (
     r"(?!\s+(an? |the |any |some )?(diagnos|tested|tests?\b|treat|screen|surger|operation|therap|medic|vaccin"
-    r"|symptoms|problems|pain|seizures|better|worse|checked|help|care|normal|a normal|worried))"
+    r"|symptoms|problems|pain|seizures|better|worse|checked|help|care|normal|a normal|worried|rid of))"
 )
 MAYBE = r"(will|would|could|can|might|may|possible|likely|chances?|odds|risk)"
 NEAR = r"[^.?!]{0,60}"  # within a clause; bounded, so a long message can't make the search slow
+
+# "Can Tietze syndrome cause chest pain?", "does it give you headaches?", "can this lead to
+# blindness?": what the disease does, so symptoms. Not when what is caused is the disease itself,
+# named by a pronoun or a head word ("can stress cause it?", "can a virus cause Bell's palsy
+# disease?"), and not "what can cause X?", which asks for causes.
+CAUSES_A_FEATURE = (
+    r"(?<!what )(?<!which )(?<!that )(?<!who )\b(can|could|does|do|did|will|would|might|may)\b[^.?!]{0,60}?"
+    r"(?<!its )(?<!the )(?<!a )(?<!underlying )(?<!you )"
+    r"\b(cause|causes|lead to|leads to|result in|results in|bring on|brings on"
+    r"|gives? (you|people|patients|someone|kids|children|me|him|her|them))\b(?=\s+\w)"
+    r"(?!\s+(it|this|that|them|these|those|him|her|me|us|the (condition|disease|disorder|syndrome))\b)"
+    r"(?![^.?!]{0,60}\b(syndrome|disease|disorder|deficiency)s?\b)"
+)
+
+# What helps with the disease is treatment; help asked of the bot is not: "can you help?",
+# "help me find information", "any help you could provide".
+HELPS = r"(?<!you )(?<!your )(?<!any )\bhelps?\b(?! (me|us)\b)"
+
+# "Is it hereditary?", "a hereditary disease?" ask about inheritance; "hereditary" before a name's
+# other words ("Can hereditary hemorrhagic telangiectasia be treated?") is part of the name.
+HEREDITARY = (
+    r"\bhereditary\b(?!\s+(?!(disease|condition|disorder|syndrome|illness|problem|form|type)s?\b"
+    r"|(or|and|in|to|from|through|for|because|as|but|if|is|was|then|too|also|on|by|with|at|not)\b)[a-z])"
+)
 
 CUES: dict[str, list[tuple[str, float]]] = {
     "symptoms": [
         (r"\bsymptom", 3), (r"\bsigns?\b", 2.5), (r"\bfeatures?\b", 2), (r"\blook(s)? like\b", 2),
         (r"\bwhat happens\b", 1.5), (r"\bcharacteristic", 1.5), (r"\bpart of (the|this) condition", 2),
         (r"\bmanifest", 2), (r"\bcomplication", 1), (r"\bwatch (out )?for\b", 1.5),
-        (r"\bcan (a|an|it|this|that)\b.*\bcause\b", 1.5), (r"\bhow does it affect", 1.5),
-        (r"\bprogress", 0.5),
+        (r"\bhow does it affect", 1.5), (r"\bprogress", 0.5),
+        # what the disease does to you: "can X cause Y?", "does X give you Y?", "is Y part of X?"
+        (CAUSES_A_FEATURE, 3), (r"\b(is|are|was|were)\b[^.?!]{0,60}\bpart of\b", 2.5),
     ],
     "causes": [
         (r"\bcaus", 2.5), (r"\bwhy (do|does|did|would|is|are)\b", 2), (r"\btrigger", 1.5),
@@ -45,16 +70,25 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bcatch", 1.5), (r"\bwhat gene", 2.5), (r"\bgenes?\b", 1), (r"\bmutation", 1),
         (r"\breason", 1.5), (r"\brisk factor", 1.5), (r"\bgenetic\b", 1), (r"\bcontagious", 1.5),
         (r"\bwhere does it come from", 2), (r"\bwhat leads to\b", 2),
+        (r"\blinks? (between|to)\b", 2), (r"\bcontribut", 2), (r"\benvironment", 2), (r"\bexposure\b", 1.5),
+        (r"\btoxin", 1.5), (r"\bhow (does|did|can|could) (it|this|that) happen\b", 2.5),
     ],
     "treatment": [
-        (r"\btreat", 3), (r"\bcure", 3), (r"\btherap", 2.5), (r"\bmanag", 2), (r"\bmedic", 2),
-        (r"\bdrugs?\b", 2), (r"\bsurger", 2), (r"\boperat", 1.5), (r"\bremov", 1.5), (r"\bhelps?\b", 1),
+        (r"\btreat", 3), (r"\bcur(e|es|ed|ing|able)\b", 3), (r"\btherap", 2.5), (r"\bmanag", 2), (r"\bmedic", 2),
+        (r"\bdrugs?\b", 2), (r"\bsurg(er|ical)", 2), (r"\boperat", 1.5), (r"\bremov", 1.5), (HELPS, 1),
         (r"\bwhat can (be done|i do|we do)", 2.5), (r"\bscreening\b", 1.5), (r"\bfollow[- ]?up", 1.5),
         (r"\bgo away\b", 2), (r"\bcome back\b", 1.5), (r"\brecur", 1.5),
         (r"\brelie", 2), (r"\b(take|taking)\b", 1), (r"\bantibiotic", 1.5),
+        (r"\bslow(s|ed|ing)?\b", 2), (r"\bprevent", 2), (r"\bdiet", 2), (r"\bfoods?\b", 2), (r"\bsupplement", 2),
+        (r"\bexercis", 1.5), (r"\bimprov", 1.5), (r"\breduc", 1.5), (r"\bget rid of\b", 2.5),
+        (r"\b(anything|something)\b[^.?!]{0,30}\b(be done|do)\b", 2.5),
+        (r"\bbe (fixed|corrected|repaired|reversed|slowed|improved|restored)\b", 2.5),
+        # symptoms as what is treated: "how can I manage the symptoms?", "can the symptoms be eased?"
+        (rf"\b(manag|treat|cur|halt|slow|reliev|reduc|control|eas|improv)\w*\b{NEAR}\bsymptoms?\b", 2),
+        (r"\bsymptoms?\b[^.?!]{0,30}\b(be )?(managed|treated|cured|halted|slowed|relieved|reduced|controlled|eased)\b", 2),
     ],
     "inheritance": [
-        (r"\binherit", 3.5), (r"\bhereditary\b", 3.5), (r"\bgenetic\b", 2),
+        (r"\binherit", 3.5), (HEREDITARY, 3.5), (r"\bgenetic\b", 2),
         (r"\brun(s)? in (the )?famil", 3), (r"\bpassed from\b", 3),
         (r"\bfrom (my|his|her|their|our) (mom|mother|dad|father|parents?)\b", 2.5),
         (r"\b(chance|chances|odds|risk)\b.*\b(baby|child|children|kids|have it|get it|too)\b", 2.5),
@@ -77,17 +111,29 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bskip(s|ped|ping)? (a )?generations?\b", 3),
         # from whom: "does it come from one of us parents?", "did he get it from his father?"
         (rf"\b(come|comes|came|coming|get|got|gets) (it )?from\b{NEAR}\b{PARENTS}\b", 3),
+        # who is likely to get it: risk, chances, future generations, dominant or recessive
+        (rf"\b(chances?|odds|likelihood|probability|risk)\b{NEAR}\b(develop|get|getting|have|having|inherit|pass)\w*\b{NOT_THE_CONDITION}", 2.5),
+        (r"\b(increased|higher|high|greater|elevated) (risk|chance)", 2.5), (r"\bat risk\b", 2.5),
+        (r"\b(future|next|successive|later) generations?\b", 3), (r"\b(autosomal|dominant|recessive|x-linked)\b", 2.5),
+        (r"\bgenetics\b", 2), (r"\bpre-?dispos", 2.5), (r"\btransmi(t|ss)", 2),
+        (r"\bcarr(y|ies|ying) (the|a|this|that) (gene|mutation)", 3),
+        (r"\b(will|would|could|might|may) (they|he|she|i|we) be affected\b", 2.5),
+        (r"\bethnic", 2), (r"\bmore likely to (get|develop|have)\b", 2),
     ],
     "exams and tests": [
         (r"\bdiagnos(?!ed with)", 3), (r"\bdiagnosed with\b", 0.5), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
         (r"\bexam", 2), (r"\bbiops", 2), (r"\bx[- ]?rays?\b", 1.5), (r"\bultrasound", 1.5),
         (r"\bmri\b", 1), (r"\bscan\b", 1), (r"\bconfirm", 2), (r"\bblood test", 2),
         (r"\bhow (do|can|will) (they|doctors|you|we|i) (know|tell|find out)", 2.5),
-        (r"\bdetect", 2), (r"\bscreen", 1),
+        (r"\bdetect", 2), (r"\bscreen", 1), (r"\b(get|be|been) checked\b", 2.5), (r"\bgenetic test", 1.5),
+        (r"\b(difference between|different from|differ from|mistaken for|distinguish|tell (them|it|the two) apart)\b", 2.5),
+        (r"\b(wonder|think|suspect)\b[^.?!]{0,40}\b(she|he|i|we|they|my \w+) (might |may |could )?(have|has)\b(?!\s+(children|kids|a child|a baby|it))", 2.5),
     ],
     INFORMATION: [
         (r"\bwhat (is|are|'s)\b", 1.5), (r"\bwhats\b", 1.5), (r"\bmean(s|ing)?\b", 1.5),
         (r"\bexplain", 2), (r"\btell me about\b", 2), (r"\bwhat kind of\b", 1.5),
+        # asking for information as such: "information on this condition", "learn more about it"
+        (r"\binformation (on|about|for|regarding)\b", 1.5), (r"\blearn(ing)? more\b", 1.5), (r"\bunderstand\b", 1),
         (r"\bis (it|this|that) (cancer|serious|dangerous|rare|common|the same)", 2),
         (r"\bsame (thing|as)\b", 1.5), (r"\bin simple words\b", 1.5), (r"\boverview\b", 2),
         (r"\bexactly\b", 0.5), (r"\bprognosis\b", 1), (r"\blife expectancy\b", 1),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -33,9 +34,31 @@ MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a 
 SECTION_WORDS = frozenset(  # they choose the section; they don't rank passages within one
     analyze("symptoms signs features causes cause treatment treated inherited inheritance diagnosis tests")
 )
-SECTION_WEIGHT = 2.0  # how much the asked section type outweighs BM25 within a page
-STAFF_SIMILARITY = 0.5  # share of (idf-weighted) words a question shares with a published one
-STAFF_SIMILARITY_ALONE = 0.6  # the same when the question names no disease: nothing else agrees
+
+
+class Outcome(StrEnum):
+    """What a search comes to for the user."""
+
+    ANSWER = "answer"  # quoted from the page named (see SearchResult.broader)
+    CHOICE = "choice"  # several pages fit: the user picks
+    DID_YOU_MEAN = "did_you_mean"  # one page, offered for a tap, never linked silently
+    NO_PAGE = "no_page"  # a disease the corpus has no page for, named back
+    ASK_WHICH = "ask_which"  # "what is this syndrome?" with nothing named before
+    ABSTAIN = "abstain"  # nothing named, or nothing that clearly answers
+
+
+class Reason(StrEnum):
+    """Why a search came to what it did; the engine matches on it (through SearchResult.outcome)."""
+
+    NONE = ""  # a page answers
+    EMPTY = "empty"  # no text at all
+    NO_DISEASE = "no_disease"  # nothing names a disease, and no conversation names one
+    NO_PAGE = "no_page"  # a disease is named that no page covers (SearchResult.missing)
+    VAGUE = "vague"  # "what is this syndrome?" with nothing named before
+    WEAK_MATCH = "weak_match"  # names partly match, and none clearly
+    AMBIGUOUS = "ambiguous"  # several pages fit: a choice
+    DID_YOU_MEAN = "did_you_mean"  # one page, too far off to link: asked
+    SMALLTALK = "smalltalk"  # greetings and thanks (set by the engine)
 
 
 @dataclass(frozen=True)
@@ -49,12 +72,13 @@ class SearchResult:
     question: str
     results: list[Ranked]
     abstain: bool
-    reason: str = ""  # no_disease | no_page | vague | weak_match | ambiguous | empty
+    reason: Reason = Reason.NONE
     disease: DiseaseMatch | None = None
     choices: list[DiseaseMatch] = field(default_factory=list)
     qtypes: dict[str, float] = field(default_factory=dict)
     from_context: bool = False
     by_word: bool = False  # the choices share one word of their names, not a whole name
+    several: bool = False  # the choices are conditions the question lists together ("X and Y")
     missing: str = ""  # reason no_page: the disease named, which no page covers ("Scheuermann disease")
     link: LinkDecision | None = None  # how the page was linked (or not), for evaluation
 
@@ -62,8 +86,32 @@ class SearchResult:
     def qtype(self) -> str:
         return main_type(self.qtypes) if self.qtypes else INFORMATION
 
+    @property
+    def broader(self) -> str:
+        """The more specific name asked, when a general page answers it ("mosaic Turner syndrome")."""
+        return self.link.broader if self.link is not None and self.link.linked and not self.abstain else ""
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the user is told, in one word (the `outcome` of `gardbot search --batch` rows)."""
+        if self.reason is Reason.AMBIGUOUS and self.choices:
+            return Outcome.CHOICE
+        if self.reason is Reason.DID_YOU_MEAN and self.choices:
+            return Outcome.DID_YOU_MEAN
+        if self.reason is Reason.NO_PAGE and self.missing:
+            return Outcome.NO_PAGE
+        if self.reason is Reason.VAGUE:
+            return Outcome.ASK_WHICH
+        if self.abstain or not self.results or self.disease is None:
+            return Outcome.ABSTAIN
+        return Outcome.ANSWER
+
     def to_json(self) -> dict:
         return {
+            "outcome": str(self.outcome),
+            "choices": [{"doc_id": c.doc_id, "title": c.title} for c in self.choices],
+            "missing": self.missing,
+            "broader": self.broader,
             "abstain": self.abstain,
             "results": [
                 {
@@ -141,8 +189,36 @@ class Searcher:
     def doc_passages(self, doc_id: str) -> list[Passage]:
         return [self.index.passages[i] for i in self._by_doc.get(doc_id, ())]
 
+    # --- what the answer engine asks of the index (it reaches no further) -------------------
+
     def title(self, doc_id: str) -> str:
         return self.names.titles.get(doc_id, "")
+
+    def titles(self) -> dict[str, str]:
+        """Every page's title, by doc_id."""
+        return self.names.titles
+
+    def passage(self, passage_id: str) -> Passage | None:
+        position = self.index.position.get(passage_id)
+        return self.index.passages[position] if position is not None else None
+
+    def idf(self) -> dict[str, float]:
+        """log(1 + N / df) of every indexed term: how much a shared word says, for excerpts."""
+        bm25 = self.index.bm25
+        doc_freq = np.bincount(bm25.counts.indices, minlength=len(bm25.vocab))
+        return {t: float(np.log(1 + bm25.n_docs / max(1, doc_freq[i]))) for t, i in bm25.vocab.items()}
+
+    def boilerplate(self) -> set[str]:
+        """Sentence templates the index found on many pages: site text that answers nothing."""
+        return set(self.index.meta.get("boilerplate", ()))
+
+    def replaced_pages(self) -> dict[str, str]:
+        """doc_id -> the doc_id of the newer page of the same address that replaced it."""
+        return self.index.meta.get("replaced_pages") or {}
+
+    def is_narrower(self, match: DiseaseMatch, link: LinkDecision | None) -> bool:
+        """Whether the page linked says more than the question did (a type or form of it)."""
+        return link is not None and link.linked and self.linker.narrower(match, link.mention)
 
     def search(
         self,
@@ -162,7 +238,7 @@ class Searcher:
         for hidden in exclude:
             scores[self._by_doc.get(hidden, [])] = 0.0
         if not text.strip():
-            return SearchResult(question, [], True, "empty", qtypes=qtypes)
+            return SearchResult(question, [], True, Reason.EMPTY, qtypes=qtypes)
 
         readings = self.names.variants(text)  # read once: matching and linking share them
         matches = [] if doc_id else self.names.match(text, exclude=exclude, readings=readings)
@@ -173,20 +249,23 @@ class Searcher:
         from_context = by_word = False
         link: LinkDecision | None = None
 
-        def no_page(reason: str, missing: str = "") -> SearchResult:
+        def no_page(reason: Reason, missing: str = "") -> SearchResult:
             missing = missing or self.linker.missing_name(readings, exclude)
             if missing and self.linker.is_a_name(missing, exclude):
                 missing = ""  # never "no page on X" when a page is named X
             if missing:
-                reason = "no_page"
-            elif reason == "no_disease" and REFERRING.search(fold(text)):
-                reason = "vague"  # "what is this syndrome?" with nothing said before
+                reason = Reason.NO_PAGE
+            elif reason is Reason.NO_DISEASE and REFERRING.search(fold(text)):
+                reason = Reason.VAGUE  # "what is this syndrome?" with nothing said before
             return SearchResult(
                 question, self._plain(scores, k), True, reason, qtypes=qtypes, missing=missing, link=link
             )
 
+        several = not doc_id and len(listed := self.linker.listed(matches, readings, exclude)) >= 2
         if doc_id:
             chosen = [DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)]
+        elif several:  # "ankylosing spondylitis and Crohn's disease": the user picks the one to begin with
+            chosen, choices = listed[:1], listed[: self.policy.max_choices]
         elif strong:
             chosen, choices = self._choose(strong, scores)
         elif partial := [m for m in matches if m.coverage >= self.policy.partial_coverage]:
@@ -197,7 +276,7 @@ class Searcher:
                 chosen, choices, by_word = named[:1], named, True
             elif not choices:  # one partial name that BM25 doesn't back: don't guess
                 if not (published := self._published_topic(text)):
-                    return no_page("weak_match")
+                    return no_page(Reason.WEAK_MATCH)
                 chosen = [published]
         elif published := self._published_topic(text):  # staff answered this very question
             chosen = [published]
@@ -209,9 +288,9 @@ class Searcher:
             chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
             from_context = True
         else:
-            return no_page("weak_match" if matches else "no_disease")
+            return no_page(Reason.WEAK_MATCH if matches else Reason.NO_DISEASE)
 
-        if chosen[0].kind not in {"chosen", "context", "published"}:
+        if not several and chosen[0].kind not in {"chosen", "context", "published"}:
             if choices and (by_word or not strong):  # pages sharing the words asked: a family
                 stands, mention = self.linker.relatives_stand(chosen[0], readings, exclude)
                 if mention is not None:  # true relatives hold all the mention: types of what was asked
@@ -220,7 +299,12 @@ class Searcher:
                 if (
                     not stands or not choices or chosen[0].similarity < self.policy.same_stem
                 ):  # "Brody" is no "body"
-                    return no_page("weak_match", mention.text if mention and mention.shaped else "")
+                    missing = (
+                        self.linker.said_name(readings[0], mention, exclude)
+                        if mention and mention.shaped
+                        else ""
+                    )
+                    return no_page(Reason.WEAK_MATCH, missing)
             else:  # one page, or pages tied on their whole names: the best must link
                 link = self.linker.decide(chosen[0], readings, best_doc, exclude, matches)
                 if link.linked and choices and link.mention is not None:  # ties must hold the mention
@@ -231,9 +315,20 @@ class Searcher:
                         chosen, choices, link = [published], [], None
                     elif relatives := self._longer_names(chosen[0], matches, link, text, exclude):
                         chosen, choices, by_word = relatives[:1], relatives, True  # "cystinosis"
+                    elif self.linker.to_confirm(
+                        chosen[0], link, readings[chosen[0].variant]
+                    ):  # "gillian barre syndrome"
+                        return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
                     else:
-                        return no_page("weak_match", link.missing)
+                        return no_page(Reason.WEAK_MATCH, link.missing)
+                elif not choices and self.linker.to_confirm(
+                    chosen[0], link, readings[chosen[0].variant]
+                ):  # "Kohler disease"
+                    return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
 
+        if link is not None and link.mention is not None and link.mention.text in text:
+            # Read what is asked without the name: "symptomatic pineal cyst" asks for no symptoms.
+            qtypes = question_types(text.replace(link.mention.text, " "))
         ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in strong if m not in chosen)]:
@@ -245,12 +340,38 @@ class Searcher:
             question,
             ranked[:k],
             abstain=bool(choices),
-            reason="ambiguous" if choices else "",
+            reason=Reason.AMBIGUOUS if choices else Reason.NONE,
             disease=chosen[0],
             choices=choices,
             qtypes=qtypes,
             from_context=from_context,
             by_word=by_word,
+            several=several,
+            link=link,
+        )
+
+    def _did_you_mean(
+        self,
+        question: str,
+        match: DiseaseMatch,
+        link: LinkDecision,
+        scores: np.ndarray,
+        k: int,
+        qtypes: dict[str, float],
+    ) -> SearchResult:
+        """One page offered for a tap ("Did you mean Guillain-Barre syndrome?"), never quoted
+        unasked: the name was typed too far from the page's, or through a name the page's
+        title doesn't show."""
+        asked = link.mention.text if link.mention is not None else ""
+        return SearchResult(
+            question,
+            self._plain(scores, k),
+            True,
+            Reason.DID_YOU_MEAN,
+            disease=match,
+            choices=[match],
+            qtypes=qtypes,
+            missing=asked,
             link=link,
         )
 
@@ -421,11 +542,15 @@ class Searcher:
         for i in rows:
             passage = self.index.passages[i]
             preference = qtypes.get(passage.qtype, 0.0)
-            score = SECTION_WEIGHT * preference + 0.5 * float(scores[i]) / top - 0.01 * passage.position
+            score = (
+                self.policy.section_weight * preference
+                + 0.5 * float(scores[i]) / top
+                - 0.01 * passage.position
+            )
             if passage.kind == STAFF_KIND:  # the disease's names are shared by both questions
                 similarity = self.similarity(text, passage.question, name_terms)
-                if similarity >= STAFF_SIMILARITY:
-                    score = 1.5 * SECTION_WEIGHT + similarity
+                if similarity >= self.policy.staff_similarity:
+                    score = 1.5 * self.policy.section_weight + similarity
             ranked.append(Ranked(passage, score))
         ranked.sort(key=lambda r: -r.score)
         return ranked
@@ -447,7 +572,7 @@ class Searcher:
 
     def _published_topic(self, text: str) -> DiseaseMatch | None:
         """A question naming no known disease may still be one staff answered and published."""
-        best, best_similarity = None, STAFF_SIMILARITY_ALONE
+        best, best_similarity = None, self.policy.staff_similarity_alone
         for i in self._staff_topics:
             passage = self.index.passages[i]
             similarity = self.similarity(text, passage.question)

@@ -34,6 +34,28 @@ OVERVIEW = [
         "is the subject of a small registry that collects information from families around the world",
     )
 ]
+ORLEN_LONG = (
+    "Orlen syndrome is a rare condition that affects the skin, the hair, the nails and the teeth, "
+    + ", ".join(
+        f"with {feature}"
+        for feature in (
+            "thin and sparse hair on the scalp that grows slowly and breaks easily from early childhood",
+            "nails that are small, thick or ridged and may be missing on some fingers or toes",
+            "teeth that are few, small or pointed and come in later than in other children",
+            "and dry skin that peels and may crack on the hands and the soles of the feet",
+        )
+    )
+    + "."
+)  # 450 characters: with the next sentence, more than a short reply's excerpt can hold
+ORLEN_CAUSE = "Orlen syndrome is caused by changes in the ORL1 gene, which helps skin, hair, nails and teeth form before birth."
+PELLIN_FEATURES = [
+    "Conductive hearing impairment", "Deeply set eye", "Ptosis", "Myopia", "Cataract", "Glaucoma",
+    "Low-set ears", "Preauricular pit", "Hearing impairment", "Strabismus",
+]  # fmt: skip
+KESSEL_FEATURES = [f"{part} {organ}" for organ in ("of the eye", "of the ear", "of the hand") for part in (
+    "Abnormality", "Aplasia", "Hypoplasia", "Duplication", "Malformation", "Enlargement", "Narrowing",
+    "Shortening", "Absence", "Fusion",
+)]  # fmt: skip
 EXTRA_PAGES = [
     {
         "id": "0009001",
@@ -57,6 +79,36 @@ EXTRA_PAGES = [
              "Sennet disease is a rare disorder of the small blood vessels of the skin. It causes purple patches on the legs that come and go."),
             ("information", "What is (are) Sennet disease ?",
              "Sennet disease is a rare disorder of the small blood vessels of the skin. It causes purple patches on the legs that come and go."),
+        ],
+    },
+    {
+        "id": "0009003",
+        "url": "https://rarediseases.info.nih.gov/gard/9003/orlen-syndrome",
+        "focus": "Orlen syndrome",
+        "synonyms": [],
+        "sections": [  # one long sentence, then the cause: an excerpt of both is cut in the cause
+            ("information", "What is (are) Orlen syndrome ?", f"{ORLEN_LONG} {ORLEN_CAUSE}"),
+        ],
+    },
+    {
+        "id": "0009004",
+        "url": "https://rarediseases.info.nih.gov/gard/9004/pellin-syndrome",
+        "focus": "Pellin syndrome",
+        "synonyms": [],
+        "sections": [  # symptoms: nothing but a phenotype table of ten features
+            ("information", "What is (are) Pellin syndrome ?", "Pellin syndrome is a rare disorder of the eyes and ears."),
+            ("symptoms", "What are the signs and symptoms of Pellin syndrome ?",
+             "Signs and Symptoms Approximate number of patients (when available) " + " ".join(f"{f} -" for f in PELLIN_FEATURES)),
+        ],
+    },
+    {
+        "id": "0009005",
+        "url": "https://rarediseases.info.nih.gov/gard/9005/kessel-syndrome",
+        "focus": "Kessel syndrome",
+        "synonyms": [],
+        "sections": [  # symptoms: a table of thirty features, longer than one passage
+            ("symptoms", "What are the signs and symptoms of Kessel syndrome ?",
+             "Signs and Symptoms Approximate number of patients (when available) " + " ".join(f"{f} 50%" for f in KESSEL_FEATURES)),
         ],
     },
 ]  # fmt: skip
@@ -241,3 +293,76 @@ def test_the_engine_saves_plain_dicts_with_what_was_quoted(searcher):
     assert isinstance(saved, dict) and saved["doc_id"] == "0003208"
     assert saved["shown"] == ["GARD-0003208-2-0"]
     assert saved["quoted"] == [s for s in sentences(reply)]
+
+
+# --- a new topic, and what a cut excerpt left unshown ------------------------------------------
+
+SHORT_REPLIES = EngineSettings(max_chars=800)  # Orlen's overview is cut in its second sentence
+
+
+def test_a_sentence_cut_short_is_quoted_whole_by_a_follow_up(searcher):
+    """An excerpt cut short by "…" has not shown the cut sentence: "what causes it?" quotes it
+    whole (the page has no causes section; the overview it already quoted stands in)."""
+    engine = Engine(searcher, settings=SHORT_REPLIES)
+    first = engine.reply("cut", "What is Orlen syndrome?")
+    assert first.answered and first.excerpts[0].truncated_end
+    assert ORLEN_LONG in first.excerpts[0].text and ORLEN_CAUSE not in first.excerpts[0].text
+    causes = engine.reply("cut", "What causes it?")
+    assert causes.answered and ORLEN_CAUSE in causes.excerpts[0].parts
+    assert ORLEN_LONG not in causes.excerpts[0].text  # what was shown whole is not shown again
+    assert_nothing_new(engine.reply("cut", "more"))
+
+
+def test_more_shows_what_a_cut_excerpt_left_out(searcher):
+    engine = Engine(searcher, settings=SHORT_REPLIES)
+    engine.reply("cut-more", "What is Orlen syndrome?")
+    more = engine.reply("cut-more", "more")
+    assert more.answered and more.excerpts[0].parts == (ORLEN_CAUSE,)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        pytest.param(
+            "What is Zorbland fever?", messages.NO_PAGE.format(name="Zorbland fever"), id="unknown-disease"
+        ),
+        pytest.param("asdkjh qwe", messages.ABSTAIN, id="gibberish"),
+        pytest.param("help", messages.HELP, id="help"),
+    ],
+)
+def test_a_message_that_starts_a_new_topic_gets_no_nothing_more(searcher, message, expected):
+    """After a disease was discussed, a message naming a disease with no page, one with no word
+    the pages use, or "help" is answered as in a new chat, not with "that's everything I have"
+    about the disease before."""
+    engine = Engine(searcher)
+    assert engine.reply("topic", "What is Hallbrook syndrome?").answered
+    reply = engine.reply("topic", message)
+    assert reply.message == expected and not reply.excerpts
+
+
+def test_after_no_page_it_is_not_the_disease_before(searcher):
+    engine = Engine(searcher)
+    assert engine.reply("gone", "What is Hallbrook syndrome?").answered
+    assert engine.reply("gone", "Is Zorbland syndrome inherited?").reason == "no_page"
+    assert engine.reply("gone", "what causes it?").message == messages.WHICH_DISEASE
+
+
+def test_a_list_with_items_left_is_the_last_excerpt_of_its_reply(searcher):
+    """A long table spans passages: the next passage's features don't follow a list that ends
+    in "…" (they would read as its rest, out of order); "more" lists them."""
+    engine = Engine(searcher)
+    first = engine.reply("long", "What are the symptoms of Kessel syndrome?")
+    assert first.answered and first.excerpts[-1].listed
+    assert all(not e.truncated_end for e in first.excerpts[:-1])
+    assert engine.reply("long", "more").excerpts[0].listed
+
+
+def test_a_phenotype_table_is_listed_and_more_lists_the_rest(searcher):
+    engine = Engine(searcher)
+    first = engine.reply("table", "What are the symptoms of Pellin syndrome?")
+    assert first.answered and first.excerpts[0].listed and first.excerpts[0].truncated_end
+    more = engine.reply("table", "more")
+    assert more.answered and more.excerpts[0].listed
+    assert [*first.excerpts[0].parts, *more.excerpts[0].parts] == PELLIN_FEATURES
+    after = engine.reply("table", "more")  # then on to the overview, no feature twice
+    assert after.excerpts[0].citation.section == "Overview"

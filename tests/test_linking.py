@@ -11,9 +11,9 @@ from corpus_fixture import write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.linking_eval import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
 from retrieval.build import CorpusSelection, open_index
 from retrieval.linking import FEATURES, logistic, unexplained_share
+from retrieval.linking_fit import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
 from retrieval.names import DiseaseMatch
 from retrieval.policy import ReadingPolicy
 from retrieval.search import Searcher
@@ -100,7 +100,12 @@ def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool)
         ("What causes Sjogren-Larsson syndrome?", "no_page", "Sjogren-Larsson syndrome"),
         ("What causes Scheuermann disease?", "no_page", "Scheuermann disease"),
         ("Is Dietze syndrome inherited?", "no_page", "Dietze syndrome"),  # another first letter
-        ("What is sarkoidoses?", "weak_match", ""),  # two edits off: another word, not a typo
+        # A person's name with an age after a comma is no disease; the disease named is.
+        (
+            "My son Liam Okafor, 4, from Boise was diagnosed with Scheuermann fever. Is it contagious?",
+            "no_page",
+            "Scheuermann fever",
+        ),
         ("Could my kids get Acquired hemophilia B?", "no_page", "Acquired hemophilia B"),
         ("What is Pompe disease type 3?", "no_page", "Pompe disease type 3"),  # another type
         # Name words in a row are one name, even across everyday words or a head word.

@@ -61,3 +61,84 @@ def test_reads_as_inheritance(question):
 )
 def test_does_not_read_as_inheritance(question, expected):
     assert main_type(question_types(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # what the disease does to you is a symptom question, though it says "cause"
+        pytest.param("Can Tietze syndrome cause chest pain?", "symptoms", id="can-x-cause-y"),
+        pytest.param("Does Marfan syndrome give you headaches?", "symptoms", id="does-x-give-you-y"),
+        pytest.param("Is hair loss part of alopecia areata?", "symptoms", id="is-y-part-of-x"),
+        # ... but what causes the disease itself is still a causes question
+        pytest.param("What causes Tietze syndrome?", "causes", id="what-causes-x"),
+        pytest.param("Can stress cause Tietze syndrome?", "causes", id="can-y-cause-the-disease"),
+        pytest.param("Could a virus cause it?", "causes", id="can-y-cause-it"),
+        pytest.param("Can you tell me more about its cause?", "causes", id="its-cause-noun"),
+        # who is likely to get it (Roberts et al.'s "susceptibility")
+        pytest.param(
+            "What is the probability of developing Huntington disease?",
+            "inheritance",
+            id="probability-of-developing",
+        ),
+        pytest.param(
+            "Is my husband at increased risk for Fabry disease?", "inheritance", id="increased-risk"
+        ),
+        pytest.param(
+            "Will future generations of our family have it?", "inheritance", id="future-generations"
+        ),
+        pytest.param("Is Alport syndrome dominant or recessive?", "inheritance", id="dominant-recessive"),
+        pytest.param("Can Fabry disease be transmitted to a baby?", "inheritance", id="transmitted"),
+        pytest.param("Does my mother carry the gene for it?", "inheritance", id="carries-the-gene"),
+        pytest.param("If I have kids, will they be affected?", "inheritance", id="will-they-be-affected"),
+        pytest.param("Is Tay-Sachs disease more common in some ethnic groups?", "inheritance", id="ethnic"),
+        # what can be done about it
+        pytest.param("Is Behcet's disease curable?", "treatment", id="curable"),
+        pytest.param("Are there surgical options for Chiari malformation?", "treatment", id="surgical"),
+        pytest.param("Is there a way to slow down Huntington disease?", "treatment", id="slow-down"),
+        pytest.param("Are there foods people with PKU should avoid?", "treatment", id="foods-diet"),
+        pytest.param(
+            "How can I manage the symptoms of Tietze syndrome?", "treatment", id="manage-the-symptoms"
+        ),
+        pytest.param(
+            "Is there anything that can be done for Sjogren syndrome?", "treatment", id="anything-be-done"
+        ),
+        pytest.param("Can a cleft palate be corrected?", "treatment", id="be-corrected"),
+        pytest.param("How do I get rid of hiccups?", "treatment", id="get-rid-of"),
+        # how it is told apart and found
+        pytest.param("Should my sister get checked for it?", "exams and tests", id="get-checked"),
+        pytest.param(
+            "What is the difference between Tietz and Tietze syndrome?",
+            "exams and tests",
+            id="difference-between",
+        ),
+        pytest.param("Do you think my son has Marfan syndrome?", "exams and tests", id="think-my-son-has"),
+        # "hereditary" as part of a name is no inheritance question; said of the disease, it is
+        pytest.param(
+            "Can hereditary hemorrhagic telangiectasia be treated?", "treatment", id="hereditary-in-a-name"
+        ),
+        pytest.param("Is mastocytosis hereditary or not?", "inheritance", id="is-it-hereditary-or-not"),
+        pytest.param("Is this a hereditary disease?", "inheritance", id="a-hereditary-disease"),
+        # help and information asked of the bot are no treatment or diagnosis question
+        pytest.param(
+            "Can you help me find information about Marfan syndrome?",
+            "information",
+            id="help-asked-of-the-bot",
+        ),
+        pytest.param("What helps with the pain of Tietze syndrome?", "treatment", id="what-helps"),
+        pytest.param(
+            "I would like to learn more about progressive supranuclear palsy.", "information", id="learn-more"
+        ),
+        pytest.param(
+            "My son was diagnosed with Alport syndrome and I would like information on this condition.",
+            "information",
+            id="information-on-this-condition",
+        ),
+        # where it comes from
+        pytest.param("Is there a link between Bell's palsy and the flu shot?", "causes", id="link-between"),
+        pytest.param("Can the environment play a role in lupus?", "causes", id="environment"),
+        pytest.param("How does it happen?", "causes", id="how-does-it-happen"),
+    ],
+)
+def test_reads_the_question_type(question, expected):
+    assert main_type(question_types(question)) == expected

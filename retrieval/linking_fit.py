@@ -1,4 +1,5 @@
-"""`gardbot eval --linking`: how well questions reach their page by name, and how often a disease
+"""Questions generated from the corpus, for `gardbot eval --linking` and for fitting the link
+model (`--fit`): how well questions reach their page by name, and how often a disease
 with no page is answered from a look-alike, on questions generated from the corpus itself.
 
 Sets (one question per page each, from a few templates; seeded, so runs compare):
@@ -27,7 +28,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.linking import FEATURES
 from retrieval.names import NAME_CONNECTORS, name_words
 from retrieval.search import Searcher, SearchResult
 
@@ -67,6 +67,7 @@ RELATIVES = "choice of true relatives"
 WRONG = "wrong page"
 LOOK_ALIKE = "look-alike page"
 LOOK_ALIKE_CHOICE = "choice of look-alikes"
+DID_YOU_MEAN = "did you mean (another page)"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,16 @@ class LinkingReport:
         return sum(self.counts[group][o] for o in outcomes) / total if total else 0.0
 
     def table(self) -> str:
-        columns = [RIGHT, CHOICE_RIGHT, NO_PAGE, RELATIVES, WRONG, LOOK_ALIKE, LOOK_ALIKE_CHOICE]
+        columns = [
+            RIGHT,
+            CHOICE_RIGHT,
+            NO_PAGE,
+            RELATIVES,
+            WRONG,
+            LOOK_ALIKE,
+            LOOK_ALIKE_CHOICE,
+            DID_YOU_MEAN,
+        ]
         used = [c for c in columns if any(self.counts[g][c] for g in self.counts)]
         lines = [
             "| set | questions | " + " | ".join(used) + " |",
@@ -209,7 +219,12 @@ def cases(searcher: Searcher, seed: int = 11, pages: int | None = None) -> list[
 
 
 def outcome(searcher: Searcher, case: Case, result: SearchResult) -> tuple[str, str]:
-    """The case's outcome class and a short description of what the searcher did."""
+    """The case's outcome class and a short description of what the searcher did. A "did you
+    mean" question is counted apart: it asks the user, and quotes nothing unasked."""
+    if result.reason == "did_you_mean" and result.choices:
+        offered = {c.doc_id for c in result.choices}
+        detail = "did you mean: " + "; ".join(searcher.title(d) for d in sorted(offered))
+        return (CHOICE_RIGHT if offered & case.right else DID_YOU_MEAN), detail
     if result.choices:
         offered = {c.doc_id for c in result.choices}
         detail = "choice: " + "; ".join(searcher.title(d) for d in sorted(offered))
@@ -302,45 +317,3 @@ EVAL_SEED = 11  # the questions reported
 FIT_SEED = 5  # other templates and misspellings for fitting, so the report is not on its own data
 NAME_SETS = ("name", "synonym", "abbreviation", "typo")
 THRESHOLDS = (0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
-
-
-def run_linking_eval(config, pages: int | None = None, fit: bool = False, details: bool = False) -> int:
-    """Print the linking figures the README shows: outcomes per set, the headline shares, and the
-    precision/recall of the link decision at several probability thresholds."""
-    from tqdm import tqdm
-
-    from bot.runtime import load_engine
-
-    searcher = load_engine(config, progress=True).searcher
-    policy = searcher.linker.policy
-    coefficients = policy.coefficients
-    if fit:
-        fit_cases = cases(searcher, seed=FIT_SEED, pages=pages)
-        data = samples(searcher, fit_cases, progress=lambda c: tqdm(c, desc="fitting", unit="q"))
-        coefficients = fit_logistic(data)
-        print(f"fitted on {len(data)} link decisions ({sum(s.right for s in data)} right):")
-        print(f"coefficients = {coefficients}  # {', '.join(FEATURES)}\n")
-    all_cases = cases(searcher, seed=EVAL_SEED, pages=pages)
-    report = evaluate_linking(searcher, all_cases, progress=lambda c: tqdm(c, desc="linking", unit="q"))
-    print(report.table())
-    lopo = "leave-one-page-out"
-    named = sum(report.counts[g][RIGHT] for g in NAME_SETS)
-    asked = sum(sum(report.counts[g].values()) for g in NAME_SETS)
-    print()
-    print(f"- names, synonyms, abbreviations and typos: right page {100 * named / max(1, asked):.1f}%")
-    print(
-        f"- leave-one-page-out: look-alike page {100 * report.share(lopo, [LOOK_ALIKE]):.1f}%, "
-        f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
-        f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%"
-    )
-    print(f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):")
-    print("| threshold | precision | recall |\n|---:|---:|---:|")
-    for threshold, precision, recall in precision_recall(report.samples, coefficients, THRESHOLDS):
-        mark = " (chosen)" if abs(threshold - policy.link_probability) < 1e-9 else ""
-        print(f"| {threshold:.2f}{mark} | {precision:.4f} | {recall:.4f} |")
-    if details:
-        for (group, got), examples in report.examples.items():
-            if got not in (RIGHT, NO_PAGE, RELATIVES) or (group != lopo and got == NO_PAGE):
-                print(f"\n## {group}: {got}")
-                print("\n".join(examples))
-    return 0

@@ -1,0 +1,54 @@
+"""Print a fixed sample of real questions with the bot's full replies, for a judge to grade.
+
+The sample: 60 named questions of the real dev half (`gard-real-dev.jsonl`) whose top answer
+comes from a gold page (the bot found the right page), drawn with a fixed seed, so the same
+questions are judged before and after a change. Each is asked in a fresh chat, and the reply is
+printed as the console shows it. The rubric is in docs/answer-quality (ANSWERS / PARTLY / NO,
+honest, readable); grades are given by a reader, not by this script.
+
+    python benchmarks/judged_sample.py [QUESTIONS.jsonl] [--size 60] [--seed 17] > sample.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.config import load_config  # noqa: E402
+from bot.runtime import load_engine  # noqa: E402
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gard-real-dev.jsonl"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("questions", nargs="?", default=str(DEFAULT))
+    parser.add_argument("--size", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=17)
+    args = parser.parse_args()
+    rows = [
+        json.loads(line) for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line
+    ]
+    engine = load_engine(load_config(), progress=False)
+    found = []
+    for row in rows:
+        if row.get("kind") != "named":
+            continue
+        result = engine.search(row["question"])
+        if str(result.outcome) == "answer" and result.results[0].passage.doc_id in row["gold_docs"]:
+            found.append(row)
+    sample = random.Random(args.seed).sample(found, min(args.size, len(found)))
+    for number, row in enumerate(sorted(sample, key=lambda r: r["id"]), 1):
+        reply = engine.reply(f"judge-{row['id']}", row["question"])
+        print(f"## {number}. {row['id']} ({row['question_type']})\n\n**Q:** {row['question']}\n")
+        print("```\n" + reply.to_text() + "\n```\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

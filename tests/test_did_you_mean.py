@@ -1,0 +1,88 @@
+""" "Did you mean": a page offered for one tap (Linker.to_confirm, Searcher), never linked
+silently and never refused, when a name is typed too far from the page's to link, or matches a
+synonym the page's title doesn't show. "yes" or the number takes it (Engine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from corpus_fixture import write_corpus
+
+from answers import messages
+from answers.engine import Engine
+from answers.reply import ReplyKind
+from retrieval.build import CorpusSelection, open_index
+from retrieval.search import Outcome, Searcher
+
+ORGANS = "skin bone heart lung liver kidney blood brain nerve muscle".split()
+
+
+def page(doc_id: str, title: str, synonyms: tuple[str, ...] = ()) -> dict:
+    organ = ORGANS[int(doc_id) % len(ORGANS)]
+    return {
+        "id": doc_id,
+        "url": f"https://rarediseases.info.nih.gov/gard/{int(doc_id)}/x",
+        "focus": title,
+        "synonyms": list(synonyms),
+        "sections": [
+            ("information", f"What is {title} ?", f"{title} mostly affects the {organ} of young adults."),
+            ("causes", f"What causes {title} ?", f"A change in one gene damages the {organ} over years."),
+        ],
+    }
+
+
+PAGES = [
+    page("0000001", "Multiple myeloma", ("Kahler disease", "Plasma cell myeloma")),
+    page("0000002", "Guillain-Barre syndrome"),
+    page("0000003", "Sarcoidosis", ("Schaumann's disease",)),
+    page("0000004", "Tietze syndrome"),
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    root: Path = write_corpus(tmp_path_factory.mktemp("dym-corpus"), PAGES)
+    return Searcher(open_index(CorpusSelection(root), tmp_path_factory.mktemp("dym-index"), progress=False))
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome", "title"),
+    [
+        # Too far off to link, but all of the name is there: asked, not refused.
+        ("what causes gillian barre syndrome", Outcome.DID_YOU_MEAN, "Guillain-Barre syndrome"),
+        ("What is sarkoidoses?", Outcome.DID_YOU_MEAN, "Sarcoidosis"),
+        # One letter from a synonym the title doesn't show: asked, not linked silently.
+        ("What is Kohler disease?", Outcome.DID_YOU_MEAN, "Multiple myeloma"),
+        # Spelt as the page spells it, or one slip from its title: answered.
+        ("What is Kahler disease?", Outcome.ANSWER, "Multiple myeloma"),
+        ("What causes Guillain-Barre syndrome?", Outcome.ANSWER, "Guillain-Barre syndrome"),
+        ("What causes Tietze syndrom?", Outcome.ANSWER, "Tietze syndrome"),
+    ],
+)
+def test_did_you_mean(searcher: Searcher, question: str, outcome: Outcome, title: str) -> None:
+    result = searcher.search(question)
+    assert result.outcome is outcome, (result.reason, result.link)
+    page = result.choices[0] if outcome is Outcome.DID_YOU_MEAN else result.disease
+    assert page is not None and searcher.title(page.doc_id) == title
+    assert result.to_json()["outcome"] == str(outcome)
+
+
+@pytest.mark.parametrize("taken_by", ["yes", "1"])
+def test_the_offer_is_one_tap_away(searcher: Searcher, taken_by: str) -> None:
+    engine = Engine(searcher)
+    offer = engine.reply("chat", "what causes gillian barre syndrome")
+    assert offer.kind is ReplyKind.CHOOSE and offer.can_forward
+    assert offer.message == messages.DID_YOU_MEAN.format(
+        asked="gillian barre syndrome", title="Guillain-Barre syndrome"
+    )
+    assert [c.title for c in offer.choices] == ["Guillain-Barre syndrome"]
+    answer = engine.reply("chat", taken_by)
+    assert answer.answered and answer.disease == "Guillain-Barre syndrome"
+    assert answer.excerpts[0].citation.section == "Causes"
+
+
+def test_a_name_typed_with_capitals_two_edits_off_is_another_disease(searcher: Searcher) -> None:
+    """ "Scheuermann disease" is a disease of its own, not a slip for "Schaumann's disease"."""
+    result = searcher.search("What causes Scheuermann disease?")
+    assert result.outcome is Outcome.NO_PAGE and result.missing == "Scheuermann disease"
