@@ -140,7 +140,8 @@ class Turns:
 
 
 class RateLimiter:
-    """At most `limit` messages per user in a sliding window of `seconds`.
+    """At most `limit` updates per user (questions, commands, button presses: bot.telegram_app's
+    `gate` checks every one) in a sliding window of `seconds`.
 
     `check` answers "ok", "warn" (first message over the limit: tell the user once) or "drop".
     Counted in the database (`Store.rate_check`), so replicas behind one address share the

@@ -95,35 +95,6 @@ def staff_passage(qa: PublishedQA, page: Passage | None, version: int = 1) -> Pa
     )
 
 
-def deidentify(text: str, names: list[str], numbers: list[int | None]) -> str:
-    """Text fit to publish: the asker's first name and ids replaced, a leading greeting dropped.
-
-    Staff write "Dear Ana, ..." to the asker; published, that would tell every later reader who
-    asked. Only what we know identifies the asker is touched, so the answer stays as staff
-    wrote it otherwise (GARD's own phone number, for one, must survive).
-    """
-    greeting = SALUTATION.match(text)
-    if greeting and greeting.end() < len(text):
-        text = text[greeting.end()].upper() + text[greeting.end() + 1 :]
-    for name in names:
-        name = (name or "").strip()
-        if len(name) >= 2:
-            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_PLACEHOLDER, text, flags=re.IGNORECASE)
-    for number in numbers:
-        if number is not None and abs(number) >= 1000:
-            text = re.sub(rf"(?<!\d){abs(number)}(?!\d)", "[id]", text)
-    return text.strip()
-
-
-def strip_contacts(text: str) -> str:
-    """The asker's question without the e-mail addresses and phone numbers they typed into it.
-
-    Askers write "email me at ..." for the reply; published, that would name them. Only the
-    question gets this: a staff answer's numbers and addresses are GARD's own.
-    """
-    return PHONE.sub("[phone]", EMAIL.sub("[email]", text))
-
-
 # --------------------------------------------------------------------------- Safe Harbor
 
 PLACEHOLDER = {
@@ -182,7 +153,11 @@ LABELLED_NUMBER = re.compile(
     r"(?=[\w-]*\d)([A-Z0-9][\w-]{3,})",
     re.IGNORECASE,
 )
-LONG_NUMBER = re.compile(r"(?<![\w.,])\d{5,}(?![\w])")
+# Runs of five or more digits, except the public ids of a disease or gene (OMIM 123456, ORPHA:558).
+LONG_NUMBER = re.compile(
+    r"(?<!\bOMIM )(?<!\bOMIM:)(?<!\bOMIM #)(?<!\bORPHA:)(?<!\bORPHA )(?<!\bOrphanet )(?<!\bOrphanet:)"
+    r"(?<!\bGARD )(?<!\bGARD:)(?<!\bHP:)(?<!\bMIM )(?<!\bMIM #)(?<![\w.,:#])\d{5,}(?![\w])"
+)
 MENTION = re.compile(r"(?<![\w@])@\w{3,}")
 KIN = (
     r"(?:son|daughter|child|kid|boy|girl|baby|husband|wife|partner|spouse|brother|sister|mother|mom|"

@@ -12,12 +12,11 @@ from answers.engine import Engine
 from answers.reply import ReplyKind
 from corpus.published import (
     Asker,
+    Deidentified,
     Deidentifier,
     PublishedQA,
-    deidentify,
     safe_topic,
     staff_passage,
-    strip_contacts,
 )
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
@@ -48,20 +47,25 @@ def staff_ids(engine: Engine, question: str) -> list[str]:
 # --------------------------------------------------------------------------- de-identification
 
 
-def test_deidentify_drops_the_greeting_and_replaces_name_and_ids() -> None:
+def test_the_answer_loses_the_greeting_the_askers_name_and_ids() -> None:
     text = "Dear Zebulon,\n\nthanks for writing, zebulon. Your id 918273645 is on file. Call 1-888-205-2311."
-    out = deidentify(text, ["Zebulon"], [918273645, None])
-    assert out == "Thanks for writing, [name]. Your id [id] is on file. Call 1-888-205-2311."
-    assert deidentify("Hi Al thanks for asking", ["Al"], []) == "Hi [name] thanks for asking"
-    assert deidentify("A is for apple.", ["A"], [7]) == "A is for apple."  # too short to be sure
-    assert deidentify("Hello", [], []) == "Hello"
+    asker = Asker(("Zebulon",), (918273645,))
+    out = Deidentifier().answer(text, asker, Deidentifier().question("", asker))
+    assert out.text == "Thanks for writing, [name]. Your id [id] is on file. Call 1-888-205-2311."
+    assert Deidentifier().answer("Hi Al thanks for asking", Asker(("Al",)), Deidentified("")).text == (
+        "Hi [name] thanks for asking"
+    )
+    assert Deidentifier().answer("A is for apple.", Asker(("A",), (7,)), Deidentified("")).text == (
+        "A is for apple."  # too short to be sure
+    )
 
 
-def test_contacts_typed_into_a_question_are_left_out() -> None:
+def test_contacts_typed_into_a_question_are_left_out_and_disease_ids_stay() -> None:
     question = "Reply to ana.perez+gard@mail.example.org or +1 (555) 123-4567, or 0612 34 56 78 please."
-    assert strip_contacts(question) == "Reply to [email] or [phone], or [phone] please."
+    out = Deidentifier().question(question, Asker())
+    assert out.text == "Reply to [email] or [phone], or [phone] please."
     kept = "Is type 2 linked to 22q11.2 deletion? It affects 1 in 10,000 people since 2019 (OMIM 123456)."
-    assert strip_contacts(kept) == kept
+    assert Deidentifier().question(kept, Asker()).text == kept
 
 
 # --------------------------------------------------------------------------- Safe Harbor
