@@ -71,12 +71,14 @@ class Retention(Periodic):
         periods: RetentionPeriods,
         *,
         interval: float,
+        staff_chat: Callable[[], int | None] = lambda: None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store, self.periods, self.interval, self.clock = store, periods, interval, clock
+        self.staff_chat = staff_chat
 
     def run_once(self) -> dict[str, int]:
-        counts = self.store.expire(self.periods, now=self.clock())
+        counts = self.store.expire(self.periods, keep_ids_in=self.staff_chat(), now=self.clock())
         if any(counts.values()):
             log.info("retention: deleted %s", ", ".join(f"{n} {k}" for k, n in counts.items() if n))
         return counts

@@ -692,7 +692,13 @@ def build_application(
     s.staff_delivery = staff_delivery.StaffDelivery(s, clock=clock)
     s.dispatcher = Dispatcher(app, store, wake_outbox=s.wake_outbox)
     minutes = config.privacy.retention_minutes
-    s.retention = Retention(store, retention_periods(config), interval=minutes * 60, clock=clock)
+    s.retention = Retention(
+        store,
+        retention_periods(config),
+        interval=minutes * 60,
+        staff_chat=lambda: s.staff_chat_id,  # its copies keep their ids for /forget
+        clock=clock,
+    )
     inbox.sink = s.dispatcher.receive
     if store.shared:
         s.housekeeping = Housekeeping(

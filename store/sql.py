@@ -1368,8 +1368,13 @@ class SQLStore:
                 "withdrawn": len(copies),
             }
 
-    def expire(self, periods: RetentionPeriods, *, now: float | None = None) -> dict[str, int]:
+    def expire(
+        self, periods: RetentionPeriods, *, keep_ids_in: int | None = None, now: float | None = None
+    ) -> dict[str, int]:
         """Delete what is older than its retention period; return how many rows each kind lost.
+
+        Sent messages in ``keep_ids_in`` (the staff chat) that showed a user's data are blanked
+        instead (``outbox_blanked``): their ids stay until that user's /forget withdraws them.
 
         Conversations (the engine's and the buttons') by their last update; sent or given-up
         outbox messages by when they were queued; the question log and feedback by when they
@@ -1379,6 +1384,15 @@ class SQLStore:
         transaction; then the backend scrubs deleted rows as after `forget_user`.
         """
         at = _now(now)
+        # A sent message in the staff chat that showed a user's data keeps its ids (the text
+        # goes): /forget needs them to edit the copy to "[withdrawn by the asker]".
+        staff_copy = "(1 = 0)"  # never NULL: NOT of it must be true for every other row
+        if keep_ids_in is not None:
+            staff_copy = """
+                (chat_id = :staff AND telegram_message_id IS NOT NULL
+                 AND (user_id IS NOT NULL OR id IN (SELECT outbox_id FROM outbox_subjects)))
+            """
+        params = {"before": at - periods.sent_messages, "staff": keep_ids_in}
         with self.transaction():
             counts = {
                 "conversations": self._run(
@@ -1389,9 +1403,20 @@ class SQLStore:
                     "DELETE FROM conversations WHERE updated_at < :before AND chat_key LIKE '%:buttons'",
                     {"before": at - periods.buttons},
                 ).rowcount,
+                "outbox_blanked": self._run(
+                    f"""
+                    UPDATE outbox SET payload = '{{}}'
+                    WHERE status IN ('sent', 'dead') AND created_at < :before AND {staff_copy}
+                      AND payload != '{{}}'
+                    """,
+                    params,
+                ).rowcount,
                 "outbox": self._run(
-                    "DELETE FROM outbox WHERE status IN ('sent', 'dead') AND created_at < :before",
-                    {"before": at - periods.sent_messages},
+                    f"""
+                    DELETE FROM outbox
+                    WHERE status IN ('sent', 'dead') AND created_at < :before AND NOT {staff_copy}
+                    """,
+                    params,
                 ).rowcount,
                 "questions": self._prune_counted(
                     "question_log", "asked_at", "'question:' || outcome", at - periods.question_log

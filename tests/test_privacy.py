@@ -368,3 +368,31 @@ def test_the_sqlite_file_and_its_wal_and_shm_are_private(tmp_path: Path) -> None
     path.chmod(0o644)  # a file an older version made: tightened when opened
     with open_store(str(path)):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_forget_withdraws_staff_chat_copies_older_than_the_sent_message_period(
+    double: BotApiDouble, make_bot, alice: dict, alice_chat: dict, staff_chat: dict, bob: dict
+) -> None:
+    """After privacy.sent_message_days the text of sent messages goes; of the staff chat's
+    messages about a user only the ids stay, so a later /forget still withdraws them."""
+    app = make_bot()
+    s = services(app)
+    async with running(app):
+        await ask_specialist(double, alice_chat, alice)
+        double.send_text(staff_chat, bob, "/pending")
+        await double.wait_for_message(STAFF_CHAT, lambda m: "Open questions" in m["plain_text"])
+        await wait_until(lambda: s.store.outbox_stats().depth == 0)
+
+        assert s.retention is not None
+        later = time.time() + 8 * DAY
+        s.retention.clock = lambda: later
+        pruned = s.retention.run_once()
+        assert pruned["outbox_blanked"] == 2 and pruned["outbox"] >= 2  # the copy and the list
+        kept = s.store.list_outbox()
+        assert {m.chat_id for m in kept} == {STAFF_CHAT} and all(m.payload == {} for m in kept)
+
+        double.send_text(alice_chat, alice, "/forget")
+        await double.wait_for_message(alice_chat, lambda m: m["plain_text"].startswith("Done"))
+        await wait_until(
+            lambda: [m["plain_text"] for m in double.messages(STAFF_CHAT)] == [texts.WITHDRAWN] * 2
+        )
