@@ -42,6 +42,7 @@ from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, PrivacySettings
 from bot.retention import DAY, HOUR, privacy_text
 from bot.runtime import existing_store
+from bot.telegram_app import transient
 from reports.cli import run_report
 from reports.usage import build_usage
 from store import StoreError, open_store, redact_url
@@ -396,3 +397,22 @@ async def test_forget_withdraws_staff_chat_copies_older_than_the_sent_message_pe
         await wait_until(
             lambda: [m["plain_text"] for m in double.messages(STAFF_CHAT)] == [texts.WITHDRAWN] * 2
         )
+
+
+def test_which_database_errors_are_transient() -> None:
+    """Locked or busy SQLite and a lost PostgreSQL connection (also wrapped by the store) are
+    waited out; anything else is a real error, answered with an apology."""
+    import psycopg
+
+    assert transient(sqlite3.OperationalError("database is locked"))
+    assert transient(psycopg.OperationalError("server closed the connection unexpectedly"))
+    try:
+        try:
+            raise psycopg.OperationalError("connection lost")
+        except psycopg.OperationalError as exc:
+            raise StoreError("cannot reach PostgreSQL") from exc
+    except StoreError as wrapped:
+        assert transient(wrapped)
+    assert not transient(sqlite3.OperationalError("no such table: tickets"))
+    assert not transient(ValueError("text must not contain NUL characters"))
+    assert not transient(None)
