@@ -36,7 +36,7 @@ from telegram_fixtures import (
     services,
     wait_until,
 )
-from test_publish import previewed, published_now
+from test_publish import corpus_config, previewed, published_now, start_bot  # noqa: F401 (fixtures)
 
 from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, PrivacySettings
@@ -80,13 +80,17 @@ def assert_no_identifier(text: str, where: str) -> None:
 
 
 async def test_a_published_answer_identifies_nobody(
-    double: BotApiDouble, make_bot, staff_chat: dict, bob: dict
+    double: BotApiDouble,
+    start_bot,  # noqa: F811
+    staff_chat: dict,
+    bob: dict,
 ) -> None:
+    """On the test corpus and on GARD (where ../shared has it), as `gardbot telegram` starts."""
     asker = double.user(ASKER_ID, FIRST, USERNAME, last_name=LAST)
     asker_chat = double.private_chat(asker)
     carol = double.user(5005, "Carol")
     carol_chat = double.private_chat(carol)
-    app = make_bot()
+    app = start_bot()
     async with running(app):
         _, ticket = await ask_specialist(double, asker_chat, asker, QUESTION)
         assert "Liam Okafor" in ticket["plain_text"]  # staff see the question as asked
