@@ -28,7 +28,6 @@ from bot.runtime import published_qa
 from bot.telegram_state import BotContext, Services
 from bot.telegram_tickets import is_staff, say, small_number, staff_only, ticket_number
 from corpus.published import Asker, Deidentified, Deidentifier, safe_topic
-from retrieval.names import name_words
 from store import PublishDraft, Published, Ticket
 
 log = logging.getLogger(__name__)
@@ -117,13 +116,7 @@ def publish_step(s: Services, n: int, name: str | None) -> Rendered:
 
 def deidentifier(s: Services) -> Deidentifier:
     """Safe Harbor de-identification that keeps the corpus's disease names."""
-    names = s.engine.searcher.names
-
-    def is_term(word: str) -> bool:
-        words = name_words(word)
-        return bool(words) and all(w in names.by_word for w in words)
-
-    return Deidentifier(is_term)
+    return Deidentifier(s.engine.searcher.is_name_term)
 
 
 def suggested_wording(s: Services, ticket: Ticket) -> tuple[Deidentified, Deidentified]:

@@ -28,7 +28,7 @@ from retrieval.linking import LinkDecision, Linker
 from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
 from retrieval.qtype import ASKED, INFORMATION, has_cue, main_type, question_types
-from retrieval.question_words import Question, QuestionWords
+from retrieval.question_words import Question, QuestionWords, name_words
 from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
@@ -214,6 +214,12 @@ class Searcher:
 
     def title(self, doc_id: str) -> str:
         return self.names.titles.get(doc_id, "")
+
+    def is_name_term(self, text: str) -> bool:
+        """Whether every word of the text is a word of some page's names (a disease term, which
+        de-identifying a question must keep)."""
+        words = name_words(text)
+        return bool(words) and all(w in self.names.by_word for w in words)
 
     def titles(self) -> dict[str, str]:
         """Every page's title, by doc_id."""
