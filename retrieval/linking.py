@@ -33,6 +33,7 @@ from enum import Enum
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
+from retrieval.abbreviations import find_abbreviations
 from retrieval.analyzer import stem
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.names import COMMON_HEADS, NAME_CONNECTORS, NEGATIONS, DiseaseMatch, NameIndex
@@ -696,6 +697,9 @@ class Linker:
         features, mention = self.features(match, question, bm25_doc, exclude, named_elsewhere)
         probability = self.probability(features)
         candidate = {"doc_id": match.doc_id}
+        if (spelt_out := self._defined_otherwise(match, question)) is not None:
+            # "in vitro fertilization (IVF)" is no "IVF" of idiopathic ventricular fibrillation
+            return LinkDecision(False, 0.0, features, mention, spelt_out, candidate, whole=True)
         said = self.whole_name(match, question, exclude)
         for other in self._typed_abbreviations(match, readings[0]) if said is None else ():
             said = self.whole_name(other, readings[0], exclude)  # "PFAPA (periodic fever, ...)"
@@ -886,6 +890,19 @@ class Linker:
         ):
             return []  # the list goes on as a name: "Anencephaly and spina bifida | X-linked"
         return [match for _, match in kept]
+
+    def _defined_otherwise(self, match: DiseaseMatch, question: QuestionWords) -> str | None:
+        """The long form the question itself gives an abbreviation the match was made through
+        ("in vitro fertilization (IVF)"), when none of the page's names says it; else None."""
+        if not (match.kind == "abbreviation" or self._is_abbreviation(match)) or not question.chunks:
+            return None
+        for short, long in find_abbreviations(" ".join(question.chunks)):
+            if name_words(short) != name_words(match.name):
+                continue
+            said = {w for w in name_words(long) if w not in NAME_CONNECTORS}
+            if not any(said <= set(e.words) for e in self.names.entries_of(match.doc_id)):
+                return long
+        return None
 
     def _typed_abbreviations(self, match: DiseaseMatch, question: QuestionWords) -> Iterable[DiseaseMatch]:
         """The match's page's abbreviations as the question types them, in capitals, as matches."""

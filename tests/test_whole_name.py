@@ -33,6 +33,7 @@ PAGES = [
     page("0000011", "Mosaic trisomy 9"),  # names use "mosaic", "vulvar", "leukodystrophy"
     page("0000012", "Vulvar vestibulitis"),
     page("0000013", "Leukodystrophy"),
+    page("0000014", "Paroxysmal ventricular fibrillation", ("Idiopathic ventricular fibrillation", "IVF")),
 ]
 
 
@@ -130,3 +131,11 @@ def test_a_title_listing_features_is_no_list(searcher: Searcher) -> None:
     """ "Dextrocardia with situs inversus" reads as one name (another disease), not two."""
     result = searcher.search("Could my kids get Dextrocardia with situs inversus?")
     assert not result.several
+
+
+def test_an_abbreviation_the_question_spells_out_otherwise_names_no_page(searcher: Searcher) -> None:
+    """ "in vitro fertilization (IVF)" is not the IVF of idiopathic ventricular fibrillation."""
+    result = searcher.search("Can this be done through in vitro fertilization (IVF)?")
+    assert result.outcome is Outcome.NO_PAGE and result.missing == "in vitro fertilization"
+    spelt_alike = searcher.search("Is idiopathic ventricular fibrillation (IVF) inherited?")
+    assert spelt_alike.outcome is Outcome.ANSWER
