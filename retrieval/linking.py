@@ -758,7 +758,7 @@ class Linker:
                     i += 1
                 else:
                     break
-            if not after and not self._stands_apart_after(question, end, exclude):
+            if not after and not self._stands_apart_after(question, end, exclude, tuple(words[start:end])):
                 return None  # "Amelogenesis imperfecta | local hypoplastic", "Dwarfism, | mental retardation"
         mention = self._mention(question, min([start, *before]), max([end, *(a + 1 for a in after)]))
         if any(
@@ -807,7 +807,9 @@ class Linker:
             or english_count(word) >= self.policy.everyday_english
         )
 
-    def _stands_apart_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> bool:
+    def _stands_apart_after(
+        self, question: QuestionWords, end: int, exclude: frozenset[str], name: tuple[str, ...] = ()
+    ) -> bool:
         """Whether what follows a name at `end` is the asker's: a function, asking or everyday
         word that joins no names ("be", "in", "hereditary", "besides"); not "and", "with", "of",
         nor more name words."""
@@ -815,7 +817,7 @@ class Linker:
             return True
         word = question.words[end]
         if word in {"and", "or"}:
-            return self._condition_follows(question, end + 1)
+            return self._condition_follows(question, end + 1, list(name))
         if self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}:
             return True
         # After a head word, a lower-case English word no name uses is the asker's: "De Barsy
@@ -827,14 +829,16 @@ class Linker:
             and not self.names.is_name_word(word, exclude)
         )
 
-    def _condition_follows(self, question: QuestionWords, start: int) -> bool:
+    def _condition_follows(self, question: QuestionWords, start: int, name: list[str]) -> bool:
         """Whether another condition's whole name follows "and": a run of words ending in a head
-        word, then nothing more of it ("ankylosing spondylitis and | Crohn's disease?"): two
-        conditions asked about together, not one name ("X and Swiss type agammaglobulinemia")."""
+        word, or in the same name again, then nothing more of it ("ankylosing spondylitis and |
+        Crohn's disease?", "familial CAA and | Dutch type CAA"): conditions asked about
+        together, not one name ("X and Swiss type agammaglobulinemia")."""
         words, end = question.words, start
         while end < len(words) and words[end] not in STOP_WORDS and not self._break(question, end - 1):
             end += 1
-        if end - start < 2 or words[end - 1] not in COMMON_HEADS:
+        again = end - start > len(name) and words[end - len(name) : end] == name
+        if not again and (end - start < 2 or words[end - 1] not in COMMON_HEADS):
             return False
         return end >= len(words) or self._break(question, end - 1) or self._apart(words[end])
 

@@ -61,6 +61,7 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         ("Are all children with Turner syndrome intellectually delayed?", WholeName.SAME),
         # "and" before another condition's whole name lists it apart.
         ("Is there an association between mastocytosis and Crohn's disease?", WholeName.SAME),
+        ("What is the difference between mastocytosis and childhood mastocytosis?", WholeName.SAME),
         # Lower-case qualifiers narrow it: the page covers it in general.
         ("Is there a cure for mosaic Turner syndrome?", WholeName.BROADER),
         ("Is there any medication for vulvar leukoplakia?", WholeName.BROADER),
