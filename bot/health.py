@@ -67,7 +67,7 @@ class HealthChecks:
         self.timeout = timeout
 
     def index(self) -> Check:
-        passages = len(self.engine.searcher.index.passages)
+        passages = self.engine.searcher.passage_count()
         return {"ok": passages > 0, "passages": passages}
 
     def database(self) -> Check:

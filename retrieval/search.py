@@ -221,6 +221,10 @@ class Searcher:
         words = name_words(text)
         return bool(words) and all(w in self.names.by_word for w in words)
 
+    def passage_count(self) -> int:
+        """Passages in the live index (published staff answers included)."""
+        return len(self.index.passages)
+
     def titles(self) -> dict[str, str]:
         """Every page's title, by doc_id."""
         return self.names.titles
