@@ -281,7 +281,7 @@ async def test_healthz_is_503_while_a_due_message_waits_too_long(
 
 
 async def test_healthz_fails_on_an_empty_index(tmp_path: Path) -> None:
-    empty = SimpleNamespace(searcher=SimpleNamespace(index=SimpleNamespace(passages=[])))
+    empty = SimpleNamespace(searcher=SimpleNamespace(passage_count=lambda: 0))
     with SQLiteStore(tmp_path / "bot.sqlite3") as store:
         status, body = await HealthChecks(empty, store, 30.0).run()  # type: ignore[arg-type]
     assert status == 503 and body["failing"] == ["index"]
