@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from answers import messages
-from answers.compose import Composer, shown
+from answers.compose import Carried, Composer, shown
 from answers.conversation import ConversationState
 from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
@@ -24,7 +24,9 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
+from retrieval.ask import Ask, read_ask
 from retrieval.names import DiseaseMatch, name_words
+from retrieval.policy import AnswerPolicy
 from retrieval.qtype import ASKED, INFORMATION
 from retrieval.search import REFERRING, Reason, Searcher, SearchResult
 
@@ -90,6 +92,7 @@ class Engine:
         self.settings = settings or EngineSettings()
         self.clock = clock
         self.composer = Composer(searcher.boilerplate(), searcher.idf())
+        self.answer_policy = AnswerPolicy()
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
         self._versions: dict[int, int] = {}
 
@@ -306,8 +309,23 @@ class Engine:
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         fresh = self._fresh(passages, state) if seen_before else passages
-        reply, used = self._compose(text, fresh, result.qtype, disease.words, state if seen_before else None)
-        self._remember(state, reply, used)
+        ask = self._read_ask(text, disease)
+        carried = self._carried(ask, disease.doc_id, text, result, state if seen_before else None, passages)
+        if carried is not None and carried.excerpts:  # sentences that say what was asked
+            reply = Reply(
+                ReplyKind.ANSWER,
+                excerpts=carried.excerpts,
+                qtype=result.qtype,
+                notice=messages.NOT_ADVICE,
+                can_forward=True,
+            )
+            used = carried.used
+            self._remember(state, reply, used, whole_passages=False)
+        else:
+            seen = state if seen_before else None
+            reply, used = self._compose(text, fresh, result.qtype, disease.words, seen)
+            self._remember(state, reply, used)
+        unsaid = carried is not None and not carried.found  # no sentence of the page carries the ask
         if not reply.excerpts:
             if seen_before:  # what answers this, the chat has been shown
                 self._save(chat_key, state)
@@ -315,8 +333,8 @@ class Engine:
             return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
-        reply.message = self._intro(quoted, title, result.from_context)
-        if self._section_missing(result, quoted):
+        reply.message = messages.CLOSEST if unsaid else self._intro(quoted, title, result.from_context)
+        if carried is None and self._section_missing(result, quoted):
             section = messages.section_label(result.qtype).lower()
             if quoted.qtype == INFORMATION:
                 reply.message = messages.NO_SECTION.format(title=title, section=section)
@@ -324,12 +342,19 @@ class Engine:
                 other = messages.section_label(quoted.qtype).lower()
                 reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
+        if self._other_name(result, title):  # "Andersen disease is another name for ..."
+            reply.message = f"{messages.OTHER_NAME.format(asked=disease.name, title=title)}\n{reply.message}"
         link = result.link
         if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
             reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
         elif self.searcher.is_narrower(disease, link):
             asked = link.mention.text if link.mention else disease.name
             reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
+        if unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
+            what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
+            reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"
+            reply.partial = reply.unsaid = True
+        reply.ask = ask if ask.specific else None
         reply.disease, reply.doc_id = title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
         reply.candidates = candidates
@@ -362,8 +387,47 @@ class Engine:
             if p.passage_id not in state.shown and (p.kind == STAFF_KIND or p.qtype == section)
         ]
 
+    def _read_ask(self, text: str, disease: DiseaseMatch) -> Ask:
+        """What the question asks beyond a section; the disease's names are no object of it."""
+        typed = " ".join(disease.words)  # the question's words the name matched ("IMT")
+        names = (self.searcher.title(disease.doc_id), disease.name, typed, *self._synonyms(disease.doc_id))
+        return read_ask(text, names, self.answer_policy)
+
+    def _carried(
+        self,
+        ask: Ask,
+        doc_id: str,
+        text: str,
+        result: SearchResult,
+        state: ConversationState | None,
+        ranked: list[Passage],
+    ) -> Carried | None:
+        """The page's sentences that carry a specific ask, from any section; None when the
+        question has no specific ask, or a staff answer to it was published (staff answered
+        the question itself, and their reply is quoted whole)."""
+        if not ask.specific or (ranked and ranked[0].kind == STAFF_KIND):
+            return None
+        page = [p for p in self.searcher.doc_passages(doc_id) if p.kind != STAFF_KIND]
+        budget = self.settings.max_chars - 250
+        seen = state.was_quoted if state is not None else None
+        return self.composer.carrying(
+            page, ask, text, result.qtypes, budget, result.disease.words if result.disease else (), seen,
+            self.answer_policy,
+        )  # fmt: skip
+
     @staticmethod
-    def _remember(state: ConversationState, reply: Reply, used: list[Passage]) -> None:
+    def _other_name(result: SearchResult, title: str) -> bool:
+        """The question named the disease otherwise than the page's title (a synonym or an
+        abbreviation), and no broader-page note already says which page this is."""
+        disease = result.disease
+        if disease is None or disease.kind not in {"synonym", "abbreviation"} or not disease.name:
+            return False
+        return not result.broader and fold(disease.name) not in fold(title)
+
+    @staticmethod
+    def _remember(
+        state: ConversationState, reply: Reply, used: list[Passage], whole_passages: bool = True
+    ) -> None:
         """Add a reply's passages and sentences to what the chat has seen of the disease.
 
         A sentence cut short by "…" has not been seen, nor what followed it: a follow-up it
@@ -384,7 +448,8 @@ class Engine:
             sentences.extend([*seen.whole, *seen.cut_long])
             if seen.cut or (excerpt.listed and excerpt.truncated_end):  # a list with items left
                 unfinished.add(passage.passage_id)
-        finished = [p.passage_id for p in used if p.passage_id not in unfinished]
+        # Sentences chosen across a page leave the rest of their passages for "more".
+        finished = [p.passage_id for p in used if p.passage_id not in unfinished] if whole_passages else []
         state.remember(finished, [s for s in sentences if s])
 
     def _nothing_new(self, state: ConversationState) -> Reply:

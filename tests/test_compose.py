@@ -9,6 +9,7 @@ from answers.compose import Composer
 from answers.reply import TABLE_HEADER
 from corpus.boilerplate import template_key
 from corpus.models import Passage
+from retrieval.ask import Ask, read_ask
 
 INTRO = "The Human Phenotype Ontology provides the following list of signs and symptoms for Orlen syndrome."
 TABLE = (
@@ -86,3 +87,62 @@ def test_no_gard_table_is_quoted_raw(gard_searcher):
         else:
             assert not any(TABLE_HEADER in part for part in excerpt.parts), page.passage_id
     assert listed > 1000
+
+
+# --- sentences, not sections (issue 17) --------------------------------------------------------
+
+
+def section(qid: str, qtype: str, text: str) -> Passage:
+    return Passage(
+        f"GARD-1-{qid}-0", "GARD", "2_GARD_QA", "1", f"1-{qid}", qtype, "Orlen syndrome",
+        "https://rarediseases.info.nih.gov/gard/1/orlen-syndrome", (), f"{qtype}?", text,
+    )  # fmt: skip
+
+
+PAGE = [
+    section("1", "information", "Orlen syndrome is a rare condition of the hair and nails. It starts in childhood."),
+    section(
+        "2", "symptoms",
+        "Most children have sparse hair. Some develop kidney stones in their teens. The nails are thin.",
+    ),
+    section("3", "treatment", "Treatment is symptomatic. Kidney stones are removed as in other people."),
+    section("4", "information", "Orlen syndrome is a rare condition of the hair and nails. It starts in childhood."),
+]  # fmt: skip
+
+
+def test_the_sentences_that_carry_the_ask_come_from_any_section_in_page_order():
+    ask = read_ask("Can Orlen syndrome cause kidney stones?", ["Orlen syndrome"])
+    carried = composer().carrying(
+        PAGE, ask, "Can Orlen syndrome cause kidney stones?", {"symptoms": 1.0}, 900
+    )
+    assert carried.found
+    quoted = [part for e in carried.excerpts for part in e.parts]
+    assert quoted == [
+        "Some develop kidney stones in their teens.",
+        "Kidney stones are removed as in other people.",
+    ]
+    assert [e.citation.section for e in carried.excerpts] == ["Symptoms", "Treatment"]
+    assert not any(e.truncated_end for e in carried.excerpts)  # whole sentences
+    assert all(
+        part in p.text for e, p in zip(carried.excerpts, carried.used, strict=True) for part in e.parts
+    )
+
+
+def test_a_repeated_sentence_is_quoted_once():
+    ask = Ask(relation="linked", target="childhood", terms=("childhood",))
+    carried = composer().carrying(PAGE, ask, "childhood", {}, 900)
+    quoted = [part for e in carried.excerpts for part in e.parts]
+    assert quoted == ["It starts in childhood."]  # the repeated overview, once (MMR)
+
+
+def test_nothing_carries_an_ask_the_page_lacks():
+    ask = read_ask("Is Orlen syndrome contagious?", ["Orlen syndrome"])
+    carried = composer().carrying(PAGE, ask, "Is Orlen syndrome contagious?", {}, 900)
+    assert not carried.found and not carried.excerpts
+
+
+def test_a_tables_features_that_carry_the_ask_come_as_a_list():
+    page = [passage(f"{INTRO} {TABLE}")]
+    ask = read_ask("Can Orlen syndrome cause chest pain?", ["Orlen syndrome"])
+    carried = composer().carrying(page, ask, "Can Orlen syndrome cause chest pain?", {}, 900)
+    assert carried.found and carried.excerpts[0].listed and carried.excerpts[0].parts == ("Chest pain",)

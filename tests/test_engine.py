@@ -148,3 +148,57 @@ def test_quality_on_dev_set(gard_engine):
     assert report.section_hits / report.answerable >= 0.80
     assert report.correct_abstentions / report.should_abstain >= 0.85
     assert report.false_abstentions / report.answerable <= 0.05
+
+
+# --- the ask (issue 17): answer what was asked, or say that the page doesn't --------------------
+
+
+@needs_shared
+def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_engine):
+    reply = gard_engine.reply("ask1", "What is the life expectancy with Fabry disease?")
+    assert reply.kind is ReplyKind.ANSWER and reply.unsaid and reply.partial and reply.can_forward
+    first, *rest = reply.message.splitlines()
+    assert first == messages.DOESNT_SAY.format(
+        title="Fabry disease", what=messages.ASK_PHRASES["life expectancy"]
+    )
+    assert rest[-1] == messages.CLOSEST  # what follows is labelled, never passed off as the answer
+    assert reply.ask is not None and reply.ask.attribute == "life expectancy"
+    assert reply.to_text().startswith(first)
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_the_sentence_that_carries_the_ask_is_quoted_from_any_section(gard_engine):
+    """Kawasaki's page says it is not contagious in its causes section; the question names no
+    section, and that sentence, not the gene it mentions first, is the answer."""
+    reply = gard_engine.reply("ask2", "Is Kawasaki disease contagious?")
+    assert reply.answered and not reply.unsaid and not reply.partial
+    assert any("not contagious" in part for e in reply.excerpts for part in e.parts)
+    assert "ITPKC" not in reply.to_text()
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_a_relation_is_answered_by_sentences_naming_its_object(gard_engine):
+    reply = gard_engine.reply("ask3", "Can Tietze syndrome cause chest pain?")
+    assert reply.answered and reply.ask is not None and reply.ask.relation == "causes"
+    assert all("chest pain" in part.lower() for e in reply.excerpts for part in e.parts)
+    assert not any(e.truncated_end for e in reply.excerpts)  # whole sentences
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_the_users_name_is_connected_to_the_pages(gard_engine):
+    reply = gard_engine.reply("ask4", "What is Andersen disease?")
+    assert reply.disease == "Glycogen storage disease type 4"
+    assert reply.message.splitlines()[0] == messages.OTHER_NAME.format(
+        asked="Andersen disease", title="Glycogen storage disease type 4"
+    )
+    by_title = gard_engine.reply("ask5", "What is glycogen storage disease type 4?")
+    assert "another name" not in by_title.message
+
+
+def test_a_question_without_a_specific_ask_keeps_the_section_answer(small_engine):
+    reply = small_engine.reply("ask6", "What causes IMT?")
+    assert reply.ask is None and not reply.unsaid
+    assert reply.excerpts[0].citation.section == "Causes"
