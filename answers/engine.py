@@ -37,6 +37,7 @@ CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
 ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
 MAX_CHOICE_WORDS = 6  # a longer message is a new question, not a pick
+MAX_UNCLEAR_WORDS = 2  # a message of this few words naming no disease is asked back, not forwarded
 
 
 class ConversationStore(Protocol):
@@ -289,6 +290,16 @@ class Engine:
         if result.abstain or not result.results or result.disease is None:
             if result.reason == "no_disease" and not analyze(text):
                 return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
+            if result.reason == "no_disease" and len(analyze(text)) <= MAX_UNCLEAR_WORDS:
+                # "treatment?", "tracking": no disease, and too little to forward; one short
+                # question back (which disease, or what about it) instead of a refusal
+                which = result.qtype != INFORMATION
+                return Reply(
+                    ReplyKind.ABSTAIN,
+                    messages.WHICH_DISEASE if which else messages.CLARIFY,
+                    qtype=result.qtype,
+                    reason="clarify",
+                )
             weak = result.reason == "weak_match"
             return Reply(
                 ReplyKind.ABSTAIN,
@@ -323,7 +334,9 @@ class Engine:
             self._remember(state, reply, used, whole_passages=False)
         else:
             seen = state if seen_before else None
-            reply, used = self._compose(text, fresh, result.qtype, disease.words, seen)
+            # the page doesn't say: a short closest text, labelled as such, not a whole answer
+            limit = 1 if carried is not None and not carried.found else None
+            reply, used = self._compose(text, fresh, result.qtype, disease.words, seen, limit)
             self._remember(state, reply, used)
         unsaid = carried is not None and not carried.found  # no sentence of the page carries the ask
         if not reply.excerpts:
@@ -342,7 +355,7 @@ class Engine:
                 other = messages.section_label(quoted.qtype).lower()
                 reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
-        if self._other_name(result, title):  # "Andersen disease is another name for ..."
+        if self._other_name(result, title, text):  # "Andersen disease is another name for ..."
             reply.message = f"{messages.OTHER_NAME.format(asked=disease.name, title=title)}\n{reply.message}"
         link = result.link
         if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
@@ -416,13 +429,15 @@ class Engine:
         )  # fmt: skip
 
     @staticmethod
-    def _other_name(result: SearchResult, title: str) -> bool:
+    def _other_name(result: SearchResult, title: str, question: str) -> bool:
         """The question named the disease otherwise than the page's title (a synonym or an
-        abbreviation), and no broader-page note already says which page this is."""
+        abbreviation), without the title itself ("TAR syndrome" matches its long form too), and
+        no broader-page note already says which page this is."""
         disease = result.disease
         if disease is None or disease.kind not in {"synonym", "abbreviation"} or not disease.name:
             return False
-        return not result.broader and fold(disease.name) not in fold(title)
+        named = fold(disease.name) in fold(title) or fold(title) in fold(question)
+        return not result.broader and not named
 
     @staticmethod
     def _remember(
@@ -491,6 +506,7 @@ class Engine:
         qtype: str | None,
         name_words: Iterable[str] = (),
         state: ConversationState | None = None,
+        limit: int | None = None,
     ) -> tuple[Reply, list[Passage]]:
         """Up to max_excerpts excerpts from the first passages, within the character budget;
         also the passages used up, quoted or found to hold nothing worth quoting. Sentences
@@ -500,7 +516,7 @@ class Engine:
         used: list[Passage] = []
         top_type = None
         for passage in passages:
-            if len(excerpts) >= self.settings.max_excerpts or budget < 120:
+            if len(excerpts) >= (limit or self.settings.max_excerpts) or budget < 120:
                 break
             if excerpts and passage.qtype != top_type:
                 break  # stay with the section that answers; "more" shows the others

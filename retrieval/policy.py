@@ -132,7 +132,7 @@ CARRIER_CUES: dict[str, str] = {
     "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|death|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves))\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
-    "research": r"\b(clinical trials?|research\w*|studies|study|investigat\w*|experimental)\b",
+    "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has|are|is|suggest\w*|show\w*|found|report\w*|indicate\w*)|investigational|experimental|being (studied|investigated|developed|tested))\b",
     "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
     "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood)\b",
     "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b|occurs? (in )?(about|approximately|an estimated|fewer than|less than))",
@@ -146,7 +146,7 @@ RELATION_CUES: tuple[tuple[str, str], ...] = (
 # A drug named by its class or its ending: "-mab" antibodies, "-statin"s, and so on.
 DRUG_CUE = (
     r"\b([a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|zumab|ximab|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone)"
-    r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement)\b"
+    r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diet(ary)?|supplements?)\b"
 )  # fmt: skip
 YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have|had|may|might|am)\b"
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"

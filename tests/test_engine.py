@@ -162,6 +162,7 @@ def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_en
         title="Fabry disease", what=messages.ASK_PHRASES["life expectancy"]
     )
     assert rest[-1] == messages.CLOSEST  # what follows is labelled, never passed off as the answer
+    assert len(reply.excerpts) == 1  # the closest text is short: it is no answer
     assert reply.ask is not None and reply.ask.attribute == "life expectancy"
     assert reply.to_text().startswith(first)
     assert_verbatim(gard_engine, reply)
@@ -196,9 +197,40 @@ def test_the_users_name_is_connected_to_the_pages(gard_engine):
     )
     by_title = gard_engine.reply("ask5", "What is glycogen storage disease type 4?")
     assert "another name" not in by_title.message
+    both = gard_engine.reply("ask7", "Has TAR syndrome been linked to anemia?")  # the title, typed
+    assert both.disease == "TAR syndrome" and "another name" not in both.message
 
 
 def test_a_question_without_a_specific_ask_keeps_the_section_answer(small_engine):
     reply = small_engine.reply("ask6", "What causes IMT?")
     assert reply.ask is None and not reply.unsaid
     assert reply.excerpts[0].citation.section == "Causes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tracking", messages.CLARIFY),
+        ("treatment?", messages.WHICH_DISEASE),
+        ("is it treatable?", messages.WHICH_DISEASE),
+    ],
+)
+def test_an_unclear_message_gets_one_short_question_back(small_engine, text, expected):
+    """No disease named, none in the chat, and too few words to forward: ask, don't refuse."""
+    reply = small_engine.reply("clarify", text)
+    assert reply.kind is ReplyKind.ABSTAIN and reply.message == expected
+    assert not reply.excerpts and not reply.can_forward
+
+
+def test_a_short_follow_up_is_no_unclear_message(small_engine):
+    assert small_engine.reply("clarify2", "What is Tietze syndrome?").answered
+    assert small_engine.reply("clarify2", "treatment?").answered
+
+
+@needs_shared
+def test_the_closest_text_is_one_short_excerpt(gard_engine):
+    """The treatment section has more to quote, but it answers nothing about pregnancy: one
+    excerpt, labelled, and no more."""
+    reply = gard_engine.reply("ask8", "Is Tourette syndrome treatment safe in pregnancy?")
+    assert reply.unsaid and reply.message.endswith(messages.CLOSEST)
+    assert len(reply.excerpts) == 1
