@@ -195,6 +195,8 @@ class Composer:
                 parts = tuple(passage.text[a:b] for a, b in listed)
                 more = len(features[number]) > len(listed)
                 excerpts.append(Excerpt(parts, self.citation(passage), truncated_end=more, listed=True))
+            else:
+                continue  # three passages quoted already
             used.append(passage)
         return Carried(excerpts, used, found)
 

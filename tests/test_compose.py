@@ -146,3 +146,34 @@ def test_a_tables_features_that_carry_the_ask_come_as_a_list():
     ask = read_ask("Can Orlen syndrome cause chest pain?", ["Orlen syndrome"])
     carried = composer().carrying(page, ask, "Can Orlen syndrome cause chest pain?", {}, 900)
     assert carried.found and carried.excerpts[0].listed and carried.excerpts[0].parts == ("Chest pain",)
+
+
+@needs_shared
+def test_sentences_carrying_an_ask_are_verbatim_on_every_gard_page(gard_searcher):
+    """Every GARD page, asked a few asks: every quoted part is an exact substring of its cited
+    passage, made of whole sentences (or a table's feature names), never cut."""
+    from answers.engine import Engine
+    from corpus.sentences import sentence_spans
+
+    engine = Engine(gard_searcher)
+    asks = [
+        Ask(attribute="life expectancy"),
+        Ask(attribute="frequency"),
+        Ask(relation="causes", target="pain", terms=("pain",)),
+    ]
+    by_doc: dict[str, list[Passage]] = {}
+    for p in gard_searcher.index.passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    quoted = 0
+    for page in by_doc.values():
+        for ask in asks:
+            carried = engine.composer.carrying(page, ask, "?", {}, 950)
+            for excerpt, passage in zip(carried.excerpts, carried.used, strict=True):
+                assert excerpt.citation.passage_id == passage.passage_id
+                starts = {a for a, _ in sentence_spans(passage.text)}
+                for part in excerpt.parts:
+                    assert part and part in passage.text, passage.passage_id
+                    assert excerpt.listed or passage.text.index(part) in starts
+                assert not excerpt.truncated_end or excerpt.listed
+                quoted += 1
+    assert quoted > 1000
