@@ -524,8 +524,13 @@ class Engine:
                 break  # a list with items left goes on with "more", not with the next passage's
             if passage.kind == STAFF_KIND:
                 excerpt = self.composer.whole(passage, budget)
-            else:
-                seen = state.was_quoted if state is not None else None
+            else:  # overlapping passages share sentences: one this reply quoted is not quoted again
+                quoted = [e.text for e in excerpts]
+
+                def seen(sentence: str, quoted: list[str] = quoted) -> bool:
+                    chat_saw = state is not None and state.was_quoted(sentence)
+                    return chat_saw or any(sentence.strip() in text for text in quoted)
+
                 excerpt = self.composer.excerpt(passage, question, budget, name_words, seen)
             used.append(passage)
             if excerpt is None or any(part in e.text for e in excerpts for part in excerpt.parts):

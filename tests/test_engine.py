@@ -234,3 +234,17 @@ def test_the_closest_text_is_one_short_excerpt(gard_engine):
     reply = gard_engine.reply("ask8", "Is Tourette syndrome treatment safe in pregnancy?")
     assert reply.unsaid and reply.message.endswith(messages.CLOSEST)
     assert len(reply.excerpts) == 1
+
+
+@needs_shared
+def test_no_sentence_is_quoted_twice_in_one_reply(gard_engine):
+    """Passages overlap by a sentence: the second excerpt of a section doesn't repeat the end of
+    the first."""
+    from corpus.sentences import split_sentences
+
+    rows = [json.loads(line) for line in SHARED_EVAL.read_text().splitlines() if line.strip()]
+    questions = ["What is adult-onset vitelliform macular dystrophy?", *(row["question"] for row in rows)]
+    for number, question in enumerate(questions):
+        reply = gard_engine.reply(f"twice-{number}", question)
+        sentences = [s for e in reply.excerpts for part in e.parts for s in split_sentences(part)]
+        assert len(sentences) == len(set(sentences)), question
