@@ -114,6 +114,7 @@ ASK_PHRASES = {
     "pregnancy": "anything about pregnancy or fertility",
     "sports": "anything about sports or physical activity",
     "research": "anything about research or clinical trials",
+    "prenatal": "anything about diagnosis before birth",
     "genetic test": "anything about genetic testing",
     "test": "which tests are used",
     "frequency": "how common it is",

@@ -123,9 +123,10 @@ ATTRIBUTE_CUES: dict[str, str] = {
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*)\b",
     "sports": r"\b(sports?|athlet\w*|play (football|soccer|basketball|baseball|hockey|rugby|tennis)|football|soccer|basketball|gym|marathon|weight ?lift\w*|contact sports?|physical(ly)? activ\w*|exercis\w*)\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|medical trials?|research (on|into|about|for|being|studies|in progress)|(any|current|ongoing|new) research|researchers? (working|studying|looking)|stud(y|ies) (on|of|for|investigating)|new (treatments?|drugs?|therap\w*|advances)|advances in|cure in the (near )?future|being developed|experimental)\b",
+    "prenatal": r"\b(before (birth|the baby is born)|prenatal(ly)?|during (the )?pregnancy|in the womb|amniocentesis)\b",
     "genetic test": r"\b(genetic(ally)? test\w*|gene test\w*|dna test\w*|carrier (test|screen)\w*|prenatal (test|diagnos|screen)\w*|tested for the (gene|mutation))\b",
     "test": r"\b(is there an? (\w+ )?(test|scan|exam)|blood tests?|(what|which) (\w+ )?tests?|biops\w*|mri|x-?rays?|ultrasound|lab(oratory)? (tests?|results?)|(?<!genetic )test(s|ing)? (is |are )?available)\b",
-    "frequency": r"\b(how (common|rare|many people|often does (it|this) (occur|happen))|prevalence|incidence|how many (cases|people))\b",
+    "frequency": r"\b(how (common|rare|many people|often does (it|this) (occur|happen))|prevalence|incidence|how many (cases|people|individuals|persons|patients|americans|children)|percentage of (people|individuals|persons|patients|the population)|an? (very |extremely )?rare (disease|condition|disorder))\b",
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
     "contagious": r"\b(contagious|communicable|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
@@ -133,6 +134,7 @@ CARRIER_CUES: dict[str, str] = {
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has|are|is|suggest\w*|show\w*|found|report\w*|indicate\w*)|investigational|experimental|being (studied|investigated|developed|tested))\b",
+    "prenatal": r"\b(prenatal\w*|before birth|during pregnancy|amniocentesis|chorionic villus|fetal|fetus|ultrasound)\b",
     "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
     "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood)\b",
     "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b|occurs? (in )?(about|approximately|an estimated|fewer than|less than))",
@@ -140,13 +142,13 @@ CARRIER_CUES: dict[str, str] = {
 # "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
 # end of the clause. "cause" is the relation "causes"; the rest are "linked".
 RELATION_CUES: tuple[tuple[str, str], ...] = (
-    ("causes", r"(?<!a )(?<!the )(?<!its )(?<!genetic )(?<!underlying )(?<!main )\b(cause|causes|lead to|leads to|result in|results in|bring on|brings on|trigger|triggers|give (you|people|someone|me|him|her|them)|increase (my |the |his |her |their )?(risk|chances?) (of|for)|at risk (of|for|to develop)|as a result of|affect (my |the |his |her |their |a person's |an individual's )?|affects (the |a person's |an individual's )?)\s*"),
+    ("causes", r"(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\bgenetic )(?<!\bunderlying )(?<!\bmain )\b(cause|causes|lead to|leads to|result in|results in|bring on|brings on|trigger|triggers|give (you|people|someone|me|him|her|them)|increase (my |the |his |her |their )?(risk|chances?) (of|for)|at risk (of|for|to develop)|as a result of|affect (my |the |his |her |their |a person's |an individual's )?|affects (the |a person's |an individual's )?)\s*"),
     ("linked", r"\b(linked (to|with)|links? (\w+ ){0,2}(to|with|between)|associated with|association (between|with)|(?<!information )related to|relationship (between|with|to)|connected (to|with)|connection (between|with|to)|anything to do with|correlat\w* (with|between)|a symptom of|part of|common in|occur together with)\s*"),
 )  # fmt: skip
 # A drug named by its class or its ending: "-mab" antibodies, "-statin"s, and so on.
 DRUG_CUE = (
     r"\b([a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|zumab|ximab|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone)"
-    r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diet(ary)?|supplements?)\b"
+    r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diet(ary)?|supplements?|foods?|(gene|physical|occupational|speech|growth hormone|hormone|laser|light|stem cell|mohs) (therapy|surgery|treatment)|mohs surgery)\b"
 )  # fmt: skip
 YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have|had|may|might|am)\b"
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"

@@ -23,6 +23,10 @@ from retrieval.ask import Ask, carries, read_ask
         ("Which blood tests show Orlen syndrome?", "Orlen syndrome", "test"),
         ("How common is Orlen syndrome?", "Orlen syndrome", "frequency"),
         ("Does methotrexate help Orlen syndrome?", "Orlen syndrome", "drug"),
+        ("Is physical therapy of any use in Orlen syndrome?", "Orlen syndrome", "drug"),
+        ("Can Orlen syndrome be diagnosed before birth?", "Orlen syndrome", "prenatal"),
+        ("How many individuals in Ohio have Orlen syndrome?", "Orlen syndrome", "frequency"),
+        ("Is Orlen syndrome a rare disease?", "Orlen syndrome", "frequency"),
         ("Are steroids used for Orlen syndrome?", "Orlen syndrome", "drug"),
     ],
 )
@@ -39,10 +43,11 @@ def test_reads_the_attribute(question, name, attribute):
         ("Is epilepsy related to Orlen syndrome?", "linked", "epilepsy"),  # the object comes first
         ("Is there an association between Orlen syndrome and glaucoma?", "linked", "glaucoma"),
         ("Would Orlen syndrome increase my risk for cataracts?", "causes", "cataracts"),
+        ("Can Orlen ataxia affect the eyes?", "causes", "eyes"),  # "...a affect" is no "a" before a noun
     ],
 )
 def test_reads_a_relation_and_its_object_without_the_disease(question, relation, target):
-    ask = read_ask(question, ["Orlen syndrome"])
+    ask = read_ask(question, ["Orlen syndrome", "Orlen ataxia"])
     assert (ask.relation, ask.target) == (relation, target)
     assert ask.specific and ask.yes_no  # each asks for a yes or a no
 
