@@ -34,6 +34,9 @@ FILLER = frozenset(
         "think know wonder wondering believe possible possibly please tell"
     )
 )
+# Words an object is shown with but no sentence need name: "the ability to walk" is carried by
+# a sentence on walking, "other problems" by none in particular.
+SHOWN_ONLY = frozenset(analyze("ability abilities able problems problem issues issue effects effect"))
 CLAUSE_END = re.compile(r"[.?!;,]|\b(and|or|but|because|since|if|when|as)\b")
 UNSEEN_WEIGHT = 10.0  # nats: a word no page uses is as telling as the rarest one
 CLAUSE_END_BETWEEN = re.compile(r"[.?!;,]|\b(or|but|because|since|if|when|as)\b")
@@ -126,7 +129,7 @@ def _object(phrase: str, names: set[str], policy: AnswerPolicy) -> tuple[str, tu
         stems = [t for t in analyze(word) if t not in names and t not in FILLER]
         if stems and len(terms) < policy.max_target_words:
             content.append(place)
-            terms.extend(stems)
+            terms.extend(t for t in stems if t not in SHOWN_ONLY)
     if not terms:
         return "", ()
     # from its first word to its last, the small words between kept ("ability to walk")
@@ -187,8 +190,19 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
     terms = set(analyze(sentence))
     if ask.attribute == "drug":
-        return bool(terms & set(ask.terms))
+        return any(_named(t, terms) for t in ask.terms)
     weights = {t: idf.get(t, UNSEEN_WEIGHT) for t in ask.terms}
     total = sum(weights.values())
-    found = sum(w for t, w in weights.items() if t in terms)
+    found = sum(w for t, w in weights.items() if _named(t, terms))
     return total > 0 and found / total >= compiled.policy.min_target_share
+
+
+MIN_PREFIX = 4  # letters: a stem this long names its longer forms ("move" -> "movement")
+
+
+def _named(term: str, terms: set[str]) -> bool:
+    """Whether a sentence's terms name an object's term: the same stem, or a longer word built on
+    it, which Snowball stems apart ("movement" for "move", "cherubism" for "cherub")."""
+    if term in terms:
+        return True
+    return len(term) >= MIN_PREFIX and any(t.startswith(term) for t in terms)

@@ -93,3 +93,11 @@ def test_a_relation_is_carried_by_enough_of_its_object_by_weight():
     idf = {"abnorm": 1.0, "amino": 6.0, "acid": 4.0, "level": 1.0}
     assert carries(ask, "Blood tests show high amino acid levels.", idf)
     assert not carries(ask, "Abnormal levels of sugar are found.", idf)
+
+
+def test_an_object_is_carried_by_its_longer_forms_and_not_by_its_frame():
+    """ "ability to move": a sentence on movements carries it; "ability" alone is only shown."""
+    ask = read_ask("Does Orlen syndrome affect the ability to move?", ["Orlen syndrome"])
+    assert ask.target == "ability to move" and ask.terms == ("move",)
+    assert carries(ask, "It causes uncoordinated muscle movements.", {"move": 5.0})
+    assert not carries(ask, "Their ability to see is normal.", {"move": 5.0})
