@@ -130,14 +130,14 @@ ATTRIBUTE_CUES: dict[str, str] = {
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
     "contagious": r"\b(contagious|communicable|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
-    "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|death|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves))\b",
+    "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|death|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves)|later in life|with age|over time|long[- ]term|get(s)? worse|worsen\w*)\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has|are|is|suggest\w*|show\w*|found|report\w*|indicate\w*)|investigational|experimental|being (studied|investigated|developed|tested))\b",
     "prenatal": r"\b(prenatal\w*|before birth|during pregnancy|amniocentesis|chorionic villus|fetal|fetus|ultrasound)\b",
     "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
     "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood)\b",
-    "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b|occurs? (in )?(about|approximately|an estimated|fewer than|less than))",
+    "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b|occurs? (in )?(about|approximately|an estimated|fewer than|less than)|\d+(\.\d+)?(%| percent) of (the )?(population|people|individuals|births|newborns|children|adults|men|women)|estimated that)",
 }  # fmt: skip
 # "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
 # end of the clause. "cause" is the relation "causes"; the rest are "linked".

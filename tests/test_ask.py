@@ -83,7 +83,11 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     research = Ask(attribute="research")
     assert carries(research, "Researchers are studying a new drug for Orlen syndrome.", {})
     assert not carries(research, "Imaging studies such as an MRI scan show the lesions.", {})
+    frequency = Ask(attribute="frequency")
+    assert carries(frequency, "It is estimated that about 1% of the population has Orlen syndrome.", {})
+    assert not carries(frequency, "Seizures are common in people with Orlen syndrome.", {})  # a symptom
     life = Ask(attribute="life expectancy")
+    assert carries(life, "Repeated attacks can lead to lasting weakness later in life.", {})
     assert carries(life, "Most affected people have a normal life expectancy.", {})
     assert not carries(life, "Orlen syndrome affects the hair and nails.", {})
 
