@@ -197,12 +197,13 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     return total > 0 and found / total >= compiled.policy.min_target_share
 
 
-MIN_PREFIX = 4  # letters: a stem this long names its longer forms ("move" -> "movement")
+MIN_PREFIX = 5  # letters: a stem this long names its longer forms ("tumor" -> "tumorigenesis"); a
+# shorter one would let "eye movements" answer "the ability to move"
 
 
 def _named(term: str, terms: set[str]) -> bool:
     """Whether a sentence's terms name an object's term: the same stem, or a longer word built on
-    it, which Snowball stems apart ("movement" for "move", "cherubism" for "cherub")."""
+    it, which Snowball stems apart ("tumorigenesis" for "tumor")."""
     if term in terms:
         return True
     return len(term) >= MIN_PREFIX and any(t.startswith(term) for t in terms)

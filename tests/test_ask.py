@@ -87,7 +87,7 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     assert carries(frequency, "It is estimated that about 1% of the population has Orlen syndrome.", {})
     assert not carries(frequency, "Seizures are common in people with Orlen syndrome.", {})  # a symptom
     life = Ask(attribute="life expectancy")
-    assert carries(life, "Repeated attacks can lead to lasting weakness later in life.", {})
+    assert not carries(life, "Many features develop with age.", {})  # the course is no outlook
     assert carries(life, "Most affected people have a normal life expectancy.", {})
     assert not carries(life, "Orlen syndrome affects the hair and nails.", {})
 
@@ -100,8 +100,12 @@ def test_a_relation_is_carried_by_enough_of_its_object_by_weight():
 
 
 def test_an_object_is_carried_by_its_longer_forms_and_not_by_its_frame():
-    """ "ability to move": a sentence on movements carries it; "ability" alone is only shown."""
-    ask = read_ask("Does Orlen syndrome affect the ability to move?", ["Orlen syndrome"])
-    assert ask.target == "ability to move" and ask.terms == ("move",)
-    assert carries(ask, "It causes uncoordinated muscle movements.", {"move": 5.0})
-    assert not carries(ask, "Their ability to see is normal.", {"move": 5.0})
+    """ "ability to form tumors": a sentence on tumorigenesis carries it; "ability" alone is only
+    shown; a short stem ("move") is no prefix of another word ("movements" of the eyes)."""
+    ask = read_ask("Does Orlen syndrome affect the ability to form tumors?", ["Orlen syndrome"])
+    assert ask.target == "ability to form tumors" and "abil" not in ask.terms
+    idf = {"form": 1.0, "tumor": 5.0}
+    assert carries(ask, "Tumorigenesis is rare.", idf)
+    assert not carries(ask, "Their ability to see is normal.", idf)
+    move = read_ask("Does Orlen syndrome affect the ability to move?", ["Orlen syndrome"])
+    assert not carries(move, "It causes abnormal eye movements.", {"move": 5.0})
