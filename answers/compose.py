@@ -148,8 +148,9 @@ class Composer:
                 if self._says_nothing(sentence, names):
                     continue
                 table = table_features(passage.text, start, end, starts_mid_table=place == 0)
-                if table or TABLE_HEADER in sentence:
-                    for a, b in table:
+                if table or TABLE_HEADER in sentence:  # a feature answers what a disease causes,
+                    # not an attribute: "Sudden death" in a table is no life expectancy
+                    for a, b in table if ask.relation else ():
                         if carries(ask, passage.text[a:b], self.idf, policy):
                             found = True
                             if seen is None or not seen(passage.text[a:b]):

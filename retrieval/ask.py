@@ -31,7 +31,9 @@ FILLER = frozenset(
         "son sons daughter daughters father mother parent parents sibling siblings relative relatives "
         "family families generation generations future another first degree "
         # the asker's own words: "do you think the itching has anything to do with X"
-        "think know wonder wondering believe possible possibly please tell"
+        "think know wonder wondering believe possible possibly please tell "
+        # a treatment's vague modifiers: "a special diet" is carried by a diet
+        "special certain particular new different"
     )
 )
 # Words an object is shown with but no sentence need name: "the ability to walk" is carried by
@@ -161,7 +163,8 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
     drug = compiled.drug.search(sentence)
     if drug and not (set(analyze(drug.group(0))) <= name_terms):
         target = drug.group(0)
-        return Ask(attribute="drug", target=target, terms=tuple(analyze(target)), yes_no=yes_no)
+        terms = tuple(t for t in analyze(target) if t not in FILLER) or tuple(analyze(target))
+        return Ask(attribute="drug", target=target, terms=terms, yes_no=yes_no)
     for relation, cue in compiled.relations:
         found = cue.search(sentence)
         if found is None or ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
@@ -189,8 +192,8 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     if ask.attribute in compiled.carriers:
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
     terms = set(analyze(sentence))
-    if ask.attribute == "drug":
-        return any(_named(t, terms) for t in ask.terms)
+    if ask.attribute == "drug":  # every word of it: "physical therapy" is no therapy of another kind
+        return all(_named(t, terms) for t in ask.terms)
     weights = {t: idf.get(t, UNSEEN_WEIGHT) for t in ask.terms}
     total = sum(weights.values())
     found = sum(w for t, w in weights.items() if _named(t, terms))

@@ -83,7 +83,14 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     research = Ask(attribute="research")
     assert carries(research, "Researchers are studying a new drug for Orlen syndrome.", {})
     assert not carries(research, "Imaging studies such as an MRI scan show the lesions.", {})
+    diet = read_ask("Does a special diet help with Orlen syndrome?", ["Orlen syndrome"])
+    assert carries(diet, "A low-fat diet is recommended.", {}) and not carries(
+        diet, "Special equipment helps.", {}
+    )
+    research = Ask(attribute="research")
+    assert not carries(research, "Information on other studies is available as a summary abstract.", {})
     frequency = Ask(attribute="frequency")
+    assert not carries(frequency, "It is estimated that 5 percent of people with it have no mutation.", {})
     assert carries(frequency, "It is estimated that about 1% of the population has Orlen syndrome.", {})
     assert not carries(frequency, "Seizures are common in people with Orlen syndrome.", {})  # a symptom
     life = Ask(attribute="life expectancy")

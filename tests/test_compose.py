@@ -146,6 +146,9 @@ def test_a_tables_features_that_carry_the_ask_come_as_a_list():
     ask = read_ask("Can Orlen syndrome cause chest pain?", ["Orlen syndrome"])
     carried = composer().carrying(page, ask, "Can Orlen syndrome cause chest pain?", {}, 900)
     assert carried.found and carried.excerpts[0].listed and carried.excerpts[0].parts == ("Chest pain",)
+    deadly = [passage(f"{INTRO} {TABLE.replace('Dry skin 7.5%', 'Sudden death 7.5%')}")]
+    fatal = composer().carrying(deadly, Ask(attribute="life expectancy"), "How long do they live?", {}, 900)
+    assert not fatal.excerpts  # a feature answers what it causes, not an attribute
 
 
 @needs_shared
