@@ -38,7 +38,12 @@ FILLER = frozenset(
 )
 # Words an object is shown with but no sentence need name: "the ability to walk" is carried by
 # a sentence on walking, "other problems" by none in particular.
-SHOWN_ONLY = frozenset(analyze("ability abilities able problems problem issues issue effects effect"))
+SHOWN_ONLY = frozenset(
+    analyze(
+        "ability abilities able problems problem issues issue effects effect recommendations "
+        "recommendation changes change restrictions restriction needs management"
+    )
+)
 CLAUSE_END = re.compile(r"[.?!;,]|\b(and|or|but|because|since|if|when|as)\b")
 UNSEEN_WEIGHT = 10.0  # nats: a word no page uses is as telling as the rarest one
 CLAUSE_END_BETWEEN = re.compile(r"[.?!;,]|\b(or|but|because|since|if|when|as)\b")
@@ -143,6 +148,13 @@ def _object(phrase: str, names: set[str], policy: AnswerPolicy) -> tuple[str, tu
     return target.strip(" ,;:'\""), tuple(dict.fromkeys(terms))
 
 
+def as_typed(target: str, question: str) -> str:
+    """The target as the question typed it ("Crohn's", not "crohn's"): the asking sentence is
+    read folded, so its words are found again in the question."""
+    found = re.search(re.escape(target), question, re.IGNORECASE) if target else None
+    return found.group(0) if found else target
+
+
 def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | None = None) -> Ask:
     """The ask of a question; `names` are the disease's names (title, synonyms, as typed), whose
     words are never the object of a relation."""
@@ -163,8 +175,9 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
     drug = compiled.drug.search(sentence)
     if drug and not (set(analyze(drug.group(0))) <= name_terms):
         target = drug.group(0)
-        terms = tuple(t for t in analyze(target) if t not in FILLER) or tuple(analyze(target))
-        return Ask(attribute="drug", target=target, terms=terms, yes_no=yes_no)
+        named = [t for t in analyze(target) if t not in FILLER and t not in SHOWN_ONLY]
+        terms = tuple(named) or tuple(analyze(target))
+        return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
     for relation, cue in compiled.relations:
         found = cue.search(sentence)
         if found is None or ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
@@ -179,7 +192,7 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
             before = sentence[: found.start()]
             target, terms = _object(before, name_terms, policy)
         if terms:
-            return Ask(relation=relation, target=target, terms=terms, yes_no=yes_no)
+            return Ask(relation=relation, target=as_typed(target, question), terms=terms, yes_no=yes_no)
     return Ask(yes_no=yes_no)
 
 
@@ -200,6 +213,7 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     return total > 0 and found / total >= compiled.policy.min_target_share
 
 
+MAX_SHORT_SUFFIX = 3  # letters a four-letter stem may grow by and still be the same word ("dietari")
 MIN_PREFIX = 5  # letters: a stem this long names its longer forms ("tumor" -> "tumorigenesis"); a
 # shorter one would let "eye movements" answer "the ability to move"
 
@@ -209,4 +223,12 @@ def _named(term: str, terms: set[str]) -> bool:
     it, which Snowball stems apart ("tumorigenesis" for "tumor")."""
     if term in terms:
         return True
-    return len(term) >= MIN_PREFIX and any(t.startswith(term) for t in terms)
+    # a suffix of a few letters at most under a short stem ("diet" -> "dietary", not "move" ->
+    # "movement"); any longer word under a longer one
+    short = MIN_PREFIX - 1
+    if any(term.startswith(t) and len(t) >= short and len(term) - len(t) <= MAX_SHORT_SUFFIX for t in terms):
+        return True  # the question's word is the longer one: "dietary" asked, "diet" on the page
+    return len(term) >= short and any(
+        t.startswith(term) and (len(term) >= MIN_PREFIX or len(t) - len(term) <= MAX_SHORT_SUFFIX)
+        for t in terms
+    )

@@ -148,7 +148,7 @@ RELATION_CUES: tuple[tuple[str, str], ...] = (
 # A drug named by its class or its ending: "-mab" antibodies, "-statin"s, and so on.
 DRUG_CUE = (
     r"\b([a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|zumab|ximab|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone)"
-    r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diet(ary)?|supplements?|foods?|(gene|physical|occupational|speech|growth hormone|hormone|laser|light|stem cell|mohs) (therapy|surgery|treatment)|mohs surgery)\b"
+    r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diets?|dietary( (recommendations?|changes?|restrictions?|management|needs|supplements?))?|supplements?|foods?|(gene|physical|occupational|speech|growth hormone|hormone|laser|light|stem cell|mohs) (therapy|surgery|treatment)|mohs surgery)\b"
 )  # fmt: skip
 YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have|had|may|might|am)\b"
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"

@@ -116,3 +116,11 @@ def test_an_object_is_carried_by_its_longer_forms_and_not_by_its_frame():
     assert not carries(ask, "Their ability to see is normal.", idf)
     move = read_ask("Does Orlen syndrome affect the ability to move?", ["Orlen syndrome"])
     assert not carries(move, "It causes abnormal eye movements.", {"move": 5.0})
+
+
+def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
+    linked = read_ask("Is there a link between Orlen syndrome and Crohn's disease?", ["Orlen syndrome"])
+    assert linked.target == "Crohn's"  # as typed, for the message that names it
+    diet = read_ask("What are the dietary recommendations for Orlen syndrome?", ["Orlen syndrome"])
+    assert diet.target == "dietary recommendations"
+    assert carries(diet, "A low-salt diet may help.", {})  # "dietary" asked, "diet" on the page
