@@ -339,6 +339,9 @@ class Engine:
             reply, used = self._compose(text, fresh, result.qtype, disease.words, seen, limit)
             self._remember(state, reply, used)
         unsaid = carried is not None and not carried.found  # no sentence of the page carries the ask
+        if not reply.excerpts and unsaid:  # nothing left to quote, and the page doesn't say it
+            self._save(chat_key, state)
+            return self._unsaid_alone(state, ask)
         if not reply.excerpts:
             if seen_before:  # what answers this, the chat has been shown
                 self._save(chat_key, state)
@@ -466,6 +469,24 @@ class Engine:
         # Sentences chosen across a page leave the rest of their passages for "more".
         finished = [p.passage_id for p in used if p.passage_id not in unfinished] if whole_passages else []
         state.remember(finished, [s for s in sentences if s])
+
+    def _unsaid_alone(self, state: ConversationState, ask: Ask) -> Reply:
+        """The page doesn't say what was asked, and the chat has seen all it could quote
+        instead: the caveat alone, with a specialist ("how long do they live?" after "what is
+        X?" is no "that's everything I have")."""
+        title = self.searcher.title(state.doc_id) if state.doc_id else ""
+        what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
+        return Reply(
+            ReplyKind.ABSTAIN,
+            messages.DOESNT_SAY.format(title=title, what=what),
+            disease=title or None,
+            doc_id=state.doc_id,
+            qtype=state.qtype,
+            can_forward=True,
+            partial=True,
+            ask=ask,
+            unsaid=True,
+        )
 
     def _nothing_new(self, state: ConversationState) -> Reply:
         """All the chat could be shown on this it has seen: say so, and offer a specialist

@@ -248,3 +248,13 @@ def test_no_sentence_is_quoted_twice_in_one_reply(gard_engine):
         reply = gard_engine.reply(f"twice-{number}", question)
         sentences = [s for e in reply.excerpts for part in e.parts for s in split_sentences(part)]
         assert len(sentences) == len(set(sentences)), question
+
+
+@needs_shared
+def test_a_follow_up_the_page_doesnt_answer_is_said_even_when_all_was_shown(gard_engine):
+    """After the overview, "how long do they live?" has nothing new to quote; the page's
+    silence on it is still said, with a specialist, not "that's everything I have"."""
+    assert gard_engine.reply("ask9", "What is Kawasaki disease?").answered
+    reply = gard_engine.reply("ask9", "how long do they live?")
+    assert reply.unsaid and reply.can_forward and reply.message.startswith("GARD's page on Kawasaki syndrome")
+    assert reply.message != messages.NO_MORE
