@@ -171,16 +171,18 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
     ]
     if found_at:
         return Ask(attribute=max(found_at, key=lambda f: f[0])[1], yes_no=yes_no)
-    name_terms = {t for name in names for t in analyze(name)}
     drug = compiled.drug.search(sentence)
+    relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
+    if not drug and not relations:
+        return Ask(yes_no=yes_no)  # most questions: no name needs analysing
+    name_terms = {t for name in names for t in analyze(name)}
     if drug and not (set(analyze(drug.group(0))) <= name_terms):
         target = drug.group(0)
         named = [t for t in analyze(target) if t not in FILLER and t not in SHOWN_ONLY]
         terms = tuple(named) or tuple(analyze(target))
         return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
-    for relation, cue in compiled.relations:
-        found = cue.search(sentence)
-        if found is None or ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
+    for relation, found in relations:
+        if ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
             continue  # "what causes X?" asks for the causes section, not about a relation
         if relation == "causes" and not (yes_no or RISK_OR_EFFECT.search(found.group(0))):
             continue  # "including causes", "how the cause was found": no relation asked
