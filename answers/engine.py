@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from rapidfuzz import fuzz
+
 from answers import messages
 from answers.compose import Carried, Composer, shown
 from answers.conversation import ConversationState
@@ -431,8 +433,7 @@ class Engine:
             self.answer_policy,
         )  # fmt: skip
 
-    @staticmethod
-    def _other_name(result: SearchResult, title: str, question: str) -> bool:
+    def _other_name(self, result: SearchResult, title: str, question: str) -> bool:
         """The question named the disease otherwise than the page's title (a synonym or an
         abbreviation), without the title itself ("TAR syndrome" matches its long form too), and
         no broader-page note already says which page this is."""
@@ -440,7 +441,9 @@ class Engine:
         if disease is None or disease.kind not in {"synonym", "abbreviation"} or not disease.name:
             return False
         named = fold(disease.name) in fold(title) or fold(title) in fold(question)
-        return not result.broader and not named
+        # one name spelt two ways ("Lederhose disease", "Ledderhose disease") is no other name
+        respelt = fuzz.ratio(fold(disease.name), fold(title)) >= self.answer_policy.same_name_ratio
+        return not result.broader and not named and not respelt
 
     @staticmethod
     def _remember(

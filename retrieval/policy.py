@@ -174,6 +174,8 @@ class AnswerPolicy:
     - redundancy (Jaccard of terms, 0.5..0.9): a sentence this alike a chosen one is a repeat
       (pages repeat sections); MMR leaves it out.
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
+    - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
+      title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """
 
     attribute_cues: tuple[tuple[str, str], ...] = tuple(ATTRIBUTE_CUES.items())  # tuples: hashable
@@ -188,3 +190,4 @@ class AnswerPolicy:
     position_prior: float = 0.3
     redundancy: float = 0.7
     max_sentences: int = 4
+    same_name_ratio: float = 90.0

@@ -258,3 +258,9 @@ def test_a_follow_up_the_page_doesnt_answer_is_said_even_when_all_was_shown(gard
     reply = gard_engine.reply("ask9", "how long do they live?")
     assert reply.unsaid and reply.can_forward and reply.message.startswith("GARD's page on Kawasaki syndrome")
     assert reply.message != messages.NO_MORE
+
+
+@needs_shared
+def test_a_name_spelt_otherwise_is_no_other_name(gard_engine):
+    reply = gard_engine.reply("ask10", "What can be done for Lederhose disease?")
+    assert reply.disease == "Ledderhose disease" and "another name" not in reply.message
