@@ -169,8 +169,9 @@ class Composer:
         kept: list[frozenset[str]] = []
         texts: set[str] = set()
         used_chars = 0
-        for _score, number, start, end, words in sorted(scored, key=lambda c: (-c[0], c[1], c[2])):
-            if len(chosen) >= policy.max_sentences:
+        best = max((c[0] for c in scored), default=0.0)
+        for score, number, start, end, words in sorted(scored, key=lambda c: (-c[0], c[1], c[2])):
+            if len(chosen) >= policy.max_sentences or score < policy.min_relative * best:
                 break
             text = page[number].text[start:end]
             if text in texts or any(_jaccard(words, other) >= policy.redundancy for other in kept):

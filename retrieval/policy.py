@@ -136,7 +136,7 @@ CARRIER_CUES: dict[str, str] = {
     "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has) (shown|found|suggested|reported)|stud(y|ies) (suggest|show|found|report|indicate)\w*|investigational|experimental|being (studied|investigated|developed|tested))\b",
     "prenatal": r"\b(prenatal\w*|before birth|during pregnancy|amniocentesis|chorionic villus|fetal|fetus|ultrasound)\b",
     "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
-    "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood)\b",
+    "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood (tests?|work|samples?|levels?))\b",
     "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b(?! (in|among|to|for|symptoms?|signs?|features?|findings?)\b)|occurs? (in )?(about|approximately|an estimated|fewer than|less than)|\d+(\.\d+)?(%| percent) of (the (general )?population|(all )?(live )?(births|newborns)))",
 }  # fmt: skip
 # "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
@@ -174,6 +174,8 @@ class AnswerPolicy:
     - redundancy (Jaccard of terms, 0.5..0.9): a sentence this alike a chosen one is a repeat
       (pages repeat sections); MMR leaves it out.
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
+    - min_relative (share of the best sentence's score, 0..1): a carrying sentence scoring less
+      is left out (it names the thing in passing: "a complication after an amniocentesis").
     - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
       title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """
@@ -191,3 +193,4 @@ class AnswerPolicy:
     redundancy: float = 0.7
     max_sentences: int = 4
     same_name_ratio: float = 90.0
+    min_relative: float = 0.5

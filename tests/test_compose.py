@@ -180,3 +180,17 @@ def test_sentences_carrying_an_ask_are_verbatim_on_every_gard_page(gard_searcher
                 assert not excerpt.truncated_end or excerpt.listed
                 quoted += 1
     assert quoted > 1000
+
+
+def test_a_sentence_naming_the_ask_in_passing_is_left_out():
+    """Both sentences name kidney stones; only the one that also says what was asked about
+    them (in the teens, in the section the question prefers) is kept when the other scores
+    well below it."""
+    from retrieval.policy import AnswerPolicy
+
+    question = "Can Orlen syndrome cause kidney stones in their teens?"
+    ask = read_ask(question, ["Orlen syndrome"])
+    strict = AnswerPolicy(min_relative=0.9)
+    carried = composer().carrying(PAGE, ask, question, {"symptoms": 1.0}, 900, policy=strict)
+    quoted = [part for e in carried.excerpts for part in e.parts]
+    assert quoted == ["Some develop kidney stones in their teens."]
