@@ -334,6 +334,9 @@ class Engine:
             )
             used = carried.used
             self._remember(state, reply, used, whole_passages=False)
+        elif carried is not None and carried.found:  # what carries it, the chat has been shown
+            self._save(chat_key, state)
+            return self._nothing_new(state)
         else:
             seen = state if seen_before else None
             # the page doesn't say: a short closest text, labelled as such, not a whole answer

@@ -264,3 +264,13 @@ def test_a_follow_up_the_page_doesnt_answer_is_said_even_when_all_was_shown(gard
 def test_a_name_spelt_otherwise_is_no_other_name(gard_engine):
     reply = gard_engine.reply("ask10", "What can be done for Lederhose disease?")
     assert reply.disease == "Ledderhose disease" and "another name" not in reply.message
+
+
+@needs_shared
+def test_an_ask_asked_again_is_not_answered_with_something_else(gard_engine):
+    """The sentence that carries the ask was shown; asked again, the chat is told that is all,
+    not given another section as if it answered."""
+    first = gard_engine.reply("ask11", "Is Kawasaki disease contagious?")
+    assert first.answered and not first.unsaid
+    again = gard_engine.reply("ask11", "is it contagious?")
+    assert not again.excerpts and again.message == messages.NO_MORE and again.can_forward
