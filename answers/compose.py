@@ -30,6 +30,9 @@ TABLE_FREQUENCY = re.compile(r" (?:\d+(?:\.\d+)?%|\d+/\d+|-)(?= |$)")
 MAX_FEATURE_WORDS = 10  # longer, and it's the prose after the table ("The Human Phenotype ...")
 MIN_TABLE_FEATURES = 3  # without its header, a run of fewer is no sure table
 MAX_FEATURES = 8  # a short list; the question's own words pick first
+TREATING = frozenset(
+    {"treatment", "information", "staff_answer"}
+)  # sections a named treatment is answered in
 
 
 @dataclass(frozen=True)
@@ -165,11 +168,17 @@ class Composer:
                 overlap = sum(self.idf.get(t, 1.0) for t in terms & words) / weight
                 score = overlap + prior + policy.position_prior / (1 + place)
                 scored.append((score, number, start, end, words))
+        if ask.attribute == "drug" and any(page[c[1]].qtype in TREATING for c in scored):
+            # a treatment is answered where the page treats ("dietary factors" among the causes
+            # is no answer to "does a diet help?"); elsewhere only when that is all the page says
+            scored = [c for c in scored if page[c[1]].qtype in TREATING]
         chosen: list[tuple[int, int, int]] = []
         kept: list[frozenset[str]] = []
         texts: set[str] = set()
         used_chars = 0
-        best = max((c[0] for c in scored), default=0.0)
+        # Only an object named in the question ranks carriers by the question's words; an
+        # attribute is carried in words of its own ("able to conceive" for fertility).
+        best = max((c[0] for c in scored), default=0.0) if ask.relation else 0.0
         for score, number, start, end, words in sorted(scored, key=lambda c: (-c[0], c[1], c[2])):
             if len(chosen) >= policy.max_sentences or score < policy.min_relative * best:
                 break

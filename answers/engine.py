@@ -355,6 +355,9 @@ class Engine:
         title = self.searcher.title(disease.doc_id)
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
         reply.message = messages.CLOSEST if unsaid else self._intro(quoted, title, result.from_context)
+        if carried is not None and carried.excerpts:  # the sentences are about what was asked
+            about = messages.ask_about(ask.attribute, ask.relation, ask.target)
+            reply.message = messages.ABOUT_ASK.format(title=title, about=about)
         if carried is None and self._section_missing(result, quoted):
             section = messages.section_label(result.qtype).lower()
             if quoted.qtype == INFORMATION:

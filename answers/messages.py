@@ -122,6 +122,23 @@ ASK_PHRASES = {
     "causes": "anything about {target}",
     "linked": "whether it is linked to {target}",
 }
+# A reply quoting the sentences that carry the ask says what they are about, not just the page:
+# a sentence may name the thing asked without settling the question.
+ABOUT_ASK = "What GARD's page on {title} says about {about}:"
+ASK_ABOUT = {
+    "contagious": "whether it is contagious",
+    "life expectancy": "life expectancy and outlook",
+    "pregnancy": "pregnancy and fertility",
+    "sports": "sports and physical activity",
+    "research": "research and clinical trials",
+    "prenatal": "diagnosis before birth",
+    "genetic test": "genetic testing",
+    "test": "tests",
+    "frequency": "how common it is",
+    "drug": "{target}",
+    "causes": "{target}",
+    "linked": "{target}",
+}
 OTHER_NAME = "{asked} is another name for {title}."
 CLARIFY = (
     "What would you like to know, and about which condition? Please ask with its name, for "
@@ -133,3 +150,9 @@ def ask_phrase(attribute: str | None, relation: str | None, target: str) -> str:
     """The ask in words for DOESNT_SAY: a fixed phrase per attribute or relation."""
     phrase = ASK_PHRASES.get(relation or attribute or "", "anything about that")
     return phrase.format(target=target or "that")
+
+
+def ask_about(attribute: str | None, relation: str | None, target: str) -> str:
+    """The ask as the topic of ABOUT_ASK: a fixed phrase per attribute or relation."""
+    phrase = ASK_ABOUT.get(relation or attribute or "", "{target}")
+    return phrase.format(target=target or "this")

@@ -174,8 +174,8 @@ class AnswerPolicy:
     - redundancy (Jaccard of terms, 0.5..0.9): a sentence this alike a chosen one is a repeat
       (pages repeat sections); MMR leaves it out.
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
-    - min_relative (share of the best sentence's score, 0..1): a carrying sentence scoring less
-      is left out (it names the thing in passing: "a complication after an amniocentesis").
+    - min_relative (share of the best sentence's score, 0..1): for a relation, a carrying
+      sentence scoring less is left out (it names the object in passing).
     - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
       title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """

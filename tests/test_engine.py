@@ -175,6 +175,9 @@ def test_the_sentence_that_carries_the_ask_is_quoted_from_any_section(gard_engin
     reply = gard_engine.reply("ask2", "Is Kawasaki disease contagious?")
     assert reply.answered and not reply.unsaid and not reply.partial
     assert any("not contagious" in part for e in reply.excerpts for part in e.parts)
+    assert reply.message.splitlines()[-1] == messages.ABOUT_ASK.format(
+        title="Kawasaki syndrome", about=messages.ASK_ABOUT["contagious"]
+    )  # said what the quote is about
     assert "ITPKC" not in reply.to_text()
     assert_verbatim(gard_engine, reply)
 
