@@ -194,3 +194,13 @@ def test_a_sentence_naming_the_ask_in_passing_is_left_out():
     carried = composer().carrying(PAGE, ask, question, {"symptoms": 1.0}, 900, policy=strict)
     quoted = [part for e in carried.excerpts for part in e.parts]
     assert quoted == ["Some develop kidney stones in their teens."]
+
+
+def test_a_named_treatment_is_answered_where_the_page_treats():
+    ask = read_ask("Does a special diet help Orlen syndrome?", ["Orlen syndrome"])
+    causes = section("5", "causes", "Dietary factors may play a role in the cause.")
+    treats = section("6", "treatment", "A low-salt diet eases the swelling.")
+    both = composer().carrying([causes, treats], ask, "Does a special diet help?", {}, 900)
+    assert [p for e in both.excerpts for p in e.parts] == ["A low-salt diet eases the swelling."]
+    only = composer().carrying([causes], ask, "Does a special diet help?", {}, 900)
+    assert only.found and only.excerpts  # all the page says of it: quoted, never called unsaid
