@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from answers.messages import section_label
 from answers.reply import TABLE_HEADER, Citation, Excerpt
@@ -146,11 +147,17 @@ class Composer:
         for number, passage in enumerate(page):
             names = (passage.title, *passage.synonyms)
             prior = policy.section_prior * qtypes.get(passage.qtype, 0.0)
-            for place, (start, end) in enumerate(sentence_spans(passage.text)):
+            for place, (start, end) in enumerate(_spans(passage.text)):
                 sentence = passage.text[start:end]
+                table = table_features(passage.text, start, end, starts_mid_table=place == 0)
+                if (
+                    not table
+                    and TABLE_HEADER not in sentence
+                    and not carries(ask, sentence, self.idf, policy)
+                ):
+                    continue  # most sentences: nothing of the ask (checked first, as it is cheap)
                 if self._says_nothing(sentence, names):
                     continue
-                table = table_features(passage.text, start, end, starts_mid_table=place == 0)
                 if table or TABLE_HEADER in sentence:  # a feature answers what a disease causes,
                     # not an attribute: "Sudden death" in a table is no life expectancy
                     for a, b in table if ask.relation else ():
@@ -158,8 +165,6 @@ class Composer:
                             found = True
                             if seen is None or not seen(passage.text[a:b]):
                                 features.setdefault(number, []).append((a, b))
-                    continue
-                if not carries(ask, sentence, self.idf, policy):
                     continue
                 found = True
                 if seen is not None and seen(sentence):
@@ -375,6 +380,13 @@ def table_features(text: str, start: int, end: int, starts_mid_table: bool = Fal
             spans.append((begin, frequency.start()))
         begin = frequency.end() + 1
     return spans if len(spans) >= (1 if header >= 0 else MIN_TABLE_FEATURES) else []
+
+
+@lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of a passage, kept: a page's sentences are scanned for every specific ask
+    about it, and questions come back to the same pages."""
+    return tuple(sentence_spans(text))
 
 
 def _joined(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:

@@ -561,7 +561,8 @@ class Engine:
                     chat_saw = state is not None and state.was_quoted(sentence)
                     return chat_saw or any(sentence.strip() in text for text in quoted)
 
-                excerpt = self.composer.excerpt(passage, question, budget, name_words, seen)
+                check = seen if state is not None or quoted else None  # the first excerpt of a new chat
+                excerpt = self.composer.excerpt(passage, question, budget, name_words, check)
             used.append(passage)
             if excerpt is None or any(part in e.text for e in excerpts for part in excerpt.parts):
                 continue  # nothing to quote, or a sentence already quoted (pages repeat sections)

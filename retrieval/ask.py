@@ -206,6 +206,9 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     compiled = _compiled(policy or AnswerPolicy())
     if ask.attribute in compiled.carriers:
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
+    lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences
+    if not any(t[:PREFILTER] in lowered for t in ask.terms):
+        return False
     terms = set(analyze(sentence))
     if ask.attribute == "drug":  # every word of it: "physical therapy" is no therapy of another kind
         return all(_named(t, terms) for t in ask.terms)
@@ -215,6 +218,7 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     return total > 0 and found / total >= compiled.policy.min_target_share
 
 
+PREFILTER = 4  # letters of a stem looked for in a sentence before it is analysed
 MAX_SHORT_SUFFIX = 3  # letters a four-letter stem may grow by and still be the same word ("dietari")
 MIN_PREFIX = 5  # letters: a stem this long names its longer forms ("tumor" -> "tumorigenesis"); a
 # shorter one would let "eye movements" answer "the ability to move"
