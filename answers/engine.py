@@ -27,9 +27,10 @@ from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_pass
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
 from retrieval.ask import Ask, read_ask
-from retrieval.names import DiseaseMatch, name_words
+from retrieval.names import DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import ASKED, INFORMATION
+from retrieval.question_words import Question, name_words
 from retrieval.search import REFERRING, Reason, Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
@@ -182,7 +183,8 @@ class Engine:
         choice = self._pending_choice(state, text)
         if choice:
             return self.choose(chat_key, choice)
-        result = self._new_topic(text, self.searcher.search(text, k=10, context_doc=state.doc_id))
+        question = self.searcher.read(text)  # read once: both searches and the topic check share it
+        result = self._new_topic(question, self.searcher.search(question, k=10, context_doc=state.doc_id))
         reply = self._answer(chat_key, text, result)
         if reply.reason == "no_page":  # the chat turned to a disease with no page: "it" is not the last one
             self._save(chat_key, ConversationState())
@@ -223,7 +225,7 @@ class Engine:
 
     # --- internals ------------------------------------------------------------------------
 
-    def _new_topic(self, text: str, result: SearchResult) -> SearchResult:
+    def _new_topic(self, question: Question, result: SearchResult) -> SearchResult:
         """The reading of a message without the chat's disease, when that disease is all that
         made it a follow-up but the message starts a new topic.
 
@@ -236,11 +238,11 @@ class Engine:
         """
         if not result.from_context:
             return result
-        alone = self.searcher.search(text, k=10)
+        alone = self.searcher.search(question, k=10)
         if alone.reason == "no_page":
             return alone
-        known = any(t in self.composer.idf for t in analyze(text))
-        if known or REFERRING.search(fold(text)) or result.qtype != INFORMATION:
+        known = any(t in self.composer.idf for t in question.terms)
+        if known or REFERRING.search(question.folded) or result.qtype != INFORMATION:
             return result
         return alone
 

@@ -1,12 +1,14 @@
 """Print a fixed sample of real questions with the bot's full replies, for a judge to grade.
 
-The sample: 60 named questions of the real dev half (`gard-real-dev.jsonl`) whose top answer
-comes from a gold page (the bot found the right page), drawn with a fixed seed, so the same
-questions are judged before and after a change. Each is asked in a fresh chat, and the reply is
+The sample: the questions listed in `judged_sample_ids.txt` beside this script, so the same
+questions are judged before and after a change. They were drawn (`--draw`) as 60 named questions
+of the real dev half (`gard-real-dev.jsonl`) whose top answer came from a gold page (the bot found
+the right page) on 2026-12-07, with seed 17. Each is asked in a fresh chat, and the reply is
 printed as the console shows it. The rubric is in docs/answer-quality (ANSWERS / PARTLY / NO,
 honest, readable); grades are given by a reader, not by this script.
 
-    python benchmarks/judged_sample.py [QUESTIONS.jsonl] [--size 60] [--seed 17] > sample.md
+    python benchmarks/judged_sample.py [QUESTIONS.jsonl] > sample.md
+    python benchmarks/judged_sample.py --draw [--size 60] [--seed 17] > sample.md   # a new sample
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.config import load_config  # noqa: E402
 from bot.runtime import load_engine  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gard-real-dev.jsonl"
+IDS = Path(__file__).resolve().parent / "judged_sample_ids.txt"
 
 
 def main() -> int:
@@ -30,19 +33,24 @@ def main() -> int:
     parser.add_argument("questions", nargs="?", default=str(DEFAULT))
     parser.add_argument("--size", type=int, default=60)
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--draw", action="store_true", help="draw a new sample instead of the listed one")
     args = parser.parse_args()
     rows = [
         json.loads(line) for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line
     ]
     engine = load_engine(load_config(), progress=False)
-    found = []
-    for row in rows:
-        if row.get("kind") != "named":
-            continue
-        result = engine.search(row["question"])
-        if str(result.outcome) == "answer" and result.results[0].passage.doc_id in row["gold_docs"]:
-            found.append(row)
-    sample = random.Random(args.seed).sample(found, min(args.size, len(found)))
+    if args.draw:
+        found = []
+        for row in rows:
+            if row.get("kind") != "named":
+                continue
+            result = engine.search(row["question"])
+            if str(result.outcome) == "answer" and result.results[0].passage.doc_id in row["gold_docs"]:
+                found.append(row)
+        sample = random.Random(args.seed).sample(found, min(args.size, len(found)))
+    else:
+        listed = set(IDS.read_text(encoding="utf-8").split())
+        sample = [row for row in rows if row["id"] in listed]
     for number, row in enumerate(sorted(sample, key=lambda r: r["id"]), 1):
         reply = engine.reply(f"judge-{row['id']}", row["question"])
         print(f"## {number}. {row['id']} ({row['question_type']})\n\n**Q:** {row['question']}\n")

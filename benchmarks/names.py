@@ -34,8 +34,8 @@ from bot.runtime import load_engine  # noqa: E402
 from retrieval.english import KEPT_FROM, english_count  # noqa: E402
 from retrieval.linking_fit import TEMPLATES as LINKING_TEMPLATES  # noqa: E402
 from retrieval.linking_fit import misspelt  # noqa: E402
-from retrieval.names import name_words  # noqa: E402
 from retrieval.policy import ReadingPolicy  # noqa: E402
+from retrieval.question_words import name_words  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
 MAX_CHOICES = ReadingPolicy().max_choices

@@ -20,6 +20,11 @@ recording it: the next process cannot know it was delivered, and sends it again.
 
     .venv/bin/python benchmarks/telegram_load.py [--corpus gard|test] [--only NAME ...]
     .venv/bin/python benchmarks/telegram_load.py --replicas 2 [--postgres URL] [--chats 500]
+    .venv/bin/python benchmarks/telegram_load.py --replicas 2 --flood-limit 30 --only burst storm
+
+`--flood-limit 30` makes the double enforce Telegram's per-bot limit (30 messages a second over
+all replicas) with 429s; the run then prints how many sends it refused, and the tracebacks,
+ERROR lines and flood-control warnings in the bots' logs.
 
 `--replicas N` runs N webhook replicas on one PostgreSQL database that the run creates on the
 `--postgres` server (and drops afterwards), behind one address: the double POSTs each update to
@@ -413,6 +418,7 @@ async def main(args: argparse.Namespace) -> None:
         tmp_name = keep or tmp_name
         tmp = Path(tmp_name)
         double = LoadDouble()
+        double.flood_limit = args.flood_limit or None  # Telegram's per-bot limit, enforced with 429s
         await double.start()
         env = {
             **os.environ,
@@ -487,6 +493,19 @@ async def main(args: argparse.Namespace) -> None:
         failed = [c for c in double.calls("sendMessage") if c.get("status") != 200]
         print(f"corpus: {corpus}; {len(double.calls('sendMessage'))} sendMessage calls, {len(failed)} failed")
         print(f"sendChatAction calls: {len(double.calls('sendChatAction'))}")
+        if double.flood_limit:
+            counted = [c for c in double.calls() if c["method"].lower().startswith(("send", "edit"))]
+            share = 100 * double.flood_refused / max(1, len(counted))
+            print(
+                f"flood limit {double.flood_limit}/s per bot: {double.flood_refused} of {len(counted)} "
+                f"sends answered 429 by it ({share:.2f}%)"
+            )
+        logs = [b.log for b in (bot.bots if isinstance(bot, Replicas) else [bot])]
+        text = "\n".join(log.read_text(errors="replace") for log in logs if log.exists())
+        print(
+            f"bot logs: {text.count('Traceback')} tracebacks, {text.count('ERROR')} ERROR lines, "
+            f"{text.count('flood control')} flood-control WARNING lines"
+        )
         print()
         print("| scenario | messages | lost | doubled | per second | p50 s | p95 s | p99 s | notes |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
@@ -533,4 +552,10 @@ if __name__ == "__main__":
     )
     parser.add_argument("--chats", type=int, help="chats in the bursts (default 200; 500 with replicas)")
     parser.add_argument("--only", nargs="*", choices=["burst", "backlog", "tickets", "storm"])
+    parser.add_argument(
+        "--flood-limit",
+        type=int,
+        default=0,
+        help="the double answers 429 past this many messages a second for the bot (Telegram: 30)",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -186,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text lines (default), or one JSON object a line for log collectors",
     )
+    telegram.add_argument(
+        "--log-private",
+        action="store_true",
+        help="with -v, log what users wrote and their names as they are (hidden by default)",
+    )
     add_corpus_flags(telegram)
     telegram.set_defaults(handler=cmd_telegram)
 
@@ -218,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    setup_logging(args.verbose, getattr(args, "log_format", "text"))
+    setup_logging(args.verbose, getattr(args, "log_format", "text"), getattr(args, "log_private", False))
     try:
         return args.handler(args)
     except USER_ERRORS as exc:

@@ -73,6 +73,26 @@ class TelegramSettings:
     # On a PostgreSQL database replicas share: how often each looks for work a replica that died
     # left (leases, recorded updates) and for answers published through another replica.
     replica_sweep_seconds: float = 2.0
+    # Telegram's flood limits for the whole bot, shared by every replica (bot.flood): through
+    # the database, or Redis when flood_redis_url is set (GARDBOT_FLOOD_REDIS).
+    flood_per_second: int = 30
+    flood_group_per_minute: int = 20
+    flood_margin_seconds: float = 0.1  # added to each window, for network jitter
+    flood_redis_url: str = ""
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """How long what users write is kept (the retention job in bot.retention deletes it after);
+    /privacy states each period from here. Conversations follow answers.context_minutes."""
+
+    button_hours: float = 24.0  # the buttons under replies (they hold the question)
+    sent_message_days: float = 7.0  # copies of messages the bot sent, kept to retry and dedupe
+    question_log_days: float = 90.0  # questions and what the bot did, for reports
+    feedback_days: float = 90.0  # 👍 / 👎 with the question they were about
+    rate_limit_hours: float = 24.0  # the times of a user's last messages, for the rate limit
+    retention_minutes: float = 10.0  # how often the retention job runs
+    max_open_tickets: int = 3  # a user's open questions to staff at once; more are refused
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,7 @@ class Config:
     answers: AnswerSettings = AnswerSettings()
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    privacy: PrivacySettings = PrivacySettings()
     staff: StaffSettings = StaffSettings()
     root: Path = PROJECT_ROOT
 
@@ -132,6 +153,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "GARDBOT_HEALTH_LISTEN": ("telegram", "health_listen"),
     "GARDBOT_OUTBOX_STUCK_SECONDS": ("telegram", "outbox_stuck_seconds"),
     "GARDBOT_REPLICA_SWEEP_SECONDS": ("telegram", "replica_sweep_seconds"),
+    "GARDBOT_FLOOD_REDIS": ("telegram", "flood_redis_url"),
     "GARDBOT_STAFF_ROLE": ("staff", "role"),
 }
 

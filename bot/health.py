@@ -10,7 +10,10 @@ body either way:
 * ``index``: the search index is loaded (it holds passages);
 * ``database``: the database takes the write lock and answers a read within `CHECK_SECONDS`;
 * ``outbox``: no due message has waited longer than telegram.outbox_stuck_seconds (a worker that
-  runs claims due messages within a pass, so one that waits that long means delivery is stuck).
+  runs claims due messages within a pass, so one that waits that long means delivery is stuck);
+* ``staff_chat``: no ticket's staff-chat copy has failed for good. When one has, /healthz says
+  ``"status": "degraded"`` with 200 (a restart would not fix a bot removed from the chat; the
+  copies are sent again once it works, bot.staff_delivery).
 
 Checks that touch the database run in a thread, so a locked or slow database never holds up the
 bot's event loop, and a check that does not finish in time fails instead of hanging the probe.
@@ -36,6 +39,7 @@ from store import Store
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 3.0  # a database check that takes longer fails
+DEGRADING = ("staff_chat",)  # checks that make /healthz "degraded" (still 200), not failing
 
 
 class HealthServerError(Exception):
@@ -91,14 +95,24 @@ class HealthChecks:
         except Exception as exc:
             return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
 
+    def staff_chat(self) -> Check:
+        """Degrading, not failing: tickets whose staff-chat copy failed for good (the bot was
+        removed from the chat) wait to be sent again. Restarting the bot would not help."""
+        dead = self.store.outbox_stats(self.clock()).dead_tickets
+        return {"ok": dead == 0, "undelivered_tickets": dead}
+
     async def run(self) -> tuple[int, dict[str, Any]]:
-        names = ("index", "database", "outbox")  # at once: a probe waits CHECK_SECONDS at most
+        # at once: a probe waits CHECK_SECONDS at most
+        names = ("index", "database", "outbox", "staff_chat")
         results = await asyncio.gather(*(self._checked(getattr(self, name)) for name in names))
         checks = dict(zip(names, results, strict=True))
-        failing = [name for name, check in checks.items() if not check["ok"]]
-        body = {"status": "failing" if failing else "ok", "failing": failing, "checks": checks}
-        if failing:
-            log.warning("health check failing: %s", json.dumps({n: checks[n] for n in failing}))
+        bad = [name for name, check in checks.items() if not check["ok"]]
+        failing = [name for name in bad if name not in DEGRADING]
+        degraded = [name for name in bad if name in DEGRADING]
+        status = "failing" if failing else "degraded" if degraded else "ok"
+        body = {"status": status, "failing": failing, "degraded": degraded, "checks": checks}
+        if bad:
+            log.warning("health check %s: %s", status, json.dumps({n: checks[n] for n in bad}))
         return (503 if failing else 200), body
 
 

@@ -14,6 +14,8 @@ so a crash used to lose every fetched update. Now:
   effects (outbox rows, tickets) before returning. What is still pending at start-up is handled
   again before new updates are taken; handlers are written so that doing so is harmless (replies
   are outbox rows keyed by update_id, a ticket is opened once per confirmation).
+* A handler that fails on a transient database error (locked, connection lost) leaves its update
+  pending: it runs again after a pause, and at worst at the next start (`retry_later`).
 * An update that was dispatched `max_attempts` times without finishing (it crashed the process
   each time) is set aside as ``failed`` with an error log line, instead of crashing every start.
 """
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 
 UpdateSink = Callable[[Update], Awaitable[None]]
 CHAT_LOCK_POLL_SECONDS = 0.02  # how often a replica asks for a chat another replica is serving
+TRANSIENT_RETRIES = 4  # a handler that hit a locked or lost database runs again up to this often
+TRANSIENT_PAUSE = 0.25  # seconds before the first of those, doubling
 
 
 class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]
@@ -118,6 +122,7 @@ class Dispatcher:
         self._idle = asyncio.Event()
         self._idle.set()
         self._stopping = False
+        self._retry: set[int] = set()  # update ids whose handler asked to be run again
 
     async def receive(self, update: Update) -> None:
         """`InboxQueue.sink`: record the update (committed), then handle it unless it is a
@@ -171,16 +176,36 @@ class Dispatcher:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def retry_later(self, update_id: int) -> None:
+        """Called by the error handler when a handler failed on a transient database error
+        (locked, connection lost): the update is handled again, not marked done."""
+        self._retry.add(update_id)
+
     async def _serve(self, key: int | None) -> None:
-        """One chat's worker: its updates one after another, then it ends."""
+        """One chat's worker: its updates one after another, then it ends. An update whose
+        handler hit a transient database error is handled again after a pause (the chat's later
+        updates wait for it); after `TRANSIENT_RETRIES` it stays pending for the next start or
+        another replica."""
         queue = self._queues[key]
         try:
             while queue and not self._stopping:
-                try:
-                    async with self._chat_turn(key), self._slots:
-                        await self._handle(queue[0])
-                except Exception:  # the store failed: the update stays pending for next start
-                    log.exception("could not handle update %s; left pending", queue[0].update_id)
+                update, tries = queue[0], 0
+                while True:
+                    try:
+                        async with self._chat_turn(key), self._slots:
+                            done = await self._handle(update, count=tries == 0)
+                    except Exception:  # the store failed: the update stays pending for next start
+                        log.exception("could not handle update %s; left pending", update.update_id)
+                        break
+                    if done or tries >= TRANSIENT_RETRIES or self._stopping:
+                        if not done:
+                            log.warning("update %s left pending after %d tries", update.update_id, tries + 1)
+                        break
+                    tries += 1
+                    log.warning(
+                        "update %s hit a transient database error; try %d", update.update_id, tries + 1
+                    )
+                    await asyncio.sleep(TRANSIENT_PAUSE * 2 ** (tries - 1))
                 queue.popleft()
         finally:
             del self._queues[key]
@@ -202,15 +227,24 @@ class Dispatcher:
         finally:
             self.store.unlock(name)
 
-    async def _handle(self, update: Update) -> None:
-        self.store.inbox_started(update.update_id)
+    async def _handle(self, update: Update, *, count: bool = True) -> bool:
+        """Handle one update; True when it is done, False when it is to be handled again (a
+        transient database error, `retry_later`). Replies are keyed by the update, so a second
+        run queues nothing the first one committed."""
+        if count:  # a dispatch, for spotting an update that crashes the process every time
+            self.store.inbox_started(update.update_id)
+        self._retry.discard(update.update_id)
         user = update.effective_user
         with replying(self.store, update.update_id, user.id if user else None, self.wake_outbox):
             try:
                 await self.app.process_update(update)
             except Exception:  # process_update already gave handler errors to on_error
                 log.exception("update %s failed outside its handlers", update.update_id)
+        if update.update_id in self._retry:
+            self._retry.discard(update.update_id)
+            return False
         self.store.inbox_done(update.update_id)
+        return True
 
     async def wait_idle(self, timeout: float) -> bool:
         """Wait until every queued update was handled; False if that took over `timeout` s."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 
@@ -33,9 +34,34 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def setup_logging(verbose: bool = False, log_format: str = "text") -> None:
-    """Log to stderr at INFO (DEBUG with -v) in the given format."""
+# A field holding what a person wrote or is called, as a dict or JSON shows it ('text': '...',
+# "first_name": "...") or an object's repr does (text='...'): its value is replaced.
+PRIVATE_FIELD = re.compile(
+    r"""(['"]?\b(?:text|caption|first_name|last_name|username|title|data|query|question|answer|"""
+    r"""phone_number|email|bio|description|full_name|name)\b['"]?\s*[:=]\s*)"""
+    r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+)
+REDACTED = "'<private>'"
+
+
+class RedactPrivate(logging.Filter):
+    """Debug logs (-v) show whole updates and Bot API calls, with what users wrote and their
+    names: those values are replaced by '<private>' unless `gardbot telegram --log-private`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = PRIVATE_FIELD.sub(lambda m: m.group(1) + REDACTED, message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def setup_logging(verbose: bool = False, log_format: str = "text", private: bool = False) -> None:
+    """Log to stderr at INFO (DEBUG with -v) in the given format; with `private`, what users
+    wrote and their names are logged as they are (otherwise `RedactPrivate` hides them)."""
     handler = logging.StreamHandler(sys.stderr)
+    if not private:
+        handler.addFilter(RedactPrivate())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
         logging.captureWarnings(True)  # library warnings become records too, not raw lines

@@ -86,6 +86,11 @@ class StoreCollector:
         yield GaugeMetricFamily(
             "gardbot_inbox_pending", "Updates recorded from Telegram and not handled yet", value=pending
         )
+        yield GaugeMetricFamily(
+            "gardbot_tickets_undelivered",
+            "Tickets whose staff-chat copy failed for good and waits to be sent again",
+            value=outbox.dead_tickets,
+        )
 
 
 class Metrics:

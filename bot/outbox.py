@@ -52,9 +52,10 @@ from store import OutboxMessage, Store
 log = logging.getLogger(__name__)
 
 PERMANENT_ERRORS = (Forbidden, BadRequest, ChatMigrated, InvalidToken)
-DIRECT_FLOOD_RETRIES = 2  # AIORateLimiter retries of a direct reply after RetryAfter
+DIRECT_FLOOD_RETRIES = 2  # rate limiter (bot.flood) retries of a direct reply after RetryAfter
 SentHook = Callable[[OutboxMessage, int], None]
 DeadHook = Callable[[OutboxMessage, str], None]
+MigratedHook = Callable[[int, int], None]  # (old chat id, new chat id)
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -86,7 +87,7 @@ class OutboxWorker:
     Up to `concurrency` messages are in flight at once, each the oldest live message of its
     chat (the store hands out only chat heads), so a slow or rate-limited chat never holds up
     the others while each chat's messages still arrive in order. The rate limiter of the bot
-    (AIORateLimiter) keeps the whole within Telegram's flood limits.
+    (bot.flood.SharedRateLimiter, shared by replicas) keeps the whole within Telegram's flood limits.
     """
 
     def __init__(
@@ -99,6 +100,7 @@ class OutboxWorker:
         concurrency: int = 32,
         on_sent: SentHook | None = None,
         on_dead: DeadHook | None = None,
+        on_migrated: MigratedHook | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.bot = bot
@@ -108,6 +110,7 @@ class OutboxWorker:
         self.concurrency = concurrency
         self.on_sent = on_sent
         self.on_dead = on_dead
+        self.on_migrated = on_migrated
         self.clock = clock
         self._wake = asyncio.Event()
         self._stopping = False
@@ -230,6 +233,11 @@ class OutboxWorker:
             wait = retry_after_seconds(exc)
             log.warning("outbox %s: flood control, retrying in %.0f s", message.id, wait)
             self._failed(message, f"RetryAfter: {exc}", wait)
+        except ChatMigrated as exc:  # a group became a supergroup: resend there
+            log.warning("outbox %s: chat %s moved to %s", message.id, message.chat_id, exc.new_chat_id)
+            self._failed(message, f"ChatMigrated: {exc}", permanent=True)
+            if self.on_migrated is not None:
+                self.on_migrated(message.chat_id, int(exc.new_chat_id))
         except PERMANENT_ERRORS as exc:
             log.error("outbox %s (%s) undeliverable: %s", message.id, message.kind, exc)
             self._failed(message, f"{type(exc).__name__}: {exc}", permanent=True)
@@ -340,7 +348,9 @@ async def send_rendered(
             for i, payload in enumerate(rendered.payloads()):
                 if reply_to and i == 0:
                     payload["reply_to"] = reply_to
-                context.store.enqueue("reply", chat_id, payload, context.key(), user_id=context.user_id)
+                context.store.enqueue(
+                    "reply", chat_id, payload, context.key(), user_id=context.user_id, about=rendered.about
+                )
         context.wake()
         return None
     last = None

@@ -66,6 +66,9 @@ class Rendered:
 
     parts: list[str]
     buttons: list[list[Button]] = field(default_factory=list)
+    # The askers whose data (name, question) it shows: a staff-chat copy is recorded under
+    # them, so their /forget finds it and edits it to "[withdrawn by the asker]".
+    about: tuple[int, ...] = ()
 
     def payloads(self) -> list[dict[str, Any]]:
         """Outbox payloads, one per part; the buttons ride on the last part."""
@@ -167,12 +170,16 @@ def ticket_html(ticket: Ticket) -> str:
 
 
 def render_ticket(ticket: Ticket) -> Rendered:
-    return Rendered(split_html(ticket_html(ticket)))
+    return Rendered(split_html(ticket_html(ticket)), about=_askers([ticket]))
+
+
+def _askers(tickets: Iterable[Ticket]) -> tuple[int, ...]:
+    return tuple(sorted({t.user_id for t in tickets if t.user_id is not None}))
 
 
 def render_staff_answer(ticket: Ticket, answer: str, role: str) -> Rendered:
     text = fill(texts.STAFF_ANSWER, n=ticket.n, role=role, answer=answer, question=ticket.question)
-    return Rendered(split_html(text))
+    return Rendered(split_html(text), about=_askers([ticket]))
 
 
 def render_ticket_details(ticket: Ticket, published: Published | None = None) -> Rendered:
@@ -192,7 +199,7 @@ def render_ticket_details(ticket: Ticket, published: Published | None = None) ->
     if published is not None and published.active:
         under = published.disease or "no condition"
         lines.append(fill(texts.TICKET_PUBLISHED, n=ticket.n, when=when(published.updated_at), disease=under))
-    return Rendered(split_html("\n\n".join(lines)))
+    return Rendered(split_html("\n\n".join(lines)), about=_askers([ticket]))
 
 
 def render_pending(tickets: list[Ticket]) -> Rendered:
@@ -202,7 +209,7 @@ def render_pending(tickets: list[Ticket]) -> Rendered:
     for t in tickets:
         question = t.question if len(t.question) <= 120 else t.question[:119] + "…"
         lines.append(f"<b>#{t.n}</b> {esc(t.first_name)}, {when(t.created_at)}: {esc(question)}")
-    return Rendered(split_html("\n".join(lines)))
+    return Rendered(split_html("\n".join(lines)), about=_askers(tickets))
 
 
 # --------------------------------------------------------------------------- splitting

@@ -12,7 +12,7 @@ from corpus.passages import ChunkSettings
 from corpus.published import PublishedQA
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
-from store import Published, Store, StoreError, open_store
+from store import Published, Store, StoreError, open_store, redact, redact_url
 
 log = logging.getLogger(__name__)
 
@@ -86,5 +86,9 @@ def existing_store(config: Config) -> Store | None:
     try:
         return open_store(url)
     except (OSError, ValueError, sqlite3.Error, StoreError) as exc:  # the console works without it
-        log.warning("could not open the database %s (%s); published answers are left out", url, exc)
+        log.warning(
+            "could not open the database %s (%s); published answers are left out",
+            redact_url(url),
+            redact(str(exc), url),
+        )
         return None

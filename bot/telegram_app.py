@@ -16,6 +16,7 @@ import hmac
 import logging
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -36,7 +37,6 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -44,23 +44,27 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from answers.engine import MORE, Engine
 from answers.messages import section_label
 from answers.reply import Reply, ReplyKind
+from bot import staff_delivery
 from bot import telegram_publish as publishing
 from bot import telegram_texts as texts
 from bot import telegram_tickets as staff
 from bot.config import Config
 from bot.crash import crash_point
+from bot.flood import SharedRateLimiter
 from bot.health import HealthChecks, HealthServer, HealthServerError
 from bot.inbox import Dispatcher, InboxQueue
 from bot.metrics import CountingRequest, Metrics
 from bot.outbox import OutboxWorker, ack, queue_edit, reply_rendered, send_rendered
 from bot.render import Button, Rendered, callback, fill, render_reply
 from bot.replicas import Housekeeping, PollingLeader, PublishedSync, wait_to_poll
+from bot.retention import Retention, privacy_text, retention_periods
 from bot.telegram_state import (
     BotContext,
     RateLimiter,
@@ -71,6 +75,7 @@ from bot.telegram_state import (
     chat_key,
     services_of,
 )
+from corpus.published import warm_up as warm_up_published
 from store import Store
 
 log = logging.getLogger("gardbot.telegram")
@@ -88,7 +93,7 @@ STAFF_COMMANDS = [
     BotCommand("ticket", "Show ticket N"),
     BotCommand("answer", "Answer ticket N: /answer N text"),
     BotCommand("close", "Close ticket N without an answer"),
-    BotCommand("publish", "Publish ticket N's answer: /publish N [condition]"),
+    BotCommand("publish", "Preview, then publish, ticket N's answer: /publish N [condition]"),
     BotCommand("edit", "Reword a published answer: /edit N question|answer text"),
     BotCommand("unpublish", "Withdraw ticket N's published answer"),
 ]
@@ -103,7 +108,6 @@ GET_UPDATES_POOL = 1  # connections for getUpdates and for everything else, as P
 REQUEST_POOL = 256
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 PENDING_AT_START_SECONDS = 60.0  # how long start-up waits for the last process's backlog
-INBOX_KEEP_SECONDS = 86400.0  # handled update ids kept to spot redeliveries
 ASK_COMMAND = re.compile(r"^/\w+(?:@\w+)?\s*", re.DOTALL)
 
 
@@ -177,15 +181,10 @@ async def think(update: Update, s: Services, work: Callable[..., Reply], *args: 
 
 
 async def admit(update: Update, s: Services, text: str) -> bool:
-    """Rate limit and length check; refusals are polite and logged."""
+    """Length check (the rate limit is `gate`'s, for every update); refusals are polite and
+    logged."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if not staff.is_staff(s, update):
-        verdict = s.limiter.check(user.id)
-        if verdict == "warn":
-            await html(message, texts.RATE_LIMITED)
-        if verdict != "ok":
-            return False
     limit = s.config.telegram.max_message_chars
     if len(text) > limit:
         s.store.log_question(user.id, message.chat_id, text[:limit], None, "refused")
@@ -243,10 +242,9 @@ async def about(update: Update, context: BotContext) -> None:
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    """/privacy: what is stored."""
+    """/privacy: what is stored and for how long (the configured periods, bot.retention)."""
     if update.effective_message:
-        minutes = round(context.services.config.answers.context_minutes)
-        await html(update.effective_message, fill(texts.PRIVACY, minutes=minutes))
+        await html(update.effective_message, privacy_text(context.services.config))
 
 
 async def forget(update: Update, context: BotContext) -> None:
@@ -254,8 +252,12 @@ async def forget(update: Update, context: BotContext) -> None:
     s, user, message = context.services, update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    counts = s.store.forget_user(user.id)
+    tickets = s.store.tickets_of(user.id)
+    counts = s.store.forget_user(user.id, withdraw_in=s.staff_chat_id, withdrawn_text=texts.WITHDRAWN)
+    for n in tickets:  # answers published from their questions are withdrawn at once
+        s.engine.unpublish(n)
     s.engine.forget(key_of(update))
+    s.wake_outbox()  # the staff-chat copies' edits to "[withdrawn by the asker]"
     log.info("forgot a user: %s", counts)
     await html(message, texts.FORGOTTEN)
 
@@ -330,6 +332,33 @@ async def edited(update: Update, context: BotContext) -> None:
     s, message = context.services, update.edited_message
     if message is not None and (message.chat.type == ChatType.PRIVATE or message.chat_id == s.staff_chat_id):
         await reply_rendered(message, Rendered([texts.EDITED]))
+    raise ApplicationHandlerStop
+
+
+async def gate(update: Update, context: BotContext) -> None:
+    """Before any handler, for every update: one from the staff chat shows the chat works again,
+    so ticket copies it never got are sent now (bot.staff_delivery); every other update a user
+    causes (a question, a command, a button press, an edit) counts against their rate limit, so
+    a flood of presses or commands costs at most the limit in replies and engine work. Group
+    messages not meant for the bot are not counted: nothing is stored about their senders."""
+    s, chat, user = context.services, update.effective_chat, update.effective_user
+    if chat is not None and chat.id == s.staff_chat_id and s.staff_delivery is not None:
+        s.staff_delivery.poke()
+    if user is None or chat is None or staff.is_staff(s, update):
+        return
+    message = update.effective_message
+    if update.callback_query is None and message is not None and chat.type != ChatType.PRIVATE:
+        bot = context.bot
+        if not (message.text or "").startswith("/") and not addressed(message, bot.id, bot.username):
+            return
+    verdict = s.limiter.check(user.id)
+    if verdict == "ok":
+        return
+    if update.callback_query is not None:  # stop the spinner; the alert once
+        await ack(update.callback_query, texts.RATE_LIMITED if verdict == "warn" else None, verdict == "warn")
+    elif verdict == "warn" and message is not None:
+        await html(message, texts.RATE_LIMITED)
+    log.info("rate limit: update %s from a user over the limit (%s)", update.update_id, verdict)
     raise ApplicationHandlerStop
 
 
@@ -455,6 +484,15 @@ async def confirm_button(
     turns = turns_of(update, s)
     message = query.message
     created = False
+    user = update.effective_user
+    cap = s.config.privacy.max_open_tickets
+    if turn.ticket is None and len(s.store.tickets_of(user.id, "open")) >= cap:
+        staff.hold_back(s, user)  # staff get one line about all held back, not each of them
+        url = s.config.telegram.submission_url
+        text = fill(texts.TOO_MANY_OPEN, count=cap, role=s.role, submission_url=url)
+        if not (isinstance(message, Message) and queue_edit(message.chat_id, message.message_id, text)):
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+        return
     with s.store.transaction():
         turn = turns.get(turn_id) or turn
         if turn.ticket is None:
@@ -495,6 +533,11 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update):
         chat = update.effective_chat.id if update.effective_chat else None
         where = f"update {update.update_id} in chat {chat}"
+    s = context.services
+    if isinstance(update, Update) and transient(context.error) and s.dispatcher is not None:
+        log.warning("%s: transient database error (%s); it will be handled again", where, context.error)
+        s.dispatcher.retry_later(update.update_id)  # pending, not lost: no apology either
+        return
     log.error("error handling %s", where, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -506,6 +549,29 @@ async def on_error(update: object, context: BotContext) -> None:
         log.exception("could not queue the apology for update %s", update.update_id)
 
 
+def warm_up_deidentifier() -> None:
+    try:
+        warm_up_published()
+    except Exception:  # loaded on first use instead; a preview then says what went wrong
+        log.exception("could not load the de-identification word lists")
+
+
+def transient(error: BaseException | None) -> bool:
+    """A database error that waiting fixes: SQLite locked or busy, a PostgreSQL connection lost
+    (its cause or context included, as the store may wrap it)."""
+    seen = 0
+    while error is not None and seen < 5:
+        name, module = type(error).__name__, type(error).__module__
+        if isinstance(error, sqlite3.OperationalError) and any(
+            word in str(error).lower() for word in ("locked", "busy")
+        ):
+            return True
+        if module.startswith("psycopg") and name in ("OperationalError", "InterfaceError"):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
 async def on_startup(app: Application) -> None:
     """post_init: commands menu, the outbox worker (sending what is due at once), tickets the
     staff chat never got, then the updates the last process recorded but did not finish: they
@@ -513,12 +579,14 @@ async def on_startup(app: Application) -> None:
     s: Services = app.bot_data["gardbot"]
     if s.health is not None:  # first: a port in use stops the start before anything else runs
         await s.health.start()
+    staff_delivery.refresh(s)  # a staff chat Telegram moved (ChatMigrated) is used as moved
     if s.standby:  # polling on a shared database: wait for the other replicas' poller to stop
         await wait_to_poll(s.store)
         s.leader = PollingLeader(s.store, app.stop_running)
     if released := s.store.release_leases():
         log.info("%d outbox messages were in flight when the last process ended; sending them now", released)
-    s.store.inbox_prune(time.time() - INBOX_KEEP_SECONDS)
+    if s.retention is not None:  # what is past its period (config privacy), inbox ids included
+        s.retention.run_once()
     try:
         await app.bot.set_my_commands(USER_COMMANDS)
         if s.staff_chat_id is not None:
@@ -530,14 +598,22 @@ async def on_startup(app: Application) -> None:
         log.warning("no staff chat configured (GARDBOT_STAFF_CHAT_ID): tickets wait in /pending")
     assert s.worker is not None and s.dispatcher is not None
     s.worker.start()
+    # The de-identifier's word lists, loaded in a thread meanwhile (publishing needs them).
+    asyncio.get_running_loop().run_in_executor(None, warm_up_deidentifier)
     if requeued := staff.requeue_open_tickets(s):
         log.info("%d open tickets are not in the staff chat yet; they are queued", requeued)
+    if s.staff_delivery is not None:  # copies that failed for good before: the cause may be fixed
+        s.staff_delivery.redeliver("start-up")
     if pending := s.dispatcher.replay_pending():
         log.info("%d updates recorded by the last process were not finished; handling them now", pending)
         if not await s.dispatcher.wait_idle(PENDING_AT_START_SECONDS):
             log.warning("the last process's updates are still being handled; taking new ones as well")
     if s.housekeeping is not None:
         s.housekeeping.start()
+    if s.retention is not None:
+        s.retention.start()
+    if s.staff_delivery is not None:
+        s.staff_delivery.start()
     if s.leader is not None:
         s.leader.start()
     log.info("gardbot is running as @%s; staff chat %s", app.bot.username, s.staff_chat_id)
@@ -546,7 +622,7 @@ async def on_startup(app: Application) -> None:
 async def on_stop(app: Application) -> None:
     """post_stop: finish the updates and messages in flight; the rest wait in the database."""
     s: Services = app.bot_data["gardbot"]
-    for task in (s.leader, s.housekeeping):
+    for task in (s.leader, s.housekeeping, s.retention, s.staff_delivery):
         if task is not None:
             await task.stop()
     if s.dispatcher is not None:
@@ -585,12 +661,13 @@ def build_application(
         file_url = re.sub(r"/bot$", "/file/bot", settings.base_url)
         builder = ApplicationBuilder().token(settings.token).base_url(settings.base_url)
         builder = builder.base_file_url(file_url)
-    # Telegram's flood limits (30 messages/s, 20 per minute in a group). No retries in the
-    # limiter: a 429 would pause every chat while it waits; the outbox reschedules that one
-    # message instead. The inbox queue records each update before Telegram is told it arrived.
+    # Telegram's flood limits (30 messages/s, 20 per minute in a group), shared by every replica
+    # (bot.flood). No retries in the limiter: a 429 would pause every chat while it waits; the
+    # outbox reschedules that one message instead. The inbox queue records each update before
+    # Telegram is told it arrived.
     inbox = InboxQueue()
     metrics = Metrics(store, clock)
-    builder = builder.rate_limiter(AIORateLimiter()).update_queue(inbox)
+    builder = builder.rate_limiter(SharedRateLimiter.from_settings(settings, store)).update_queue(inbox)
     builder = builder.request(CountingRequest(metrics.api_error, connection_pool_size=REQUEST_POOL))
     builder = builder.get_updates_request(
         CountingRequest(metrics.api_error, connection_pool_size=GET_UPDATES_POOL)
@@ -609,9 +686,19 @@ def build_application(
         interval=outbox_interval,
         on_sent=partial(staff.after_sent, s),
         on_dead=partial(staff.after_dead, s),
+        on_migrated=partial(staff_delivery.on_migrated, s),
         clock=clock,
     )
+    s.staff_delivery = staff_delivery.StaffDelivery(s, clock=clock)
     s.dispatcher = Dispatcher(app, store, wake_outbox=s.wake_outbox)
+    minutes = config.privacy.retention_minutes
+    s.retention = Retention(
+        store,
+        retention_periods(config),
+        interval=minutes * 60,
+        staff_chat=lambda: s.staff_chat_id,  # its copies keep their ids for /forget
+        clock=clock,
+    )
     inbox.sink = s.dispatcher.receive
     if store.shared:
         s.housekeeping = Housekeeping(
@@ -656,6 +743,7 @@ COMMANDS: dict[str, Callable[[Update, BotContext], Awaitable[None]]] = {
 # Callback data is "action:turn:args" (bot.render.callback); one handler per action.
 BUTTONS: dict[str, Callable[[Update, BotContext], Awaitable[None]]] = {
     r"^publish:\d+$": publishing.publish_button,
+    r"^pubok:\d+$": publishing.confirm_button,
     r"^more:": button(more_button),
     r"^c:": button(choose_button),
     r"^fb:": button(feedback_button),
@@ -670,11 +758,13 @@ def add_routes(app: Application, staff_chat_id: int | None) -> None:
     away first (group -1); then commands; in the staff chat, a reply to one of the bot's messages
     is the answer to that ticket; other text is a question; other messages in a private chat get
     a request for text; buttons go by their callback data's action, anything else has expired."""
+    app.add_handler(TypeHandler(Update, gate), group=-2)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=-1)
     for name, command in COMMANDS.items():
         app.add_handler(CommandHandler(name, command))
     if staff_chat_id is not None:
-        staff_replies = filters.Chat(staff_chat_id) & filters.REPLY & REPLIES_TO_BOT
+        staff_filter = services_of(app).staff_filter = filters.Chat(staff_chat_id)
+        staff_replies = staff_filter & filters.REPLY & REPLIES_TO_BOT
         app.add_handler(MessageHandler(staff_replies & filters.TEXT & ~filters.COMMAND, staff.staff_reply))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND, not_text))

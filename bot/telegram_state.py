@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, User
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, filters
 
 from answers.engine import Engine
 from bot.config import Config
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from bot.inbox import Dispatcher
     from bot.metrics import Metrics
     from bot.replicas import Housekeeping, PollingLeader
+    from bot.retention import Retention
+    from bot.staff_delivery import StaffDelivery
 from store import Store
 
 MAX_TURNS = 10  # buttons on older messages expire
@@ -138,7 +140,8 @@ class Turns:
 
 
 class RateLimiter:
-    """At most `limit` messages per user in a sliding window of `seconds`.
+    """At most `limit` updates per user (questions, commands, button presses: bot.telegram_app's
+    `gate` checks every one) in a sliding window of `seconds`.
 
     `check` answers "ok", "warn" (first message over the limit: tell the user once) or "drop".
     Counted in the database (`Store.rate_check`), so replicas behind one address share the
@@ -167,6 +170,10 @@ class Services:
     metrics: Metrics | None = None
     health: HealthServer | None = None  # /healthz and /metrics, when telegram.health_port is set
     housekeeping: Housekeeping | None = None  # on a database replicas share (bot.replicas)
+    retention: Retention | None = None  # deletes what is past its period, on every replica
+    staff_delivery: StaffDelivery | None = None  # sends again staff-chat copies that failed
+    moved_staff_chat: int | None = None  # the staff chat's new id after a ChatMigrated
+    staff_filter: filters.Chat | None = None  # the staff-reply route's chat filter
     standby: bool = False  # polling on a shared database: wait for the polling lock at start-up
     leader: PollingLeader | None = None  # the polling replica's check that it still may poll
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
@@ -178,7 +185,10 @@ class Services:
 
     @property
     def staff_chat_id(self) -> int | None:
-        return self.config.telegram.staff_chat_id
+        """The configured staff chat, or the id Telegram moved it to (bot.staff_delivery)."""
+        return (
+            self.moved_staff_chat if self.moved_staff_chat is not None else self.config.telegram.staff_chat_id
+        )
 
     @property
     def role(self) -> str:

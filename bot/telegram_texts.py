@@ -41,20 +41,36 @@ ABOUT = (
     "general information, not medical advice."
 )
 PRIVACY = (
-    "<b>What I store</b>\n"
-    "• Your questions and what I answered (to improve answers), and your 👍 / 👎.\n"
-    "• The last topic of our chat, for follow-up questions (kept about {minutes} minutes).\n"
-    "• Questions you send to a specialist, with your first name and the chat to reply to. "
-    "Specialists see only your first name and the question.\n\n"
-    "These are linked by your Telegram user id (a number). I don't store your phone number or "
-    "username, and nothing is shared outside GARD.\n\n"
-    "/forget deletes all of this at once. It cannot delete messages in this chat: Telegram "
-    "keeps those until you delete them."
+    "<b>What I store, and for how long</b>\n"
+    "• The last topic of our chat, for follow-up questions: about {conversations}.\n"
+    "• What the buttons under my replies need (your question): {buttons}.\n"
+    "• Your questions and what I answered, to improve answers: {questions}. After that only "
+    "daily counts are kept, with no words.\n"
+    "• Your 👍 / 👎 and the question it was about: {feedback}.\n"
+    "• Copies of the messages I sent, to retry them if Telegram fails: {sent}. Of a message in the "
+    "specialists' chat about your question, only its number is kept after that, so /forget can "
+    "withdraw it.\n"
+    "• When you last wrote, for the rate limit: {rate}.\n"
+    "• A question you send to a specialist, with your Telegram name and username, until you "
+    "use /forget. Specialists see your first name and the question; the rest of your name is "
+    "kept only to leave it out of a published answer.\n\n"
+    "These are linked by your Telegram user id (a number). I don't store your phone number, and "
+    "nothing is shared outside GARD.\n\n"
+    "<b>Published answers.</b> Staff may publish their answer to your question for others who "
+    "ask the same. It is reworded first so that it identifies nobody (names, places, dates, "
+    "ages and contact details are left out), and staff check it before it goes live. /forget "
+    "withdraws it: it is deleted and no longer given to anyone.\n\n"
+    "/forget deletes all of this at once and replaces the staff chat's copies of your questions "
+    "with “[withdrawn by the asker]”. It cannot delete messages in this chat: Telegram keeps "
+    "those until you delete them."
 )
 FORGOTTEN = (
-    "Done: I deleted your questions, feedback and chat context, and removed your name and "
-    "question from any ticket. Messages in this chat stay until you delete them in Telegram."
+    "Done: I deleted your questions, feedback and chat context, removed your name and question "
+    "from any ticket, replaced the staff chat's copies with “[withdrawn by the asker]”, and "
+    "withdrew any answer published from your question. Messages in this chat stay until you "
+    "delete them in Telegram."
 )
+WITHDRAWN = "[withdrawn by the asker]"
 
 ASK_USAGE = (
     "Type /ask followed by your question, for example:\n"
@@ -78,6 +94,14 @@ FEEDBACK_THANKS = "Thanks for your feedback."
 BUTTON_EXPIRED = "This button has expired. Please ask your question again."
 
 RATE_LIMITED = "You're sending messages faster than I can answer. Please wait a minute and try again."
+TOO_MANY_OPEN = (
+    "You already have {count} questions waiting for a {role}, so I did not send this one. Please "
+    "wait for their answers first; if it is urgent, use GARD's contact page: {submission_url}"
+)
+HELD_BACK = (
+    "✋ {count} more {questions} from {first_name} {were} held back: they already have "
+    "{open} open ({numbers}). They were asked to wait for those answers."
+)
 TOO_LONG = (
     "That message is too long for me ({length} characters). Please ask in under {limit} "
     "characters, or use the web form: {submission_url}"
@@ -116,11 +140,31 @@ TICKET_HOW = (
 )
 ANSWER_QUEUED = (
     "✅ Answer to #{n} saved; sending it to {first_name}.\n\n"
-    "<i>Publish it, and I give this answer to anyone who asks something similar (the asker's "
-    "name is left out):</i> the button below, or <code>/publish {n}</code>."
+    "<i>Publish it, and I give this answer to anyone who asks something similar. The button "
+    "below, or</i> <code>/publish {n}</code><i>, first shows you the exact wording, with "
+    "anything that identifies a person left out; it goes live only when you confirm.</i>"
 )
 BUTTON_PUBLISH = "📢 Publish"
+BUTTON_CONFIRM_PUBLISH = "✅ Publish this"
 NOT_ANSWERED_YET = "#{n} has no answer yet. Answer it first, then publish it."
+PREVIEW = (
+    "👀 <b>Preview of #{n}: not published yet.</b> Users asking something similar would get "
+    "this answer, credited to a {role}:\n\n<i>Question:</i>\n<blockquote>{question}</blockquote>\n"
+    "<i>Answer:</i>\n<blockquote>{answer}</blockquote>"
+)
+PREVIEW_HOW = (
+    "Press <b>✅ Publish this</b> or send <code>/publish {n}</code> to make it live. "
+    "<code>/edit {n} question new wording</code> or <code>/edit {n} answer new wording</code> "
+    "rewords it first; <code>/publish {n} condition name</code> files it under another condition "
+    "(<code>/publish {n} none</code>: under none)."
+)
+NO_PREVIEW = (
+    "There is no preview of #{n} to confirm. Press 📢 Publish or send <code>/publish {n}</code> first."
+)
+TOPIC_OFFERED = (
+    "The question seems to be about “{topic}”, which my sources have no page on. To file the "
+    "answer under that name, so questions naming it find it, send <code>/publish {n} {topic}</code>."
+)
 PUBLISHED = (
     "📢 <b>#{n} is published.</b> Users asking something similar now get this answer, credited "
     "to a {role}:\n\n<i>Question:</i>\n<blockquote>{question}</blockquote>\n"
@@ -132,12 +176,21 @@ FILED_UNDER_NAME = (
     "find this answer."
 )
 FILED_UNDER_NOTHING = "Filed under no condition: questions worded like it will find it."
-DEIDENTIFIED = (
-    "I left out the asker's name and ids (shown as [name], [id]) and any greeting. Please check the wording."
-)
+DEIDENTIFIED = "I left out what could identify someone ({removed}). Please check the wording."
+REMOVED_KINDS = {
+    "name": ("a name", "names"),
+    "place": ("a place", "places"),
+    "date": ("a date", "dates"),
+    "age": ("an age", "ages"),
+    "email": ("an e-mail address", "e-mail addresses"),
+    "phone": ("a phone number", "phone numbers"),
+    "link": ("a link", "links"),
+    "number": ("a number", "numbers"),
+    "id": ("an id", "ids"),
+}
 PUBLISH_HOW = (
     "<code>/edit {n} question new wording</code> or <code>/edit {n} answer new wording</code> "
-    "rewords it; <code>/publish {n} condition name</code> files it under another condition "
+    "rewords it; <code>/publish {n} condition name</code> previews it under another condition "
     "(<code>/publish {n} none</code>: under none); <code>/unpublish {n}</code> withdraws it."
 )
 EDIT_USAGE = (
@@ -161,4 +214,12 @@ ALREADY_CLOSED = "#{n} is closed; nothing was sent."
 CLOSED = "#{n} closed without an answer."
 NO_PENDING = "No open questions. 🎉"
 PENDING_HEADER = "<b>Open questions ({count})</b>"
+LATE_TICKETS = (
+    "⚠️ {count} {questions} could not be delivered to this chat earlier: {numbers}. They were "
+    "sent again just now, above."
+)
+TICKET_NOT_DELIVERED = (
+    "Your question #{n} has not reached a {role} yet: I could not deliver it to them. It is kept "
+    "and sent as soon as I can. If it is urgent, please use GARD's contact page: {submission_url}"
+)
 UNDELIVERABLE = "⚠️ The answer to #{n} could not be delivered ({error}). The user may have blocked the bot."

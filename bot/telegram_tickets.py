@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
@@ -47,7 +48,7 @@ def outbox_items(
     """One item per part; keys ticket:N:staff (the staff copy) or ticket:N:answer, then :2, :3."""
     what = "staff" if kind == "ticket" else kind
     return [
-        OutboxItem(kind, chat_id, {**payload, "ticket": n}, dedupe_key(n, what, i), user_id)
+        OutboxItem(kind, chat_id, {**payload, "ticket": n}, dedupe_key(n, what, i), user_id, rendered.about)
         for i, payload in enumerate(rendered.payloads())
     ]
 
@@ -61,7 +62,9 @@ def queue_for_staff(s: Services, ticket: Ticket) -> None:
         log.warning("ticket #%d stored, but no staff chat is configured to send it to", ticket.n)
         return
     for item in outbox_items("ticket", s.staff_chat_id, ticket.n, render_ticket(ticket), ticket.user_id):
-        s.store.enqueue(item.kind, item.chat_id, item.payload, item.dedupe_key, user_id=item.user_id)
+        s.store.enqueue(
+            item.kind, item.chat_id, item.payload, item.dedupe_key, user_id=item.user_id, about=item.about
+        )
 
 
 def open_ticket(s: Services, user: User, chat: Chat, turn: Turn) -> Ticket:
@@ -69,10 +72,56 @@ def open_ticket(s: Services, user: User, chat: Chat, turn: Turn) -> Ticket:
     unless the caller holds a transaction."""
     with s.store.transaction():
         ticket = s.store.create_ticket(
-            user.id, chat.id, user.first_name, turn.question, turn.disease, turn.candidates
+            user.id,
+            chat.id,
+            user.first_name,
+            turn.question,
+            turn.disease,
+            turn.candidates,
+            asker_names=tuple(n for n in (user.first_name, user.last_name, user.username) if n),
         )
         queue_for_staff(s, ticket)
     return ticket
+
+
+HELD = "held:{}"  # settings row: how many questions of a user over the open-ticket cap wait to be told
+
+
+def hold_back(s: Services, user: User) -> None:
+    """Count a question refused for the open-ticket cap; staff hear of all of a user's in one
+    line (`report_held_back`), not one message each."""
+    name = HELD.format(user.id)
+    with s.store.transaction():
+        s.store.set_setting(name, str(int(s.store.get_setting(name) or 0) + 1))
+
+
+def report_held_back(s: Services) -> int:
+    """One staff-chat line per user whose questions were held back since the last report."""
+    reported = 0
+    if s.staff_chat_id is None:
+        return 0
+    for name, value in s.store.settings_like("held:"):
+        user_id, count = int(name.split(":", 1)[1]), int(value)
+        with s.store.transaction():
+            s.store.delete_setting(name)
+            open_tickets = [t for t in s.store.list_tickets("open") if t.user_id == user_id]
+            if count <= 0 or not open_tickets:
+                continue
+            text = fill(
+                texts.HELD_BACK,
+                count=count,
+                questions="question" if count == 1 else "questions",
+                were="was" if count == 1 else "were",
+                first_name=open_tickets[0].first_name,
+                open=len(open_tickets),
+                numbers=", ".join(f"#{t.n}" for t in open_tickets),
+            )
+            key = f"held:{user_id}:{secrets.token_hex(6)}"
+            s.store.enqueue("notice", s.staff_chat_id, {"text": text}, key, about=(user_id,))
+            reported += 1
+    if reported:
+        s.wake_outbox()
+    return reported
 
 
 def requeue_open_tickets(s: Services) -> int:
@@ -229,7 +278,8 @@ async def relay(s: Services, update: Update, n: int, text: str) -> None:
     assert ticket is not None
     confirmation = fill(texts.ANSWER_QUEUED, n=n, first_name=ticket.first_name)
     publish = [[Button(texts.BUTTON_PUBLISH, callback("publish", n))]]
-    await reply_rendered(message, Rendered([confirmation], publish))
+    about = (ticket.user_id,) if ticket.user_id is not None else ()
+    await reply_rendered(message, Rendered([confirmation], publish, about))
 
 
 def _replayed(ticket: Ticket, staff_id: int, text: str) -> bool:

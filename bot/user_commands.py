@@ -14,6 +14,7 @@ import re
 from bot import telegram_texts as texts
 from bot.config import Config
 from bot.render import fill
+from bot.retention import privacy_text
 
 OFFLINE = ("start", "help", "about", "privacy")
 TELEGRAM_ONLY = ("ask", "forget")  # they need a specialist or the bot's database
@@ -46,5 +47,5 @@ def command_text(name: str, config: Config) -> str | None:
     if name == "about":
         return plain(texts.ABOUT)
     if name == "privacy":
-        return plain(fill(texts.PRIVACY, minutes=round(config.answers.context_minutes)))
+        return plain(privacy_text(config))  # the configured retention periods (bot.retention)
     return None

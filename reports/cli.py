@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from store import Store, StoreError, open_store
+from store import Store, StoreError, open_store, redact, redact_url
 
 from .common import parse_since
 from .gaps import build_gaps, gaps_csv, gaps_markdown
@@ -57,7 +57,7 @@ def database_file(url: str) -> Path | None:
     elif "://" in target:
         return None
     if target in ("", ":memory:"):
-        raise ReportError(f"database {url!r} is not a file, so it holds nothing to report")
+        raise ReportError(f"database {redact_url(url)!r} is not a file, so it holds nothing to report")
     return Path(target).expanduser()
 
 
@@ -71,7 +71,7 @@ def open_existing_store(url: str) -> Store:
     try:
         return open_store(url)
     except (StoreError, sqlite3.Error, ValueError, OSError) as exc:
-        raise ReportError(f"cannot open database {url}: {exc}") from None
+        raise ReportError(f"cannot open database {redact_url(url)}: {redact(str(exc), url)}") from None
 
 
 def make_report(store: Store, kind: str, since: float | None = None, fmt: str = "md") -> tuple[Any, str]:
@@ -92,7 +92,8 @@ def run_report(config: Config, args: argparse.Namespace) -> int:
         try:
             report, text = make_report(store, kind, since, fmt)
         except (StoreError, sqlite3.Error) as exc:
-            raise ReportError(f"cannot read database {config.database_url}: {exc}") from None
+            url = config.database_url
+            raise ReportError(f"cannot read database {redact_url(url)}: {redact(str(exc), url)}") from None
         finally:
             store.close()
     except (ReportError, ValueError) as exc:

@@ -5,8 +5,9 @@ a staff member's terminal, Markdown viewer or spreadsheet:
 
 * control characters (ANSI escapes, NUL, ...) are removed everywhere — a question
   never needs them, and printed raw they could rewrite the staff terminal;
-* Markdown cells get one line, trimmed, with ``|`` escaped so a question cannot
-  break the table;
+* Markdown cells get one line, trimmed, with HTML's ``& < >`` as entities and Markdown's
+  punctuation backslash-escaped, so a question can neither break the table nor become a
+  link, an image, emphasis or HTML;
 * CSV cells keep the full text (newlines included; the csv module quotes them), but a
   cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is
   prefixed with ``'``, the usual guard against CSV injection.
@@ -17,6 +18,7 @@ definition) and the bot may serve users in any time zone.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime
 
@@ -31,6 +33,7 @@ _SINCE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WHITESPACE = re.compile(r"\s+")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~\"':@]")  # @ and : too: no autolinked URL or e-mail
 
 
 def parse_since(text: str | None) -> float | None:
@@ -74,8 +77,11 @@ def one_line(text: str, limit: int | None = EXAMPLE_CHARS) -> str:
 
 
 def md_cell(text: str, limit: int | None = EXAMPLE_CHARS) -> str:
-    """Text safe inside one Markdown table cell."""
-    return one_line(text, limit).replace("\\", "\\\\").replace("|", "\\|")
+    """Text safe inside one Markdown table cell: shown as typed, never as markup. HTML's
+    ``& < >`` become entities (no tag, comment or autolink), and every ASCII punctuation mark
+    Markdown gives a meaning (CommonMark lets any be backslash-escaped) is escaped, so no link,
+    image, emphasis, code span or table break can come from a user's words."""
+    return _MD_SPECIAL.sub(r"\\\g<0>", html.escape(one_line(text, limit), quote=False))
 
 
 def csv_cell(text: str) -> str:

@@ -80,11 +80,17 @@ class UsageReport:
 
 
 def build_usage(store: Store, since: float | None = None) -> UsageReport:
-    """Per-day question outcomes and tickets, totals and feedback, from ``since`` on."""
+    """Per-day question outcomes and tickets, totals and feedback, from ``since`` on; days whose
+    question-log rows the retention job deleted count from the per-day counts it kept."""
     per_day: dict[date, OutcomeCounts] = {}
     for entry in store.questions(since):
         counts = per_day.setdefault(day_of(entry.asked_at), OutcomeCounts())
         setattr(counts, entry.outcome, getattr(counts, entry.outcome) + 1)
+    for day, kind, n in store.pruned_counts(since):  # rows past privacy.question_log_days
+        outcome = kind.removeprefix("question:")
+        if kind.startswith("question:") and hasattr(OutcomeCounts, outcome):
+            counts = per_day.setdefault(day_of(day), OutcomeCounts())
+            setattr(counts, outcome, getattr(counts, outcome) + n)
     for ticket in store.list_tickets():
         if since is None or ticket.created_at >= since:
             per_day.setdefault(day_of(ticket.created_at), OutcomeCounts()).tickets += 1

@@ -104,6 +104,10 @@ class PassageIndex:
     def scores(self, question: str) -> np.ndarray:
         return self.bm25.get_scores(analyze(question))
 
+    def scores_of(self, terms: list[str] | tuple[str, ...]) -> np.ndarray:
+        """BM25 scores of terms analyzed already (a Question's)."""
+        return self.bm25.get_scores(list(terms))
+
     def search(self, question: str, k: int = 10) -> list[Hit]:
         ids, scores = self.bm25.top_k(analyze(question), k)
         return [

@@ -35,17 +35,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from retrieval.analyzer import stem
 from retrieval.english import KEPT_FROM, english_count
-from retrieval.names import (
-    COMMON_HEADS,
-    NAME_CONNECTORS,
-    NEGATIONS,
-    NUMBER_KEYWORDS,
-    DiseaseMatch,
-    NameIndex,
-    QuestionWords,
-    name_words,
-)
+from retrieval.names import COMMON_HEADS, NAME_CONNECTORS, NEGATIONS, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
+from retrieval.question_words import NUMBER_KEYWORDS, QuestionWords, name_words
 from retrieval.stopwords import STOP_WORDS
 
 # Words that ask something rather than name something: the section cues of qtype.py and the verbs
@@ -820,7 +812,16 @@ class Linker:
         word = question.words[end]
         if word in {"and", "or"}:
             return self._condition_follows(question, end + 1)
-        return self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}
+        if self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}:
+            return True
+        # After a head word, a lower-case English word no name uses is the asker's: "De Barsy
+        # syndrome | intellectually delayed" (not "Bartter syndrome | antenatal type 1").
+        return (
+            question.words[end - 1] in self.heads
+            and not question.capitalized[end]
+            and english_count(word) >= KEPT_FROM
+            and not self.names.is_name_word(word, exclude)
+        )
 
     def _condition_follows(self, question: QuestionWords, start: int) -> bool:
         """Whether another condition's whole name follows "and": a run of words ending in a head
@@ -854,18 +855,19 @@ class Linker:
         name; between two of them stand only list words, after a comma or a slash if any. Empty
         when fewer than two."""
         question = readings[0]
-        spelt: list[tuple[tuple[int, int], DiseaseMatch]] = []
-        for match in matches:
-            span = self._spelt_whole(match, question) if match.variant == 0 else None
-            said = self.whole_name(match, question, exclude) if span else None
-            if span is not None and (said is None or said[0] is not WholeName.OTHER):
-                spelt.append((span, match))
+        spelt = [(span, m) for m in matches if m.variant == 0 and (span := self._spelt_whole(m, question))]
+        if len(spelt) < 2:
+            return []
         kept: list[tuple[tuple[int, int], DiseaseMatch]] = []
         for span, match in sorted(spelt, key=lambda item: item[0][0] - item[0][1]):  # longest first
             overlaps = any(span[0] < other[1] and other[0] < span[1] for other, _ in kept)
             if not overlaps and all(match.doc_id != m.doc_id for _, m in kept):
                 kept.append((span, match))
-        kept.sort(key=lambda item: item[0])
+        kept = [  # a name another disease's holds ("clubfoot syndrome") is not listed
+            (span, m)
+            for span, m in sorted(kept, key=lambda item: item[0])
+            if (said := self.whole_name(m, question, exclude)) is None or said[0] is not WholeName.OTHER
+        ]
         if len(kept) < 2:
             return []
         for (first, _), (second, _) in zip(kept, kept[1:], strict=False):

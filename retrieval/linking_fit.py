@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retrieval.names import NAME_CONNECTORS, name_words
+from retrieval.names import NAME_CONNECTORS
+from retrieval.question_words import name_words
 from retrieval.search import Searcher, SearchResult
 
 TEMPLATES = [

@@ -21,87 +21,28 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from corpus.models import Passage
-from retrieval.analyzer import stem, words
+from retrieval.abbreviations import find_abbreviations, looks_like_abbreviation
+from retrieval.analyzer import stem
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.policy import ReadingPolicy
+from retrieval.question_words import NUMBER_KEYWORDS, TYPED_WORD, QuestionWords, name_words, read_question
 from retrieval.stopwords import STOP_WORDS
 
 # The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
 COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia ataxia palsy fever".split())
 NAMES_FORMAT = 1  # bump when what NameIndex reads from passages changes: saved tables are then rebuilt
-ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
-ROMAN_AFTER_KEYWORD = {"i": "1", "v": "5", "x": "10"}
-NUMBER_KEYWORDS = {"type", "class", "grade", "stage", "group", "form", "factor", "types"}
-SHORT_FORM = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9\-/]{1,11})[);,]")
 
 
-def name_words(text: str) -> list[str]:
-    """Words of a name or question as compared here: folded, roman numerals as digits."""
-    out: list[str] = []
-    for word in words(text):
-        out.append(arabic(word, out[-1] if out else ""))
-    return out
-
-
-def arabic(word: str, previous: str) -> str:
-    """A roman numeral as digits: "ii" always, "i"/"v"/"x" only after "type", "class" and such."""
-    if word in ROMAN:
-        return ROMAN[word]
-    if word in ROMAN_AFTER_KEYWORD and previous in NUMBER_KEYWORDS:
-        return ROMAN_AFTER_KEYWORD[word]
-    return word
-
-
-def best_long_form(short: str, long: str) -> str | None:
-    """Schwartz & Hearst (2003): the shortest text ending `long` whose letters spell `short`."""
-    s, i = len(short) - 1, len(long) - 1
-    while s >= 0:
-        char = short[s].lower()
-        if not char.isalnum():
-            s -= 1
-            continue
-        while (i >= 0 and long[i].lower() != char) or (s == 0 and i > 0 and long[i - 1].isalnum()):
-            i -= 1
-        if i < 0:
-            return None
-        i -= 1
-        s -= 1
-    start = long.rfind(" ", 0, i + 1) + 1
-    return long[start:]
-
-
-def find_abbreviations(text: str) -> Iterable[tuple[str, str]]:
-    """(short form, long form) pairs defined in a text as "long form (SF)"."""
-    for match in SHORT_FORM.finditer(text):
-        short = match.group(1)
-        letters = [c for c in short if c.isalpha()]
-        if len(letters) < 2 or sum(c.isupper() for c in letters) < 2:
-            continue
-        before = text[max(0, match.start() - 200) : match.start()].rstrip()
-        window = before.split()[-min(len(short) + 5, 2 * len(short)) :]
-        long = best_long_form(short, " ".join(window))
-        if long and len(long) > len(short) and " " in long.strip():
-            yield short, long.strip(" ,;:")
-
-
-TYPED_WORD = re.compile(r"[^\W_]+")
-POSSESSIVE = re.compile(r"['’]s\b")
 PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
-ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
 LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 NEGATIONS = frozenset({"without", "non", "no", "not"})
 NAME_CONNECTORS = frozenset("a an and as at by due for in of on or the to with without".split())
-
-
-def looks_like_abbreviation(name: str) -> bool:
-    letters = [c for c in name if c.isalpha()]
-    return bool(ABBREVIATION_FORM.match(name)) and sum(c.isupper() for c in letters) >= 2
 
 
 @dataclass(frozen=True)
@@ -139,18 +80,6 @@ class DiseaseMatch:
     def rank_key(self) -> tuple[float, int]:
         # Rounded: the same words summed in another order must tie, and then a title wins.
         return (-round(self.score, 9), KIND_RANK.get(self.kind, 1))
-
-
-@dataclass
-class QuestionWords:
-    """A question as matched: words, the hyphen compound each belongs to, words typed in caps."""
-
-    words: list[str]
-    groups: list[int]
-    upper: set[str]
-    all_lower: bool  # typed without capitals: "pnh" may then be an abbreviation
-    capitalized: list[bool] = field(default_factory=list)  # typed with a capital, not opening a sentence
-    chunks: list[str] = field(default_factory=list)  # the question split on spaces, as typed
 
 
 class NameIndex:
@@ -319,7 +248,10 @@ class NameIndex:
         )
 
     def pages_named_by(
-        self, question_words: Iterable[str], question: str, exclude: frozenset[str] = frozenset()
+        self,
+        question_words: Iterable[str],
+        question: str | QuestionWords,
+        exclude: frozenset[str] = frozenset(),
     ) -> set[str]:
         """Pages whose names use all these words, as typed, when each names a disease by itself:
         a word of four letters or more that English rarely uses and that is either a proper
@@ -352,18 +284,18 @@ class NameIndex:
                 return set()
         return (pages or set()) - exclude
 
-    def qualified(self, question_words: Iterable[str], question: str) -> bool:
+    def qualified(self, question_words: Iterable[str], question: str | QuestionWords) -> bool:
         """True when a word the question puts before the matched words makes it another
         disease: "cystic fibrosis" is not "Congenital hepatic fibrosis", nor "sickle cell
         anemia" "Fanconi anemia". "with cystinosis" and "about Usher syndrome" are bare."""
         words = set(question_words)
-        typed = self._question(question).words
+        typed = (read_question(question) if isinstance(question, str) else question).words
         starts = [i for i, w in enumerate(typed) if w in words and (i == 0 or typed[i - 1] not in words)]
         return bool(starts) and all(
             i > 0 and typed[i - 1] not in STOP_WORDS and typed[i - 1] not in NAME_CONNECTORS for i in starts
         )
 
-    def can_name_family(self, question_words: frozenset[str], question: str) -> bool:
+    def can_name_family(self, question_words: frozenset[str], question: str | QuestionWords) -> bool:
         """Whether words a question shares with several names may stand for that family.
 
         Not: words found by a misspelling ("crones" for "cone dystrophy": a guess upon a guess),
@@ -439,27 +371,9 @@ class NameIndex:
 
     # --- matching -------------------------------------------------------------------------
 
-    def _question(self, question: str) -> QuestionWords:
-        words_: list[str] = []
-        groups: list[int] = []
-        capitalized: list[bool] = []
-        chunks = question.split()
-        opening = True  # the first word of a sentence is capitalised whatever it is
-        for group, chunk in enumerate(chunks):
-            folded = words(chunk)
-            typed = TYPED_WORD.findall(POSSESSIVE.sub("", chunk))
-            aligned = len(typed) == len(folded)
-            for k, word in enumerate(folded):
-                words_.append(arabic(word, words_[-1] if words_ else ""))
-                groups.append(group)
-                capitalized.append(aligned and not opening and typed[k][:1].isupper())
-            opening = chunk.endswith((".", "?", "!", ":")) or not folded and opening
-        upper = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", question) if sum(c.isupper() for c in w) >= 2}
-        return QuestionWords(words_, groups, upper, question == question.lower(), capitalized, chunks)
-
     def variants(self, question: str) -> list[QuestionWords]:
         """The question's words, plus versions with each defined abbreviation spelt out."""
-        base = self._question(question)
+        base = read_question(question)
         variants = [base]
         for i in range(min(len(base.words), self.policy.max_match_words)):
             for n in (1, 2, 3):

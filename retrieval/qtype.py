@@ -8,6 +8,7 @@ a fallback through their secondary cues (a "genetic?" question prefers inheritan
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from retrieval.analyzer import fold
 
@@ -78,6 +79,7 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bdrugs?\b", 2), (r"\bsurg(er|ical)", 2), (r"\boperat", 1.5), (r"\bremov", 1.5), (HELPS, 1),
         (r"\bwhat can (be done|i do|we do)", 2.5), (r"\bscreening\b", 1.5), (r"\bfollow[- ]?up", 1.5),
         (r"\bgo away\b", 2), (r"\bcome back\b", 1.5), (r"\brecur", 1.5),
+        (r"\bmonitor", 2), (r"\bsurveillance\b", 2), (r"\b(being |be )?used (for|to treat|in)\b", 1.5),
         (r"\brelie", 2), (r"\b(take|taking)\b", 1), (r"\bantibiotic", 1.5),
         (r"\bslow(s|ed|ing)?\b", 2), (r"\bprevent", 2), (r"\bdiet", 2), (r"\bfoods?\b", 2), (r"\bsupplement", 2),
         (r"\bexercis", 1.5), (r"\bimprov", 1.5), (r"\breduc", 1.5), (r"\bget rid of\b", 2.5),
@@ -124,6 +126,7 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bdiagnos(?!ed with)", 3), (r"\bdiagnosed with\b", 0.5), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
         (r"\bexam", 2), (r"\bbiops", 2), (r"\bx[- ]?rays?\b", 1.5), (r"\bultrasound", 1.5),
         (r"\bmri\b", 1), (r"\bscan\b", 1), (r"\bconfirm", 2), (r"\bblood test", 2),
+        (r"\b(lab|labs|laboratory)\b", 2), (r"\b(results?|levels?|values?|findings?)\b[^.?!]{0,30}\bexpect", 1.5),
         (r"\bhow (do|can|will) (they|doctors|you|we|i) (know|tell|find out)", 2.5),
         (r"\bdetect", 2), (r"\bscreen", 1), (r"\b(get|be|been) checked\b", 2.5), (r"\bgenetic test", 1.5),
         (r"\b(difference between|different from|differ from|mistaken for|distinguish|tell (them|it|the two) apart)\b", 2.5),
@@ -140,6 +143,9 @@ CUES: dict[str, list[tuple[str, float]]] = {
     ],
 }  # fmt: skip
 COMPILED = {t: [(re.compile(p), w) for p, w in cues] for t, cues in CUES.items()}
+# One pass per type tells whether any of its cues is there at all: most sentences hold none of
+# most types' cues, and trying each cue alone is what reading a question costs.
+ANY_CUE = {t: re.compile("|".join(f"(?:{p})" for p, _ in cues)) for t, cues in CUES.items()}
 INHERITANCE_FALLBACK = 0.6  # share of an inheritance score that also counts for causes
 
 
@@ -170,18 +176,32 @@ def _cue_weight(cue: re.Pattern[str], weight: float, sentence: str) -> float:
 
 def question_types(question: str) -> dict[str, float]:
     """Preference per section type, best = 1.0; overview always keeps a little preference."""
-    text = fold(question)[:2000]
+    return dict(_question_types(question[:2000]))
+
+
+@lru_cache(maxsize=4096)
+def _question_types(question: str) -> tuple[tuple[str, float], ...]:
+    """question_types, remembered: a message is read for its type more than once on its way
+    (a follow-up is searched with and without the conversation's disease)."""
+    text = fold(question)
     scores = dict.fromkeys(COMPILED, 0.0)
     for sentence, weight in _weighted_sentences(text) or [(text, 1.0)]:
         for qtype, cues in COMPILED.items():
-            scores[qtype] += weight * sum(_cue_weight(rx, w, sentence) for rx, w in cues)
+            if ANY_CUE[qtype].search(sentence):
+                scores[qtype] += weight * sum(_cue_weight(rx, w, sentence) for rx, w in cues)
     scores["causes"] = max(scores["causes"], scores["inheritance"] * INHERITANCE_FALLBACK)
     top = max(scores.values())
     if top <= 0:
-        return {INFORMATION: 1.0}
+        return ((INFORMATION, 1.0),)
     prefs = {qtype: score / top for qtype, score in scores.items() if score > 0}
     prefs[INFORMATION] = max(prefs.get(INFORMATION, 0.0), 0.3)
-    return prefs
+    return tuple(prefs.items())
+
+
+def has_cue(text: str) -> bool:
+    """Whether any section's cue is in the text (a disease's name: "symptomatic pineal cyst")."""
+    folded = fold(text)
+    return any(rx.search(folded) for rx in ANY_CUE.values())
 
 
 def main_type(prefs: dict[str, float]) -> str:

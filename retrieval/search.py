@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -27,7 +27,8 @@ from retrieval.index import LazyPassages, PassageIndex
 from retrieval.linking import LinkDecision, Linker
 from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
-from retrieval.qtype import ASKED, INFORMATION, main_type, question_types
+from retrieval.qtype import ASKED, INFORMATION, has_cue, main_type, question_types
+from retrieval.question_words import Question, QuestionWords, name_words
 from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
@@ -59,6 +60,26 @@ class Reason(StrEnum):
     AMBIGUOUS = "ambiguous"  # several pages fit: a choice
     DID_YOU_MEAN = "did_you_mean"  # one page, too far off to link: asked
     SMALLTALK = "smalltalk"  # greetings and thanks (set by the engine)
+
+
+FIXED_KINDS = frozenset({"chosen", "context", "published"})  # pages the linker has no say on
+
+
+@dataclass
+class Decision:
+    """Which page(s) a question is about, or why none (Searcher.decide): the first of `chosen`
+    is answered from; `choices` (two or more) are offered instead; `strong` are the other
+    confident names, whose best passages follow in the ranking."""
+
+    reason: Reason
+    chosen: list[DiseaseMatch] = field(default_factory=list)
+    choices: list[DiseaseMatch] = field(default_factory=list)
+    strong: list[DiseaseMatch] = field(default_factory=list)
+    link: LinkDecision | None = None
+    missing: str = ""  # a name no page covers, when the decision is that there is no page
+    from_context: bool = False  # the conversation's disease, on a follow-up
+    by_word: bool = False  # the choices share one word of their names, not a whole name
+    several: bool = False  # the choices are conditions listed together
 
 
 @dataclass(frozen=True)
@@ -134,12 +155,12 @@ REFERRING = re.compile(
 )
 
 
-def is_follow_up(text: str) -> bool:
+def is_follow_up(question: Question) -> bool:
     """A message about the disease already under discussion: "is it inherited?", "treatment?".
 
     A message with new content words ("what about type 2 diabetes?") starts a new topic.
     """
-    return bool(REFERRING.search(fold(text))) or len(analyze(text)) <= 2
+    return bool(REFERRING.search(question.folded)) or len(question.terms) <= 2
 
 
 class Searcher:
@@ -194,6 +215,12 @@ class Searcher:
     def title(self, doc_id: str) -> str:
         return self.names.titles.get(doc_id, "")
 
+    def is_name_term(self, text: str) -> bool:
+        """Whether every word of the text is a word of some page's names (a disease term, which
+        de-identifying a question must keep)."""
+        words = name_words(text)
+        return bool(words) and all(w in self.names.by_word for w in words)
+
     def titles(self) -> dict[str, str]:
         """Every page's title, by doc_id."""
         return self.names.titles
@@ -220,9 +247,14 @@ class Searcher:
         """Whether the page linked says more than the question did (a type or form of it)."""
         return link is not None and link.linked and self.linker.narrower(match, link.mention)
 
+    def read(self, text: str) -> Question:
+        """Read a message once: what every later step of answering it needs of its text."""
+        text = text[:MAX_QUESTION_CHARS]
+        return Question(text, fold(text), tuple(analyze(text)), tuple(self.names.variants(text)))
+
     def search(
         self,
-        question: str,
+        question: str | Question,
         k: int = 10,
         context_doc: str | None = None,
         doc_id: str | None = None,
@@ -231,122 +263,179 @@ class Searcher:
         """Rank passages; `doc_id` forces a disease (a chosen button), `context_doc` is the
         conversation's last disease, used when the question names none. `exclude` hides pages
         entirely, as if the corpus lacked them (leave-one-page-out evaluation)."""
-        text = question[:MAX_QUESTION_CHARS]
-        qtypes = question_types(text)
-        scores = self.index.scores(text)
+        read = question if isinstance(question, Question) else self.read(question)
+        qtypes = question_types(read.text)
+        scores = self.index.scores_of(read.terms)
         scores[self._withdrawn] = 0.0
         for hidden in exclude:
             scores[self._by_doc.get(hidden, [])] = 0.0
-        if not text.strip():
-            return SearchResult(question, [], True, Reason.EMPTY, qtypes=qtypes)
+        if not read.text.strip():
+            return SearchResult(read.text, [], True, Reason.EMPTY, qtypes=qtypes)
+        decision = self.decide(read, scores, context_doc, doc_id, exclude)
+        if decision.reason is Reason.DID_YOU_MEAN:
+            return self._did_you_mean(read.text, decision.chosen[0], decision.link, scores, k, qtypes)
+        if not decision.chosen:
+            return self._no_page(read, decision, scores, k, qtypes, exclude)
+        return self._ranked(read, decision, scores, k, qtypes)
 
-        readings = self.names.variants(text)  # read once: matching and linking share them
-        matches = [] if doc_id else self.names.match(text, exclude=exclude, readings=readings)
+    def decide(
+        self,
+        read: Question,
+        scores: np.ndarray,
+        context_doc: str | None = None,
+        doc_id: str | None = None,
+        exclude: frozenset[str] = frozenset(),
+    ) -> Decision:
+        """Which page(s) the question is about, or why none: the pages its names match (or the
+        one chosen, or the conversation's), then the link decision on the best of them."""
+        matches = [] if doc_id else self.names.match(read.text, exclude=exclude, readings=list(read.readings))
         matches = [m for m in matches if self._by_doc.get(m.doc_id)]
         best_doc = self._best_doc(scores)
-        strong = self._confident(matches, best_doc, text, exclude)
-        choices: list[DiseaseMatch] = []
-        from_context = by_word = False
-        link: LinkDecision | None = None
+        strong = self._confident(matches, best_doc, read.words, exclude)
+        decision = self._candidates_of(read, matches, strong, scores, context_doc, doc_id, exclude)
+        if decision.chosen and not decision.several and decision.chosen[0].kind not in FIXED_KINDS:
+            decision = self._link(read, decision, matches, strong, best_doc, exclude)
+        return decision
 
-        def no_page(reason: Reason, missing: str = "") -> SearchResult:
-            missing = missing or self.linker.missing_name(readings, exclude)
-            if missing and self.linker.is_a_name(missing, exclude):
-                missing = ""  # never "no page on X" when a page is named X
-            if missing:
-                reason = Reason.NO_PAGE
-            elif reason is Reason.NO_DISEASE and REFERRING.search(fold(text)):
-                reason = Reason.VAGUE  # "what is this syndrome?" with nothing said before
-            return SearchResult(
-                question, self._plain(scores, k), True, reason, qtypes=qtypes, missing=missing, link=link
-            )
-
-        several = not doc_id and len(listed := self.linker.listed(matches, readings, exclude)) >= 2
+    def _candidates_of(
+        self,
+        read: Question,
+        matches: list[DiseaseMatch],
+        strong: list[DiseaseMatch],
+        scores: np.ndarray,
+        context_doc: str | None,
+        doc_id: str | None,
+        exclude: frozenset[str],
+    ) -> Decision:
+        """The pages a question may be about, before linking: a chosen page, conditions listed
+        together, confident names, partial names with their families or rare words, a published
+        answer, or the conversation's disease on a follow-up."""
+        typed = read.words
         if doc_id:
-            chosen = [DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)]
-        elif several:  # "ankylosing spondylitis and Crohn's disease": the user picks the one to begin with
-            chosen, choices = listed[:1], listed[: self.policy.max_choices]
-        elif strong:
+            chosen = DiseaseMatch(doc_id, self.title(doc_id), self.title(doc_id), "chosen", 1.0, 1.0)
+            return Decision(Reason.NONE, [chosen], strong=strong)
+        listed = self.linker.listed(matches, list(read.readings), exclude)
+        if len(listed) >= 2:  # "ankylosing spondylitis and Crohn's disease": the user picks the first
+            return Decision(Reason.NONE, listed[:1], listed[: self.policy.max_choices], strong, several=True)
+        if strong:
             chosen, choices = self._choose(strong, scores)
-        elif partial := [m for m in matches if m.coverage >= self.policy.partial_coverage]:
+            return Decision(Reason.NONE, chosen, choices, strong)
+        if partial := [m for m in matches if m.coverage >= self.policy.partial_coverage]:
             chosen, choices = self._choose(partial, scores)
-            if not choices and (family := self._family(matches, text)):  # twins BM25 can't tell apart
-                chosen, choices = family[:1], family
-            elif not choices and (named := self._named_by_rare_words(matches, text, exclude)):  # "batten"
-                chosen, choices, by_word = named[:1], named, True
-            elif not choices:  # one partial name that BM25 doesn't back: don't guess
-                if not (published := self._published_topic(text)):
-                    return no_page(Reason.WEAK_MATCH)
-                chosen = [published]
-        elif published := self._published_topic(text):  # staff answered this very question
-            chosen = [published]
-        elif family := self._family(matches, text):
-            chosen, choices = family[:1], family
-        elif named := self._named_by_rare_words(matches, text, exclude):
-            chosen, choices, by_word = named[:1], named, True
-        elif context_doc and self._by_doc.get(context_doc) and is_follow_up(text):
-            chosen = [DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)]
-            from_context = True
-        else:
-            return no_page(Reason.WEAK_MATCH if matches else Reason.NO_DISEASE)
+            if choices:
+                return Decision(Reason.NONE, chosen, choices, strong)
+            if family := self._family(matches, typed):  # twins BM25 can't tell apart
+                return Decision(Reason.NONE, family[:1], family, strong)
+            if named := self._named_by_rare_words(matches, typed, exclude):  # "batten"
+                return Decision(Reason.NONE, named[:1], named, strong, by_word=True)
+            if published := self._published_topic(read.terms):
+                return Decision(Reason.NONE, [published], strong=strong)
+            return Decision(Reason.WEAK_MATCH)  # one partial name that BM25 doesn't back: don't guess
+        if published := self._published_topic(read.terms):  # staff answered this very question
+            return Decision(Reason.NONE, [published], strong=strong)
+        if family := self._family(matches, typed):
+            return Decision(Reason.NONE, family[:1], family, strong)
+        if named := self._named_by_rare_words(matches, typed, exclude):
+            return Decision(Reason.NONE, named[:1], named, strong, by_word=True)
+        if context_doc and self._by_doc.get(context_doc) and is_follow_up(read):
+            chosen = DiseaseMatch(context_doc, self.title(context_doc), "", "context", 1.0, 0.0)
+            return Decision(Reason.NONE, [chosen], strong=strong, from_context=True)
+        return Decision(Reason.WEAK_MATCH if matches else Reason.NO_DISEASE)
 
-        if not several and chosen[0].kind not in {"chosen", "context", "published"}:
-            if choices and (by_word or not strong):  # pages sharing the words asked: a family
-                stands, mention = self.linker.relatives_stand(chosen[0], readings, exclude)
-                if mention is not None:  # true relatives hold all the mention: types of what was asked
-                    choices = [c for c in choices if self.linker.holds(c.doc_id, mention)]
-                    chosen = choices[:1] or chosen
-                if (
-                    not stands or not choices or chosen[0].similarity < self.policy.same_stem
-                ):  # "Brody" is no "body"
-                    missing = (
-                        self.linker.said_name(readings[0], mention, exclude)
-                        if mention and mention.shaped
-                        else ""
-                    )
-                    return no_page(Reason.WEAK_MATCH, missing)
-            else:  # one page, or pages tied on their whole names: the best must link
-                link = self.linker.decide(chosen[0], readings, best_doc, exclude, matches)
-                if link.linked and choices and link.mention is not None:  # ties must hold the mention
-                    choices = [c for c in choices if self.linker.holds(c.doc_id, link.mention)]
-                    choices = choices if len(choices) > 1 else []
-                if not link.linked:
-                    if published := self._published_topic(text):
-                        chosen, choices, link = [published], [], None
-                    elif relatives := self._longer_names(chosen[0], matches, link, text, exclude):
-                        chosen, choices, by_word = relatives[:1], relatives, True  # "cystinosis"
-                    elif self.linker.to_confirm(
-                        chosen[0], link, readings[chosen[0].variant]
-                    ):  # "gillian barre syndrome"
-                        return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
-                    else:
-                        return no_page(Reason.WEAK_MATCH, link.missing)
-                elif not choices and self.linker.to_confirm(
-                    chosen[0], link, readings[chosen[0].variant]
-                ):  # "Kohler disease"
-                    return self._did_you_mean(question, chosen[0], link, scores, k, qtypes)
+    def _link(
+        self,
+        read: Question,
+        decision: Decision,
+        matches: list[DiseaseMatch],
+        strong: list[DiseaseMatch],
+        best_doc: str | None,
+        exclude: frozenset[str],
+    ) -> Decision:
+        """Whether the best candidate may be answered from: a family must hold what was typed
+        (true relatives), one page must link (Linker.decide), a misspelt one is asked about."""
+        readings = list(read.readings)
+        chosen, choices = decision.chosen, decision.choices
+        if choices and (decision.by_word or not strong):  # pages sharing the words asked: a family
+            stands, mention = self.linker.relatives_stand(chosen[0], readings, exclude)
+            if mention is not None:  # true relatives hold all the mention: types of what was asked
+                choices = [c for c in choices if self.linker.holds(c.doc_id, mention)]
+                chosen = choices[:1] or chosen
+            brody = chosen[0].similarity < self.policy.same_stem  # "Brody" is no "body"
+            if not stands or not choices or brody:
+                said = mention is not None and mention.shaped
+                missing = self.linker.said_name(readings[0], mention, exclude) if said else ""
+                return Decision(Reason.WEAK_MATCH, missing=missing)
+            return replace(decision, chosen=chosen, choices=choices)
+        first = chosen[0]
+        asked = readings[first.variant]
+        link = self.linker.decide(first, readings, best_doc, exclude, matches)
+        if link.linked and choices and link.mention is not None:  # ties must hold the mention
+            choices = [c for c in choices if self.linker.holds(c.doc_id, link.mention)]
+            choices = choices if len(choices) > 1 else []
+        if link.linked:
+            if not choices and self.linker.to_confirm(first, link, asked):  # "Kohler disease"
+                return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
+            return replace(decision, choices=choices, link=link)
+        if published := self._published_topic(read.terms):
+            return Decision(Reason.NONE, [published], strong=strong)
+        if relatives := self._longer_names(first, matches, link, read.words, exclude):  # "cystinosis"
+            return Decision(Reason.NONE, relatives[:1], relatives, strong, link=link, by_word=True)
+        if self.linker.to_confirm(first, link, asked):  # "gillian barre syndrome"
+            return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
+        return Decision(Reason.WEAK_MATCH, link=link, missing=link.missing)
 
-        if link is not None and link.mention is not None and link.mention.text in text:
+    def _no_page(
+        self,
+        read: Question,
+        decision: Decision,
+        scores: np.ndarray,
+        k: int,
+        qtypes: dict[str, float],
+        exclude: frozenset[str],
+    ) -> SearchResult:
+        """No page to answer from: the disease named that no page covers, if one is named and
+        no page has exactly its name; "which disease?" for "what is this syndrome?"."""
+        missing = decision.missing or self.linker.missing_name(list(read.readings), exclude)
+        if missing and self.linker.is_a_name(missing, exclude):
+            missing = ""  # never "no page on X" when a page is named X
+        reason = decision.reason
+        if missing:
+            reason = Reason.NO_PAGE
+        elif reason is Reason.NO_DISEASE and REFERRING.search(read.folded):
+            reason = Reason.VAGUE  # "what is this syndrome?" with nothing said before
+        plain = self._plain(scores, k)
+        return SearchResult(
+            read.text, plain, True, reason, qtypes=qtypes, missing=missing, link=decision.link
+        )
+
+    def _ranked(
+        self, read: Question, decision: Decision, scores: np.ndarray, k: int, qtypes: dict[str, float]
+    ) -> SearchResult:
+        """The chosen page's passages (the asked section first), one of each other candidate,
+        then plain BM25."""
+        chosen, link = decision.chosen, decision.link
+        mention = link.mention if link is not None else None
+        if mention is not None and mention.text in read.text and has_cue(mention.text):
             # Read what is asked without the name: "symptomatic pineal cyst" asks for no symptoms.
-            qtypes = question_types(text.replace(link.mention.text, " "))
-        ranked = self._rank_in_doc(chosen[0].doc_id, text, qtypes)
+            qtypes = question_types(read.text.replace(mention.text, " "))
+        ranked = self._rank_in_doc(chosen[0].doc_id, read.terms, qtypes)
         seen = {r.passage.passage_id for r in ranked}
-        for other in [*chosen[1:], *(m for m in strong if m not in chosen)]:
-            best = self._rank_in_doc(other.doc_id, text, qtypes)[:1]
+        for other in [*chosen[1:], *(m for m in decision.strong if m not in chosen)]:
+            best = self._rank_in_doc(other.doc_id, read.terms, qtypes)[:1]
             ranked.extend(r for r in best if r.passage.passage_id not in seen)
             seen.update(r.passage.passage_id for r in best)
         ranked.extend(r for r in self._plain(scores, k) if r.passage.passage_id not in seen)
         return SearchResult(
-            question,
+            read.text,
             ranked[:k],
-            abstain=bool(choices),
-            reason=Reason.AMBIGUOUS if choices else Reason.NONE,
+            abstain=bool(decision.choices),
+            reason=Reason.AMBIGUOUS if decision.choices else Reason.NONE,
             disease=chosen[0],
-            choices=choices,
+            choices=decision.choices,
             qtypes=qtypes,
-            from_context=from_context,
-            by_word=by_word,
-            several=several,
+            from_context=decision.from_context,
+            by_word=decision.by_word,
+            several=decision.several,
             link=link,
         )
 
@@ -380,7 +469,7 @@ class Searcher:
         match: DiseaseMatch,
         matches: list[DiseaseMatch],
         link: LinkDecision,
-        text: str,
+        text: QuestionWords,
         exclude: frozenset[str],
     ) -> list[DiseaseMatch]:
         """Pages whose longer names hold all the question typed, for the user to pick, when the
@@ -421,7 +510,7 @@ class Searcher:
         self,
         matches: list[DiseaseMatch],
         best_doc: str | None,
-        text: str,
+        text: QuestionWords,
         exclude: frozenset[str] = frozenset(),
     ) -> list[DiseaseMatch]:
         """Matches to trust: near-complete names, partial ones ("cholestasis of pregnancy" for
@@ -461,7 +550,7 @@ class Searcher:
             for m in matches
         )  # fmt: skip
 
-    def _family(self, matches: list[DiseaseMatch], text: str) -> list[DiseaseMatch]:
+    def _family(self, matches: list[DiseaseMatch], text: QuestionWords) -> list[DiseaseMatch]:
         """Pages whose names share exactly the words the question used and differ only in the
         rest: "Usher syndrome" against "Usher syndrome, type 1B / 1C / 2A". The user picks, when
         the shared words can stand for a family at all (NameIndex.can_name_family)."""
@@ -480,7 +569,7 @@ class Searcher:
         return []
 
     def _named_by_rare_words(
-        self, matches: list[DiseaseMatch], text: str, exclude: frozenset[str] = frozenset()
+        self, matches: list[DiseaseMatch], text: QuestionWords, exclude: frozenset[str] = frozenset()
     ) -> list[DiseaseMatch]:
         """The few pages whose names share a partial name's rare words, for the user to pick:
         "duchenne" is Duchenne muscular dystrophy or Duchenne-like muscular dystrophy."""
@@ -525,7 +614,7 @@ class Searcher:
         rows = self._by_doc.get(doc_id)
         return float(scores[rows].max()) if rows else 0.0
 
-    def _rank_in_doc(self, doc_id: str, text: str, qtypes: dict[str, float]) -> list[Ranked]:
+    def _rank_in_doc(self, doc_id: str, terms: tuple[str, ...], qtypes: dict[str, float]) -> list[Ranked]:
         """A page's passages: the asked section type first, then BM25; a published staff answer
         to a similar question goes before all of them."""
         rows = self._by_doc.get(doc_id, [])
@@ -533,7 +622,7 @@ class Searcher:
             return []
         first = self.index.passages[rows[0]]  # a staff answer carries its page's names too
         name_terms = set(analyze(" ".join((first.title, *first.synonyms))))
-        scores = self._scores_besides(name_terms, text)
+        scores = self._scores_besides(name_terms, terms)
         top = max(float(scores[rows].max()), 1e-9)
         sections = {self.index.passages[i].qtype for i in rows}
         if INFORMATION in sections and not any(qtypes.get(s, 0.0) >= ASKED for s in sections - {INFORMATION}):
@@ -548,34 +637,38 @@ class Searcher:
                 - 0.01 * passage.position
             )
             if passage.kind == STAFF_KIND:  # the disease's names are shared by both questions
-                similarity = self.similarity(text, passage.question, name_terms)
+                similarity = self.similarity(terms, passage.question, name_terms)
                 if similarity >= self.policy.staff_similarity:
                     score = 1.5 * self.policy.section_weight + similarity
             ranked.append(Ranked(passage, score))
         ranked.sort(key=lambda r: -r.score)
         return ranked
 
-    def _scores_besides(self, name_terms: set[str], text: str) -> np.ndarray:
+    def _scores_besides(self, name_terms: set[str], terms: tuple[str, ...]) -> np.ndarray:
         """BM25 of what the question asks besides the disease's names and the section it wants:
         within one page the names are everywhere, and counting them would favour whichever
         passage repeats "FOP"; the section words already chose the section, and counting them
         again would favour the end of a symptom table, where the word "symptom" comes back."""
-        rest = [term for term in analyze(text) if term not in name_terms and term not in SECTION_WORDS]
+        rest = [term for term in terms if term not in name_terms and term not in SECTION_WORDS]
         return self.index.bm25.get_scores(rest) if rest else np.zeros(len(self.index.passages))
 
-    def similarity(self, question: str, other: str, ignore: set[str] = frozenset()) -> float:
-        """How much two questions ask the same: the idf-weighted Dice overlap of their terms."""
-        mine, theirs = set(analyze(question)) - ignore, set(analyze(other)) - ignore
+    def similarity(
+        self, question: str | tuple[str, ...], other: str, ignore: set[str] = frozenset()
+    ) -> float:
+        """How much two questions ask the same: the idf-weighted Dice overlap of their terms
+        (`question` as text, or its terms analyzed already)."""
+        mine = set(analyze(question) if isinstance(question, str) else question) - ignore
+        theirs = set(analyze(other)) - ignore
         total = sum(map(self.index.term_weight, mine)) + sum(map(self.index.term_weight, theirs))
         shared = sum(map(self.index.term_weight, mine & theirs))
         return 2 * shared / total if total else 0.0
 
-    def _published_topic(self, text: str) -> DiseaseMatch | None:
+    def _published_topic(self, terms: tuple[str, ...]) -> DiseaseMatch | None:
         """A question naming no known disease may still be one staff answered and published."""
         best, best_similarity = None, self.policy.staff_similarity_alone
         for i in self._staff_topics:
             passage = self.index.passages[i]
-            similarity = self.similarity(text, passage.question)
+            similarity = self.similarity(terms, passage.question)
             if similarity >= best_similarity:
                 best, best_similarity = passage, similarity
         if best is None:

@@ -12,6 +12,7 @@ and the row dataclasses re-exported here, never on a backend class directly.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from .backoff import RetryPolicy
 from .base import (
@@ -23,8 +24,10 @@ from .base import (
     OutboxItem,
     OutboxMessage,
     OutboxStats,
+    PublishDraft,
     Published,
     QuestionLogEntry,
+    RetentionPeriods,
     SchemaError,
     Store,
     StoreError,
@@ -48,7 +51,9 @@ __all__ = [
     "OutboxMessage",
     "OutboxStats",
     "Published",
+    "PublishDraft",
     "QuestionLogEntry",
+    "RetentionPeriods",
     "RetryPolicy",
     "PostgresStore",
     "SQLStore",
@@ -60,10 +65,35 @@ __all__ = [
     "TicketNotFound",
     "TicketStateError",
     "open_store",
+    "redact",
+    "redact_url",
 ]
 
 _SQLITE_PREFIX = "sqlite:///"
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its password (``user:***@host``), for every message, log line and repr."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not a URL we can parse: say nothing of it beyond its scheme
+        return url.split("://", 1)[0] + "://***" if "://" in url else url
+    if password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{netloc}"))
+
+
+def redact(text: str, url: str) -> str:
+    """``text`` (an error message that may quote ``url``) with ``url``'s password hidden."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    text = text.replace(url, redact_url(url))
+    return text.replace(password, "***") if password else text
 
 
 def open_store(url_or_path: str, **options: Any) -> Store:
@@ -96,7 +126,7 @@ def open_store(url_or_path: str, **options: Any) -> Store:
             raise ValueError("sqlite URL has no path; use sqlite:///path/to/file.db")
         return SQLiteStore(path, **options)
     if scheme:
-        raise ValueError(f"unsupported store URL scheme {scheme!r} in {target!r}")
+        raise ValueError(f"unsupported store URL scheme {scheme!r} in {redact_url(target)!r}")
     return SQLiteStore(target, **options)
 
 

@@ -102,6 +102,9 @@ class Ticket:
     answered_at: float | None = None
     closed_at: float | None = None
     redacted_at: float | None = None
+    # The asker's Telegram first name, last name and username: never shown, only left out of
+    # the wording offered for publishing. Empty once forgotten.
+    asker_names: tuple[str, ...] = ()
 
     @property
     def redacted(self) -> bool:
@@ -122,6 +125,7 @@ class OutboxItem:
     payload: dict[str, Any]
     dedupe_key: str
     user_id: int | None = None
+    about: tuple[int, ...] = ()  # more users whose data it holds (a staff-chat list of tickets)
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ class OutboxStats:
     depth: int = 0
     dead: int = 0
     oldest_due_at: float | None = None
+    dead_tickets: int = 0  # staff-chat copies of tickets given up: questions staff never saw
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,34 @@ class QuestionLogEntry:
     disease: str | None
     outcome: QuestionOutcome
     asked_at: float
+
+
+@dataclass(frozen=True)
+class PublishDraft:
+    """A preview of a Q&A staff are about to publish: what users would see, not live until
+    staff confirm it. ``offered`` is a topic read from the question's free text, shown to staff
+    as a suggestion and never applied without them."""
+
+    ticket_n: int
+    question: str
+    answer: str
+    disease: str | None
+    doc_id: str | None
+    offered: str | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class RetentionPeriods:
+    """How long each kind of row is kept, in seconds (config `privacy`); see `Store.expire`."""
+
+    conversations: float
+    buttons: float
+    sent_messages: float
+    question_log: float
+    feedback: float
+    rate_limits: float
+    inbox: float
 
 
 @dataclass(frozen=True)
@@ -251,8 +284,9 @@ class Store(Protocol):
     * The inbox records each update_id once across replicas (`inbox_add` is True for
       exactly one caller); `inbox_pending` adopts pending updates of replicas no longer
       live, never those of a live one.
-    * `forget_user` erases personal data (tickets redacted, other rows deleted);
-      published Q&As hold no identity and stay.
+    * `forget_user` erases personal data (tickets redacted, other rows deleted), the Q&As
+      published from the user's questions included; `expire` deletes what is past its
+      retention period.
     """
 
     #: Unique per store instance (``host:pid:random hex``): the owner of its leases and inbox rows.
@@ -276,8 +310,13 @@ class Store(Protocol):
         disease: str | None,
         candidates: list[dict[str, Any]],
         *,
+        asker_names: tuple[str, ...] = (),
         now: float | None = None,
     ) -> Ticket: ...
+    def tickets_of(self, user_id: int, status: TicketStatus | None = None) -> list[int]:
+        """The numbers of the tickets a user asked (not yet forgotten), with ``status`` only those."""
+        ...
+
     def get_ticket(self, n: int) -> Ticket | None: ...
     def list_tickets(self, status: TicketStatus | None = None) -> list[Ticket]: ...
     def set_ticket_staff_message(self, n: int, staff_chat_id: int, staff_message_id: int) -> None: ...
@@ -303,6 +342,7 @@ class Store(Protocol):
         dedupe_key: str,
         *,
         user_id: int | None = None,
+        about: tuple[int, ...] = (),
         now: float | None = None,
     ) -> int: ...
     def due_messages(
@@ -326,6 +366,24 @@ class Store(Protocol):
         ...
 
     def outbox_stats(self, now: float | None = None) -> OutboxStats: ...
+    def revive(self, kind: str, chat_id: int, *, now: float | None = None) -> list[OutboxMessage]:
+        """Make the ``dead`` messages of ``kind`` due again, sent to ``chat_id`` (the staff chat
+        as it is now), with fresh attempts; the revived messages."""
+        ...
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int, *, now: float | None = None) -> int:
+        """Telegram moved a chat (ChatMigrated): its pending and dead messages go to the new id,
+        due now; the count."""
+        ...
+
+    def reserve_send(self, budgets: Sequence[tuple[str, int, float]], *, now: float | None = None) -> float:
+        """Reserve a send in each ``(name, limit, window)`` budget shared by replicas; when it may go."""
+        ...
+
+    def get_setting(self, name: str) -> str | None: ...
+    def set_setting(self, name: str, value: str) -> None: ...
+    def settings_like(self, prefix: str) -> list[tuple[str, str]]: ...
+    def delete_setting(self, name: str) -> None: ...
 
     # inbox
     def inbox_add(
@@ -400,6 +458,9 @@ class Store(Protocol):
     ) -> int: ...
     def questions(self, since: float | None = None) -> Iterator[QuestionLogEntry]: ...
     def question_counts(self, since: float | None = None) -> dict[str, int]: ...
+    def pruned_counts(self, since: float | None = None) -> list[tuple[float, str, int]]:
+        """(day start, kind, count) of rows `expire` deleted, so reports keep their totals."""
+        ...
 
     # -- conversation state
     def load_conversation(self, chat_key: str) -> dict[str, Any] | None: ...
@@ -428,6 +489,29 @@ class Store(Protocol):
     def unpublish(self, ticket_n: int, *, now: float | None = None) -> bool: ...
     def get_published(self, ticket_n: int) -> Published | None: ...
     def list_published(self, active_only: bool = True) -> list[Published]: ...
+    def save_draft(
+        self,
+        ticket_n: int,
+        question: str,
+        answer: str,
+        disease: str | None,
+        doc_id: str | None,
+        offered: str | None,
+        *,
+        now: float | None = None,
+    ) -> PublishDraft: ...
+    def get_draft(self, ticket_n: int) -> PublishDraft | None: ...
+    def delete_draft(self, ticket_n: int) -> bool: ...
 
     # -- privacy
-    def forget_user(self, user_id: int, *, now: float | None = None) -> dict[str, int]: ...
+    def forget_user(
+        self,
+        user_id: int,
+        *,
+        withdraw_in: int | None = None,
+        withdrawn_text: str = "",
+        now: float | None = None,
+    ) -> dict[str, int]: ...
+    def expire(
+        self, periods: RetentionPeriods, *, keep_ids_in: int | None = None, now: float | None = None
+    ) -> dict[str, int]: ...

@@ -173,6 +173,59 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "INSERT INTO counters (name, value) VALUES ('published', 0)",
     ),
+    # 5: privacy. The asker's Telegram names (first, last, username) stay with the ticket so
+    # the wording offered for publishing leaves them out (blanked by forget_user); a publish
+    # preview is a draft staff confirm before it goes live; and every user a queued message
+    # holds data of (a staff-chat list names several), so forget_user finds each copy.
+    (
+        "ALTER TABLE tickets ADD COLUMN asker_names TEXT NOT NULL DEFAULT '[]'",  # JSON array
+        """
+        CREATE TABLE publish_drafts (
+            ticket_n   INTEGER PRIMARY KEY REFERENCES tickets (n),
+            question   TEXT NOT NULL,
+            answer     TEXT NOT NULL,
+            disease    TEXT,
+            doc_id     TEXT,
+            offered    TEXT,                             -- a topic read from free text: offered only
+            created_at REAL NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE outbox_subjects (
+            outbox_id INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+            user_id   INTEGER NOT NULL,
+            PRIMARY KEY (outbox_id, user_id)
+        )
+        """,
+        "CREATE INDEX outbox_subjects_user ON outbox_subjects (user_id)",
+        # What `expire` pruned from the question log and feedback, as counts per UTC day, so
+        # reports keep their totals after the rows (and the words in them) are gone.
+        """
+        CREATE TABLE pruned_counts (
+            day  REAL NOT NULL,                          -- the day's start, Unix seconds (UTC)
+            kind TEXT NOT NULL,                          -- question:<outcome> | feedback:<yes|no>
+            n    INTEGER NOT NULL,
+            PRIMARY KEY (day, kind)
+        )
+        """,
+        "CREATE INDEX outbox_done_at ON outbox (created_at) WHERE status IN ('sent', 'dead')",
+        # Settings the bot learns while it runs, shared by replicas: a staff chat Telegram moved
+        # to a new id (a group upgraded to a supergroup) is "chat_moved:<old id>" -> new id.
+        """
+        CREATE TABLE settings (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+        # Telegram's flood limits, shared by replicas: the send times reserved in each budget
+        # ("bot": 30 a second; "chat:<group id>": 20 a minute), so together they stay under.
+        """
+        CREATE TABLE send_budget (
+            name  TEXT PRIMARY KEY,
+            times TEXT NOT NULL                          -- JSON array of reserved send times
+        )
+        """,
+    ),
 )
 
 LATEST_VERSION = len(MIGRATIONS)

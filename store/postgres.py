@@ -33,7 +33,6 @@ import logging
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import pq
@@ -95,13 +94,16 @@ def normalize_url(url: str) -> str:
 
 
 def redacted_url(url: str) -> str:
-    """``url`` without its password, for messages and repr."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+    """``url`` without its password, for messages and repr (store.redact_url)."""
+    from . import redact_url
+
+    return redact_url(url)
+
+
+def redact(text: str, url: str) -> str:
+    from . import redact as hide
+
+    return hide(text, url)
 
 
 class PostgresStore(SQLStore):
@@ -142,7 +144,8 @@ class PostgresStore(SQLStore):
             self._migrate()
         except psycopg.Error as exc:  # e.g. no right to create tables: a StoreError, as callers expect
             self._conn.close()
-            raise StoreError(f"cannot open the store in {redacted_url(self.url)}: {exc}") from exc
+            reason = redact(str(exc), self.url)
+            raise StoreError(f"cannot open the store in {redacted_url(self.url)}: {reason}") from exc
         except BaseException:
             self._conn.close()
             raise
@@ -170,7 +173,8 @@ class PostgresStore(SQLStore):
                 client_encoding="utf8",
             )
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {redacted_url(self.url)}: {exc}") from exc
+            reason = redact(str(exc), self.url)
+            raise StoreError(f"cannot connect to PostgreSQL at {redacted_url(self.url)}: {reason}") from exc
         try:
             conn.execute(f"SET lock_timeout = {max(1, round(self.busy_timeout * 1000))}")
         except BaseException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from .base import OutboxMessage, Published, QuestionLogEntry, Ticket
+from .base import OutboxMessage, PublishDraft, Published, QuestionLogEntry, Ticket
 
 
 class Row(Protocol):
@@ -42,6 +42,7 @@ def ticket_from_row(row: Row) -> Ticket:
         answered_at=row["answered_at"],
         closed_at=row["closed_at"],
         redacted_at=row["redacted_at"],
+        asker_names=tuple(_json(row["asker_names"]) or ()),
     )
 
 
@@ -88,4 +89,16 @@ def published_from_row(row: Row) -> Published:
         updated_at=row["updated_at"],
         unpublished_at=row["unpublished_at"],
         doc_id=row["doc_id"],
+    )
+
+
+def draft_from_row(row: Row) -> PublishDraft:
+    return PublishDraft(
+        ticket_n=row["ticket_n"],
+        question=row["question"],
+        answer=row["answer"],
+        disease=row["disease"],
+        doc_id=row["doc_id"],
+        offered=row["offered"],
+        created_at=row["created_at"],
     )

@@ -41,9 +41,11 @@ from .base import (
     OutboxMessage,
     OutboxStats,
     OutboxStatus,
+    PublishDraft,
     Published,
     QuestionLogEntry,
     QuestionOutcome,
+    RetentionPeriods,
     SchemaError,
     Ticket,
     TicketNotFound,
@@ -51,12 +53,20 @@ from .base import (
     TicketStatus,
 )
 from .migrations import LATEST_VERSION, Dialect, statements
-from .rows import Row, outbox_from_row, published_from_row, question_from_row, ticket_from_row
+from .rows import (
+    Row,
+    draft_from_row,
+    outbox_from_row,
+    published_from_row,
+    question_from_row,
+    ticket_from_row,
+)
 
 Params = Mapping[str, Any] | Sequence[Any]
 
 _MAX_ERROR_CHARS = 2000
 _QUESTION_PAGE = 500
+_DAY = 86400.0
 
 # A message is at the head of its chat's queue when no older message to the same chat
 # is still pending or in flight. Only heads are sent, which keeps per-chat order.
@@ -300,20 +310,23 @@ class SQLStore:
         disease: str | None,
         candidates: list[dict[str, Any]],
         *,
+        asker_names: tuple[str, ...] = (),
         now: float | None = None,
     ) -> Ticket:
         """Open a ticket. Its number is committed (durably) before this returns,
-        unless called inside an enclosing `transaction()`."""
+        unless called inside an enclosing `transaction()`. ``asker_names`` (the asker's
+        Telegram names) are kept only to be left out of a published wording."""
         with self.transaction():
             [row] = self._rows(
                 """
                 INSERT INTO tickets
                     (user_id, chat_id, first_name, question, disease, candidates,
-                     status, created_at)
-                VALUES (:user, :chat, :name, :question, :disease, :candidates, 'open', :now)
+                     status, created_at, asker_names)
+                VALUES (:user, :chat, :name, :question, :disease, :candidates, 'open', :now, :names)
                 RETURNING *
                 """,
                 {
+                    "names": _dumps([name for name in asker_names if name]),
                     "user": user_id,
                     "chat": chat_id,
                     "name": first_name,
@@ -324,6 +337,15 @@ class SQLStore:
                 },
             )
             return ticket_from_row(row)
+
+    def tickets_of(self, user_id: int, status: TicketStatus | None = None) -> list[int]:
+        """The numbers of a user's tickets (with ``status``, only those)."""
+        where = "" if status is None else " AND status = :status"
+        rows = self._query(
+            f"SELECT n FROM tickets WHERE user_id = :user{where} ORDER BY n",
+            {"user": user_id, "status": status},
+        )
+        return [int(row["n"]) for row in rows]
 
     def get_ticket(self, n: int) -> Ticket | None:
         rows = self._query("SELECT * FROM tickets WHERE n = :n", {"n": n})
@@ -436,6 +458,7 @@ class SQLStore:
         dedupe_key: str,
         *,
         user_id: int | None = None,
+        about: tuple[int, ...] = (),
         now: float | None = None,
     ) -> int:
         """Queue a message; return its id.
@@ -443,9 +466,10 @@ class SQLStore:
         Idempotent: if ``dedupe_key`` was ever enqueued, nothing is written and the
         existing message's id is returned (even if the new payload differs). Choose
         keys that name the event, e.g. ``f"relay:ticket:{n}"``. ``user_id`` is whom
-        the message is about, so `forget_user` can delete it.
+        the message is about, so `forget_user` can delete it; ``about`` names more such users
+        (a staff-chat list of several tickets).
         """
-        item = OutboxItem(kind, chat_id, payload, dedupe_key, user_id)
+        item = OutboxItem(kind, chat_id, payload, dedupe_key, user_id, tuple(about))
         with self.transaction():
             return self._enqueue(item, _now(now))
 
@@ -470,6 +494,14 @@ class SQLStore:
             },
         )
         [row] = self._rows("SELECT id FROM outbox WHERE dedupe_key = :key", {"key": item.dedupe_key})
+        for user in sorted({u for u in item.about if u is not None and u != item.user_id}):
+            self._run(
+                """
+                INSERT INTO outbox_subjects (outbox_id, user_id) VALUES (:id, :user)
+                ON CONFLICT (outbox_id, user_id) DO NOTHING
+                """,
+                {"id": row["id"], "user": user},
+            )
         return int(row["id"])
 
     def due_messages(
@@ -650,7 +682,8 @@ class SQLStore:
         counts = self._query(
             """
             SELECT SUM(CASE WHEN status IN ('pending', 'sending') THEN 1 ELSE 0 END) AS depth,
-                   SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead
+                   SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead,
+                   SUM(CASE WHEN status = 'dead' AND kind = 'ticket' THEN 1 ELSE 0 END) AS dead_tickets
             FROM outbox WHERE status IN ('pending', 'sending', 'dead')
             """
         )[0]
@@ -669,9 +702,97 @@ class SQLStore:
             depth=int(counts["depth"] or 0),
             dead=int(counts["dead"] or 0),
             oldest_due_at=None if due is None else float(due),
+            dead_tickets=int(counts["dead_tickets"] or 0),
         )
 
     # ------------------------------------------------------------------ inbox
+
+    def revive(self, kind: str, chat_id: int, *, now: float | None = None) -> list[OutboxMessage]:
+        """Make the ``dead`` messages of ``kind`` due again, addressed to ``chat_id``, with their
+        attempts reset; returns them. For copies that failed because of the chat (the bot was
+        removed from the staff chat) and can go once it works again."""
+        with self.transaction():
+            rows = self._rows(
+                """
+                UPDATE outbox
+                SET status = 'pending', attempts = 0, next_attempt_at = :now, last_error = NULL,
+                    chat_id = :chat, lease_until = NULL, lease_owner = NULL
+                WHERE kind = :kind AND status = 'dead'
+                RETURNING *
+                """,
+                {"kind": kind, "chat": chat_id, "now": _now(now)},
+            )
+            return sorted((outbox_from_row(row) for row in rows), key=lambda m: m.id)
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int, *, now: float | None = None) -> int:
+        """Send what waits for (or died in) ``old_chat_id`` to ``new_chat_id`` instead, due now:
+        Telegram moved the chat (a group upgraded to a supergroup answers ChatMigrated)."""
+        with self.transaction():
+            return self._run(
+                """
+                UPDATE outbox
+                SET chat_id = :new, status = 'pending', attempts = 0, next_attempt_at = :now,
+                    last_error = NULL, lease_until = NULL, lease_owner = NULL
+                WHERE chat_id = :old AND status IN ('pending', 'dead')
+                """,
+                {"old": old_chat_id, "new": new_chat_id, "now": _now(now)},
+            ).rowcount
+
+    def reserve_send(self, budgets: Sequence[tuple[str, int, float]], *, now: float | None = None) -> float:
+        """Reserve one send in every budget ``(name, limit, window seconds)``; returns the time
+        it may go: the earliest at or after ``now`` when each budget has fewer than ``limit``
+        sends reserved within ``window`` before it. One transaction with the budgets' rows
+        locked (in the order given), so replicas sharing the database stay under the limits
+        together."""
+        at = _now(now)
+        with self.transaction():
+            logs: list[tuple[str, list[float], float]] = []
+            when = at
+            for name, limit, window in budgets:
+                self._run(
+                    """
+                    INSERT INTO send_budget (name, times) VALUES (:name, '[]')
+                    ON CONFLICT (name) DO NOTHING
+                    """,
+                    {"name": name},
+                )
+                [row] = self._rows(
+                    f"SELECT times FROM send_budget WHERE name = :name{self._FOR_UPDATE}", {"name": name}
+                )
+                times = sorted(t for t in json.loads(row["times"]) if t > at - window)
+                if len(times) >= limit:
+                    when = max(when, times[len(times) - limit] + window)
+                logs.append((name, times, window))
+            for name, times, window in logs:
+                times.append(when)
+                self._run(
+                    "UPDATE send_budget SET times = :times WHERE name = :name",
+                    {"times": _dumps([t for t in times if t > at - window]), "name": name},
+                )
+            return when
+
+    def get_setting(self, name: str) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE name = :name", {"name": name})
+        return str(rows[0]["value"]) if rows else None
+
+    def settings_like(self, prefix: str) -> list[tuple[str, str]]:
+        """(name, value) of the settings whose name starts with ``prefix``, by name."""
+        rows = self._query("SELECT name, value FROM settings ORDER BY name")
+        return [(row["name"], row["value"]) for row in rows if str(row["name"]).startswith(prefix)]
+
+    def delete_setting(self, name: str) -> None:
+        with self.transaction():
+            self._run("DELETE FROM settings WHERE name = :name", {"name": name})
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.transaction():
+            self._run(
+                """
+                INSERT INTO settings (name, value) VALUES (:name, :value)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                """,
+                {"name": name, "value": value},
+            )
 
     def inbox_add(
         self,
@@ -748,8 +869,8 @@ class SQLStore:
     def inbox_done(self, update_id: int, *, state: str = "done", now: float | None = None) -> None:
         """Mark an update handled (``done``) or set aside (``failed``); idempotent.
 
-        The payload (the user's words) is dropped: only the id is needed from now on, to
-        recognise a redelivery. Call it inside the transaction that commits the update's
+        The payload (the user's words), chat and user are dropped: only the id is needed from
+        now on, to recognise a redelivery. Call it inside the transaction that commits the update's
         effects where there is one, so the two cannot be separated by a crash.
         """
         if state not in ("done", "failed"):
@@ -757,7 +878,8 @@ class SQLStore:
         with self.transaction():
             self._run(
                 """
-                UPDATE inbox SET state = :state, payload = '{}', done_at = :now
+                UPDATE inbox SET state = :state, payload = '{}', chat_id = NULL, user_id = NULL,
+                    done_at = :now
                 WHERE update_id = :id AND state = 'pending'
                 """,
                 {"state": state, "now": _now(now), "id": update_id},
@@ -871,7 +993,29 @@ class SQLStore:
             """,
             {"since": _since(since)},
         )[0]
-        return FeedbackCounts(helpful=int(row["yes"]), not_helpful=int(row["no"]))
+        pruned = self._pruned("feedback:", since)
+        return FeedbackCounts(
+            helpful=int(row["yes"]) + pruned.get("yes", 0), not_helpful=int(row["no"]) + pruned.get("no", 0)
+        )
+
+    def pruned_counts(self, since: float | None = None) -> list[tuple[float, str, int]]:
+        """(day start, kind, count) that `expire` folded away, days from ``since``'s on, by day:
+        kind is ``question:<outcome>`` or ``feedback:yes|no``. Reports add them to the rows."""
+        start = (_since(since) // _DAY) * _DAY if since is not None else _since(since)
+        rows = self._query(
+            "SELECT day, kind, n FROM pruned_counts WHERE day >= :since ORDER BY day, kind", {"since": start}
+        )
+        return [(float(row["day"]), str(row["kind"]), int(row["n"])) for row in rows]
+
+    def _pruned(self, prefix: str, since: float | None) -> dict[str, int]:
+        """Counts `expire` folded into pruned_counts, by the kind's suffix, for days from
+        ``since`` (a day counts when it starts at or after ``since``'s day)."""
+        start = (_since(since) // _DAY) * _DAY if since is not None else _since(since)
+        rows = self._query(
+            "SELECT kind, SUM(n) AS n FROM pruned_counts WHERE day >= :since GROUP BY kind",
+            {"since": start},
+        )
+        return {row["kind"][len(prefix) :]: int(row["n"]) for row in rows if row["kind"].startswith(prefix)}
 
     def feedback_by_passage(self, since: float | None = None) -> dict[str, FeedbackCounts]:
         """Tallies per passage id (in id order), to spot passages that answer badly."""
@@ -943,13 +1087,16 @@ class SQLStore:
             last_id = rows[-1]["id"]
 
     def question_counts(self, since: float | None = None) -> dict[str, int]:
-        """Number of logged questions per outcome (every outcome present, maybe 0)."""
+        """Number of logged questions per outcome (every outcome present, maybe 0), those
+        `expire` pruned included."""
         rows = self._query(
             "SELECT outcome, COUNT(*) AS n FROM question_log WHERE asked_at >= :since GROUP BY outcome",
             {"since": _since(since)},
         )
         counts = dict.fromkeys(QUESTION_OUTCOMES, 0)
         counts.update({row["outcome"]: int(row["n"]) for row in rows})
+        for outcome, n in self._pruned("question:", since).items():
+            counts[outcome] = counts.get(outcome, 0) + n
         return counts
 
     # ------------------------------------------------------------------ conversations
@@ -1067,37 +1214,124 @@ class SQLStore:
         rows = self._query(f"SELECT * FROM published {where} ORDER BY ticket_n")
         return [published_from_row(row) for row in rows]
 
+    # ------------------------------------------------------------------ publish previews
+
+    def save_draft(
+        self,
+        ticket_n: int,
+        question: str,
+        answer: str,
+        disease: str | None,
+        doc_id: str | None,
+        offered: str | None,
+        *,
+        now: float | None = None,
+    ) -> PublishDraft:
+        """Keep (replacing any earlier one) the preview staff are shown before publishing."""
+        with self.transaction():
+            self._require_ticket(ticket_n)
+            [row] = self._rows(
+                """
+                INSERT INTO publish_drafts
+                    (ticket_n, question, answer, disease, doc_id, offered, created_at)
+                VALUES (:n, :question, :answer, :disease, :doc, :offered, :now)
+                ON CONFLICT (ticket_n) DO UPDATE SET
+                    question = excluded.question, answer = excluded.answer,
+                    disease = excluded.disease, doc_id = excluded.doc_id,
+                    offered = excluded.offered, created_at = excluded.created_at
+                RETURNING *
+                """,
+                {
+                    "n": ticket_n,
+                    "question": question,
+                    "answer": answer,
+                    "disease": disease,
+                    "doc": doc_id,
+                    "offered": offered,
+                    "now": _now(now),
+                },
+            )
+            return draft_from_row(row)
+
+    def get_draft(self, ticket_n: int) -> PublishDraft | None:
+        rows = self._query("SELECT * FROM publish_drafts WHERE ticket_n = :n", {"n": ticket_n})
+        return draft_from_row(rows[0]) if rows else None
+
+    def delete_draft(self, ticket_n: int) -> bool:
+        with self.transaction():
+            return self._run("DELETE FROM publish_drafts WHERE ticket_n = :n", {"n": ticket_n}).rowcount > 0
+
     # ------------------------------------------------------------------ privacy
 
-    def forget_user(self, user_id: int, *, now: float | None = None) -> dict[str, int]:
+    def forget_user(
+        self,
+        user_id: int,
+        *,
+        withdraw_in: int | None = None,
+        withdrawn_text: str = "",
+        now: float | None = None,
+    ) -> dict[str, int]:
         """Erase a user's personal data; return how many rows each kind lost.
 
-        * tickets: redacted, not deleted — identity, question, candidates, disease and
+        * tickets: redacted, not deleted — identity, names, question, candidates, disease and
           the answer text are wiped, the ticket is closed, and its number stays taken;
+        * Q&As published from the user's tickets, and publish previews of them: deleted, so
+          the answer is no longer given (the published wording came from their question);
         * feedback, question log: deleted;
         * conversations saved with this ``user_id``: deleted;
-        * outbox messages about this user (``user_id``) or to their private chat
-          (``chat_id == user_id``, as in Telegram): deleted whatever their status, so
-          pending ones are never sent and sent ones no longer hold their text;
+        * outbox messages about this user (``user_id``, or ``about`` when queued) or to their
+          private chat (``chat_id == user_id``, as in Telegram): deleted whatever their status,
+          so pending ones are never sent and sent ones no longer hold their text;
+        * with ``withdraw_in`` (the staff chat): every message sent there that held the user's
+          data (the ticket copies, lists, previews) gets an edit to ``withdrawn_text`` queued,
+          so Telegram's copy stops showing it too;
         * handled inbox rows from the user, and their rate-limit row: deleted.
 
-        Published Q&As stay: they hold no identity. All of it is one transaction; then
-        the backend scrubs what it keeps of deleted rows where it can (SQLite checkpoints
-        and truncates its WAL). Copies outside this database (Telegram chats, backups, a
-        PostgreSQL server's WAL archive) are not touched.
+        All of it is one transaction; then the backend scrubs what it keeps of deleted rows
+        where it can (SQLite checkpoints and truncates its WAL). Copies outside this database
+        (the user's own chat, backups, a PostgreSQL server's WAL archive) are not touched.
         """
-        counts = self._forget_user(user_id, _now(now))
+        counts = self._forget_user(user_id, _now(now), withdraw_in, withdrawn_text)
         self._after_forget()
         return counts
 
-    def _forget_user(self, user_id: int, now: float) -> dict[str, int]:
+    def _forget_user(
+        self, user_id: int, now: float, withdraw_in: int | None, withdrawn_text: str
+    ) -> dict[str, int]:
         user = {"user": user_id}
+        about = """
+            (user_id = :user OR id IN (SELECT outbox_id FROM outbox_subjects WHERE user_id = :user))
+        """
         with self.transaction():
+            copies: set[int] = set()
+            if withdraw_in is not None:
+                params = {"user": user_id, "chat": withdraw_in}
+                rows = self._rows(
+                    """
+                    SELECT m.staff_message_id AS message FROM ticket_staff_messages AS m
+                    JOIN tickets AS t ON t.n = m.ticket_n
+                    WHERE t.user_id = :user AND m.staff_chat_id = :chat
+                    """,
+                    params,
+                )
+                rows += self._rows(
+                    f"""
+                    SELECT telegram_message_id AS message FROM outbox
+                    WHERE chat_id = :chat AND telegram_message_id IS NOT NULL AND {about}
+                    """,
+                    params,
+                )
+                copies = {int(row["message"]) for row in rows}
+            mine = "ticket_n IN (SELECT n FROM tickets WHERE user_id = :user)"
+            drafts = self._run(f"DELETE FROM publish_drafts WHERE {mine}", user).rowcount
+            published = self._run(f"DELETE FROM published WHERE {mine}", user).rowcount
+            if published:
+                self._published_changed()
             tickets = self._run(
                 """
                 UPDATE tickets
                 SET user_id = NULL, chat_id = NULL, first_name = '', question = '',
-                    disease = NULL, candidates = '[]', answer_text = NULL,
+                    disease = NULL, candidates = '[]', answer_text = NULL, asker_names = '[]',
                     status = 'closed', closed_at = COALESCE(closed_at, :now),
                     redacted_at = :now
                 WHERE user_id = :user
@@ -1107,14 +1341,126 @@ class SQLStore:
             feedback = self._run("DELETE FROM feedback WHERE user_id = :user", user).rowcount
             questions = self._run("DELETE FROM question_log WHERE user_id = :user", user).rowcount
             conversations = self._run("DELETE FROM conversations WHERE user_id = :user", user).rowcount
-            outbox = self._run("DELETE FROM outbox WHERE user_id = :user OR chat_id = :user", user).rowcount
+            outbox = self._run(f"DELETE FROM outbox WHERE {about} OR chat_id = :user", user).rowcount
+            self._run("DELETE FROM outbox_subjects WHERE user_id = :user", user)
             # Pending updates are being handled and blank their payload when done.
             self._run("DELETE FROM inbox WHERE user_id = :user AND state != 'pending'", user)
             self._run("DELETE FROM rate_limits WHERE user_id = :user", user)
+            self._run("DELETE FROM settings WHERE name = :held", {"held": f"held:{user_id}"})
+            for message in sorted(copies):
+                self._enqueue(
+                    OutboxItem(
+                        "edit",
+                        withdraw_in or 0,
+                        {"text": withdrawn_text, "edit": message},
+                        f"withdrawn:{withdraw_in}:{message}",
+                    ),
+                    now,
+                )
             return {
                 "tickets": tickets,
+                "published": published,
+                "drafts": drafts,
                 "feedback": feedback,
                 "questions": questions,
                 "conversations": conversations,
                 "outbox": outbox,
+                "withdrawn": len(copies),
             }
+
+    def expire(
+        self, periods: RetentionPeriods, *, keep_ids_in: int | None = None, now: float | None = None
+    ) -> dict[str, int]:
+        """Delete what is older than its retention period; return how many rows each kind lost.
+
+        Sent messages in ``keep_ids_in`` (the staff chat) that showed a user's data are blanked
+        instead (``outbox_blanked``): their ids stay until that user's /forget withdraws them.
+
+        Conversations (the engine's and the buttons') by their last update; sent or given-up
+        outbox messages by when they were queued; the question log and feedback by when they
+        were written, folded first into per-day counts (pruned_counts) so reports keep their
+        totals; rate-limit rows whose last message is older than their period; handled inbox
+        rows. Pending work (unsent messages, unhandled updates) is never expired. One
+        transaction; then the backend scrubs deleted rows as after `forget_user`.
+        """
+        at = _now(now)
+        # A sent message in the staff chat that showed a user's data keeps its ids (the text
+        # goes): /forget needs them to edit the copy to "[withdrawn by the asker]".
+        staff_copy = "(1 = 0)"  # never NULL: NOT of it must be true for every other row
+        if keep_ids_in is not None:
+            staff_copy = """
+                (chat_id = :staff AND telegram_message_id IS NOT NULL
+                 AND (user_id IS NOT NULL OR id IN (SELECT outbox_id FROM outbox_subjects)))
+            """
+        params = {"before": at - periods.sent_messages, "staff": keep_ids_in}
+        with self.transaction():
+            counts = {
+                "conversations": self._run(
+                    "DELETE FROM conversations WHERE updated_at < :before AND chat_key NOT LIKE '%:buttons'",
+                    {"before": at - periods.conversations},
+                ).rowcount,
+                "buttons": self._run(
+                    "DELETE FROM conversations WHERE updated_at < :before AND chat_key LIKE '%:buttons'",
+                    {"before": at - periods.buttons},
+                ).rowcount,
+                "outbox_blanked": self._run(
+                    f"""
+                    UPDATE outbox SET payload = '{{}}'
+                    WHERE status IN ('sent', 'dead') AND created_at < :before AND {staff_copy}
+                      AND payload != '{{}}'
+                    """,
+                    params,
+                ).rowcount,
+                "outbox": self._run(
+                    f"""
+                    DELETE FROM outbox
+                    WHERE status IN ('sent', 'dead') AND created_at < :before AND NOT {staff_copy}
+                    """,
+                    params,
+                ).rowcount,
+                "questions": self._prune_counted(
+                    "question_log", "asked_at", "'question:' || outcome", at - periods.question_log
+                ),
+                "feedback": self._prune_counted(
+                    "feedback",
+                    "created_at",
+                    "CASE WHEN helpful = 1 THEN 'feedback:yes' ELSE 'feedback:no' END",
+                    at - periods.feedback,
+                ),
+                "inbox": self._run(
+                    "DELETE FROM inbox WHERE state != 'pending' AND done_at < :before",
+                    {"before": at - periods.inbox},
+                ).rowcount,
+            }
+            rate_rows = self._rows("SELECT user_id, hits FROM rate_limits")
+            stale = [
+                row["user_id"]
+                for row in rate_rows
+                if max(json.loads(row["hits"]) or [0.0]) < at - periods.rate_limits
+            ]
+            for user_id in stale:
+                self._run("DELETE FROM rate_limits WHERE user_id = :user", {"user": user_id})
+            counts["rate_limits"] = len(stale)
+        if any(counts.values()):
+            self._after_forget()
+        return counts
+
+    def _prune_counted(self, table: str, column: str, kind: str, before: float) -> int:
+        """Delete rows of ``table`` older than ``before``, adding them to pruned_counts first."""
+        rows = self._rows(
+            f"SELECT {column} AS at, {kind} AS kind FROM {table} WHERE {column} < :before",
+            {"before": before},
+        )
+        tally: dict[tuple[float, str], int] = {}
+        for row in rows:
+            key = ((float(row["at"]) // _DAY) * _DAY, row["kind"])
+            tally[key] = tally.get(key, 0) + 1
+        for (day, kind_name), n in sorted(tally.items()):
+            self._run(
+                """
+                INSERT INTO pruned_counts (day, kind, n) VALUES (:day, :kind, :n)
+                ON CONFLICT (day, kind) DO UPDATE SET n = pruned_counts.n + excluded.n
+                """,
+                {"day": day, "kind": kind_name, "n": n},
+            )
+        return self._run(f"DELETE FROM {table} WHERE {column} < :before", {"before": before}).rowcount

@@ -11,7 +11,8 @@ back up. The settings below make it a safe home for state that users were promis
 * every write in an explicit ``BEGIN IMMEDIATE`` transaction (the write lock is taken
   up front, so two writers never deadlock upgrading a read lock);
 * ``secure_delete``, and a WAL checkpoint after `forget_user`, so erased data does not
-  linger in free pages or old page images.
+  linger in free pages or old page images;
+* the file, and so its WAL and SHM files, readable by its owner only (0600).
 
 One process owns the file: this store is the only live replica (`shared` is False), so
 `release_leases` and `inbox_pending` take over everything another store left behind,
@@ -27,6 +28,16 @@ from pathlib import Path
 from .backoff import RetryPolicy
 from .base import StoreError
 from .sql import Params, SQLStore
+
+
+def private_file(path: Path, *, create: bool = True) -> None:
+    """Make `path` readable and writable by its owner only (0600), creating it empty if asked:
+    the database holds what users wrote, and SQLite gives its WAL and SHM files the mode of the
+    database file. A file of another owner is left as it is (chmod would fail)."""
+    if create and not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.exists() and path.stat().st_uid == os.geteuid() and path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 class SQLiteStore(SQLStore):
@@ -53,6 +64,7 @@ class SQLiteStore(SQLStore):
         in_memory = self.path == ":memory:"
         if not in_memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(self.path))
         # isolation_level=None: no implicit transactions; we issue BEGIN ourselves.
         conn = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
         try:
@@ -61,6 +73,9 @@ class SQLiteStore(SQLStore):
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if not in_memory and str(mode).lower() != "wal":
                 raise StoreError(f"could not enable WAL mode on {self.path} (got {mode!r})")
+            if not in_memory:  # SQLite made them with the file's mode; older ones are tightened
+                for suffix in ("-wal", "-shm"):
+                    private_file(Path(self.path + suffix), create=False)
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             # Zero out deleted content, so forget_user leaves no readable remnants

@@ -391,8 +391,17 @@ class BotApiDouble:
         self._pusher: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
 
+        # Telegram's flood limits, off unless set: messages a second for the bot, a minute per
+        # group (see `_flood_check`); `flood_refused` counts the 429s they caused.
+        self.flood_limit: int | None = None
+        self.group_flood_limit: int | None = None
+        self.flood_refused = 0
+        self._flood_times: dict[str, deque[float]] = {}
+
         self._chats: dict[int, JSONDict] = {}
         self._blocked_chats: set[int] = set()
+        self._kicked_from: set[int] = set()  # groups the bot was removed from (403)
+        self._migrated: dict[int, int] = {}  # groups upgraded to a supergroup: old id -> new
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._records: dict[tuple[int, int], JSONDict] = {}
@@ -540,6 +549,21 @@ class BotApiDouble:
 
     def unblock(self, user: JSONDict | int) -> None:
         self._blocked_chats.discard(_chat_id_of(user))
+
+    def kick(self, chat: JSONDict | int) -> None:
+        """Remove the bot from a group: sends there get 403 until `readd`."""
+        self._kicked_from.add(_chat_id_of(chat))
+
+    def readd(self, chat: JSONDict | int) -> None:
+        self._kicked_from.discard(_chat_id_of(chat))
+
+    def migrate(self, chat: JSONDict | int, new_id: int) -> JSONDict:
+        """Upgrade a group to a supergroup with a new id, as Telegram does: sends to the old id
+        get 400 with ``migrate_to_chat_id``. Returns the new chat."""
+        old = _chat_id_of(chat)
+        self._migrated[old] = new_id
+        title = self._chats[old].get("title", "") if old in self._chats else ""
+        return self.group_chat(new_id, title)
 
     # ----------------------------------------------------------------- acting as users
 
@@ -753,6 +777,8 @@ class BotApiDouble:
         if fault is not None and not fault.after:
             error = self._fault_error(fault)
         if error is None and handler is not None:
+            error = self._flood_check(method, params)
+        if error is None and handler is not None:
             try:
                 result = await handler(params)
             except ApiError as exc:
@@ -767,6 +793,32 @@ class BotApiDouble:
         call.update(status=200, ok=True, result=copy.deepcopy(result))
         self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    def _flood_check(self, method: str, params: JSONDict) -> ApiError | None:
+        """Telegram's flood limits, when set (`flood_limit` messages a second for the bot,
+        `group_flood_limit` a minute per group): a message-sending call over them gets 429 with
+        retry_after, as Telegram answers, and has no effect. Counted by arrival time."""
+        if not method.lower().startswith(("send", "edit", "copy", "forward")):
+            return None
+        now = time.monotonic()
+        windows = []
+        if self.flood_limit is not None:
+            windows.append((self._flood_times.setdefault("bot", deque()), self.flood_limit, 1.0))
+        chat_id = _as_int(params.get("chat_id"))
+        if self.group_flood_limit is not None and isinstance(chat_id, int) and chat_id < 0:
+            windows.append(
+                (self._flood_times.setdefault(f"chat:{chat_id}", deque()), self.group_flood_limit, 60.0)
+            )
+        for times, limit, window in windows:
+            while times and times[0] <= now - window:
+                times.popleft()
+            if len(times) >= limit:
+                self.flood_refused += 1
+                wait = max(1, int(times[0] + window - now + 0.999))
+                return ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        for times, _, _ in windows:
+            times.append(now)
+        return None
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         self.tokens_seen.add(request.match_info["token"])
@@ -928,6 +980,14 @@ class BotApiDouble:
     def _check_can_send(self, chat: JSONDict) -> None:
         if chat["id"] in self._blocked_chats:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat["id"] in self._kicked_from:
+            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+        if chat["id"] in self._migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat["id"]]},
+            )
 
     @staticmethod
     def _render(text: Any, parse_mode: Any, entities: Any) -> tuple[str, list[JSONDict]]:

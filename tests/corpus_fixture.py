@@ -101,3 +101,26 @@ def write_corpus(root: Path, pages: list[dict] | None = None, collection: str = 
     for page in pages or PAGES:
         (folder / f"{page['id']}.xml").write_text(page_xml(page), encoding="utf-8")
     return root
+
+
+ORGANS = "skin bone heart lung liver kidney blood brain nerve muscle eye ear gut".split()
+SECTION_TEXT = {
+    "causes": "A change in one gene damages the {organ} over years.",
+    "treatment": "Doctors treat the {organ} problems with surgery and medicine.",
+}
+
+
+def named_page(doc_id: str, title: str, synonyms: tuple[str, ...] = (), section: str = "treatment") -> dict:
+    """A page that is mostly its names: an overview and one section, worded apart per page (a
+    sentence every page shares would be boilerplate, which is never quoted)."""
+    organ = ORGANS[int(doc_id) % len(ORGANS)]
+    return {
+        "id": doc_id,
+        "url": f"https://rarediseases.info.nih.gov/gard/{int(doc_id)}/x",
+        "focus": title,
+        "synonyms": list(synonyms),
+        "sections": [
+            ("information", f"What is {title} ?", f"{title} mostly affects the {organ} of young adults."),
+            (section, f"What about {section} of {title} ?", SECTION_TEXT[section].format(organ=organ)),
+        ],
+    }

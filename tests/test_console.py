@@ -9,6 +9,7 @@ from bot import telegram_texts as texts
 from bot.cli import main
 from bot.config import load_config
 from bot.render import fill
+from bot.retention import privacy_text
 from bot.user_commands import plain
 
 
@@ -17,7 +18,7 @@ def test_commands_answer_in_the_telegram_words(small_corpus, tmp_path, monkeypat
     monkeypatch.setenv("GARDBOT_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("GARDBOT_DB", str(tmp_path / "bot.sqlite3"))
     config = load_config()
-    role, minutes = config.staff.role, round(config.answers.context_minutes)
+    role = config.staff.role
     lines = [
         "What causes IMT?",
         "/help",
@@ -37,7 +38,7 @@ def test_commands_answer_in_the_telegram_words(small_corpus, tmp_path, monkeypat
     assert "@" not in help_text and "How to use me" in help_text and "<b>" not in help_text
     assert plain(fill(texts.START, role=role)) in out
     assert plain(texts.ABOUT) in out and "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)" in out
-    assert plain(fill(texts.PRIVACY, minutes=minutes)) in out
+    assert plain(privacy_text(config)) in out and "about 30 minutes" in out
     assert "/ask works in the Telegram bot only." in out
     assert "I don't know /nonsense. /help lists the commands." in out
     # the commands left the conversation alone: "more" goes on with IMT

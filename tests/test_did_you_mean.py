@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_fixture import write_corpus
+from corpus_fixture import named_page, write_corpus
 
 from answers import messages
 from answers.engine import Engine
@@ -15,21 +15,9 @@ from answers.reply import ReplyKind
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Outcome, Searcher
 
-ORGANS = "skin bone heart lung liver kidney blood brain nerve muscle".split()
-
 
 def page(doc_id: str, title: str, synonyms: tuple[str, ...] = ()) -> dict:
-    organ = ORGANS[int(doc_id) % len(ORGANS)]
-    return {
-        "id": doc_id,
-        "url": f"https://rarediseases.info.nih.gov/gard/{int(doc_id)}/x",
-        "focus": title,
-        "synonyms": list(synonyms),
-        "sections": [
-            ("information", f"What is {title} ?", f"{title} mostly affects the {organ} of young adults."),
-            ("causes", f"What causes {title} ?", f"A change in one gene damages the {organ} over years."),
-        ],
-    }
+    return named_page(doc_id, title, synonyms, section="causes")
 
 
 PAGES = [

@@ -112,19 +112,34 @@ async def test_published_answer_is_given_to_later_askers_until_withdrawn(
         assert "Dear Zebulon" in relayed["plain_text"]  # the asker gets it as written
         saved = await double.wait_for_message(STAFF_CHAT, lambda m: "saved" in m["plain_text"])
         double.press_button(staff_chat, bob, saved, buttons(saved)[texts.BUTTON_PUBLISH])
-        published = await double.wait_for_message(STAFF_CHAT, lambda m: "is published" in m["plain_text"])
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        assert PUBLISHED_TEXT in preview["plain_text"] and "[name]" in preview["plain_text"]
+        assert "a name, an e-mail address, a phone number" in preview["plain_text"]
+        assert_anonymous(preview["plain_text"])
+        assert services(app).store.get_published(1) is None  # one press publishes nothing
+        reply = await ask(SAME)
+        assert PUBLISHED_TEXT not in reply["plain_text"]
+
+        double.press_button(staff_chat, bob, preview, buttons(preview)[texts.BUTTON_CONFIRM_PUBLISH])
+        published = await double.wait_for_message(STAFF_CHAT, published_now)
         assert PUBLISHED_TEXT in published["plain_text"]
         assert "Filed under no condition" in published["plain_text"]
         assert "[name]" in published["plain_text"]
         assert_anonymous(published["plain_text"])
+        double.send_callback_query(staff_chat, bob, preview, "pubok:1")  # a press replayed
+        again = await double.wait_for_message(STAFF_CHAT, lambda m: "no preview of #1" in m["plain_text"])
+        assert again  # a second confirm has nothing left to publish
 
         # Staff reword the published question; the edit is kept when it is published again.
         double.send_text(staff_chat, bob, f"/edit 1 question {SAME}")
-        edited = await double.wait_for_message(STAFF_CHAT, lambda m: "is published" in m["plain_text"])
+        edited = await double.wait_for_message(STAFF_CHAT, published_now)
         assert "[name]" not in edited["plain_text"] and SAME in edited["plain_text"]
         double.send_text(staff_chat, bob, "/publish 1 none")
-        again = await double.wait_for_message(STAFF_CHAT, lambda m: m["message_id"] > edited["message_id"])
+        again = await double.wait_for_message(STAFF_CHAT, previewed)
         assert "[name]" not in again["plain_text"] and "Filed under no condition" in again["plain_text"]
+        double.send_text(staff_chat, bob, "/publish 1")
+        again = await double.wait_for_message(STAFF_CHAT, published_now)
+        assert SAME in again["plain_text"]
 
         # Later askers get it, worded the same or otherwise, with its citation.
         for question in (SAME, PARAPHRASE):
@@ -177,7 +192,11 @@ async def test_publish_under_the_detected_or_a_named_disease(
         double.send_text(staff_chat, bob, f"/answer 1 {answer}")
         await double.wait_for_message(STAFF_CHAT, lambda m: "saved" in m["plain_text"])
         double.send_text(staff_chat, bob, "/publish 1")
-        published = await double.wait_for_message(STAFF_CHAT, lambda m: "is published" in m["plain_text"])
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        assert "Filed under the page on Tietze syndrome" in preview["plain_text"]
+        assert "in Ohio" in preview["plain_text"]  # a state is not identifying
+        double.send_text(staff_chat, bob, "/publish 1")
+        published = await double.wait_for_message(STAFF_CHAT, published_now)
         assert "Filed under the page on Tietze syndrome" in published["plain_text"]
 
         reply = await ask("Are there Tietze syndrome support groups near Ohio?")
@@ -191,7 +210,9 @@ async def test_publish_under_the_detected_or_a_named_disease(
         # Staff file it under a condition the corpus has no page for: questions naming it find it.
         double.send_text(staff_chat, bob, "/publish 1 Castellane fever")
         moved = await double.wait_for_message(STAFF_CHAT, lambda m: "Castellane fever" in m["plain_text"])
-        assert "no page with that name" in moved["plain_text"]
+        assert "no page with that name" in moved["plain_text"] and "not published yet" in moved["plain_text"]
+        double.press_button(staff_chat, bob, moved, buttons(moved)[texts.BUTTON_CONFIRM_PUBLISH])
+        await double.wait_for_message(STAFF_CHAT, published_now)
         reply = await ask("Castellane fever support group?")
         assert "Costochondritis Support Group meets online" in reply["plain_text"]
         assert "tietze-syndrome" not in reply["text"]
@@ -205,6 +226,15 @@ async def test_publish_under_the_detected_or_a_named_disease(
         assert await double.wait_for_message(alice_chat, lambda m: "only for GARD staff" in m["plain_text"])
     published = services(app).store.get_published(1)
     assert published is not None and published.active and published.disease == "Castellane fever"
+
+
+def previewed(message: dict) -> bool:
+    """A new publish preview in the staff chat (not the edit that takes its button away)."""
+    return message["event"] == "sent" and "not published yet" in message["plain_text"]
+
+
+def published_now(message: dict) -> bool:
+    return message["event"] == "sent" and "is published" in message["plain_text"]
 
 
 def assert_anonymous(text: str) -> None:

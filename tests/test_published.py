@@ -10,7 +10,14 @@ from store_backends import Backend
 
 from answers.engine import Engine
 from answers.reply import ReplyKind
-from corpus.published import PublishedQA, deidentify, staff_passage, strip_contacts
+from corpus.published import (
+    Asker,
+    Deidentified,
+    Deidentifier,
+    PublishedQA,
+    safe_topic,
+    staff_passage,
+)
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
 from store.migrations import statements
@@ -40,20 +47,91 @@ def staff_ids(engine: Engine, question: str) -> list[str]:
 # --------------------------------------------------------------------------- de-identification
 
 
-def test_deidentify_drops_the_greeting_and_replaces_name_and_ids() -> None:
+def test_the_answer_loses_the_greeting_the_askers_name_and_ids() -> None:
     text = "Dear Zebulon,\n\nthanks for writing, zebulon. Your id 918273645 is on file. Call 1-888-205-2311."
-    out = deidentify(text, ["Zebulon"], [918273645, None])
-    assert out == "Thanks for writing, [name]. Your id [id] is on file. Call 1-888-205-2311."
-    assert deidentify("Hi Al thanks for asking", ["Al"], []) == "Hi [name] thanks for asking"
-    assert deidentify("A is for apple.", ["A"], [7]) == "A is for apple."  # too short to be sure
-    assert deidentify("Hello", [], []) == "Hello"
+    asker = Asker(("Zebulon",), (918273645,))
+    out = Deidentifier().answer(text, asker, Deidentifier().question("", asker))
+    assert out.text == "Thanks for writing, [name]. Your id [id] is on file. Call 1-888-205-2311."
+    assert Deidentifier().answer("Hi Al thanks for asking", Asker(("Al",)), Deidentified("")).text == (
+        "Hi [name] thanks for asking"
+    )
+    assert Deidentifier().answer("A is for apple.", Asker(("A",), (7,)), Deidentified("")).text == (
+        "A is for apple."  # too short to be sure
+    )
 
 
-def test_contacts_typed_into_a_question_are_left_out() -> None:
+def test_contacts_typed_into_a_question_are_left_out_and_disease_ids_stay() -> None:
     question = "Reply to ana.perez+gard@mail.example.org or +1 (555) 123-4567, or 0612 34 56 78 please."
-    assert strip_contacts(question) == "Reply to [email] or [phone], or [phone] please."
+    out = Deidentifier().question(question, Asker())
+    assert out.text == "Reply to [email] or [phone], or [phone] please."
     kept = "Is type 2 linked to 22q11.2 deletion? It affects 1 in 10,000 people since 2019 (OMIM 123456)."
-    assert strip_contacts(kept) == kept
+    assert Deidentifier().question(kept, Asker()).text == kept
+
+
+# --------------------------------------------------------------------------- Safe Harbor
+
+DISEASE_WORDS = {"tietze", "syndrome", "ehlers", "danlos", "fabry", "disease", "marfan", "wilson"}
+SAFE_HARBOR = Deidentifier(lambda word: word.lower() in DISEASE_WORDS)
+ASKER = Asker(("Maria", "Okafor", "mokafor"), (918273645,))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # names: the profile, @username, after kin words, titles, introductions; unknown
+        # capitalised words; known person names inside a sentence
+        ("Maria Okafor here, also @mokafor.", "[name] here, also [name]."),
+        ("My son Liam Okafor, 4, has Tietze syndrome.", "My son [name], [age], has Tietze syndrome."),
+        ("Our daughter Rose asked Dr. Patel.", "Our daughter [name] asked Dr. [name]."),
+        ("Hi, I'm Zebulon. My name is Grace Lee.", "Hi, I'm [name]. My name is [name]."),
+        ("I am Worried about Wilson disease.", "I am Worried about Wilson disease."),
+        ("Does it affect Xanthippe too?", "Does it affect [name] too?"),
+        ("Can Emma travel with Marfan syndrome?", "Can [name] travel with Marfan syndrome?"),
+        ("Will it hurt? Liam asks.", "Will it hurt? [name] asks."),
+        # places smaller than a state; states and countries stay
+        ("We live in Boise, Idaho, near Smalltown.", "We live in [place], Idaho, near [place]."),
+        ("Is there a clinic in Ohio or in Canada?", "Is there a clinic in Ohio or in Canada?"),
+        ("We are at 42 Elm Street in Ada County.", "We are at [place] in [place]."),
+        # dates but the year; ages
+        ("Diagnosed on March 3, 2024, seen 3/4/2021.", "Diagnosed on [date], seen [date]."),
+        ("Seen 2021-03-04 and again in March, since 2019.", "Seen [date] and again in [date], since 2019."),
+        ("My 12-year-old, aged 7 months, is 12. I'm 34.", "My [age], aged [age], is [age]. I'm [age]."),
+        # contact details and numbers
+        ("Mail maria@example.org or call (208) 555-0199.", "Mail [email] or call [phone]."),
+        ("Or +44 20 7946 0958, or www.example.org/me.", "Or [phone], or [link]."),
+        ("SSN 123-45-6789, MRN is 8839201, IP 10.0.0.12.", "SSN [number], MRN is [number], IP [number]."),
+        # what is no identifier stays
+        (
+            "Is Tietze syndrome rare? GARD and NIH say 1 in 5,000.",
+            "Is Tietze syndrome rare? GARD and NIH say 1 in 5,000.",
+        ),
+        ("Is Castellane fever contagious?", "Is Castellane fever contagious?"),
+        ("Is type 2 linked to 22q11.2 deletion?", "Is type 2 linked to 22q11.2 deletion?"),
+    ],
+)
+def test_safe_harbor_identifiers_are_left_out_of_a_question(question: str, expected: str) -> None:
+    assert SAFE_HARBOR.question(question, ASKER).text == expected
+
+
+def test_the_answer_loses_the_greeting_and_what_the_question_named_but_keeps_gard_contacts() -> None:
+    question = SAFE_HARBOR.question("My son Liam, 4, from Boise has Fabry disease.", ASKER)
+    answer = SAFE_HARBOR.answer(
+        "Dear Maria, Liam can stay in school in Boise. Call GARD at 1-888-205-2311 or see www.example.org.",
+        ASKER,
+        question,
+    )
+    assert (
+        answer.text
+        == "[name] can stay in school in [place]. Call GARD at 1-888-205-2311 or see www.example.org."
+    )
+    assert sorted(answer.removed) == ["name", "place"]
+
+
+def test_a_topic_read_from_the_question_is_offered_only_when_it_names_nobody() -> None:
+    question = SAFE_HARBOR.question("My son Liam Okafor, 4, has Castellane fever.", ASKER, "Liam Okafor, 4")
+    assert safe_topic("Liam Okafor, 4", question) is None
+    question = SAFE_HARBOR.question("Is Castellane fever contagious?", ASKER, "Castellane fever")
+    assert safe_topic("Castellane fever", question) == "Castellane fever"
 
 
 # --------------------------------------------------------------------------- ranking

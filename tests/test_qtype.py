@@ -138,6 +138,13 @@ def test_does_not_read_as_inheritance(question, expected):
         pytest.param("Is there a link between Bell's palsy and the flu shot?", "causes", id="link-between"),
         pytest.param("Can the environment play a role in lupus?", "causes", id="environment"),
         pytest.param("How does it happen?", "causes", id="how-does-it-happen"),
+        # follow-up care and drugs put to use are management; laboratory findings are tests
+        pytest.param("How should patients with this syndrome be monitored?", "treatment", id="monitored"),
+        pytest.param("Is kidney surveillance needed?", "treatment", id="surveillance"),
+        pytest.param("Have you heard of mexiletine being used for it?", "treatment", id="being-used-for"),
+        pytest.param(
+            "What lab results would you expect during a crisis?", "exams and tests", id="lab-results"
+        ),
     ],
 )
 def test_reads_the_question_type(question, expected):

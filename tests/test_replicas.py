@@ -35,6 +35,7 @@ from telegram_fixtures import (
     wait_until,
 )
 from test_durability import BotProcess, ask_and_send, is_ticket, start_bot
+from test_publish import previewed, published_now
 
 from bot import telegram_texts as texts
 from bot.config import Config
@@ -104,7 +105,12 @@ async def test_two_webhook_replicas_share_tickets_relays_publishing_and_redelive
 
         # Published through the second replica, found through the first.
         double.press_button(staff_chat, bob, saved, buttons(saved)[texts.BUTTON_PUBLISH])
-        await double.wait_for_message(STAFF_CHAT, lambda m: "is published" in m["plain_text"])
+        offered = await double.wait_for_message(STAFF_CHAT, previewed)
+        assert "/publish 1 Castellane fever" in offered["plain_text"]  # the topic, offered
+        double.send_text(staff_chat, bob, "/publish 1 Castellane fever")
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        double.press_button(staff_chat, bob, preview, buttons(preview)[texts.BUTTON_CONFIRM_PUBLISH])
+        await double.wait_for_message(STAFF_CHAT, published_now)
         double.deliver_webhooks_to = to_a
         carol = double.user(5005, "Carol")
         carol_chat = double.private_chat(carol)

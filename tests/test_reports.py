@@ -172,7 +172,7 @@ def test_gaps_csv_keeps_full_text_but_defuses_formulas(tmp_path):
     (parsed,) = csv.DictReader(io.StringIO(gaps_csv(report)))
     assert parsed["examples"] == f"'=1+1 what is\nFabry | disease? | {long}"
     markdown = gaps_markdown(report)
-    assert "“=1+1 what is Fabry \\| disease?”" in markdown
+    assert "“=1\\+1 what is Fabry \\| disease?”" in markdown
     assert f"“{long[:79].rstrip()}…”" in markdown
 
 
@@ -387,6 +387,19 @@ def test_md_cell_is_one_safe_line(text):
     assert "\n" not in cell and "\r" not in cell
     assert re.search(r"(?<!\\)\|", cell.replace("\\\\", "")) is None
     assert len(one_line(text)) <= 80
+
+
+def test_md_cell_shows_markup_as_text() -> None:
+    """An image link, a link, HTML, emphasis, code and autolinks typed by a user are shown as
+    typed by any Markdown viewer, never as markup."""
+    typed = "![x](http://evil.example/a.png) [site](http://e.x) <img src=x onerror=alert(1)> *b* `c` me@x.org"
+    cell = md_cell(typed, None)
+    for raw in ("![", "](", "<img", "*b*", "`c`", "http://", "me@"):
+        assert raw not in cell
+    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in cell
+    assert (
+        re.sub(r"\\(.)", r"\1", cell).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == typed
+    )
 
 
 @settings(max_examples=200, deadline=None)

@@ -491,25 +491,37 @@ def test_forget_user_removes_everything_personal(backend):
     s.save_conversation("chat:1", {"x": 1}, user_id=1, now=T0)
     s.enqueue("text", 1, {"text": "hi"}, "other")
 
-    counts = s.forget_user(USER, now=T0 + 5)
+    s.save_draft(t.n, "Is Fabry disease inherited?", "Yes.", None, None, None, now=T0)
+    listing = s.enqueue(
+        "reply", STAFF_CHAT, {"text": f"#1 {SECRET}"}, "pending-list", user_id=5, about=(USER, 1)
+    )
+    s.mark_sent(listing, 777, now=T0 + 1)  # sent: a staff-chat list naming two users
+
+    counts = s.forget_user(USER, withdraw_in=STAFF_CHAT, withdrawn_text="[withdrawn]", now=T0 + 5)
     assert counts == {
         "tickets": 1,
+        "published": 1,
+        "drafts": 1,
         "feedback": 1,
         "questions": 1,
         "conversations": 1,
-        "outbox": 3,
+        "outbox": 4,
+        "withdrawn": 2,  # the ticket's copy and the list; the unsent forward is just deleted
     }
+    assert s.get_outbox_message(listing) is None
 
     redacted = s.get_ticket(t.n)
     assert redacted.redacted and redacted.status == "closed"
     assert (redacted.user_id, redacted.chat_id, redacted.first_name) == (None, None, "")
     assert s.find_ticket_by_staff_message(STAFF_CHAT, 555).redacted
-    assert s.list_published()[0].question == "Is Fabry disease inherited?"
+    assert s.list_published(active_only=False) == [] and s.get_draft(t.n) is None
     assert s.get_ticket(other.n).first_name == "Ada"
     assert s.feedback_counts().total == 1
     assert len(list(s.questions())) == 1
     assert s.load_conversation("chat:1") == {"x": 1}
-    assert [m.dedupe_key for m in s.list_outbox()] == ["other"]
+    withdrawn = {m.payload["edit"]: m.payload["text"] for m in s.list_outbox() if m.chat_id == STAFF_CHAT}
+    assert withdrawn == {555: "[withdrawn]", 777: "[withdrawn]"}
+    assert [m.dedupe_key for m in s.list_outbox() if m.chat_id != STAFF_CHAT] == ["other"]
 
     for table, value in backend.all_cells():
         text = str(value)

@@ -1,6 +1,6 @@
 """A disease the corpus has no page for, end to end through Telegram: the bot names it and
 quotes no other disease's page; the question goes to staff as a ticket; staff answer and press
-Publish with no topic typed; the next person who asks about that disease in other words gets
+Publish: the disease the bot read is offered as the topic, staff choose it and confirm; the next person who asks about that disease in other words gets
 the published answer, credited to staff. Real PTB Application, Bot API double, SQLite file and
 the index on disk (the test corpus always, GARD where ../shared has it)."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from botapi_double import BotApiDouble
 from telegram_fixtures import STAFF_CHAT, buttons, running
-from test_publish import asking, corpus_config, start_bot  # noqa: F401 (fixtures)
+from test_publish import asking, corpus_config, previewed, published_now, start_bot  # noqa: F401 (fixtures)
 
 from bot import telegram_texts as texts
 
@@ -45,8 +45,18 @@ async def test_a_disease_with_no_page_is_named_sent_published_and_found(
         await double.wait_for_message(asker_chat, lambda m: "Answer to your" in m["plain_text"])
         saved = await double.wait_for_message(STAFF_CHAT, lambda m: "saved" in m["plain_text"])
         double.press_button(staff_chat, bob, saved, buttons(saved)[texts.BUTTON_PUBLISH])
-        published = await double.wait_for_message(STAFF_CHAT, lambda m: "is published" in m["plain_text"])
-        assert "Scheuermann disease" in published["plain_text"]  # filed under the name the bot read
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        # The name the bot read is offered, not applied: staff file it under that name.
+        assert "Filed under no condition" in preview["plain_text"]
+        assert "seems to be about “Scheuermann disease”" in preview["plain_text"]
+        assert "/publish 1 Scheuermann disease" in preview["plain_text"]
+        double.send_text(staff_chat, bob, "/publish 1 Scheuermann disease")
+        preview = await double.wait_for_message(STAFF_CHAT, previewed)
+        assert "Filed under “Scheuermann disease”" in preview["plain_text"]
+        assert "seems to be about" not in preview["plain_text"]
+        double.press_button(staff_chat, bob, preview, buttons(preview)[texts.BUTTON_CONFIRM_PUBLISH])
+        published = await double.wait_for_message(STAFF_CHAT, published_now)
+        assert "Scheuermann disease" in published["plain_text"]  # filed under the name staff chose
 
         later = await ask(OTHER_WORDS)
         assert "bracing and exercise are common treatments" in later["plain_text"]

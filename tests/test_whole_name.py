@@ -7,32 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_fixture import write_corpus
+from corpus_fixture import named_page, write_corpus
 
 from answers.engine import Engine
 from retrieval.build import CorpusSelection, open_index
 from retrieval.linking import WholeName
 from retrieval.search import Outcome, Searcher
 
-WORDS = "skin bone heart lung liver kidney blood brain nerve muscle eye ear gut".split()
-
 
 def page(doc_id: str, title: str, synonyms: tuple[str, ...] = ()) -> dict:
-    organ = WORDS[int(doc_id) % len(WORDS)]  # distinct text per page: shared sentences are boilerplate
-    return {
-        "id": doc_id,
-        "url": f"https://rarediseases.info.nih.gov/gard/{int(doc_id)}/x",
-        "focus": title,
-        "synonyms": list(synonyms),
-        "sections": [
-            ("information", f"What is {title} ?", f"{title} mostly affects the {organ} of young adults."),
-            (
-                "treatment",
-                f"How to treat {title} ?",
-                f"Doctors treat the {organ} problems with surgery and medicine.",
-            ),
-        ],
-    }
+    return named_page(doc_id, title, synonyms, section="treatment")
 
 
 PAGES = [
@@ -72,6 +56,8 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # Asking words and connectors before it, asking words after it, are the asker's.
         ("What is the incidence of myelofibrosis in the United States?", WholeName.SAME),
         ("Is mastocytosis hereditary?", WholeName.SAME),
+        # After a head word, lower-case English no name uses is the asker's.
+        ("Are all children with Turner syndrome intellectually delayed?", WholeName.SAME),
         # "and" before another condition's whole name lists it apart.
         ("Is there an association between mastocytosis and Crohn's disease?", WholeName.SAME),
         # Lower-case qualifiers narrow it: the page covers it in general.

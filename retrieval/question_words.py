@@ -1,0 +1,82 @@
+"""A question read as name matching reads it: words folded as names are (roman numerals as
+digits after "type"), the typed word ("chunk") each came from, capitals and acronyms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from retrieval.analyzer import words
+
+ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+ROMAN_AFTER_KEYWORD = {"i": "1", "v": "5", "x": "10"}
+NUMBER_KEYWORDS = {"type", "class", "grade", "stage", "group", "form", "factor", "types"}
+TYPED_WORD = re.compile(r"[^\W_]+")
+POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def name_words(text: str) -> list[str]:
+    """Words of a name or question as compared here: folded, roman numerals as digits."""
+    out: list[str] = []
+    for word in words(text):
+        out.append(arabic(word, out[-1] if out else ""))
+    return out
+
+
+def arabic(word: str, previous: str) -> str:
+    """A roman numeral as digits: "ii" always, "i"/"v"/"x" only after "type", "class" and such."""
+    if word in ROMAN:
+        return ROMAN[word]
+    if word in ROMAN_AFTER_KEYWORD and previous in NUMBER_KEYWORDS:
+        return ROMAN_AFTER_KEYWORD[word]
+    return word
+
+
+@dataclass
+class QuestionWords:
+    """A question as matched: words, the hyphen compound each belongs to, words typed in caps."""
+
+    words: list[str]
+    groups: list[int]
+    upper: set[str]
+    all_lower: bool  # typed without capitals: "pnh" may then be an abbreviation
+    capitalized: list[bool] = field(default_factory=list)  # typed with a capital, not opening a sentence
+    chunks: list[str] = field(default_factory=list)  # the question split on spaces, as typed
+
+
+def read_question(question: str) -> QuestionWords:
+    """A question as matched: its words (folded, roman numerals as digits), the typed word each
+    came from, which were typed with a capital or as an acronym. Read once per question."""
+    words_: list[str] = []
+    groups: list[int] = []
+    capitalized: list[bool] = []
+    chunks = question.split()
+    opening = True  # the first word of a sentence is capitalised whatever it is
+    for group, chunk in enumerate(chunks):
+        folded = words(chunk)
+        typed = TYPED_WORD.findall(POSSESSIVE.sub("", chunk))
+        aligned = len(typed) == len(folded)
+        for k, word in enumerate(folded):
+            words_.append(arabic(word, words_[-1] if words_ else ""))
+            groups.append(group)
+            capitalized.append(aligned and not opening and typed[k][:1].isupper())
+        opening = chunk.endswith((".", "?", "!", ":")) or not folded and opening
+    upper = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", question) if sum(c.isupper() for c in w) >= 2}
+    return QuestionWords(words_, groups, upper, question == question.lower(), capitalized, chunks)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A message read once at the door (Searcher.read) and passed along: the text as typed (cut
+    to a length nobody names a disease beyond), its folded form, its analyzed terms (BM25's), and
+    its readings for name matching (as typed, and with each defined abbreviation spelt out)."""
+
+    text: str
+    folded: str
+    terms: tuple[str, ...]
+    readings: tuple[QuestionWords, ...]
+
+    @property
+    def words(self) -> QuestionWords:
+        """The reading as typed."""
+        return self.readings[0]
