@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from answers.messages import section_label
 from answers.reply import TABLE_HEADER, Citation, Excerpt
@@ -19,6 +20,8 @@ from corpus.boilerplate import template_key
 from corpus.models import Passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze
+from retrieval.ask import Ask, carries
+from retrieval.policy import AnswerPolicy
 
 MAX_PART_CHARS = 420  # a run-on sentence is cut at a word boundary with "…"
 # GARD prints the Human Phenotype Ontology's table of signs flattened into one run-on "sentence":
@@ -28,6 +31,9 @@ TABLE_FREQUENCY = re.compile(r" (?:\d+(?:\.\d+)?%|\d+/\d+|-)(?= |$)")
 MAX_FEATURE_WORDS = 10  # longer, and it's the prose after the table ("The Human Phenotype ...")
 MIN_TABLE_FEATURES = 3  # without its header, a run of fewer is no sure table
 MAX_FEATURES = 8  # a short list; the question's own words pick first
+TREATING = frozenset(
+    {"treatment", "information", "staff_answer"}
+)  # sections a named treatment is answered in
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,18 @@ class Candidate:
     start: int
     end: int
     score: float
+
+
+@dataclass(frozen=True)
+class Carried:
+    """The sentences of a page that carry an ask, chosen and laid out as excerpts.
+
+    `found` says whether any sentence of the page carries the ask at all, seen or not: when
+    none does, the page doesn't answer it, and the reply must say so."""
+
+    excerpts: list[Excerpt]
+    used: list[Passage]
+    found: bool
 
 
 class Composer:
@@ -95,6 +113,108 @@ class Composer:
             return self._feature_list(passage, features, terms, seen) if features else None
         parts, truncated = self._parts(passage.text, chosen, budget)
         return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated)
+
+    def carrying(
+        self,
+        page: list[Passage],
+        ask: Ask,
+        question: str,
+        qtypes: dict[str, float],
+        budget: int,
+        name_words: Iterable[str] = (),
+        seen: Callable[[str], bool] | None = None,
+        policy: AnswerPolicy | None = None,
+    ) -> Carried:
+        """The sentences of a whole page that carry the ask, best first, then in page order.
+
+        Sentences, not sections: each sentence of every section that carries the ask (retrieval/
+        ask.py `carries`) is scored by the question's rare words it shares (idf, as
+        query-likelihood at sentence level would weigh them), the question type's preference for
+        its section (a prior), and its place in its passage (answers come first). Chosen greedily
+        with MMR: a sentence much like one chosen (pages repeat sections) is left out. Whole
+        sentences only, within `budget`; a phenotype table's features that carry it come as a list.
+        """
+        policy = policy or AnswerPolicy()
+        if not ask.specific:
+            return Carried([], [], False)
+        terms = set(analyze(question))
+        for passage in page[:1]:
+            terms -= set(analyze(" ".join((passage.title, *passage.synonyms, *name_words))))
+        weight = sum(self.idf.get(t, 1.0) for t in terms) or 1.0
+        scored: list[tuple[float, int, int, int, frozenset[str]]] = []  # score, passage, start, end
+        features: dict[int, list[tuple[int, int]]] = {}
+        found = False
+        for number, passage in enumerate(page):
+            names = (passage.title, *passage.synonyms)
+            prior = policy.section_prior * qtypes.get(passage.qtype, 0.0)
+            for place, (start, end) in enumerate(_spans(passage.text)):
+                sentence = passage.text[start:end]
+                table = table_features(passage.text, start, end, starts_mid_table=place == 0)
+                if (
+                    not table
+                    and TABLE_HEADER not in sentence
+                    and not carries(ask, sentence, self.idf, policy)
+                ):
+                    continue  # most sentences: nothing of the ask (checked first, as it is cheap)
+                if self._says_nothing(sentence, names):
+                    continue
+                if table or TABLE_HEADER in sentence:  # a feature answers what a disease causes,
+                    # not an attribute: "Sudden death" in a table is no life expectancy
+                    for a, b in table if ask.relation else ():
+                        if carries(ask, passage.text[a:b], self.idf, policy):
+                            found = True
+                            if seen is None or not seen(passage.text[a:b]):
+                                features.setdefault(number, []).append((a, b))
+                    continue
+                found = True
+                if seen is not None and seen(sentence):
+                    continue
+                words = frozenset(analyze(sentence))
+                overlap = sum(self.idf.get(t, 1.0) for t in terms & words) / weight
+                score = overlap + prior + policy.position_prior / (1 + place)
+                scored.append((score, number, start, end, words))
+        if ask.attribute == "drug" and any(page[c[1]].qtype in TREATING for c in scored):
+            # a treatment is answered where the page treats ("dietary factors" among the causes
+            # is no answer to "does a diet help?"); elsewhere only when that is all the page says
+            scored = [c for c in scored if page[c[1]].qtype in TREATING]
+        chosen: list[tuple[int, int, int]] = []
+        kept: list[frozenset[str]] = []
+        texts: set[str] = set()
+        used_chars = 0
+        # Only an object named in the question ranks carriers by the question's words; an
+        # attribute is carried in words of its own ("able to conceive" for fertility).
+        best = max((c[0] for c in scored), default=0.0) if ask.relation else 0.0
+        for score, number, start, end, words in sorted(scored, key=lambda c: (-c[0], c[1], c[2])):
+            if len(chosen) >= policy.max_sentences or score < policy.min_relative * best:
+                break
+            text = page[number].text[start:end]
+            if text in texts or any(_jaccard(words, other) >= policy.redundancy for other in kept):
+                continue  # MMR: a repeat of a chosen sentence adds nothing
+            if chosen and used_chars + len(text) + 3 > budget:
+                continue
+            passages_so_far = {n for n, _, _ in chosen}
+            if number not in passages_so_far and len(passages_so_far) >= 3:
+                continue
+            chosen.append((number, start, end))
+            kept.append(words)
+            texts.add(text)
+            used_chars += len(text) + 3
+        excerpts: list[Excerpt] = []
+        used: list[Passage] = []
+        for number in sorted({n for n, _, _ in chosen} | set(features)):
+            passage = page[number]
+            spans = sorted((a, b) for n, a, b in chosen if n == number)
+            if spans:
+                excerpts.append(Excerpt(_joined(passage.text, spans), self.citation(passage)))
+            elif len(excerpts) < 3:
+                listed = features[number][:MAX_FEATURES]
+                parts = tuple(passage.text[a:b] for a, b in listed)
+                more = len(features[number]) > len(listed)
+                excerpts.append(Excerpt(parts, self.citation(passage), truncated_end=more, listed=True))
+            else:
+                continue  # three passages quoted already
+            used.append(passage)
+        return Carried(excerpts, used, found)
 
     def _feature_list(
         self,
@@ -260,6 +380,28 @@ def table_features(text: str, start: int, end: int, starts_mid_table: bool = Fal
             spans.append((begin, frequency.start()))
         begin = frequency.end() + 1
     return spans if len(spans) >= (1 if header >= 0 else MIN_TABLE_FEATURES) else []
+
+
+@lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans of a passage, kept: a page's sentences are scanned for every specific ask
+    about it, and questions come back to the same pages."""
+    return tuple(sentence_spans(text))
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Whole sentences as verbatim parts: neighbours on the page join into one part."""
+    parts: list[tuple[int, int]] = []
+    for start, end in spans:
+        if parts and not text[parts[-1][1] : start].strip():
+            parts[-1] = (parts[-1][0], end)
+        else:
+            parts.append((start, end))
+    return tuple(text[a:b] for a, b in parts)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def idf_table(document_frequency: dict[str, int], n_docs: int) -> dict[str, float]:

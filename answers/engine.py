@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from rapidfuzz import fuzz
+
 from answers import messages
-from answers.compose import Composer, shown
+from answers.compose import Carried, Composer, shown
 from answers.conversation import ConversationState
 from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
@@ -24,7 +26,9 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
+from retrieval.ask import Ask, read_ask
 from retrieval.names import DiseaseMatch
+from retrieval.policy import AnswerPolicy
 from retrieval.qtype import ASKED, INFORMATION
 from retrieval.question_words import Question, name_words
 from retrieval.search import REFERRING, Reason, Searcher, SearchResult
@@ -36,6 +40,7 @@ CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
 ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
 MAX_CHOICE_WORDS = 6  # a longer message is a new question, not a pick
+MAX_UNCLEAR_WORDS = 2  # a message of this few words naming no disease is asked back, not forwarded
 
 
 class ConversationStore(Protocol):
@@ -91,6 +96,7 @@ class Engine:
         self.settings = settings or EngineSettings()
         self.clock = clock
         self.composer = Composer(searcher.boilerplate(), searcher.idf())
+        self.answer_policy = AnswerPolicy()
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
         self._versions: dict[int, int] = {}
 
@@ -288,6 +294,16 @@ class Engine:
         if result.abstain or not result.results or result.disease is None:
             if result.reason == "no_disease" and not analyze(text):
                 return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
+            if result.reason == "no_disease" and len(analyze(text)) <= MAX_UNCLEAR_WORDS:
+                # "treatment?", "tracking": no disease, and too little to forward; one short
+                # question back (which disease, or what about it) instead of a refusal
+                which = result.qtype != INFORMATION
+                return Reply(
+                    ReplyKind.ABSTAIN,
+                    messages.WHICH_DISEASE if which else messages.CLARIFY,
+                    qtype=result.qtype,
+                    reason="clarify",
+                )
             weak = result.reason == "weak_match"
             return Reply(
                 ReplyKind.ABSTAIN,
@@ -308,8 +324,31 @@ class Engine:
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         fresh = self._fresh(passages, state) if seen_before else passages
-        reply, used = self._compose(text, fresh, result.qtype, disease.words, state if seen_before else None)
-        self._remember(state, reply, used)
+        ask = self._read_ask(text, disease)
+        carried = self._carried(ask, disease.doc_id, text, result, state if seen_before else None, passages)
+        if carried is not None and carried.excerpts:  # sentences that say what was asked
+            reply = Reply(
+                ReplyKind.ANSWER,
+                excerpts=carried.excerpts,
+                qtype=result.qtype,
+                notice=messages.NOT_ADVICE,
+                can_forward=True,
+            )
+            used = carried.used
+            self._remember(state, reply, used, whole_passages=False)
+        elif carried is not None and carried.found:  # what carries it, the chat has been shown
+            self._save(chat_key, state)
+            return self._nothing_new(state)
+        else:
+            seen = state if seen_before else None
+            # the page doesn't say: a short closest text, labelled as such, not a whole answer
+            limit = 1 if carried is not None and not carried.found else None
+            reply, used = self._compose(text, fresh, result.qtype, disease.words, seen, limit)
+            self._remember(state, reply, used)
+        unsaid = carried is not None and not carried.found  # no sentence of the page carries the ask
+        if not reply.excerpts and unsaid:  # nothing left to quote, and the page doesn't say it
+            self._save(chat_key, state)
+            return self._unsaid_alone(state, ask)
         if not reply.excerpts:
             if seen_before:  # what answers this, the chat has been shown
                 self._save(chat_key, state)
@@ -317,8 +356,11 @@ class Engine:
             return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
         title = self.searcher.title(disease.doc_id)
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
-        reply.message = self._intro(quoted, title, result.from_context)
-        if self._section_missing(result, quoted):
+        reply.message = messages.CLOSEST if unsaid else self._intro(quoted, title, result.from_context)
+        if carried is not None and carried.excerpts:  # the sentences are about what was asked
+            about = messages.ask_about(ask.attribute, ask.relation, ask.target)
+            reply.message = messages.ABOUT_ASK.format(title=title, about=about)
+        if carried is None and self._section_missing(result, quoted):
             section = messages.section_label(result.qtype).lower()
             if quoted.qtype == INFORMATION:
                 reply.message = messages.NO_SECTION.format(title=title, section=section)
@@ -326,12 +368,19 @@ class Engine:
                 other = messages.section_label(quoted.qtype).lower()
                 reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
+        if self._other_name(result, title, text):  # "Andersen disease is another name for ..."
+            reply.message = f"{messages.OTHER_NAME.format(asked=disease.name, title=title)}\n{reply.message}"
         link = result.link
         if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
             reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
         elif self.searcher.is_narrower(disease, link):
             asked = link.mention.text if link.mention else disease.name
             reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
+        if unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
+            what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
+            reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"
+            reply.partial = reply.unsaid = True
+        reply.ask = ask if ask.specific else None
         reply.disease, reply.doc_id = title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
         reply.candidates = candidates
@@ -364,8 +413,50 @@ class Engine:
             if p.passage_id not in state.shown and (p.kind == STAFF_KIND or p.qtype == section)
         ]
 
+    def _read_ask(self, text: str, disease: DiseaseMatch) -> Ask:
+        """What the question asks beyond a section; the disease's names are no object of it."""
+        typed = " ".join(disease.words)  # the question's words the name matched ("IMT")
+        names = (self.searcher.title(disease.doc_id), disease.name, typed, *self._synonyms(disease.doc_id))
+        return read_ask(text, names, self.answer_policy)
+
+    def _carried(
+        self,
+        ask: Ask,
+        doc_id: str,
+        text: str,
+        result: SearchResult,
+        state: ConversationState | None,
+        ranked: list[Passage],
+    ) -> Carried | None:
+        """The page's sentences that carry a specific ask, from any section; None when the
+        question has no specific ask, or a staff answer to it was published (staff answered
+        the question itself, and their reply is quoted whole)."""
+        if not ask.specific or (ranked and ranked[0].kind == STAFF_KIND):
+            return None
+        page = [p for p in self.searcher.doc_passages(doc_id) if p.kind != STAFF_KIND]
+        budget = self.settings.max_chars - 250
+        seen = state.was_quoted if state is not None else None
+        return self.composer.carrying(
+            page, ask, text, result.qtypes, budget, result.disease.words if result.disease else (), seen,
+            self.answer_policy,
+        )  # fmt: skip
+
+    def _other_name(self, result: SearchResult, title: str, question: str) -> bool:
+        """The question named the disease otherwise than the page's title (a synonym or an
+        abbreviation), without the title itself ("TAR syndrome" matches its long form too), and
+        no broader-page note already says which page this is."""
+        disease = result.disease
+        if disease is None or disease.kind not in {"synonym", "abbreviation"} or not disease.name:
+            return False
+        named = fold(disease.name) in fold(title) or fold(title) in fold(question)
+        # one name spelt two ways ("Lederhose disease", "Ledderhose disease") is no other name
+        respelt = fuzz.ratio(fold(disease.name), fold(title)) >= self.answer_policy.same_name_ratio
+        return not result.broader and not named and not respelt
+
     @staticmethod
-    def _remember(state: ConversationState, reply: Reply, used: list[Passage]) -> None:
+    def _remember(
+        state: ConversationState, reply: Reply, used: list[Passage], whole_passages: bool = True
+    ) -> None:
         """Add a reply's passages and sentences to what the chat has seen of the disease.
 
         A sentence cut short by "…" has not been seen, nor what followed it: a follow-up it
@@ -386,8 +477,27 @@ class Engine:
             sentences.extend([*seen.whole, *seen.cut_long])
             if seen.cut or (excerpt.listed and excerpt.truncated_end):  # a list with items left
                 unfinished.add(passage.passage_id)
-        finished = [p.passage_id for p in used if p.passage_id not in unfinished]
+        # Sentences chosen across a page leave the rest of their passages for "more".
+        finished = [p.passage_id for p in used if p.passage_id not in unfinished] if whole_passages else []
         state.remember(finished, [s for s in sentences if s])
+
+    def _unsaid_alone(self, state: ConversationState, ask: Ask) -> Reply:
+        """The page doesn't say what was asked, and the chat has seen all it could quote
+        instead: the caveat alone, with a specialist ("how long do they live?" after "what is
+        X?" is no "that's everything I have")."""
+        title = self.searcher.title(state.doc_id) if state.doc_id else ""
+        what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
+        return Reply(
+            ReplyKind.ABSTAIN,
+            messages.DOESNT_SAY.format(title=title, what=what),
+            disease=title or None,
+            doc_id=state.doc_id,
+            qtype=state.qtype,
+            can_forward=True,
+            partial=True,
+            ask=ask,
+            unsaid=True,
+        )
 
     def _nothing_new(self, state: ConversationState) -> Reply:
         """All the chat could be shown on this it has seen: say so, and offer a specialist
@@ -428,6 +538,7 @@ class Engine:
         qtype: str | None,
         name_words: Iterable[str] = (),
         state: ConversationState | None = None,
+        limit: int | None = None,
     ) -> tuple[Reply, list[Passage]]:
         """Up to max_excerpts excerpts from the first passages, within the character budget;
         also the passages used up, quoted or found to hold nothing worth quoting. Sentences
@@ -437,7 +548,7 @@ class Engine:
         used: list[Passage] = []
         top_type = None
         for passage in passages:
-            if len(excerpts) >= self.settings.max_excerpts or budget < 120:
+            if len(excerpts) >= (limit or self.settings.max_excerpts) or budget < 120:
                 break
             if excerpts and passage.qtype != top_type:
                 break  # stay with the section that answers; "more" shows the others
@@ -445,9 +556,15 @@ class Engine:
                 break  # a list with items left goes on with "more", not with the next passage's
             if passage.kind == STAFF_KIND:
                 excerpt = self.composer.whole(passage, budget)
-            else:
-                seen = state.was_quoted if state is not None else None
-                excerpt = self.composer.excerpt(passage, question, budget, name_words, seen)
+            else:  # overlapping passages share sentences: one this reply quoted is not quoted again
+                quoted = [e.text for e in excerpts]
+
+                def seen(sentence: str, quoted: list[str] = quoted) -> bool:
+                    chat_saw = state is not None and state.was_quoted(sentence)
+                    return chat_saw or any(sentence.strip() in text for text in quoted)
+
+                check = seen if state is not None or quoted else None  # the first excerpt of a new chat
+                excerpt = self.composer.excerpt(passage, question, budget, name_words, check)
             used.append(passage)
             if excerpt is None or any(part in e.text for e in excerpts for part in excerpt.parts):
                 continue  # nothing to quote, or a sentence already quoted (pages repeat sections)

@@ -99,3 +99,60 @@ HELP = (
     'for example: "What causes Tietze syndrome?" Then "more" shows further excerpts of the same '
     "page, and /help lists my commands."
 )
+
+
+# --- the ask (issue 17): what the page doesn't say, said first --------------------------------
+DOESNT_SAY = (
+    "GARD's page on {title} doesn't say {what}. I can send your question to a GARD information "
+    "specialist, who may know more."
+)
+CLOSEST = "What the page does say:"
+# How each ask reads in DOESNT_SAY; {target} is the thing the question named, as typed.
+ASK_PHRASES = {
+    "contagious": "whether it is contagious",
+    "life expectancy": "what the life expectancy or outlook is",
+    "pregnancy": "anything about pregnancy or fertility",
+    "sports": "anything about sports or physical activity",
+    "research": "anything about research or clinical trials",
+    "prenatal": "anything about diagnosis before birth",
+    "genetic test": "anything about genetic testing",
+    "test": "which tests are used",
+    "frequency": "how common it is",
+    "drug": "anything about {target}",
+    "causes": "anything about {target}",
+    "linked": "whether it is linked to {target}",
+}
+# A reply quoting the sentences that carry the ask says what they are about, not just the page:
+# a sentence may name the thing asked without settling the question.
+ABOUT_ASK = "What GARD's page on {title} says about {about}:"
+ASK_ABOUT = {
+    "contagious": "whether it is contagious",
+    "life expectancy": "life expectancy and outlook",
+    "pregnancy": "pregnancy and fertility",
+    "sports": "sports and physical activity",
+    "research": "research and clinical trials",
+    "prenatal": "diagnosis before birth",
+    "genetic test": "genetic testing",
+    "test": "tests",
+    "frequency": "how common it is",
+    "drug": "{target}",
+    "causes": "{target}",
+    "linked": "{target}",
+}
+OTHER_NAME = "{asked} is another name for {title}."
+CLARIFY = (
+    "What would you like to know, and about which condition? Please ask with its name, for "
+    'example: "How is Marfan syndrome treated?"'
+)
+
+
+def ask_phrase(attribute: str | None, relation: str | None, target: str) -> str:
+    """The ask in words for DOESNT_SAY: a fixed phrase per attribute or relation."""
+    phrase = ASK_PHRASES.get(relation or attribute or "", "anything about that")
+    return phrase.format(target=target or "that")
+
+
+def ask_about(attribute: str | None, relation: str | None, target: str) -> str:
+    """The ask as the topic of ABOUT_ASK: a fixed phrase per attribute or relation."""
+    phrase = ASK_ABOUT.get(relation or attribute or "", "{target}")
+    return phrase.format(target=target or "this")

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from retrieval.ask import Ask
+
 SEPARATOR = " … "
 # GARD's symptom tables arrive flattened: "... (when available) Arthralgia 90% Arthritis 90% ...".
 TABLE_HEADER = "Approximate number of patients (when available)"
@@ -85,6 +87,8 @@ class Reply:
     has_more: bool = False
     candidates: list[Citation] = field(default_factory=list)  # best pages, for staff
     reason: str = ""  # why the engine abstained, where it says: "no_page" (a disease with no page)
+    ask: Ask | None = None  # what the question asked beyond the section (a ticket carries it)
+    unsaid: bool = False  # the page says nothing of the ask, and the message says so first
 
     @property
     def answered(self) -> bool:

@@ -18,6 +18,7 @@ from ir_measures import RR
 from answers.engine import Engine
 from bot.config import Config
 from bot.runtime import load_engine
+from retrieval.ask import carries
 from retrieval.linking import FEATURES
 from retrieval.linking_fit import (
     DID_YOU_MEAN,
@@ -117,6 +118,26 @@ class RealReport:
     unnamed_wrong: int = 0  # ... from a page a hand grader judged WRONG for that row
     outcomes: dict[str, int] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
+    # per question type: [answered, with a specific ask, ask carried by a quoted sentence, caveat]
+    asks: dict[str, list[int]] = field(default_factory=dict)
+
+    def ask_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """Of the questions answered from a page: how many ask one specific thing (issue 17),
+        how many of those get a quoted sentence that carries it, and how many replies say first
+        that the page doesn't say it; by the annotated question type, then all."""
+        total = [sum(counts[i] for counts in self.asks.values()) for i in range(4)]
+        out = []
+        for name, (answered, asked, carried, caveat) in [*sorted(self.asks.items()), ("all", total)]:
+            out.append(
+                (
+                    name,
+                    str(answered),
+                    f"{asked}",
+                    f"{carried / asked:.3f} ({carried})" if asked else "-",
+                    f"{caveat / answered:.3f} ({caveat})" if answered else "-",
+                )
+            )
+        return out
 
     def rows(self) -> list[tuple[str, str]]:
         n, u, sec = max(1, self.named), max(1, self.unnamed), max(1, self.sections)
@@ -137,12 +158,32 @@ class RealReport:
         ]
 
 
+def count_ask(engine: Engine, row: dict, report: RealReport) -> None:
+    """Ask a question answered from a page in a fresh chat, and count what its reply does
+    with the ask: a quoted sentence carries it, or the reply says first the page doesn't."""
+    reply = engine.reply(f"eval-{row.get('id', '')}", row["question"])
+    if not reply.answered:
+        return
+    counts = report.asks.setdefault(row.get("question_type") or "?", [0, 0, 0, 0])
+    counts[0] += 1
+    counts[3] += reply.unsaid
+    if reply.ask is not None and reply.ask.specific:
+        counts[1] += 1
+        counts[2] += any(
+            carries(reply.ask, part, engine.composer.idf, engine.answer_policy)
+            for excerpt in reply.excerpts
+            for part in excerpt.parts
+        )
+
+
 def evaluate_real(engine: Engine, rows: list[dict]) -> RealReport:
     report = RealReport()
     for row in rows:
         result = engine.search(row["question"])
         outcome = str(result.outcome)
         report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        if outcome == "answer":
+            count_ask(engine, row, report)
         top = result.results[0].passage if outcome == "answer" else None
         offered = {c.doc_id for c in result.choices} if outcome == "choice" else set()
         if row.get("kind") != "named":
@@ -191,6 +232,11 @@ def run_eval(config: Config, questions: Path, k: int = 10, details: bool = False
     print("| measure | value |\n|---|---|")
     for name, value in report.rows():
         print(f"| {name} | {value} |")
+    if isinstance(report, RealReport):
+        print("\n| question type | answered | with a specific ask | ask carried by a quote | caveat |")
+        print("|---|---|---|---|---|")
+        for cells in report.ask_rows():
+            print("| " + " | ".join(cells) + " |")
     if details:
         print("\n".join(report.misses))
     return 0

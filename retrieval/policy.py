@@ -109,3 +109,88 @@ class ReadingPolicy:
     section_weight: float = 2.0
     staff_similarity: float = 0.5
     staff_similarity_alone: float = 0.6
+
+
+# --- what a question asks, and which sentence carries it (retrieval/ask.py, issue 17) ----------
+#
+# Each attribute has cues that find it in a question and "carrier" patterns that find a sentence
+# saying something about it. A carrier must name the thing itself ("life expectancy", "contagious"),
+# not a neighbouring topic: a causes paragraph that mentions infection is no answer to "is it
+# contagious?". Patterns are applied to folded (lower-case, accent-free) text.
+ATTRIBUTE_CUES: dict[str, str] = {
+    "contagious": r"\b(contagious|communicable|infectious|catch (it|this|that) from|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
+    "life expectancy": r"\b(life ?expectancy|life ?span|how long (will|would|do|does|can|could|might) (\w+ ){0,4}(live|survive)|live (a )?(long|normal|full)|(shorten|reduce)\w* (\w+ )?li(fe|ves)|fatal|deadly|life[- ]threatening|die (of|from|young|early)|terminal|surviv(e|al)|mortality|prognosis|outlook|long[- ]term (outlook|effects?)|affects? ([\w']+ ){0,3}(li(fe|ves)|livelihood))\b",
+    "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*)\b",
+    "sports": r"\b(sports?|athlet\w*|play (football|soccer|basketball|baseball|hockey|rugby|tennis)|football|soccer|basketball|gym|marathon|weight ?lift\w*|contact sports?|physical(ly)? activ\w*|exercis\w*)\b",
+    "research": r"\b(clinical (trials?|stud(y|ies))|medical trials?|research (on|into|about|for|being|studies|in progress)|(any|current|ongoing|new) research|researchers? (working|studying|looking)|stud(y|ies) (on|of|for|investigating)|new (treatments?|drugs?|therap\w*|advances)|advances in|cure in the (near )?future|being developed|experimental)\b",
+    "prenatal": r"\b(before (birth|the baby is born)|prenatal(ly)?|during (the )?pregnancy|in the womb|amniocentesis)\b",
+    "genetic test": r"\b(genetic(ally)? test\w*|gene test\w*|dna test\w*|carrier (test|screen)\w*|prenatal (test|diagnos|screen)\w*|tested for the (gene|mutation))\b",
+    "test": r"\b(is there an? (\w+ )?(test|scan|exam)|blood tests?|(what|which) (\w+ )?tests?|biops\w*|mri|x-?rays?|ultrasound|lab(oratory)? (tests?|results?)|(?<!genetic )test(s|ing)? (is |are )?available)\b",
+    "frequency": r"\b(how (common|rare|many people|often does (it|this) (occur|happen))|prevalence|incidence|how many (cases|people|individuals|persons|patients|americans|children)|percentage of (people|individuals|persons|patients|the population)|an? (very |extremely )?rare (disease|condition|disorder))\b",
+}  # fmt: skip
+CARRIER_CUES: dict[str, str] = {
+    "contagious": r"\b(contagious|communicable|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
+    "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves))\b",
+    "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
+    "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
+    "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has) (shown|found|suggested|reported)|stud(y|ies) (suggest|show|found|report|indicate)\w*|investigational|experimental|being (studied|investigated|developed|tested))\b",
+    "prenatal": r"\b(prenatal\w*|before birth|during pregnancy|amniocentesis|chorionic villus|fetal|fetus|ultrasound)\b",
+    "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
+    "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood (tests?|work|samples?|levels?))\b",
+    "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b(?! (in|among|to|for|symptoms?|signs?|features?|findings?)\b)|occurs? (in )?(about|approximately|an estimated|fewer than|less than)|\d+(\.\d+)?(%| percent) of (the (general )?population|(all )?(live )?(births|newborns)))",
+}  # fmt: skip
+# "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
+# end of the clause. "cause" is the relation "causes"; the rest are "linked".
+RELATION_CUES: tuple[tuple[str, str], ...] = (
+    ("causes", r"(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\bgenetic )(?<!\bunderlying )(?<!\bmain )\b(cause|causes|lead to|leads to|result in|results in|bring on|brings on|trigger|triggers|give (you|people|someone|me|him|her|them)|increase (my |the |his |her |their )?(risk|chances?) (of|for)|at risk (of|for|to develop)|as a result of|affect (my |the |his |her |their |a person's |an individual's )?|affects (the |a person's |an individual's )?)\s*"),
+    ("linked", r"\b(linked (to|with)|links? (\w+ ){0,2}(to|with|between)|associated with|association (between|with)|(?<!information )related to|relationship (between|with|to)|connected (to|with)|connection (between|with|to)|anything to do with|correlat\w* (with|between)|a symptom of|part of|common in|occur together with)\s*"),
+)  # fmt: skip
+# A drug named by its class or its ending: "-mab" antibodies, "-statin"s, and so on.
+DRUG_CUE = (
+    r"\b([a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|zumab|ximab|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone)"
+    r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diets?|dietary( (recommendations?|changes?|restrictions?|management|needs|supplements?))?|supplements?|foods?|(gene|physical|occupational|speech|growth hormone|hormone|laser|light|stem cell|mohs) (therapy|surgery|treatment)|mohs surgery)\b"
+)  # fmt: skip
+YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have|had|may|might|am)\b"
+NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Tunables of reading the ask and choosing sentences that carry it (answers/, issue 17).
+
+    - attribute_cues / carrier_cues (regex per attribute): how an attribute is asked, and how a
+      sentence that says something about it reads. General phrasing only, never a question of
+      an evaluation file.
+    - relation_cues (relation, regex): "X causes Y" / "X linked to Y"; the object Y follows.
+    - drug_cue (regex): a named drug, by a USAN stem ending (-mab, -statin, -trexate, ...) or a
+      class of treatment (steroids, chemotherapy); a carrier names it.
+    - min_target_share (share of the object's idf weight, 0.5..1): how much of Y a sentence
+      must name to carry the relation ("abnormal amino acid": both "amino" and "acid" weigh most).
+    - max_target_words (words, 3..10): the most words of Y read; Y is a noun phrase, not a story.
+    - section_prior (score units, 0..2): how much a sentence of the section the question type
+      prefers gains, times that preference (0..1).
+    - position_prior (score units, 0..1): what being first in its passage adds, decaying with
+      the sentence's place (1 / (1 + place)).
+    - redundancy (Jaccard of terms, 0.5..0.9): a sentence this alike a chosen one is a repeat
+      (pages repeat sections); MMR leaves it out.
+    - max_sentences (sentences, 1..6): the most carrying sentences quoted.
+    - min_relative (share of the best sentence's score, 0..1): for a relation, a carrying
+      sentence scoring less is left out (it names the object in passing).
+    - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
+      title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
+    """
+
+    attribute_cues: tuple[tuple[str, str], ...] = tuple(ATTRIBUTE_CUES.items())  # tuples: hashable
+    carrier_cues: tuple[tuple[str, str], ...] = tuple(CARRIER_CUES.items())
+    relation_cues: tuple[tuple[str, str], ...] = RELATION_CUES
+    drug_cue: str = DRUG_CUE
+    yes_no: str = YES_NO
+    no_ask: str = NO_ASK
+    min_target_share: float = 0.6
+    max_target_words: int = 6
+    section_prior: float = 0.5
+    position_prior: float = 0.3
+    redundancy: float = 0.7
+    max_sentences: int = 4
+    same_name_ratio: float = 90.0
+    min_relative: float = 0.5

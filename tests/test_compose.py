@@ -9,6 +9,7 @@ from answers.compose import Composer
 from answers.reply import TABLE_HEADER
 from corpus.boilerplate import template_key
 from corpus.models import Passage
+from retrieval.ask import Ask, read_ask
 
 INTRO = "The Human Phenotype Ontology provides the following list of signs and symptoms for Orlen syndrome."
 TABLE = (
@@ -86,3 +87,120 @@ def test_no_gard_table_is_quoted_raw(gard_searcher):
         else:
             assert not any(TABLE_HEADER in part for part in excerpt.parts), page.passage_id
     assert listed > 1000
+
+
+# --- sentences, not sections (issue 17) --------------------------------------------------------
+
+
+def section(qid: str, qtype: str, text: str) -> Passage:
+    return Passage(
+        f"GARD-1-{qid}-0", "GARD", "2_GARD_QA", "1", f"1-{qid}", qtype, "Orlen syndrome",
+        "https://rarediseases.info.nih.gov/gard/1/orlen-syndrome", (), f"{qtype}?", text,
+    )  # fmt: skip
+
+
+PAGE = [
+    section("1", "information", "Orlen syndrome is a rare condition of the hair and nails. It starts in childhood."),
+    section(
+        "2", "symptoms",
+        "Most children have sparse hair. Some develop kidney stones in their teens. The nails are thin.",
+    ),
+    section("3", "treatment", "Treatment is symptomatic. Kidney stones are removed as in other people."),
+    section("4", "information", "Orlen syndrome is a rare condition of the hair and nails. It starts in childhood."),
+]  # fmt: skip
+
+
+def test_the_sentences_that_carry_the_ask_come_from_any_section_in_page_order():
+    ask = read_ask("Can Orlen syndrome cause kidney stones?", ["Orlen syndrome"])
+    carried = composer().carrying(
+        PAGE, ask, "Can Orlen syndrome cause kidney stones?", {"symptoms": 1.0}, 900
+    )
+    assert carried.found
+    quoted = [part for e in carried.excerpts for part in e.parts]
+    assert quoted == [
+        "Some develop kidney stones in their teens.",
+        "Kidney stones are removed as in other people.",
+    ]
+    assert [e.citation.section for e in carried.excerpts] == ["Symptoms", "Treatment"]
+    assert not any(e.truncated_end for e in carried.excerpts)  # whole sentences
+    assert all(
+        part in p.text for e, p in zip(carried.excerpts, carried.used, strict=True) for part in e.parts
+    )
+
+
+def test_a_repeated_sentence_is_quoted_once():
+    ask = Ask(relation="linked", target="childhood", terms=("childhood",))
+    carried = composer().carrying(PAGE, ask, "childhood", {}, 900)
+    quoted = [part for e in carried.excerpts for part in e.parts]
+    assert quoted == ["It starts in childhood."]  # the repeated overview, once (MMR)
+
+
+def test_nothing_carries_an_ask_the_page_lacks():
+    ask = read_ask("Is Orlen syndrome contagious?", ["Orlen syndrome"])
+    carried = composer().carrying(PAGE, ask, "Is Orlen syndrome contagious?", {}, 900)
+    assert not carried.found and not carried.excerpts
+
+
+def test_a_tables_features_that_carry_the_ask_come_as_a_list():
+    page = [passage(f"{INTRO} {TABLE}")]
+    ask = read_ask("Can Orlen syndrome cause chest pain?", ["Orlen syndrome"])
+    carried = composer().carrying(page, ask, "Can Orlen syndrome cause chest pain?", {}, 900)
+    assert carried.found and carried.excerpts[0].listed and carried.excerpts[0].parts == ("Chest pain",)
+    deadly = [passage(f"{INTRO} {TABLE.replace('Dry skin 7.5%', 'Sudden death 7.5%')}")]
+    fatal = composer().carrying(deadly, Ask(attribute="life expectancy"), "How long do they live?", {}, 900)
+    assert not fatal.excerpts  # a feature answers what it causes, not an attribute
+
+
+@needs_shared
+def test_sentences_carrying_an_ask_are_verbatim_on_every_gard_page(gard_searcher):
+    """Every GARD page, asked a few asks: every quoted part is an exact substring of its cited
+    passage, made of whole sentences (or a table's feature names), never cut."""
+    from answers.engine import Engine
+    from corpus.sentences import sentence_spans
+
+    engine = Engine(gard_searcher)
+    asks = [
+        Ask(attribute="life expectancy"),
+        Ask(attribute="frequency"),
+        Ask(relation="causes", target="pain", terms=("pain",)),
+    ]
+    by_doc: dict[str, list[Passage]] = {}
+    for p in gard_searcher.index.passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    quoted = 0
+    for page in by_doc.values():
+        for ask in asks:
+            carried = engine.composer.carrying(page, ask, "?", {}, 950)
+            for excerpt, passage in zip(carried.excerpts, carried.used, strict=True):
+                assert excerpt.citation.passage_id == passage.passage_id
+                starts = {a for a, _ in sentence_spans(passage.text)}
+                for part in excerpt.parts:
+                    assert part and part in passage.text, passage.passage_id
+                    assert excerpt.listed or passage.text.index(part) in starts
+                assert not excerpt.truncated_end or excerpt.listed
+                quoted += 1
+    assert quoted > 1000
+
+
+def test_a_sentence_naming_the_ask_in_passing_is_left_out():
+    """Both sentences name kidney stones; only the one that also says what was asked about
+    them (in the teens, in the section the question prefers) is kept when the other scores
+    well below it."""
+    from retrieval.policy import AnswerPolicy
+
+    question = "Can Orlen syndrome cause kidney stones in their teens?"
+    ask = read_ask(question, ["Orlen syndrome"])
+    strict = AnswerPolicy(min_relative=0.9)
+    carried = composer().carrying(PAGE, ask, question, {"symptoms": 1.0}, 900, policy=strict)
+    quoted = [part for e in carried.excerpts for part in e.parts]
+    assert quoted == ["Some develop kidney stones in their teens."]
+
+
+def test_a_named_treatment_is_answered_where_the_page_treats():
+    ask = read_ask("Does a special diet help Orlen syndrome?", ["Orlen syndrome"])
+    causes = section("5", "causes", "Dietary factors may play a role in the cause.")
+    treats = section("6", "treatment", "A low-salt diet eases the swelling.")
+    both = composer().carrying([causes, treats], ask, "Does a special diet help?", {}, 900)
+    assert [p for e in both.excerpts for p in e.parts] == ["A low-salt diet eases the swelling."]
+    only = composer().carrying([causes], ask, "Does a special diet help?", {}, 900)
+    assert only.found and only.excerpts  # all the page says of it: quoted, never called unsaid

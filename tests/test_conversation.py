@@ -326,7 +326,7 @@ def test_more_shows_what_a_cut_excerpt_left_out(searcher):
         pytest.param(
             "What is Zorbland fever?", messages.NO_PAGE.format(name="Zorbland fever"), id="unknown-disease"
         ),
-        pytest.param("asdkjh qwe", messages.ABSTAIN, id="gibberish"),
+        pytest.param("asdkjh qwe", messages.CLARIFY, id="gibberish"),  # asked back, as in a new chat
         pytest.param("help", messages.HELP, id="help"),
     ],
 )

@@ -148,3 +148,132 @@ def test_quality_on_dev_set(gard_engine):
     assert report.section_hits / report.answerable >= 0.80
     assert report.correct_abstentions / report.should_abstain >= 0.85
     assert report.false_abstentions / report.answerable <= 0.05
+
+
+# --- the ask (issue 17): answer what was asked, or say that the page doesn't --------------------
+
+
+@needs_shared
+def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_engine):
+    reply = gard_engine.reply("ask1", "What is the life expectancy with Fabry disease?")
+    assert reply.kind is ReplyKind.ANSWER and reply.unsaid and reply.partial and reply.can_forward
+    first, *rest = reply.message.splitlines()
+    assert first == messages.DOESNT_SAY.format(
+        title="Fabry disease", what=messages.ASK_PHRASES["life expectancy"]
+    )
+    assert rest[-1] == messages.CLOSEST  # what follows is labelled, never passed off as the answer
+    assert len(reply.excerpts) == 1  # the closest text is short: it is no answer
+    assert reply.ask is not None and reply.ask.attribute == "life expectancy"
+    assert reply.to_text().startswith(first)
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_the_sentence_that_carries_the_ask_is_quoted_from_any_section(gard_engine):
+    """Kawasaki's page says it is not contagious in its causes section; the question names no
+    section, and that sentence, not the gene it mentions first, is the answer."""
+    reply = gard_engine.reply("ask2", "Is Kawasaki disease contagious?")
+    assert reply.answered and not reply.unsaid and not reply.partial
+    assert any("not contagious" in part for e in reply.excerpts for part in e.parts)
+    assert reply.message.splitlines()[-1] == messages.ABOUT_ASK.format(
+        title="Kawasaki syndrome", about=messages.ASK_ABOUT["contagious"]
+    )  # said what the quote is about
+    assert "ITPKC" not in reply.to_text()
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_a_relation_is_answered_by_sentences_naming_its_object(gard_engine):
+    reply = gard_engine.reply("ask3", "Can Tietze syndrome cause chest pain?")
+    assert reply.answered and reply.ask is not None and reply.ask.relation == "causes"
+    assert all("chest pain" in part.lower() for e in reply.excerpts for part in e.parts)
+    assert not any(e.truncated_end for e in reply.excerpts)  # whole sentences
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_the_users_name_is_connected_to_the_pages(gard_engine):
+    reply = gard_engine.reply("ask4", "What is Andersen disease?")
+    assert reply.disease == "Glycogen storage disease type 4"
+    assert reply.message.splitlines()[0] == messages.OTHER_NAME.format(
+        asked="Andersen disease", title="Glycogen storage disease type 4"
+    )
+    by_title = gard_engine.reply("ask5", "What is glycogen storage disease type 4?")
+    assert "another name" not in by_title.message
+    both = gard_engine.reply("ask7", "Has TAR syndrome been linked to anemia?")  # the title, typed
+    assert both.disease == "TAR syndrome" and "another name" not in both.message
+
+
+def test_a_question_without_a_specific_ask_keeps_the_section_answer(small_engine):
+    reply = small_engine.reply("ask6", "What causes IMT?")
+    assert reply.ask is None and not reply.unsaid
+    assert reply.excerpts[0].citation.section == "Causes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tracking", messages.CLARIFY),
+        ("treatment?", messages.WHICH_DISEASE),
+        ("is it treatable?", messages.WHICH_DISEASE),
+    ],
+)
+def test_an_unclear_message_gets_one_short_question_back(small_engine, text, expected):
+    """No disease named, none in the chat, and too few words to forward: ask, don't refuse."""
+    reply = small_engine.reply("clarify", text)
+    assert reply.kind is ReplyKind.ABSTAIN and reply.message == expected
+    assert not reply.excerpts and not reply.can_forward
+
+
+def test_a_short_follow_up_is_no_unclear_message(small_engine):
+    assert small_engine.reply("clarify2", "What is Tietze syndrome?").answered
+    assert small_engine.reply("clarify2", "treatment?").answered
+
+
+@needs_shared
+def test_the_closest_text_is_one_short_excerpt(gard_engine):
+    """The treatment section has more to quote, but it answers nothing about pregnancy: one
+    excerpt, labelled, and no more."""
+    reply = gard_engine.reply("ask8", "Is Tourette syndrome treatment safe in pregnancy?")
+    assert reply.unsaid and reply.message.endswith(messages.CLOSEST)
+    assert len(reply.excerpts) == 1
+
+
+@needs_shared
+def test_no_sentence_is_quoted_twice_in_one_reply(gard_engine):
+    """Passages overlap by a sentence: the second excerpt of a section doesn't repeat the end of
+    the first."""
+    from corpus.sentences import split_sentences
+
+    rows = [json.loads(line) for line in SHARED_EVAL.read_text().splitlines() if line.strip()]
+    questions = ["What is adult-onset vitelliform macular dystrophy?", *(row["question"] for row in rows)]
+    for number, question in enumerate(questions):
+        reply = gard_engine.reply(f"twice-{number}", question)
+        sentences = [s for e in reply.excerpts for part in e.parts for s in split_sentences(part)]
+        assert len(sentences) == len(set(sentences)), question
+
+
+@needs_shared
+def test_a_follow_up_the_page_doesnt_answer_is_said_even_when_all_was_shown(gard_engine):
+    """After the overview, "how long do they live?" has nothing new to quote; the page's
+    silence on it is still said, with a specialist, not "that's everything I have"."""
+    assert gard_engine.reply("ask9", "What is Kawasaki disease?").answered
+    reply = gard_engine.reply("ask9", "how long do they live?")
+    assert reply.unsaid and reply.can_forward and reply.message.startswith("GARD's page on Kawasaki syndrome")
+    assert reply.message != messages.NO_MORE
+
+
+@needs_shared
+def test_a_name_spelt_otherwise_is_no_other_name(gard_engine):
+    reply = gard_engine.reply("ask10", "What can be done for Lederhose disease?")
+    assert reply.disease == "Ledderhose disease" and "another name" not in reply.message
+
+
+@needs_shared
+def test_an_ask_asked_again_is_not_answered_with_something_else(gard_engine):
+    """The sentence that carries the ask was shown; asked again, the chat is told that is all,
+    not given another section as if it answered."""
+    first = gard_engine.reply("ask11", "Is Kawasaki disease contagious?")
+    assert first.answered and not first.unsaid
+    again = gard_engine.reply("ask11", "is it contagious?")
+    assert not again.excerpts and again.message == messages.NO_MORE and again.can_forward

@@ -258,8 +258,8 @@ def test_the_same_reading_on_gard(gard_engine: Engine) -> None:
     tuberous = gard_engine.reply("l2", "tuberous sclerosis")  # type 1 or type 2: BM25 doesn't decide
     assert [c.title for c in tuberous.choices] == ["Tuberous sclerosis, type 1", "Tuberous sclerosis, type 2"]
     gaucher = gard_engine.reply("l", "Can Gaucher disease be cured with enzyme replacement?")
-    assert gaucher.partial and gaucher.message.startswith(
-        "The page on Gaucher disease has no section on treatment"
+    assert gaucher.partial and gaucher.message.startswith(  # the page names no enzyme anywhere (issue 17)
+        "GARD's page on Gaucher disease doesn't say anything about enzyme replacement."
     )
 
 
@@ -306,9 +306,12 @@ def test_a_misspelling_finds_no_family(engine: Engine) -> None:
 def test_the_section_quoted_instead_is_named(engine: Engine) -> None:
     reply = engine.reply("o", "What causes SMA 3?")
     assert reply.disease == "Spinal muscular atrophy type 3" and reply.partial
-    assert reply.message == messages.NO_SECTION_OTHER.format(
-        title="Spinal muscular atrophy type 3", section="causes", other="symptoms"
-    )
+    assert reply.message.splitlines() == [  # the name asked, connected to the page's (issue 17)
+        messages.OTHER_NAME.format(asked="SMA 3", title="Spinal muscular atrophy type 3"),
+        messages.NO_SECTION_OTHER.format(
+            title="Spinal muscular atrophy type 3", section="causes", other="symptoms"
+        ),
+    ]
     assert "Human Phenotype Ontology" not in reply.excerpts[0].text
 
 

@@ -1,0 +1,240 @@
+"""What a question asks about, beyond the section type: the ask (issue 17).
+
+The question type (qtype.py) picks a section of the page; many real questions ask one thing that
+no section is named for: "Is Kawasaki disease contagious?", "What is the life expectancy with
+Fabry disease?", "Can Tietze syndrome cause chest pain?". The ask names that thing, so the
+engine can quote the sentences that say something about it, wherever on the page they are, or
+say plainly that the page doesn't. "What is X?" and "Tell me about X" have no specific ask.
+
+All cue tables and thresholds live in `AnswerPolicy` (retrieval/policy.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from retrieval.analyzer import analyze, fold
+from retrieval.policy import AnswerPolicy
+
+# Words that stand around an object in a question but name nothing of it: "a person's ability to
+# walk" is about walking; "other stomach problems" about the stomach.
+FILLER = frozenset(
+    analyze(
+        "people person persons individual individuals patient patients child children kids kid baby "
+        "someone anyone adult adults having have develop developing get getting someone's person's "
+        "individual's diagnosed diagnosis condition disease disorder syndrome anything something "
+        "other any type kind thing things commonly common usually automatically really also risk "
+        # who might get it is inheritance, not an object: "an increased risk for his son"
+        "son sons daughter daughters father mother parent parents sibling siblings relative relatives "
+        "family families generation generations future another first degree "
+        # the asker's own words: "do you think the itching has anything to do with X"
+        "think know wonder wondering believe possible possibly please tell "
+        # a treatment's vague modifiers: "a special diet" is carried by a diet
+        "special certain particular new different"
+    )
+)
+# Words an object is shown with but no sentence need name: "the ability to walk" is carried by
+# a sentence on walking, "other problems" by none in particular.
+SHOWN_ONLY = frozenset(
+    analyze(
+        "ability abilities able problems problem issues issue effects effect recommendations "
+        "recommendation changes change restrictions restriction needs management"
+    )
+)
+CLAUSE_END = re.compile(r"[.?!;,]|\b(and|or|but|because|since|if|when|as)\b")
+UNSEEN_WEIGHT = 10.0  # nats: a word no page uses is as telling as the rarest one
+CLAUSE_END_BETWEEN = re.compile(r"[.?!;,]|\b(or|but|because|since|if|when|as)\b")
+ASKS_FOR_THE_CAUSE = re.compile(r"\b(what|which|who|that|whatever)( \w+)?\s*$")
+RISK_OR_EFFECT = re.compile(r"\b(risk|affects?|result)\b")
+QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question asks about: an attribute ("contagious", "life expectancy", "drug"), or a
+    relation ("causes", "linked") to an object (`target`, as typed: "chest pain"), and whether it
+    wants a yes or a no. `terms` are the object's analyzed words, the disease's names left out."""
+
+    attribute: str | None = None
+    relation: str | None = None
+    target: str = ""
+    terms: tuple[str, ...] = ()
+    yes_no: bool = False
+
+    @property
+    def specific(self) -> bool:
+        """Whether the question asks one thing a sentence must carry ("what is X?" does not)."""
+        return bool(self.attribute or self.relation)
+
+    @property
+    def label(self) -> str:
+        """A short description for a ticket and the evaluation: "life expectancy",
+        "causes: chest pain", "drug: ibuprofen"."""
+        if self.relation:
+            return f"{self.relation}: {self.target}"
+        if self.attribute == "drug":
+            return f"drug: {self.target}"
+        return self.attribute or ""
+
+    def to_dict(self) -> dict:
+        return {
+            "attribute": self.attribute,
+            "relation": self.relation,
+            "target": self.target,
+            "yes_no": self.yes_no,
+        }
+
+
+NO_ASK = Ask()
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    attributes: tuple[tuple[str, re.Pattern[str]], ...]
+    carriers: dict[str, re.Pattern[str]]
+    relations: tuple[tuple[str, re.Pattern[str]], ...]
+    drug: re.Pattern[str]
+    yes_no: re.Pattern[str]
+    no_ask: re.Pattern[str]
+    policy: AnswerPolicy = field(repr=False)
+
+
+@lru_cache(maxsize=4)
+def _compiled(policy: AnswerPolicy) -> _Compiled:
+    return _Compiled(
+        tuple((name, re.compile(p)) for name, p in policy.attribute_cues),
+        {name: re.compile(p) for name, p in policy.carrier_cues},
+        tuple((name, re.compile(p)) for name, p in policy.relation_cues),
+        re.compile(policy.drug_cue),
+        re.compile(policy.yes_no),
+        re.compile(policy.no_ask),
+        policy,
+    )
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence that asks: the last one ending in "?", else the last one (a story before a
+    question tells what happened, not what is asked)."""
+    sentences = [s.strip() for s in QUESTION_SENTENCES.split(fold(question)[:2000]) if s.strip()]
+    if not sentences:
+        return ""
+    asking = [s for s in sentences if s.endswith("?")]
+    return (asking or sentences)[-1]
+
+
+def _object(phrase: str, names: set[str], policy: AnswerPolicy) -> tuple[str, tuple[str, ...]]:
+    """The words of a relation's object and its terms, the disease's own names and filler left
+    out; ("", ()) when nothing is left ("Is autism related to Joubert syndrome?" read after
+    "related to" names only the disease)."""
+    words = phrase.strip(" ?.!,;:'\"").split()
+    content: list[int] = []  # places of the words that name something of the object
+    terms: list[str] = []
+    for place, word in enumerate(words):
+        stems = [t for t in analyze(word) if t not in names and t not in FILLER]
+        if stems and len(terms) < policy.max_target_words:
+            content.append(place)
+            terms.extend(t for t in stems if t not in SHOWN_ONLY)
+    if not terms:
+        return "", ()
+    # from its first word to its last, the small words between kept ("ability to walk")
+    target = " ".join(
+        w
+        for place, w in enumerate(words[content[0] : content[-1] + 1], content[0])
+        if place in content or not analyze(w)
+    )
+    return target.strip(" ,;:'\""), tuple(dict.fromkeys(terms))
+
+
+def as_typed(target: str, question: str) -> str:
+    """The target as the question typed it ("Crohn's", not "crohn's"): the asking sentence is
+    read folded, so its words are found again in the question."""
+    found = re.search(re.escape(target), question, re.IGNORECASE) if target else None
+    return found.group(0) if found else target
+
+
+def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | None = None) -> Ask:
+    """The ask of a question; `names` are the disease's names (title, synonyms, as typed), whose
+    words are never the object of a relation."""
+    compiled = _compiled(policy or AnswerPolicy())
+    policy = compiled.policy
+    sentence = asking_sentence(question)
+    if not sentence:
+        return NO_ASK
+    yes_no = bool(compiled.yes_no.search(sentence))
+    # The attribute named last: a question ends with what it asks, after its context ("with
+    # the high incidence of cancer in X, is testing available?").
+    found_at = [
+        (m.start(), attribute) for attribute, cue in compiled.attributes if (m := cue.search(sentence))
+    ]
+    if found_at:
+        return Ask(attribute=max(found_at, key=lambda f: f[0])[1], yes_no=yes_no)
+    drug = compiled.drug.search(sentence)
+    relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
+    if not drug and not relations:
+        return Ask(yes_no=yes_no)  # most questions: no name needs analysing
+    name_terms = {t for name in names for t in analyze(name)}
+    if drug and not (set(analyze(drug.group(0))) <= name_terms):
+        target = drug.group(0)
+        named = [t for t in analyze(target) if t not in FILLER and t not in SHOWN_ONLY]
+        terms = tuple(named) or tuple(analyze(target))
+        return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
+    for relation, found in relations:
+        if ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
+            continue  # "what causes X?" asks for the causes section, not about a relation
+        if relation == "causes" and not (yes_no or RISK_OR_EFFECT.search(found.group(0))):
+            continue  # "including causes", "how the cause was found": no relation asked
+        after = sentence[found.end() :]
+        between = found.group(0).rstrip().endswith("between")  # "between X and Y": both are named
+        clause = (CLAUSE_END_BETWEEN if between else CLAUSE_END).search(after)
+        target, terms = _object(after[: clause.start()] if clause else after, name_terms, policy)
+        if not terms and relation == "linked":  # "Is autism related to Joubert syndrome?": the object first
+            before = sentence[: found.start()]
+            target, terms = _object(before, name_terms, policy)
+        if terms:
+            return Ask(relation=relation, target=as_typed(target, question), terms=terms, yes_no=yes_no)
+    return Ask(yes_no=yes_no)
+
+
+def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPolicy | None = None) -> bool:
+    """Whether a sentence says something about the ask: names the attribute itself (not a
+    neighbouring topic), the drug, or enough of the relation's object (by idf weight)."""
+    if not ask.specific:
+        return False
+    compiled = _compiled(policy or AnswerPolicy())
+    if ask.attribute in compiled.carriers:
+        return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
+    lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences
+    if not any(t[:PREFILTER] in lowered for t in ask.terms):
+        return False
+    terms = set(analyze(sentence))
+    if ask.attribute == "drug":  # every word of it: "physical therapy" is no therapy of another kind
+        return all(_named(t, terms) for t in ask.terms)
+    weights = {t: idf.get(t, UNSEEN_WEIGHT) for t in ask.terms}
+    total = sum(weights.values())
+    found = sum(w for t, w in weights.items() if _named(t, terms))
+    return total > 0 and found / total >= compiled.policy.min_target_share
+
+
+PREFILTER = 4  # letters of a stem looked for in a sentence before it is analysed
+MAX_SHORT_SUFFIX = 3  # letters a four-letter stem may grow by and still be the same word ("dietari")
+MIN_PREFIX = 5  # letters: a stem this long names its longer forms ("tumor" -> "tumorigenesis"); a
+# shorter one would let "eye movements" answer "the ability to move"
+
+
+def _named(term: str, terms: set[str]) -> bool:
+    """Whether a sentence's terms name an object's term: the same stem, or a longer word built on
+    it, which Snowball stems apart ("tumorigenesis" for "tumor")."""
+    if term in terms:
+        return True
+    # a suffix of a few letters at most under a short stem ("diet" -> "dietary", not "move" ->
+    # "movement"); any longer word under a longer one
+    short = MIN_PREFIX - 1
+    if any(term.startswith(t) and len(t) >= short and len(term) - len(t) <= MAX_SHORT_SUFFIX for t in terms):
+        return True  # the question's word is the longer one: "dietary" asked, "diet" on the page
+    return len(term) >= short and any(
+        t.startswith(term) and (len(term) >= MIN_PREFIX or len(t) - len(term) <= MAX_SHORT_SUFFIX)
+        for t in terms
+    )

@@ -1,0 +1,126 @@
+"""The ask (retrieval/ask.py): what a question asks beyond a section, and which sentence carries
+it. General phrasing, written here; none of these is a question of an evaluation file."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.ask import Ask, carries, read_ask
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "attribute"),
+    [
+        ("Is Orlen syndrome contagious?", "Orlen syndrome", "contagious"),
+        ("can my kids catch it from me?", "", "contagious"),
+        ("How long do people with Orlen syndrome live?", "Orlen syndrome", "life expectancy"),
+        ("what's the lifespan with orlen syndrome", "orlen syndrome", "life expectancy"),
+        ("Is Orlen syndrome fatal?", "Orlen syndrome", "life expectancy"),
+        ("Can a woman with Orlen syndrome get pregnant?", "Orlen syndrome", "pregnancy"),
+        ("Could my son with Orlen syndrome play soccer?", "Orlen syndrome", "sports"),
+        ("Are there clinical trials for Orlen syndrome?", "Orlen syndrome", "research"),
+        ("Is there a genetic test for Orlen syndrome?", "Orlen syndrome", "genetic test"),
+        ("Which blood tests show Orlen syndrome?", "Orlen syndrome", "test"),
+        ("How common is Orlen syndrome?", "Orlen syndrome", "frequency"),
+        ("Does methotrexate help Orlen syndrome?", "Orlen syndrome", "drug"),
+        ("Is physical therapy of any use in Orlen syndrome?", "Orlen syndrome", "drug"),
+        ("Can Orlen syndrome be diagnosed before birth?", "Orlen syndrome", "prenatal"),
+        ("How many individuals in Ohio have Orlen syndrome?", "Orlen syndrome", "frequency"),
+        ("Is Orlen syndrome a rare disease?", "Orlen syndrome", "frequency"),
+        ("Are steroids used for Orlen syndrome?", "Orlen syndrome", "drug"),
+    ],
+)
+def test_reads_the_attribute(question, name, attribute):
+    assert read_ask(question, [name]).attribute == attribute
+
+
+@pytest.mark.parametrize(
+    ("question", "relation", "target"),
+    [
+        ("Can Orlen syndrome cause hair loss?", "causes", "hair loss"),
+        ("Does Orlen syndrome affect a child's ability to speak?", "causes", "ability to speak"),
+        ("Is Orlen syndrome linked to kidney stones?", "linked", "kidney stones"),
+        ("Is epilepsy related to Orlen syndrome?", "linked", "epilepsy"),  # the object comes first
+        ("Is there an association between Orlen syndrome and glaucoma?", "linked", "glaucoma"),
+        ("Would Orlen syndrome increase my risk for cataracts?", "causes", "cataracts"),
+        ("Can Orlen ataxia affect the eyes?", "causes", "eyes"),  # "...a affect" is no "a" before a noun
+    ],
+)
+def test_reads_a_relation_and_its_object_without_the_disease(question, relation, target):
+    ask = read_ask(question, ["Orlen syndrome", "Orlen ataxia"])
+    assert (ask.relation, ask.target) == (relation, target)
+    assert ask.specific and ask.yes_no  # each asks for a yes or a no
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is Orlen syndrome?",
+        "Tell me about Orlen syndrome",
+        "What causes Orlen syndrome?",  # the causes section, not a relation
+        "What might cause Orlen syndrome?",
+        "How is Orlen syndrome treated?",
+        "Is Orlen syndrome inherited?",
+        "Is Orlen syndrome related to Orlen disease?",  # only the disease's names: no object
+    ],
+)
+def test_no_specific_ask(question):
+    assert not read_ask(question, ["Orlen syndrome", "Orlen disease"]).specific
+
+
+def test_a_story_before_the_question_asks_nothing():
+    """Only the asking sentence is read: what happened before it is no ask."""
+    ask = read_ask(
+        "My daughter was pregnant last year. What are the symptoms of Orlen syndrome?", ["Orlen syndrome"]
+    )
+    assert not ask.specific
+
+
+def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
+    contagious = Ask(attribute="contagious")
+    assert carries(contagious, "Orlen syndrome is not contagious.", {})
+    assert not carries(contagious, "Some cases follow an infection of the throat.", {})
+    research = Ask(attribute="research")
+    assert carries(research, "Researchers are studying a new drug for Orlen syndrome.", {})
+    assert not carries(research, "Imaging studies such as an MRI scan show the lesions.", {})
+    diet = read_ask("Does a special diet help with Orlen syndrome?", ["Orlen syndrome"])
+    assert carries(diet, "A low-fat diet is recommended.", {}) and not carries(
+        diet, "Special equipment helps.", {}
+    )
+    research = Ask(attribute="research")
+    assert not carries(research, "Information on other studies is available as a summary abstract.", {})
+    frequency = Ask(attribute="frequency")
+    assert not carries(frequency, "It is estimated that 5 percent of people with it have no mutation.", {})
+    assert carries(frequency, "It is estimated that about 1% of the population has Orlen syndrome.", {})
+    assert not carries(frequency, "Seizures are common in people with Orlen syndrome.", {})  # a symptom
+    life = Ask(attribute="life expectancy")
+    assert not carries(life, "Many features develop with age.", {})  # the course is no outlook
+    assert carries(life, "Most affected people have a normal life expectancy.", {})
+    assert not carries(life, "Orlen syndrome affects the hair and nails.", {})
+
+
+def test_a_relation_is_carried_by_enough_of_its_object_by_weight():
+    ask = read_ask("Can Orlen syndrome cause abnormal amino acid levels?", ["Orlen syndrome"])
+    idf = {"abnorm": 1.0, "amino": 6.0, "acid": 4.0, "level": 1.0}
+    assert carries(ask, "Blood tests show high amino acid levels.", idf)
+    assert not carries(ask, "Abnormal levels of sugar are found.", idf)
+
+
+def test_an_object_is_carried_by_its_longer_forms_and_not_by_its_frame():
+    """ "ability to form tumors": a sentence on tumorigenesis carries it; "ability" alone is only
+    shown; a short stem ("move") is no prefix of another word ("movements" of the eyes)."""
+    ask = read_ask("Does Orlen syndrome affect the ability to form tumors?", ["Orlen syndrome"])
+    assert ask.target == "ability to form tumors" and "abil" not in ask.terms
+    idf = {"form": 1.0, "tumor": 5.0}
+    assert carries(ask, "Tumorigenesis is rare.", idf)
+    assert not carries(ask, "Their ability to see is normal.", idf)
+    move = read_ask("Does Orlen syndrome affect the ability to move?", ["Orlen syndrome"])
+    assert not carries(move, "It causes abnormal eye movements.", {"move": 5.0})
+
+
+def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
+    linked = read_ask("Is there a link between Orlen syndrome and Crohn's disease?", ["Orlen syndrome"])
+    assert linked.target == "Crohn's"  # as typed, for the message that names it
+    diet = read_ask("What are the dietary recommendations for Orlen syndrome?", ["Orlen syndrome"])
+    assert diet.target == "dietary recommendations"
+    assert carries(diet, "A low-salt diet may help.", {})  # "dietary" asked, "diet" on the page
