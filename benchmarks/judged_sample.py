@@ -4,8 +4,9 @@ The sample: the questions listed in `judged_sample_ids.txt` beside this script, 
 questions are judged before and after a change. They were drawn (`--draw`) as 60 named questions
 of the real dev half (`gard-real-dev.jsonl`) whose top answer came from a gold page (the bot found
 the right page) on 2026-12-07, with seed 17. Each is asked in a fresh chat, and the reply is
-printed as the console shows it. The rubric is in docs/answer-quality (ANSWERS / PARTLY / NO,
-honest, readable); grades are given by a reader, not by this script.
+printed as the console shows it, with its line where Telegram would offer a specialist. The
+rubric is in the README's *Answering the ask* (ANSWERS / PARTLY / NO, honest, readable); grades
+are given by a reader, not by this script.
 
     python benchmarks/judged_sample.py [QUESTIONS.jsonl] > sample.md
     python benchmarks/judged_sample.py --draw [--size 60] [--seed 17] > sample.md   # a new sample
@@ -22,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import load_config  # noqa: E402
+from bot.console import console_text  # noqa: E402
 from bot.runtime import load_engine  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gard-real-dev.jsonl"
@@ -54,7 +56,7 @@ def main() -> int:
     for number, row in enumerate(sorted(sample, key=lambda r: r["id"]), 1):
         reply = engine.reply(f"judge-{row['id']}", row["question"])
         print(f"## {number}. {row['id']} ({row['question_type']})\n\n**Q:** {row['question']}\n")
-        print("```\n" + reply.to_text() + "\n```\n")
+        print("```\n" + console_text(reply) + "\n```\n")
     return 0
 
 

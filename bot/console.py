@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from answers.reply import ReplyKind
+from answers.reply import Reply, ReplyKind
 from bot.config import Config
 from bot.runtime import load_engine_with_published
 from bot.user_commands import TELEGRAM_ONLY, command_text
@@ -35,6 +35,18 @@ def command_reply(text: str, config: Config) -> str | None:
     return command_text(name, config) or UNKNOWN_COMMAND.format(name=name)
 
 
+SPECIALIST_LINE = "(In Telegram you could now send this question to a specialist.)"
+
+
+def console_text(reply: Reply) -> str:
+    """A reply as the console shows it: the text, and where Telegram would show the Ask-a-
+    specialist button (nothing found, or the page lacks what was asked), a line saying so."""
+    text = reply.to_text()
+    if reply.kind is ReplyKind.ABSTAIN or reply.partial:
+        text = f"{text}\n{SPECIALIST_LINE}"
+    return text
+
+
 def run_console(config: Config, stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -54,9 +66,6 @@ def run_console(config: Config, stdin=None, stdout=None) -> int:
         if command is not None:
             print(command, file=stdout, end="\n\n", flush=True)
             continue
-        reply = engine.reply("console", text)
-        print(reply.to_text(), file=stdout)
-        if reply.kind is ReplyKind.ABSTAIN or reply.partial:
-            print("(In Telegram you could now send this question to a specialist.)", file=stdout)
+        print(console_text(engine.reply("console", text)), file=stdout)
         print(file=stdout, flush=True)
     return 0
