@@ -102,7 +102,7 @@ class PassageIndex:
         return float(np.log(1 + n_docs / max(1, indptr[column + 1] - indptr[column])))
 
     def scores(self, question: str) -> np.ndarray:
-        return self.bm25.get_scores(analyze(question))
+        return self.scores_of(analyze(question))
 
     def scores_of(self, terms: list[str] | tuple[str, ...]) -> np.ndarray:
         """BM25 scores of terms analyzed already (a Question's)."""

@@ -219,7 +219,7 @@ class Searcher:
         """Whether every word of the text is a word of some page's names (a disease term, which
         de-identifying a question must keep)."""
         words = name_words(text)
-        return bool(words) and all(w in self.names.by_word for w in words)
+        return bool(words) and all(self.names.is_name_word(w) for w in words)
 
     def passage_count(self) -> int:
         """Passages in the live index (published staff answers included)."""
