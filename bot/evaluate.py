@@ -24,6 +24,7 @@ from retrieval.linking_fit import (
     DID_YOU_MEAN,
     EVAL_SEED,
     FIT_SEED,
+    GENERAL,
     LOOK_ALIKE,
     LOOK_ALIKE_CHOICE,
     NAME_SETS,
@@ -268,7 +269,8 @@ def run_linking_eval(config, pages: int | None = None, fit: bool = False, detail
         f"- leave-one-page-out: look-alike page {100 * report.share(lopo, [LOOK_ALIKE]):.1f}%, "
         f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
         f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%, "
-        f'"did you mean" another page {100 * report.share(lopo, [DID_YOU_MEAN]):.1f}%'
+        f'"did you mean" another page {100 * report.share(lopo, [DID_YOU_MEAN]):.1f}%, '
+        f"general page said so {100 * report.share(lopo, [GENERAL]):.1f}%"
     )
     print(f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):")
     print("| threshold | precision | recall |\n|---:|---:|---:|")

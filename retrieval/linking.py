@@ -749,32 +749,71 @@ class Linker:
             i -= 1
         if i >= 0 and not self._break(question, i) and not self._stands_apart_before(question, i, exclude):
             return None  # "postaxial hand | polydactyly", "Dextrocardia with | situs inversus"
-        after = []
-        i = end
-        if not self._aside_or_end(question, end - 1):
-            while i < len(words) and not self._break(question, i - 1):
-                if question.groups[i] == question.groups[end - 1] or words[i] in self.heads:
-                    after.append(i)  # "Sjogren-Larsson-like", "clubfoot syndrome"
-                    i += 1
-                else:
-                    break
-            if not after and not self._stands_apart_after(question, end, exclude, tuple(words[start:end])):
-                return None  # "Amelogenesis imperfecta | local hypoplastic", "Dwarfism, | mental retardation"
-        mention = self._mention(question, min([start, *before]), max([end, *(a + 1 for a in after)]))
+        after = self._joined_after(question, end)
+        typed = [] if after else self._type_after(question, end, exclude)
+        name = tuple(words[start:end])
+        closed = self._aside_or_end(question, end - 1)
+        if not (closed or after or typed or self._stands_apart_after(question, end, exclude, name)):
+            return None  # "Amelogenesis imperfecta | local hypoplastic", "Dwarfism, | mental retardation"
+        mention = self._mention(question, min([start, *before]), max([end, *(a + 1 for a in after + typed)]))
+        kind_of_class = self._class_name(match)
         if any(
             question.groups[i] == question.groups[start]
-            or (i in before and self._eponym(question, i, exclude))
+            or (i in before and self._eponym(question, i, exclude) and not kind_of_class)
             or (i in after and words[i] in self.heads)
             for i in [*before, *after]
         ):
             return WholeName.OTHER, mention
-        if not before:
+        if not before and not typed:
             return WholeName.SAME, mention
         if match.kind in {"title", "abbreviation"} and all(
-            self._qualifier_word(question, i, exclude) for i in before
+            self._qualifier_word(question, i, exclude)
+            or (kind_of_class and self.names.modifies(question.words[i], exclude))
+            for i in before
         ):
             return WholeName.BROADER, mention  # a synonym many pages share ("porphyria") is no general page
         return None
+
+    def _joined_after(self, question: QuestionWords, end: int) -> list[int]:
+        """The positions right after a name, at `end`, that make one word or one name with it:
+        a hyphen-joined word or a head word ("Sjogren-Larsson-like", "clubfoot syndrome")."""
+        after: list[int] = []
+        if self._aside_or_end(question, end - 1):
+            return after
+        i = end
+        while i < len(question.words) and not self._break(question, i - 1):
+            if question.groups[i] != question.groups[end - 1] and question.words[i] not in self.heads:
+                break
+            after.append(i)
+            i += 1
+        return after
+
+    def _type_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> list[int]:
+        """The positions of a type's number or letter right after a whole name, when the asker's
+        words follow: "spinocerebellar ataxia 7", "Usher syndrome type 2" name one type of the
+        condition, which a page on the condition covers in general."""
+        if self._aside_or_end(question, end - 1):
+            return []
+        i = end
+        while i < len(question.words) and self._type_label(question.words, i):
+            i += 1
+            if self._break(question, i - 1):
+                break
+        if i == end or not any(self._number_like(w) for w in question.words[end:i]):
+            return []
+        return list(range(end, i)) if self._stands_apart_after(question, i, exclude) else []
+
+    def _class_name(self, match: DiseaseMatch) -> bool:
+        """Whether the matched name is descriptive, every word of it a medical term written in lower
+        case in page text ("leukodystrophy", "spinocerebellar ataxia"), so a word that names put
+        before others names one kind of the class ("Krabbe leukodystrophy", "Metachromatic
+        leukodystrophy"), while a condition's name before it makes another ("Aniridia"). An
+        eponymous name is an identifier instead: an eponym added to it names another disease
+        ("Bannayan-Riley-Ruvalcaba syndrome")."""
+        words = [w for w in name_words(match.name or match.title) if w not in NAME_CONNECTORS]
+        return bool(words) and all(
+            w in self.heads or (self.names.word_counts[w] > 0 and english_count(w) < KEPT_FROM) for w in words
+        )  # "Brown syndrome", "Absent patella": an English word in a title is no class's
 
     @staticmethod
     def _apart(word: str) -> bool:

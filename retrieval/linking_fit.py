@@ -9,8 +9,10 @@ Sets (one question per page each, from a few templates; seeded, so runs compare)
   a page with exactly that name (the same disease in two places).
 - leave-one-page-out: the page's title, asked with that page and every page of the same name
   hidden, as if the corpus had no page for it. Right: no page ("not here"), or a choice among
-  true relatives (pages whose names hold every word of the asked name: the types of a family).
-  Any other page is a look-alike: the failure that matters most.
+  true relatives (pages whose names hold every word of the asked name: the types of a family),
+  or the page on the condition in general, said so (a page whose name the asked name holds
+  whole: "Long QT syndrome" for "Long QT syndrome 3"; counted apart). Any other page is a
+  look-alike: the failure that matters most.
 - generic phrases: a sign or symptom from the pages' phenotype lists that is no page's name
   ("Is sleep apnea part of the syndrome?"), and vague messages ("is it inherited?"). Right: no
   page.
@@ -69,6 +71,7 @@ WRONG = "wrong page"
 LOOK_ALIKE = "look-alike page"
 LOOK_ALIKE_CHOICE = "choice of look-alikes"
 DID_YOU_MEAN = "did you mean (another page)"
+GENERAL = "general page, said so"
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class LinkingReport:
             LOOK_ALIKE,
             LOOK_ALIKE_CHOICE,
             DID_YOU_MEAN,
+            GENERAL,
         ]
         used = [c for c in columns if any(self.counts[g][c] for g in self.counts)]
         lines = [
@@ -240,6 +244,8 @@ def outcome(searcher: Searcher, case: Case, result: SearchResult) -> tuple[str, 
     detail = searcher.title(page)
     if case.right:
         return (RIGHT if page in case.right else WRONG), detail
+    if result.broader and case.asked and is_general(searcher, page, case.asked):
+        return GENERAL, f"{detail} (said to cover {result.broader!r} in general)"
     return LOOK_ALIKE, detail
 
 
@@ -248,6 +254,17 @@ def is_relative(searcher: Searcher, doc_id: str, asked: tuple[str, ...]) -> bool
     for "Usher syndrome"): a type of what was asked, not a look-alike."""
     wanted = set(asked)
     return any(wanted <= set(e.words) for e in searcher.names.entries_of(doc_id))
+
+
+def is_general(searcher: Searcher, doc_id: str, asked: tuple[str, ...]) -> bool:
+    """A page one of whose names the asked name holds whole ("Long QT syndrome" for "Long QT
+    syndrome 3"): GARD's page on the condition in general. Answered from it with the line that
+    says so, the asked type is not passed off as another disease; counted apart from look-alikes."""
+    wanted = set(asked)
+    return any(
+        not e.abbreviation and set(e.words) <= wanted and len(e.words) < len(wanted)
+        for e in searcher.names.entries_of(doc_id)
+    )
 
 
 def evaluate_linking(searcher: Searcher, all_cases: list[Case], progress=None) -> LinkingReport:

@@ -366,6 +366,9 @@ class Searcher:
                 chosen = choices[:1] or chosen
             brody = chosen[0].similarity < self.policy.same_stem  # "Brody" is no "body"
             if not stands or not choices or brody:
+                general = self._general_page(decision, readings, matches, best_doc, exclude)
+                if general is not None:
+                    return general  # "Krabbe leukodystrophy": GARD's page titled "Leukodystrophy"
                 said = mention is not None and mention.shaped
                 missing = self.linker.said_name(readings[0], mention, exclude) if said else ""
                 return Decision(Reason.WEAK_MATCH, missing=missing)
@@ -387,6 +390,26 @@ class Searcher:
         if self.linker.to_confirm(first, link, asked):  # "gillian barre syndrome"
             return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
         return Decision(Reason.WEAK_MATCH, link=link, missing=link.missing)
+
+    def _general_page(
+        self,
+        decision: Decision,
+        readings: list[QuestionWords],
+        matches: list[DiseaseMatch],
+        best_doc: str | None,
+        exclude: frozenset[str],
+    ) -> Decision | None:
+        """The page titled with a name the question spells whole, when a family shares that name
+        but holds nothing more of what was typed: GARD's page on the condition in general
+        ("Krabbe leukodystrophy" is one leukodystrophy; several pages carry "leukodystrophy" as
+        a synonym, one is titled so). None when no such page links as a whole name."""
+        for match in matches:
+            if match.kind != "title" or match.coverage < 1.0:
+                continue
+            link = self.linker.decide(match, readings, best_doc, exclude, matches)
+            if link.linked and link.whole:
+                return replace(decision, chosen=[match], choices=[], link=link)
+        return None
 
     def _no_page(
         self,

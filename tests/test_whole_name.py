@@ -34,6 +34,16 @@ PAGES = [
     page("0000012", "Vulvar vestibulitis"),
     page("0000013", "Leukodystrophy"),
     page("0000014", "Paroxysmal ventricular fibrillation", ("Idiopathic ventricular fibrillation", "IVF")),
+    page("0000015", "Krabbe disease"),  # names put "Krabbe" before others
+    page("0000016", "Brown syndrome"),  # an English word: an eponymous name, no class
+    page("0000017", "Long QT syndrome"),
+    {  # a family shares "leukodystrophy", which page text writes in lower case: a class's name
+        **page("0000018", "Alexander disease", ("Leukodystrophy",)),
+        "sections": [("information", "What is Alexander disease ?", "Alexander disease is a leukodystrophy.")],
+    },
+    page("0000019", "Canavan disease", ("Leukodystrophy",)),
+    page("0000020", "Zellweger syndrome", ("Leukodystrophy",)),
+    page("0000021", "Refsum disease", ("Leukodystrophy",)),
 ]
 
 
@@ -65,8 +75,14 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # Lower-case qualifiers narrow it: the page covers it in general.
         ("Is there a cure for mosaic Turner syndrome?", WholeName.BROADER),
         ("Is there any medication for vulvar leukoplakia?", WholeName.BROADER),
-        # An eponym joined to it, or a head word after it, names another disease.
-        ("How rare is Krabbe leukodystrophy?", WholeName.OTHER),
+        # A type's number after it names one type: the page covers it in general.
+        ("What causes Long QT syndrome 3?", WholeName.BROADER),
+        ("Is there a cure for Turner syndrome type 2 in adults?", WholeName.BROADER),
+        # Before a descriptive name (a class), a word names put first names one kind of it.
+        ("How rare is Krabbe leukodystrophy?", WholeName.BROADER),
+        # An eponym joined to it or before an eponymous name, or a head word after it, names
+        # another disease.
+        ("How rare is Wisniewski Brown syndrome?", WholeName.OTHER),
         ("Do children with clubfoot syndrome walk late?", WholeName.OTHER),
         # A title joining conditions, or a capitalised title word, is the model's to weigh.
         ("Could my kids get Dextrocardia with situs inversus?", None),
@@ -100,10 +116,19 @@ def test_answered_from_the_page(searcher: Searcher, question: str, title: str, b
 
 
 def test_another_diseases_name_gets_no_page(searcher: Searcher) -> None:
-    result = searcher.search("How rare is Krabbe leukodystrophy?")
+    result = searcher.search("How rare is Wisniewski Brown syndrome?")
     assert result.outcome is Outcome.NO_PAGE
-    assert result.missing == "Krabbe leukodystrophy"
-    assert result.to_json()["missing"] == "Krabbe leukodystrophy"
+    assert result.missing == "Wisniewski Brown syndrome"
+    assert result.to_json()["missing"] == "Wisniewski Brown syndrome"
+
+
+def test_the_page_titled_with_a_familys_shared_name_is_the_general_page(searcher: Searcher) -> None:
+    """Several pages carry "leukodystrophy" as a synonym, one is titled so: "Krabbe leukodystrophy"
+    is answered from that one, said to cover it in general (Searcher._general_page)."""
+    result = searcher.search("What causes Krabbe leukodystrophy?")
+    assert result.outcome is Outcome.ANSWER and result.disease is not None
+    assert searcher.title(result.disease.doc_id) == "Leukodystrophy"
+    assert result.broader == "Krabbe leukodystrophy"
 
 
 def test_the_reply_says_the_page_is_broader(searcher: Searcher) -> None:
