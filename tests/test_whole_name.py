@@ -39,7 +39,9 @@ PAGES = [
     page("0000017", "Long QT syndrome"),
     {  # a family shares "leukodystrophy", which page text writes in lower case: a class's name
         **page("0000018", "Alexander disease", ("Leukodystrophy",)),
-        "sections": [("information", "What is Alexander disease ?", "Alexander disease is a leukodystrophy.")],
+        "sections": [
+            ("information", "What is Alexander disease ?", "Alexander disease is a leukodystrophy.")
+        ],
     },
     page("0000019", "Canavan disease", ("Leukodystrophy",)),
     page("0000020", "Zellweger syndrome", ("Leukodystrophy",)),
