@@ -65,6 +65,7 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
+MAX_TOPIC_WORDS = 5  # after "with"/"and", the asker's topic is a short phrase ("sentinel lymph node biopsy")
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
 AUXILIARIES = frozenset("do does did can could will would should may might must".split())
 OPENING = ("(", "[", "{", "/")  # an aside or an alternative opens: a pause ("fever (FMF)", "X /Y")
@@ -828,6 +829,8 @@ class Linker:
         word = question.words[i]
         if question.capitalized[i]:
             return False  # "Hereditary | neuralgic amyotrophy" is a title's word
+        if self._asker_verb(word, exclude):
+            return True  # "When staging | Merkel cell carcinoma"
         if not (self._apart(word) or word in NAME_CONNECTORS):
             return False
         if word not in INNER_CONNECTORS:
@@ -855,6 +858,8 @@ class Linker:
         if end >= len(question.words):
             return True
         word = question.words[end]
+        if word in {"and", "or", "with"} and self._asker_topic_follows(question, end + 1, exclude):
+            return True  # "Merkel cell carcinoma | with sentinel lymph node biopsy"
         if word in {"and", "or"}:
             return self._condition_follows(question, end + 1, list(name))
         if self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}:
@@ -867,6 +872,37 @@ class Linker:
             and english_count(word) >= KEPT_FROM
             and not self.names.is_name_word(word, exclude)
         )
+
+    def _asker_verb(self, word: str, exclude: frozenset[str]) -> bool:
+        """A verb's -ing form English uses and no disease name does: "staging", "treating"; not
+        "relapsing" (relapsing polychondritis) nor "ossifying"."""
+        return (
+            word.endswith("ing")
+            and english_count(word) >= KEPT_FROM
+            and not self.names.is_name_word(word, exclude)
+        )
+
+    def _asker_topic_follows(self, question: QuestionWords, start: int, exclude: frozenset[str]) -> bool:
+        """Whether the words from `start` to the end of the clause are the asker's topic, not more
+        of a name: typed in lower case, and ending in a word no disease name uses ("with |
+        sentinel lymph node biopsy", "and | stress"), a word English uses. A title goes on with a
+        condition's or a medical word ("with | situs inversus", "and | severe combined
+        immunodeficiency", "with | mental deterioration")."""
+        words, end = question.words, start
+        while end < len(words) and not (end > start and self._break(question, end - 1)):
+            if self._apart(words[end]) or end - start > MAX_TOPIC_WORDS:
+                break  # "with | sentinel lymph node biopsy | is", "with | immune deficiency | treated"
+            if question.capitalized[end] or words[end] in question.upper or self._number_like(words[end]):
+                return False
+            end += 1
+        if end == start or end - start > MAX_TOPIC_WORDS:
+            return False
+        last = words[end - 1]
+        if last in STOP_WORDS or last in self.heads or self.names.is_name_word(last, exclude):
+            return False
+        if english_count(last) < KEPT_FROM:
+            return False  # a medical term may be a title's feature: "with mental deterioration"
+        return end >= len(words) or self._break(question, end - 1) or self._apart(words[end])
 
     def _condition_follows(self, question: QuestionWords, start: int, name: list[str]) -> bool:
         """Whether another condition's whole name follows "and": a run of words ending in a head

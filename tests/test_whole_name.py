@@ -69,6 +69,12 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # Asking words and connectors before it, asking words after it, are the asker's.
         ("What is the incidence of myelofibrosis in the United States?", WholeName.SAME),
         ("Is mastocytosis hereditary?", WholeName.SAME),
+        # A verb's -ing form no name uses is the asker's; so is a short lower-case topic after
+        # "with" or "and" that ends in a word no name uses.
+        ("When staging myelofibrosis, is a scan used?", WholeName.SAME),
+        ("Is mastocytosis with bone marrow biopsy painful?", WholeName.SAME),
+        ("Is there any information about mastocytosis and exercise?", WholeName.SAME),
+        ("Is mastocytosis with mental deterioration inherited?", None),  # a medical word: a title's
         # After a head word, lower-case English no name uses is the asker's.
         ("Are all children with Turner syndrome intellectually delayed?", WholeName.SAME),
         # "and" before another condition's whole name lists it apart.
