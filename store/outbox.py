@@ -294,7 +294,7 @@ class OutboxSQL(SQLBase):
         counts = self._query(
             f"""
             SELECT SUM(CASE WHEN status IN {UNSENT} THEN 1 ELSE 0 END) AS depth,
-                   SUM(CASE WHEN status = {DEAD} THEN 1 ELSE 0 END) AS dead,
+                   SUM(CASE WHEN status = {DEAD} THEN 1 ELSE 0 END) AS given_up,
                    SUM(CASE WHEN status = {DEAD} AND kind = 'ticket' THEN 1 ELSE 0 END) AS dead_tickets
             FROM outbox WHERE status IN {NOT_SENT}
             """
@@ -305,7 +305,7 @@ class OutboxSQL(SQLBase):
         )[0]["due"]
         return OutboxStats(
             depth=int(counts["depth"] or 0),
-            dead=int(counts["dead"] or 0),
+            dead=int(counts["given_up"] or 0),
             oldest_due_at=None if due is None else float(due),
             dead_tickets=int(counts["dead_tickets"] or 0),
         )
