@@ -23,7 +23,7 @@ from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
 from answers.smalltalk import classify
 from corpus.models import Passage
-from corpus.published import STAFF_KIND, PublishedQA, published_date, staff_passage
+from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
 from retrieval.ask import Ask, read_ask
@@ -156,7 +156,7 @@ class Engine:
         disease = result.disease
         if result.abstain or disease is None or disease.kind in {"context", "published"}:
             return None
-        if disease.coverage < self.searcher.policy.min_coverage or disease.doc_id.startswith("staff-"):
+        if disease.coverage < self.searcher.policy.min_coverage or is_staff_doc(disease.doc_id):
             return None
         return disease.doc_id, self.searcher.title(disease.doc_id)
 

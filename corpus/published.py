@@ -33,7 +33,14 @@ PHONE = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){7,}(?!\w)")
 
 @dataclass(frozen=True)
 class PublishedQA:
-    """One published Q&A as the engine needs it; the store's rows carry the same fields."""
+    """A staff answer published as a public Q&A: what the engine indexes and what the store keeps
+    (`store.Published` is this same class). It lives here, in the lowest layer, so corpus needs
+    nothing above it and the store, which sits beside the layers, imports it from here.
+
+    Deliberately has no user id, chat id or first name: published Q&As outlive the asker's
+    /forget, so they must never identify the asker. ``updated_at`` is the last edit (the first
+    publication when None is given); ``unpublished_at`` is set while it is withdrawn.
+    """
 
     ticket_n: int
     question: str
@@ -42,15 +49,34 @@ class PublishedQA:
     published_at: float
     doc_id: str | None = None  # the page it is about, if the corpus has one
     disease: str | None = None  # that page's title, or the name staff gave a topic without a page
+    updated_at: float | None = None
+    unpublished_at: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.updated_at is None:
+            object.__setattr__(self, "updated_at", self.published_at)
+
+    @property
+    def active(self) -> bool:
+        return self.unpublished_at is None
+
+
+STAFF_DOC_PREFIX = "staff-"
 
 
 def staff_doc_id(ticket_n: int) -> str:
-    return f"staff-{ticket_n}"
+    """The doc id of the topic of its own that a published answer without a corpus page gets."""
+    return f"{STAFF_DOC_PREFIX}{ticket_n}"
+
+
+def is_staff_doc(doc_id: str) -> bool:
+    """Whether ``doc_id`` is such a topic of a published answer (`staff_doc_id`), not a page."""
+    return doc_id.startswith(STAFF_DOC_PREFIX)
 
 
 def is_own_topic(passage: Passage) -> bool:
     """A published answer with no page of its own disease in the corpus."""
-    return passage.kind == STAFF_KIND and passage.doc_id.startswith("staff-")
+    return passage.kind == STAFF_KIND and is_staff_doc(passage.doc_id)
 
 
 def published_date(timestamp: float) -> str:
@@ -74,11 +100,11 @@ def staff_passage(qa: PublishedQA, page: Passage | None, version: int = 1) -> Pa
     inside the BM25 matrix (masked), so a re-published one needs an id of its own.
     """
     return Passage(
-        passage_id=f"staff-{qa.ticket_n}.{version}",
+        passage_id=f"{staff_doc_id(qa.ticket_n)}.{version}",
         source=STAFF_SOURCE,
         collection="published",
         doc_id=page.doc_id if page else staff_doc_id(qa.ticket_n),
-        qid=f"staff-{qa.ticket_n}",
+        qid=staff_doc_id(qa.ticket_n),
         qtype=STAFF_QTYPE,
         title=page.title if page else (qa.disease or UNNAMED_TOPIC),
         url=page.url if page else "",

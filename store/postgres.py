@@ -1,4 +1,4 @@
-"""PostgreSQL implementation of `store.base.Store` (the SQL itself is in `store.sql`).
+"""PostgreSQL implementation of `store.base.Store` (the SQL is in `store.sql` and its table modules).
 
 Why PostgreSQL: several bot processes (replicas) can share one database, which one
 SQLite file cannot offer across hosts. What this module adds to the shared SQL:
@@ -108,8 +108,8 @@ def redact(text: str, url: str) -> str:
 
 class PostgresStore(SQLStore):
     """Durable bot state in a PostgreSQL database that several replicas may share.
-    Implements `store.base.Store`; see `SQLStore` for the outbox guarantee and
-    transactions, and the module docstring for what is PostgreSQL-specific."""
+    Implements `store.base.Store`; see `SQLStore` for transactions,
+    `store.outbox` for the outbox guarantee, and the module docstring for what is PostgreSQL-specific."""
 
     dialect = "postgresql"
     shared = True

@@ -1,4 +1,4 @@
-"""Turn database rows into the dataclasses of `store.base`.
+"""Turn database rows into the dataclasses of `store.records` (statuses as their enums).
 
 Rows are read by column name only, so any driver that yields mappings (sqlite3.Row,
 psycopg's dict_row) can share these functions; JSON columns arrive as text here and
@@ -10,7 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from .base import OutboxMessage, PublishDraft, Published, QuestionLogEntry, Ticket
+from .records import (
+    OutboxMessage,
+    OutboxStatus,
+    PublishDraft,
+    Published,
+    QuestionLogEntry,
+    QuestionOutcome,
+    Ticket,
+    TicketStatus,
+)
 
 
 class Row(Protocol):
@@ -32,7 +41,7 @@ def ticket_from_row(row: Row) -> Ticket:
         question=row["question"],
         disease=row["disease"],
         candidates=_json(row["candidates"]),
-        status=row["status"],
+        status=TicketStatus(row["status"]),
         created_at=row["created_at"],
         staff_chat_id=row["staff_chat_id"],
         staff_message_id=row["staff_message_id"],
@@ -54,7 +63,7 @@ def outbox_from_row(row: Row) -> OutboxMessage:
         user_id=row["user_id"],
         payload=_json(row["payload"]),
         dedupe_key=row["dedupe_key"],
-        status=row["status"],
+        status=OutboxStatus(row["status"]),
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],
         lease_until=row["lease_until"],
@@ -73,7 +82,7 @@ def question_from_row(row: Row) -> QuestionLogEntry:
         chat_id=row["chat_id"],
         question=row["question"],
         disease=row["disease"],
-        outcome=row["outcome"],
+        outcome=QuestionOutcome(row["outcome"]),
         asked_at=row["asked_at"],
     )
 

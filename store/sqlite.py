@@ -1,4 +1,4 @@
-"""SQLite implementation of `store.base.Store` (the SQL itself is in `store.sql`).
+"""SQLite implementation of `store.base.Store` (the SQL is in `store.sql` and its table modules).
 
 Why SQLite: one bot process with modest write volume, and a single file is trivial to
 back up. The settings below make it a safe home for state that users were promised
@@ -42,7 +42,7 @@ def private_file(path: Path, *, create: bool = True) -> None:
 
 class SQLiteStore(SQLStore):
     """Durable bot state in one SQLite file. Implements `store.base.Store`; see `SQLStore`
-    for the outbox guarantee and transactions."""
+    for transactions and `store.outbox` for the outbox guarantee."""
 
     dialect = "sqlite"
     shared = False
