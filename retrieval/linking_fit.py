@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corpus.published import is_staff_doc
 from retrieval.names import NAME_CONNECTORS
 from retrieval.question_words import name_words
 from retrieval.search import Searcher, SearchResult
@@ -193,7 +194,7 @@ def phenotypes(searcher: Searcher, limit: int, rng: random.Random) -> list[str]:
 def cases(searcher: Searcher, seed: int = 11, pages: int | None = None) -> list[Case]:
     rng = random.Random(seed)
     names = searcher.names
-    doc_ids = sorted(d for d in names.entries_by_doc if not d.startswith("staff-"))
+    doc_ids = sorted(d for d in names.entries_by_doc if not is_staff_doc(d))
     if pages is not None:
         doc_ids = rng.sample(doc_ids, min(pages, len(doc_ids)))
     out: list[Case] = []
