@@ -196,6 +196,29 @@ class Linker:
         the head"), and the numbers and letters of a type ("type 1A", "hemophilia A").
         """
         words = question.words
+        core = self._cores(question, exclude, must)
+        runs: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            if not core[i]:
+                i += 1
+                continue
+            start = i
+            while (
+                start > 0
+                and not self._pause(question, start - 1)
+                and self._qualifier(words[start - 1], exclude)
+            ):
+                start -= 1
+            end = self._run_end(question, core, i + 1, exclude)
+            runs.append((start, end))
+            i = end
+        return [self._mention(question, start, end) for start, end in runs]
+
+    def _cores(self, question: QuestionWords, exclude: frozenset[str], must: frozenset[int]) -> list[bool]:
+        """Per word, whether it is a mention's core: name-like, in `must`, part of a hyphenated
+        core word, or a plain word held between a core and a head word or after "of (the)"."""
+        words = question.words
         n = len(words)
         core = [i in must or self._name_like(question, i, exclude) for i in range(n)]
         for i in range(n):  # a hyphenated word is one: "Sjogren-Larsson-like"
@@ -215,45 +238,35 @@ class Linker:
             )
             if not core[i] and of >= 1 and self._plain_content(question, i):
                 core[i] = core[of - 1] and not self._pause(question, of - 1)
-        runs: list[tuple[int, int]] = []
-        i = 0
-        while i < n:
-            if not core[i]:
-                i += 1
-                continue
-            start, end = i, i + 1
-            while (
-                start > 0
-                and not self._pause(question, start - 1)
-                and self._qualifier(words[start - 1], exclude)
+        return core
+
+    def _run_end(self, question: QuestionWords, core: list[bool], end: int, exclude: frozenset[str]) -> int:
+        """Where a mention that reaches `end` stops: it grows over cores, qualifiers, head words,
+        a type's labels and connectors that join name words."""
+        words, n = question.words, len(question.words)
+        while end < n:
+            if self._pause(question, end - 1) and (
+                core[end] or not (self._qualifier(words[end], exclude, True) or self._type_label(words, end))
             ):
-                start -= 1
-            while end < n:
-                if self._pause(question, end - 1) and (
-                    core[end]
-                    or not (self._qualifier(words[end], exclude, True) or self._type_label(words, end))
-                ):
-                    break  # "keratoconus. what", "cone shaped, keratoconus"; not ", type 2"
-                if words[end - 1] in self.heads and not self._type_label(words, end):
-                    named_type = end + 1 < n and words[end + 1] in NUMBER_KEYWORDS  # "syndrome lethal type"
-                    if words[end] not in INNER_CONNECTORS - {"and"} and not named_type:
-                        break  # a head word ends a name: "Scheuermann disease | treatable", "Rett
-                        # syndrome | and seizures"
-                if core[end] or self._qualifier(words[end], exclude, after=True) or words[end] in self.heads:
-                    end += 1  # a head word ends the name it follows: "Scheuermann disease"
-                elif self._type_label(words, end):
-                    end += 1
-                elif words[end] in INNER_CONNECTORS and any(
-                    core[j] or (words[end] != "and" and self._qualifier(words[j], exclude, after=True))
-                    for j in range(end + 1, min(n, end + 3))
-                    if words[j - 1] in INNER_CONNECTORS
-                ):  # "and" joins name words only: "seizures and low muscle tone" is a list
-                    end += 1
-                else:
-                    break
-            runs.append((start, end))
-            i = end
-        return [self._mention(question, start, end) for start, end in runs]
+                break  # "keratoconus. what", "cone shaped, keratoconus"; not ", type 2"
+            if words[end - 1] in self.heads and not self._type_label(words, end):
+                named_type = end + 1 < n and words[end + 1] in NUMBER_KEYWORDS  # "syndrome lethal type"
+                if words[end] not in INNER_CONNECTORS - {"and"} and not named_type:
+                    break  # a head word ends a name: "Scheuermann disease | treatable", "Rett
+                    # syndrome | and seizures"
+            if core[end] or self._qualifier(words[end], exclude, after=True) or words[end] in self.heads:
+                end += 1  # a head word ends the name it follows: "Scheuermann disease"
+            elif self._type_label(words, end):
+                end += 1
+            elif words[end] in INNER_CONNECTORS and any(
+                core[j] or (words[end] != "and" and self._qualifier(words[j], exclude, after=True))
+                for j in range(end + 1, min(n, end + 3))
+                if words[j - 1] in INNER_CONNECTORS
+            ):  # "and" joins name words only: "seizures and low muscle tone" is a list
+                end += 1
+            else:
+                break
+        return end
 
     def _plain_content(self, question: QuestionWords, i: int) -> bool:
         """A word that could be part of a name: not a function word, an asking word, a number

@@ -539,29 +539,71 @@ class NameIndex:
         everyday: set[int],
         variant: int = 0,
     ) -> DiseaseMatch | None:
+        """How well the question holds one name entry: a match with its coverage (weighted share of
+        the name's words found, halved when scattered or splitting a compound) and positions,
+        or None when the words found name nothing by themselves."""
         unique = list(dict.fromkeys(entry.words))
         if entry.abbreviation:
-            at = self._abbreviation_at(entry.words, question)
-            if at is None:
-                return None
-            weight = sum(self.weight[w] for w in unique)
-            title = self.titles[entry.doc_id]
-            positions = tuple(range(at, at + len(entry.words)))
-            return DiseaseMatch(
-                entry.doc_id,
-                title,
-                entry.name,
-                entry.kind,
-                1.0,
-                weight,
-                frozenset(unique),
-                positions,
-                variant,
-            )
+            return self._abbreviation_match(entry, unique, question, variant)
         total = sum(self.weight[w] for w in unique)
         matched = [w for w in unique if w in similar]
         if not matched or total <= 0 or all(w[:1].isdigit() or w in NUMBER_KEYWORDS for w in matched):
             return None  # "type 1" or "type 1A" alone names nothing
+        coverage, gained, positions = self._best_placement(unique, matched, similar, question, total)
+        if (
+            self._lower_case_acronym(entry, matched, positions, question)
+            or self._only_everyday_words(unique, matched, positions, similar, everyday)
+            or self._scattered_everyday_words(unique, matched, positions, everyday)
+            or self._other_number(unique, matched, positions, question)
+            or coverage < self.policy.family_coverage
+        ):
+            return None
+        used = frozenset(question.words[p] for p in positions)
+        weakest = min(
+            max(s for p, s in similar[w] if p == at) for w, at in zip(matched, positions, strict=True)
+        )
+        return DiseaseMatch(
+            entry.doc_id,
+            self.titles[entry.doc_id],
+            entry.name,
+            entry.kind,
+            coverage,
+            gained,
+            used,
+            tuple(positions),
+            variant,
+            weakest,
+        )
+
+    def _abbreviation_match(
+        self, entry: NameEntry, unique: list[str], question: QuestionWords, variant: int
+    ) -> DiseaseMatch | None:
+        """An abbreviation matches only where the question types it as one (see _abbreviation_at)."""
+        at = self._abbreviation_at(entry.words, question)
+        if at is None:
+            return None
+        return DiseaseMatch(
+            entry.doc_id,
+            self.titles[entry.doc_id],
+            entry.name,
+            entry.kind,
+            1.0,
+            sum(self.weight[w] for w in unique),
+            frozenset(unique),
+            tuple(range(at, at + len(entry.words))),
+            variant,
+        )
+
+    def _best_placement(
+        self,
+        unique: list[str],
+        matched: list[str],
+        similar: dict[str, list[tuple[int, float]]],
+        question: QuestionWords,
+        total: float,
+    ) -> tuple[float, float, list[int]]:
+        """(coverage, weight gained, positions) of the best placement of the matched words around
+        each place the heaviest of them occurs."""
         anchor_word = max(matched, key=lambda w: self.weight[w])
         best: tuple[float, float, list[int]] | None = None
         for anchor, _ in similar[anchor_word]:
@@ -577,34 +619,8 @@ class NameIndex:
                 coverage *= 0.5
             if best is None or coverage > best[0]:
                 best = (coverage, gained, positions)
-        coverage, gained, positions = best
-        if self._lower_case_acronym(entry, matched, positions, question):
-            return None
-        if self._only_everyday_words(unique, matched, positions, similar, everyday):
-            return None
-        if self._scattered_everyday_words(unique, matched, positions, everyday):
-            return None
-        if self._other_number(unique, matched, positions, question):
-            return None
-        if coverage < self.policy.family_coverage:
-            return None
-        used = frozenset(question.words[p] for p in positions)
-        title = self.titles[entry.doc_id]
-        weakest = min(
-            max(s for p, s in similar[w] if p == at) for w, at in zip(matched, positions, strict=True)
-        )
-        return DiseaseMatch(
-            entry.doc_id,
-            title,
-            entry.name,
-            entry.kind,
-            coverage,
-            gained,
-            used,
-            tuple(positions),
-            variant,
-            weakest,
-        )
+        assert best is not None  # the anchor word was found at least once
+        return best
 
     def _only_everyday_words(
         self,
