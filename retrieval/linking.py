@@ -65,7 +65,6 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # Connectors inside names ("carcinoma of the head and neck", "due to", "with"); "in a child" and
 # "for my son" end a mention. A list of conditions ("autism and fragile X syndrome") is told from
 # one name with "and" in it by the other whole names it holds (Linker.decide).
-MAX_TOPIC_WORDS = 5  # after "with"/"and", the asker's topic is a short phrase ("sentinel lymph node biopsy")
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
 AUXILIARIES = frozenset("do does did can could will would should may might must".split())
 OPENING = ("(", "[", "{", "/")  # an aside or an alternative opens: a pause ("fever (FMF)", "X /Y")
@@ -433,7 +432,7 @@ class Linker:
         # English does not use it all the time ("childhood", "lethal"); "need", "kids" are neither.
         return (
             english_count(word) < policy.qualifier_english
-            or len(self.names.by_word[word]) >= policy.qualifier_names
+            or len(self.names.by_word.get(word, ())) >= policy.qualifier_names
         )
 
     def _type_label(self, words: list[str], i: int) -> bool:
@@ -897,21 +896,22 @@ class Linker:
 
     def _asker_topic_follows(self, question: QuestionWords, start: int, exclude: frozenset[str]) -> bool:
         """Whether the words from `start` to the end of the clause are the asker's topic, not more
-        of a name: typed in lower case, and ending in a word no disease name uses ("with |
-        sentinel lymph node biopsy", "and | stress"), a word English uses. A title goes on with a
+        of a name: typed in lower case, and ending in a word few disease names use ("with |
+        sentinel lymph node biopsy", "and | pregnancy"), a word English uses. A title goes on with a
         condition's or a medical word ("with | situs inversus", "and | severe combined
         immunodeficiency", "with | mental deterioration")."""
         words, end = question.words, start
         while end < len(words) and not (end > start and self._break(question, end - 1)):
-            if self._apart(words[end]) or end - start > MAX_TOPIC_WORDS:
+            if self._apart(words[end]) or end - start > self.policy.topic_words:
                 break  # "with | sentinel lymph node biopsy | is", "with | immune deficiency | treated"
             if question.capitalized[end] or words[end] in question.upper or self._number_like(words[end]):
                 return False
             end += 1
-        if end == start or end - start > MAX_TOPIC_WORDS:
+        if end == start or end - start > self.policy.topic_words:
             return False
         last = words[end - 1]
-        if last in STOP_WORDS or last in self.heads or self.names.is_name_word(last, exclude):
+        named_by = len(self.names.by_word.get(last, ()))
+        if last in STOP_WORDS or last in self.heads or named_by > self.policy.topic_names:
             return False
         if english_count(last) < KEPT_FROM:
             return False  # a medical term may be a title's feature: "with mental deterioration"

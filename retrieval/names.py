@@ -184,6 +184,7 @@ class NameIndex:
             for word in set(entry.words):
                 self.by_word[word].append(i)
                 self.by_stem[stem(word)].add(word)
+        self.by_word = dict(self.by_word)  # a look-up of any other word must not add it as a name word
         n = len(self.entries) or 1
         entries_per_stem = {
             root: len({i for w in variants for i in self.by_word[w]})

@@ -68,6 +68,10 @@ class ReadingPolicy:
       (", vascular type"; ", hypoplastic/hypomaturation, X-linked 2" is five).
     - relative_unexplained (share, 0..0.3): at most this much of a mention may go unexplained
       for a choice of pages sharing its words to stand ("Usher syndrome": type 1 or 2?).
+    - topic_words (words, 2..8) and topic_names (names, 0..20): after "with"/"and", a lower-case
+      phrase of at most topic_words words, ending in an English word that at most topic_names
+      names use, is the asker's topic, not more of a name ("with sentinel lymph node biopsy",
+      "and pregnancy": 6 names; "and cancer" is 46).
 
     Ranking within a page (retrieval/search.py):
     - section_weight (BM25 shares, 1..4): how much the asked section type outweighs BM25 of the
@@ -106,6 +110,8 @@ class ReadingPolicy:
     capital_weight: float = 3.0
     number_weight: float = 4.0
     relative_unexplained: float = 0.15
+    topic_words: int = 5
+    topic_names: int = 8
     section_weight: float = 2.0
     staff_similarity: float = 0.5
     staff_similarity_alone: float = 0.6

@@ -46,6 +46,7 @@ PAGES = [
     page("0000019", "Canavan disease", ("Leukodystrophy",)),
     page("0000020", "Zellweger syndrome", ("Leukodystrophy",)),
     page("0000021", "Refsum disease", ("Leukodystrophy",)),
+    page("0000022", "Cholestasis of pregnancy"),  # a few names use "pregnancy"
 ]
 
 
@@ -74,6 +75,7 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         ("When staging myelofibrosis, is a scan used?", WholeName.SAME),
         ("Is mastocytosis with bone marrow biopsy painful?", WholeName.SAME),
         ("Is there any information about mastocytosis and exercise?", WholeName.SAME),
+        ("Is there any information about mastocytosis and pregnancy?", WholeName.SAME),
         ("Is mastocytosis with mental deterioration inherited?", None),  # a medical word: a title's
         # After a head word, lower-case English no name uses is the asker's.
         ("Are all children with Turner syndrome intellectually delayed?", WholeName.SAME),
