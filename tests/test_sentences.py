@@ -112,8 +112,14 @@ def test_punkt_spans_are_nltks_on_every_line_of_every_gard_page(gard_params):
 def test_the_gard_index_learned_its_abbreviations(gard_params, splitter):
     assert {"e.g", "i.e", "u.s", "dr"} <= gard_params.abbrev_types
     assert {("e", "coli"), ("h", "pylori")} <= gard_params.collocations
+    assert [pair for pair in gard_params.collocations if pair[0] == "##number##"] == []
     splitter(gard_params)
     assert split_sentences(ABBREVIATED) == KEPT_TOGETHER
+    assert split_sentences("It was first described in 1963. Since then, 12 cases. On day 3. it ended.") == [
+        "It was first described in 1963.",
+        "Since then, 12 cases.",
+        "On day 3. it ended.",
+    ]
 
 
 @needs_shared
@@ -128,7 +134,8 @@ def test_remembering_token_types_trains_as_nltk_does():
     for start in range(0, len(texts), 300):
         trainer.train("\n\n" + "\n\n".join(texts[start : start + 300]), finalize=False)
     theirs = trainer.get_params()
-    assert ours.abbrev_types == theirs.abbrev_types and ours.collocations == theirs.collocations
+    assert ours.abbrev_types == theirs.abbrev_types
+    assert ours.collocations == {pair for pair in theirs.collocations if pair[0] != "##number##"}
     assert ours.sent_starters == theirs.sent_starters
     assert ours.ortho_context == {typ: flags for typ, flags in theirs.ortho_context.items() if flags}
     assert ours.abbrev_types and ours.sent_starters
