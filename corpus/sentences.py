@@ -1,22 +1,25 @@
 """Sentence boundaries as character spans: NLTK's Punkt, trained on the corpus when the index is built.
 
 Punkt (Kiss & Strunk 2006, `nltk.tokenize.punkt`) learns without supervision what a corpus's
-periods mean: its abbreviations ("e.g", "u.s"), collocations of an initial or a number with the
-next word ("E. coli", "H. pylori"), frequent sentence starters ("However"), and in which
-orthographic contexts each word is seen (capitalised mid-sentence or not). `train()` runs NLTK's
-PunktTrainer over the page texts while the index is built; the parameters it learns are saved
-with the index (sentences.json) and `use()`d by every process that opens it.
+periods mean: its abbreviations ("e.g", "u.s"), collocations of an initial with the next word
+("E. coli", "H. pylori"), frequent sentence starters ("However"), and in which orthographic
+contexts each word is seen (capitalised mid-sentence or not). `train()` runs NLTK's PunktTrainer
+over the page texts while the index is built; what it learns is saved with the index
+(sentences.json), and opening the index puts it to use (`use()`), so a process cuts sentences as
+the index's passages were cut. A process opens one index; when it opens several (tests), the
+last one opened decides.
 
-A chat process never imports NLTK. `import nltk.tokenize.punkt` costs 1.3-1.7 s and ~115 MB (it
-brings scipy, regex and 1,100 modules; benchmarks/sentences.py) against a start-up of well under
-a second. Sentences are also cut at chat time in texts no build saw (staff answers published at
-run time, the parts of an excerpt), so spans precomputed at build can't serve alone, and a lazy
-import would make the first such reply wait a second and a half. So `sentence_spans` applies
-Punkt's decision rule itself, over the saved parameters: this is NLTK's
-PunktSentenceTokenizer.span_tokenize (candidate ends found by its regular expressions, the words
-around each re-tokenized and annotated in its two passes, closing quotes and brackets realigned
-onto the sentence they end), ported line for line to the standard library. tests/test_sentences.py
-holds NLTK to be the oracle: both give the same spans on every GARD page.
+A chat process never imports NLTK: `import nltk.tokenize.punkt` takes 0.9-1.8 s and 100 MB
+(1,050 modules, scipy among them; benchmarks/sentences.py) where the whole one-question process
+starts in 0.9 s. Of the ways round it, spans precomputed at build can't serve alone, since
+sentences are also cut at chat time in texts no build saw (staff answers published at run time,
+the parts of an excerpt), and importing NLTK lazily for those would make such a reply wait as
+long as a start. So `sentence_spans` applies Punkt's decision rule itself, over the saved
+parameters: NLTK's PunktSentenceTokenizer.span_tokenize (candidate ends found by its regular
+expressions, the words around each re-tokenized and annotated in its two passes, closing quotes
+and brackets realigned onto the sentence they end) ported to the standard library, 3x faster.
+tests/test_sentences.py holds NLTK as the oracle: both give the same spans on every line of
+every GARD page (on all of MedQuAD too, checked once).
 
 Line breaks are hard boundaries (pages use them for lists whose items end without a period):
 Punkt runs on each line. Spans leave out surrounding whitespace, so a quoted sentence is an exact
@@ -53,6 +56,8 @@ class PunktParameters:
 
     @classmethod
     def from_data(cls, data: dict) -> PunktParameters:
+        if not isinstance(data, dict) or not isinstance(data.get("ortho_context"), dict):
+            raise ValueError("sentences.json holds no Punkt parameters")
         return cls(
             frozenset(data["abbrev_types"]),
             frozenset((str(a), str(b)) for a, b in data["collocations"]),

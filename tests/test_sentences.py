@@ -14,7 +14,7 @@ from corpus import sentences
 from corpus.load import load_pages
 from corpus.sentences import PunktParameters, punkt_spans, sentence_spans, split_sentences
 from retrieval.build import CorpusSelection, index_folder, open_index
-from retrieval.index import SENTENCES_SIDECAR, PassageIndex
+from retrieval.index import SENTENCES_SIDECAR, IndexCorruptError, PassageIndex
 
 ABBREVIATED = "Several associations e.g. with E. coli infection. Dr. Smith said so! It is 2.5 cm.\nNext."
 KEPT_TOGETHER = [
@@ -151,6 +151,15 @@ def test_the_index_saves_its_splitter_and_opening_it_puts_it_to_use(small_corpus
     splitter(PunktParameters(abbrev_types=frozenset({"stale"})))
     PassageIndex.load(folder)
     assert sentences.active() == PunktParameters.from_data(saved)
+
+
+def test_a_damaged_sentences_json_is_a_damaged_index(small_corpus, tmp_path, splitter):
+    selection = CorpusSelection(small_corpus)
+    open_index(selection, tmp_path, progress=False)
+    folder = index_folder(tmp_path, selection)
+    (folder / "sentences.json").write_text('["not", "parameters"]', encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="sentences.json"):
+        PassageIndex.load(folder)
 
 
 ONE_QUESTION = """
