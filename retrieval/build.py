@@ -2,7 +2,8 @@
 
 One index folder per corpus path + collection list + page folders, named by a hash of them, so
 switching collections never reuses the wrong index. An index is stale when the corpus files, the
-analyzer or the chunk settings changed; stale and missing indexes are rebuilt on first use.
+analyzer, the chunk settings or the sentence splitter changed; stale and missing indexes are
+rebuilt on first use. A build trains the sentence splitter (NLTK's Punkt) on the corpus first.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from corpus import boilerplate
+from corpus import boilerplate, sentences
 from corpus.boilerplate import find_boilerplate
 from corpus.load import corpus_fingerprint, load_pages
 from corpus.medquad import resolve_collections
 from corpus.passages import ChunkSettings, make_passages
 from retrieval import analyzer
-from retrieval.index import FORMAT_VERSION, IndexCorruptError, PassageIndex, read_meta
+from retrieval.index import FORMAT_VERSION, SENTENCES_SIDECAR, IndexCorruptError, PassageIndex, read_meta
 from retrieval.names import NameIndex
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ def expected_meta(selection: CorpusSelection, chunk: ChunkSettings) -> dict:
         "analyzer": analyzer.settings(),
         "chunk": asdict(chunk),
         "boilerplate_rule": boilerplate.RULE,
+        "sentences": sentences.SPLITTER,
     }
 
 
@@ -88,6 +90,10 @@ def build_index(
     started = time.perf_counter()
     meta = expected_meta(selection, chunk)
     pages, report = load_pages(selection.corpus_path, selection.collections, selection.page_dirs)
+    # Punkt learns the corpus's abbreviations before passages are cut on its sentence boundaries;
+    # what it learned is saved with the index, so a process that opens it cuts sentences alike.
+    splitter = sentences.train(section.answer for page in pages for section in page.sections)
+    sentences.use(splitter)
     passages = make_passages(pages, chunk)
     bar = None
     if progress:
@@ -98,6 +104,7 @@ def build_index(
     meta["replaced_pages"] = report.replaced  # published answers filed under them move along
     index = PassageIndex.build(passages, meta, progress=bar)
     index.sidecars["names"] = NameIndex(passages).to_data()  # read at start-up instead of rebuilt
+    index.sidecars[SENTENCES_SIDECAR] = splitter.to_data()
     folder = index_folder(index_root, selection)
     index.save(folder)
     figures = {

@@ -3,7 +3,9 @@
 On disk an index is a folder: `matrix.npz` (term counts and lengths, loaded with
 allow_pickle=False), `vocab.json`, `passages.json` (every field but the text), `texts.bin` (the
 texts, UTF-8, one after another, their byte offsets in `texts.npy`) and `meta.json` (format
-version, corpus fingerprint, analyzer and chunk settings). A process reads a passage's text only
+version, corpus fingerprint, analyzer and chunk settings). `sentences.json` holds what Punkt
+learned of the corpus's sentences: opening an index puts it to use (corpus.sentences.use), so
+a process cuts sentences as the index's passages were cut. A process reads a passage's text only
 when it quotes it: on all of MedQuAD that is most of the index's memory and load time.
 Files are written to a temporary folder and renamed into
 place, so a crash never leaves half an index behind.
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus import sentences
 from corpus.models import Passage
 from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25, BM25Params, Compressed
@@ -32,6 +35,7 @@ from retrieval.errors import IndexCorruptError
 FORMAT_VERSION = (
     4  # 2: doc ids unique across collections, names.json; 3-4: texts.bin read lazily, page fields once
 )
+SENTENCES_SIDECAR = "sentences"  # corpus.sentences.PunktParameters, as sentences.json
 FILES = ("matrix.npz", "vocab.json", "passages.json", "texts.bin", "texts.npy", "meta.json")
 
 
@@ -166,6 +170,8 @@ class PassageIndex:
                 for name in meta.get("sidecars", [])
                 if str(name).isidentifier()
             }
+            if SENTENCES_SIDECAR in sidecars:
+                sentences.use(sentences.PunktParameters.from_data(sidecars[SENTENCES_SIDECAR]))
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise IndexCorruptError(
                 f"index at {folder} is damaged ({exc}); run `gardbot index build` to rebuild it"

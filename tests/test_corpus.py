@@ -10,7 +10,6 @@ from corpus.load import load_pages
 from corpus.medquad import CorpusError, resolve_collections
 from corpus.models import LoadReport
 from corpus.passages import ChunkSettings, make_passages, window_spans
-from corpus.sentences import split_sentences
 
 LOWER_CASE_DOC = """<?xml version="1.0" encoding="UTF-8"?>
 <doc docid="0000007" corpus="NINDS" url="http://www.ninds.nih.gov/disorders/holmes_adie/holmes_adie.htm">
@@ -96,16 +95,6 @@ def test_long_answers_are_windowed_on_sentence_boundaries():
     assert all(s in covered for s in sentences)
     # neighbouring windows share one sentence
     assert text[spans[1][0] : spans[1][0] + 20] in text[spans[0][0] : spans[0][1]]
-
-
-def test_sentence_splitter_keeps_abbreviations_together():
-    text = "Several associations e.g. with E. coli infection. Dr. Smith said so! It is 2.5 cm.\nNext."
-    assert split_sentences(text) == [
-        "Several associations e.g. with E. coli infection.",
-        "Dr. Smith said so!",
-        "It is 2.5 cm.",
-        "Next.",
-    ]
 
 
 GARD_TEXT = """Your browser does not support javascript:   Search for gard here

@@ -1,6 +1,6 @@
-"""What a process that only searches loads: Snowball stems as NLTK made them, the same English
-word counts, and none of the libraries that only building, chatting, Telegram or charts need.
-(Timings are in benchmarks/startup.py, not here.)"""
+"""What a process that only searches loads: the same English word counts, and none of the
+libraries that only building, chatting, Telegram or charts need. (Stems are checked against
+NLTK's in tests/test_stems.py; timings are in benchmarks/startup.py, not here.)"""
 
 from __future__ import annotations
 
@@ -13,24 +13,7 @@ import numpy as np
 import pytest
 
 from retrieval import english
-from retrieval.analyzer import stem
 from retrieval.bm25 import Compressed
-
-
-@pytest.mark.parametrize(
-    ("word", "stemmed"),
-    [
-        # Snowball 2 English, as NLTK's SnowballStemmer("english") stems them ...
-        ("inherited", "inherit"), ("syndromes", "syndrom"), ("hereditary", "hereditari"),
-        ("tumors", "tumor"), ("myofibroblastic", "myofibroblast"), ("generously", "generous"),
-        ("dying", "die"), ("skies", "sky"), ("news", "news"), ("proceed", "proceed"),
-        # ... including the words Snowball 3 stems otherwise (an index built by NLTK stays valid)
-        ("added", "ad"), ("cardiologists", "cardiologist"), ("emergency", "emerg"),
-        ("lateral", "later"), ("international", "intern"),
-    ],
-)  # fmt: skip
-def test_stems_are_nltks(word, stemmed):
-    assert stem(word) == stemmed
 
 
 def test_english_counts_are_pyspellcheckers():
@@ -49,7 +32,7 @@ code = main(["search", "--corpus", sys.argv[1], "--index-dir", sys.argv[2], "--j
 print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}), file=sys.stderr)
 """
 ONLY_ELSEWHERE = {  # what needs them: none is a search
-    "nltk": "nothing: stems come from PyStemmer",
+    "nltk": "index builds (Punkt training); stems come from PyStemmer",
     "py3langid": "chat replies (other languages)",
     "telegram": "the Telegram frontend",
     "matplotlib": "report charts",
