@@ -49,7 +49,14 @@ UNSEEN_WEIGHT = 10.0  # nats: a word no page uses is as telling as the rarest on
 CLAUSE_END_BETWEEN = re.compile(r"[.?!;,]|\b(or|but|because|since|if|when|as)\b")
 ASKS_FOR_THE_CAUSE = re.compile(r"\b(what|which|who|that|whatever)( \w+)?\s*$")
 RISK_OR_EFFECT = re.compile(r"\b(risk|affects?|result)\b")
-QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at ".", "?" or "!" and a space, but not after an abbreviation ("monitored
+# (i.e. for tumors)?", "e.g. a drug", "Dr. Smith").
+QUESTION_SENTENCES = re.compile(
+    r"(?<!\bi\.e\.)(?<!\be\.g\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bdr\.)(?<!\bst\.)(?<=[.!?])\s+|\n+"
+)
+# A sentence that says yes or no to what it names: "is not contagious", "there is no cure",
+# "has not been associated", "cannot be", "rarely".
+VERDICT = re.compile(r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,8 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
         return NO_ASK
     yes_no = bool(compiled.yes_no.search(sentence))
     # The attribute named last: a question ends with what it asks, after its context ("with
-    # the high incidence of cancer in X, is testing available?").
+    # the high incidence of cancer in X, is testing available?"); of two starting together, the
+    # one listed first ("blood tests" is a blood test, "cure in the future" research).
     found_at = [
         (m.start(), attribute) for attribute, cue in compiled.attributes if (m := cue.search(sentence))
     ]
@@ -196,6 +204,12 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
         if terms:
             return Ask(relation=relation, target=as_typed(target, question), terms=terms, yes_no=yes_no)
     return Ask(yes_no=yes_no)
+
+
+def states_verdict(sentence: str) -> bool:
+    """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
+    sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
+    return bool(VERDICT.search(sentence))
 
 
 def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPolicy | None = None) -> bool:

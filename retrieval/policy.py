@@ -125,8 +125,14 @@ ATTRIBUTE_CUES: dict[str, str] = {
     "research": r"\b(clinical (trials?|stud(y|ies))|medical trials?|research (on|into|about|for|being|studies|in progress)|(any|current|ongoing|new) research|researchers? (working|studying|looking)|stud(y|ies) (on|of|for|investigating)|new (treatments?|drugs?|therap\w*|advances)|advances in|cure in the (near )?future|being developed|experimental)\b",
     "prenatal": r"\b(before (birth|the baby is born)|prenatal(ly)?|during (the )?pregnancy|in the womb|amniocentesis)\b",
     "genetic test": r"\b(genetic(ally)? test\w*|gene test\w*|dna test\w*|carrier (test|screen)\w*|prenatal (test|diagnos|screen)\w*|tested for the (gene|mutation))\b",
+    "blood test": r"\bblood (tests?|work|samples?|levels?|counts?)\b",
     "test": r"\b(is there an? (\w+ )?(test|scan|exam)|blood tests?|(what|which) (\w+ )?tests?|biops\w*|mri|x-?rays?|ultrasound|lab(oratory)? (tests?|results?)|(?<!genetic )test(s|ing)? (is |are )?available)\b",
     "frequency": r"\b(how (common|rare|many people|often does (it|this) (occur|happen))|prevalence|incidence|how many (cases|people|individuals|persons|patients|americans|children)|percentage of (people|individuals|persons|patients|the population)|an? (very |extremely )?rare (disease|condition|disorder))\b",
+    "cure": r"\b(cur(e|ed|able|es)|curative)\b",
+    "medication": r"(?<!new )(?<!experimental )\b(medications?|medicines?|drugs?|prescriptions?|pills?)\b",
+    "monitoring": r"\b(monitor\w*|surveillance|follow[- ]?up|check[- ]?ups?|how often should)\b",
+    "recovery": r"\b(get (it|this|them|that|(his|her|their|my|the) \w+) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
+    "similar conditions": r"\b(similar (symptoms|signs|conditions|diseases|disorders|features|to)|mimic\w*|(mis)?taken for|confused with|differ\w* (from|between)|distinguish\w*|tell (it|them) apart)\b",
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
     "contagious": r"\b(contagious|communicable|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
@@ -138,6 +144,12 @@ CARRIER_CUES: dict[str, str] = {
     "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
     "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood (tests?|work|samples?|levels?))\b",
     "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b(?! (in|among|to|for|symptoms?|signs?|features?|findings?)\b)|occurs? (in )?(about|approximately|an estimated|fewer than|less than)|\d+(\.\d+)?(%| percent) of (the (general )?population|(all )?(live )?(births|newborns)))",
+    "cure": r"\b(cur(e|ed|able|es|ing)|curative|incurable|remission|resolv\w*|go(es)? away)\b",
+    "medication": r"\b(medications?|medicines?|drugs?|pharmacolog\w*|prescri\w*|[a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone|amine|idine|azepine|barbital|toin|mide)|steroids?|corticosteroids?|antibiotics?|antiepileptic\w*|anticonvulsant\w*|analgesic\w*|antihistamine\w*|immunosuppress\w*|insulin|aspirin|ibuprofen|acetaminophen|interferon\w*|vitamins?|supplements?)\b",
+    "monitoring": r"\b(monitor\w*|surveillance|screen(ed|ing)?|follow[- ]?up|check[- ]?ups?|regular (\w+ ){0,2}(exam|check|visit|evaluation|imaging|test|assessment)\w*|every \d+|annual(ly)?|periodic\w*)\b",
+    "recovery": r"\b(recover\w*|revers\w*|irreversible|permanent\w*|go(es)? away|resolv\w*|disappear\w*|improv\w*|restor\w*|regain\w*|outgrow\w*|remission)\b",
+    "similar conditions": r"\b(similar (to|symptoms|signs|features|conditions|disorders|diseases)|mimic\w*|resembl\w*|distinguish\w*|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
+    "blood test": r"\b(blood (tests?|work|samples?|levels?|counts?|analys\w*|screen\w*)|(in|of) the blood|serum|plasma)\b",
 }  # fmt: skip
 # "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
 # end of the clause. "cause" is the relation "causes"; the rest are "linked".
@@ -176,6 +188,8 @@ class AnswerPolicy:
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
     - min_relative (share of the best sentence's score, 0..1): for a relation, a carrying
       sentence scoring less is left out (it names the object in passing).
+    - verdict_prior (score units, 0..1): what a sentence stating a no or a limit ("is not
+      contagious", "there is no cure") adds for a yes/no ask.
     - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
       title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """
@@ -194,3 +208,4 @@ class AnswerPolicy:
     max_sentences: int = 4
     same_name_ratio: float = 90.0
     min_relative: float = 0.5
+    verdict_prior: float = 0.3
