@@ -29,7 +29,7 @@ from retrieval.analyzer import analyze, fold
 from retrieval.ask import Ask, read_ask
 from retrieval.names import DiseaseMatch
 from retrieval.policy import AnswerPolicy
-from retrieval.qtype import ASKED, INFORMATION
+from retrieval.qtype import INFORMATION
 from retrieval.question_words import Question, name_words
 from retrieval.search import REFERRING, Outcome, Reason, Searcher, SearchResult
 
@@ -584,14 +584,15 @@ class Engine:
             can_forward=True,
         )
 
-    @staticmethod
-    def _section_missing(result: SearchResult, top: Passage) -> bool:
+    def _section_missing(self, result: SearchResult, top: Passage) -> bool:
         """The question asks for a section and the reply quotes another, because the page lacks
         it or it holds nothing but its heading: say so, lest an overview read as the answer to
-        "can it be cured?". (Ranking puts the asked section first whenever it has text.)"""
-        if result.qtype == INFORMATION or top.kind == STAFF_KIND:
+        "can it be cured?", or a causes section as the answer to "does it run in families?".
+        (Ranking puts the asked section first whenever it has text.)"""
+        if result.qtype == INFORMATION or top.kind == STAFF_KIND or top.qtype == result.qtype:
             return False
-        return top.qtype == INFORMATION or result.qtypes.get(top.qtype, 0.0) < ASKED
+        page = self.searcher.doc_passages(top.doc_id)
+        return not any(p.qtype == result.qtype and self.composer.quotable(p) for p in page)
 
     @staticmethod
     def _intro(top: Passage, title: str, from_context: bool) -> str:

@@ -104,6 +104,7 @@ class _Compiled:
     carriers: dict[str, re.Pattern[str]]
     relations: tuple[tuple[str, re.Pattern[str]], ...]
     drug: re.Pattern[str]
+    used: re.Pattern[str]
     yes_no: re.Pattern[str]
     no_ask: re.Pattern[str]
     policy: AnswerPolicy = field(repr=False)
@@ -116,6 +117,7 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         {name: re.compile(p) for name, p in policy.carrier_cues},
         tuple((name, re.compile(p)) for name, p in policy.relation_cues),
         re.compile(policy.drug_cue),
+        re.compile(policy.used_cue),
         re.compile(policy.yes_no),
         re.compile(policy.no_ask),
         policy,
@@ -162,6 +164,18 @@ def as_typed(target: str, question: str) -> str:
     return found.group(0) if found else target
 
 
+def _drug(compiled: _Compiled, sentence: str) -> str:
+    """A treatment the question names: a drug or class of treatment, else a thing it asks may be
+    done or used ("a pacemaker can be put in"); "" when none."""
+    drug = compiled.drug.search(sentence)
+    if drug:
+        return drug.group(0)
+    used = compiled.used.search(sentence)
+    if used is None:
+        return ""
+    return next(g for g in (used.group("object"), used.group("subject"), used.group("safe")) if g)
+
+
 def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | None = None) -> Ask:
     """The ask of a question; `names` are the disease's names (title, synonyms, as typed), whose
     words are never the object of a relation."""
@@ -179,16 +193,19 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
     ]
     if found_at:
         return Ask(attribute=max(found_at, key=lambda f: f[0])[1], yes_no=yes_no)
-    drug = compiled.drug.search(sentence)
+    drug = _drug(compiled, sentence)
     relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
     if not drug and not relations:
         return Ask(yes_no=yes_no)  # most questions: no name needs analysing
     name_terms = {t for name in names for t in analyze(name)}
-    if drug and not (set(analyze(drug.group(0))) <= name_terms):
-        target = drug.group(0)
-        named = [t for t in analyze(target) if t not in FILLER and t not in SHOWN_ONLY]
-        terms = tuple(named) or tuple(analyze(target))
-        return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
+    if drug and compiled.drug.fullmatch(drug) and not set(analyze(drug)) <= name_terms:
+        named = [t for t in analyze(drug) if t not in FILLER and t not in SHOWN_ONLY]
+        terms = tuple(named) or tuple(analyze(drug))
+        return Ask(attribute="drug", target=as_typed(drug, question), terms=terms, yes_no=yes_no)
+    if drug:  # a thing done or used: its words, the disease's names and filler left out
+        target, terms = _object(drug, name_terms, policy)
+        if terms:
+            return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
     for relation, found in relations:
         if ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
             continue  # "what causes X?" asks for the causes section, not about a relation

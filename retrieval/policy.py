@@ -148,7 +148,7 @@ CARRIER_CUES: dict[str, str] = {
     "medication": r"\b(medications?|medicines?|drugs?|pharmacolog\w*|prescri\w*|[a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone|amine|idine|azepine|barbital|toin|mide)|steroids?|corticosteroids?|antibiotics?|antiepileptic\w*|anticonvulsant\w*|analgesic\w*|antihistamine\w*|immunosuppress\w*|insulin|aspirin|ibuprofen|acetaminophen|interferon\w*|vitamins?|supplements?)\b",
     "monitoring": r"\b(monitor\w*|surveillance|screen(ed|ing)?|follow[- ]?up|check[- ]?ups?|regular (\w+ ){0,2}(exam|check|visit|evaluation|imaging|test|assessment)\w*|every \d+|annual(ly)?|periodic\w*)\b",
     "recovery": r"\b(recover\w*|revers\w*|irreversible|permanent\w*|go(es)? away|resolv\w*|disappear\w*|improv\w*|restor\w*|regain\w*|outgrow\w*|remission)\b",
-    "similar conditions": r"\b(similar (to|symptoms|signs|features|conditions|disorders|diseases)|mimic\w*|resembl\w*|distinguish\w*|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
+    "similar conditions": r"\b(similar (symptoms|signs|features|conditions|disorders|diseases)|(symptoms|signs|features|conditions|disorders|diseases) similar|mimic\w*|resembl\w*|distinguish\w*|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
     "blood test": r"\b(blood (tests?|work|samples?|levels?|counts?|analys\w*|screen\w*)|(in|of) the blood|serum|plasma)\b",
 }  # fmt: skip
 # "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
@@ -162,6 +162,15 @@ DRUG_CUE = (
     r"\b([a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|zumab|ximab|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone)"
     r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diets?|dietary( (recommendations?|changes?|restrictions?|management|needs|supplements?))?|supplements?|foods?|(gene|physical|occupational|speech|growth hormone|hormone|laser|light|stem cell|mohs) (therapy|surgery|treatment)|mohs surgery)\b"
 )  # fmt: skip
+# "Can a pacemaker be put in?", "if surgery could be done", "is it safe to take melatonin?": a
+# thing done or used, named before the verb or after "safe to"; a carrier names it.
+USED_CUE = (
+    r"\b(can|could|should|may|might|would|will) (a |an |the )?(?P<object>([\w-]+ ){0,2}[\w-]+) be "
+    r"(put|placed|implanted|inserted|used|done|performed|given|taken|prescribed|tried|transplanted)\b"
+    r"|\b(a |an |the )?(?P<subject>([\w-]+ ){0,2}[\w-]+) (can|could|should|may|might|would|will) be "
+    r"(put|placed|implanted|inserted|used|done|performed|given|taken|prescribed|tried|transplanted)\b"
+    r"|\bsafe (for \w+ )?to (take|use|have|get|receive|undergo) (a |an |the )?(?P<safe>([\w-]+ ){0,2}[\w-]+)"
+)
 YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have|had|may|might|am)\b"
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"
 
@@ -174,6 +183,7 @@ class AnswerPolicy:
       sentence that says something about it reads. General phrasing only, never a question of
       an evaluation file.
     - relation_cues (relation, regex): "X causes Y" / "X linked to Y"; the object Y follows.
+    - used_cue (regex): a thing done or used ("can a pacemaker be put in?"), read as a drug ask.
     - drug_cue (regex): a named drug, by a USAN stem ending (-mab, -statin, -trexate, ...) or a
       class of treatment (steroids, chemotherapy); a carrier names it.
     - min_target_share (share of the object's idf weight, 0.5..1): how much of Y a sentence
@@ -198,6 +208,7 @@ class AnswerPolicy:
     carrier_cues: tuple[tuple[str, str], ...] = tuple(CARRIER_CUES.items())
     relation_cues: tuple[tuple[str, str], ...] = RELATION_CUES
     drug_cue: str = DRUG_CUE
+    used_cue: str = USED_CUE
     yes_no: str = YES_NO
     no_ask: str = NO_ASK
     min_target_share: float = 0.6
