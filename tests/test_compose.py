@@ -204,3 +204,29 @@ def test_a_named_treatment_is_answered_where_the_page_treats():
     assert [p for e in both.excerpts for p in e.parts] == ["A low-salt diet eases the swelling."]
     only = composer().carrying([causes], ask, "Does a special diet help?", {}, 900)
     assert only.found and only.excerpts  # all the page says of it: quoted, never called unsaid
+
+
+def test_a_pointer_to_another_site_is_never_quoted():
+    """ "Click here" and web addresses lead nowhere once quoted: the excerpt keeps the sentence
+    that says something, and a passage of pointers alone has nothing worth quoting."""
+    said = "Orlen syndrome is diagnosed by an eye exam."
+    text = f"{said} To read more about the exam, click here. See www.example.org/orlen for a list."
+    excerpt = composer().excerpt(passage(text), "How is Orlen syndrome diagnosed?", 900)
+    assert excerpt is not None and excerpt.parts == (said,)
+    links = passage("You can find further information at the following links to MedlinePlus.gov.")
+    assert composer().excerpt(links, "How is Orlen syndrome treated?", 900) is None
+    assert not composer().quotable(links)
+
+
+def test_a_yes_no_ask_prefers_the_sentence_that_states_a_verdict():
+    """Both sentences name a cure; "Can it be cured?" is answered by the one that says no."""
+    from retrieval.policy import AnswerPolicy
+
+    page = [
+        section("7", "treatment", "A cure is the aim of research on Orlen syndrome."),
+        section("8", "treatment", "There is no cure for Orlen syndrome yet."),
+    ]
+    question = "Can Orlen syndrome be cured?"
+    one = AnswerPolicy(max_sentences=1)
+    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900, policy=one)
+    assert [p for e in carried.excerpts for p in e.parts] == ["There is no cure for Orlen syndrome yet."]

@@ -277,3 +277,13 @@ def test_an_ask_asked_again_is_not_answered_with_something_else(gard_engine):
     assert first.answered and not first.unsaid
     again = gard_engine.reply("ask11", "is it contagious?")
     assert not again.excerpts and again.message == messages.NO_MORE and again.can_forward
+
+
+@needs_shared
+def test_another_section_quoted_for_the_one_asked_is_said_so(gard_engine):
+    """A page with no section on inheritance answers "is it inherited?" from its causes; the
+    reply says so first and offers a specialist, lest the causes read as the whole answer."""
+    reply = gard_engine.reply("sec1", "Is CREST syndrome inherited?")
+    assert reply.excerpts[0].citation.section == "Causes"
+    assert reply.message.startswith("The page on CREST syndrome has no section on inheritance")
+    assert reply.partial and reply.can_forward
