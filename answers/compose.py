@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from answers.messages import section_label
@@ -56,11 +56,15 @@ class Carried:
     """The sentences of a page that carry an ask, chosen and laid out as excerpts.
 
     `found` says whether any sentence of the page carries the ask at all, seen or not: when
-    none does, the page doesn't answer it, and the reply must say so."""
+    none does, the page doesn't answer it, and the reply must say so. `direct` is False when
+    the carriers only touch the ask from aside (a diet among the causes, asked whether a diet
+    helps): the reply says first that the page doesn't answer, then quotes them as what it
+    does say."""
 
     excerpts: list[Excerpt]
     used: list[Passage]
     found: bool
+    direct: bool = True
 
 
 @dataclass(frozen=True)
@@ -83,11 +87,13 @@ class Carriers:
     scored: list[Scored]
     features: dict[int, list[tuple[int, int]]]
     found: bool
+    sections: set[str] = field(default_factory=set)  # where carriers are, seen or not
 
 
 def _where_treated(page: list[Passage], ask: Ask, scored: list[Scored]) -> list[Scored]:
     """A treatment is answered where the page treats ("dietary factors" among the causes is no
-    answer to "does a diet help?"); elsewhere only when that is all the page says."""
+    answer to "does a diet help?"); elsewhere only when that is all the page says, and then
+    not as an answer (`Carried.direct`)."""
     if ask.attribute in TREATMENT_ASKS and any(page[c.number].qtype in TREATING for c in scored):
         return [c for c in scored if page[c.number].qtype in TREATING]
     return scored
@@ -182,7 +188,8 @@ class Composer:
         found = self._carriers(page, ask, terms, qtypes, seen, policy)
         chosen = self._choose(page, _where_treated(page, ask, found.scored), ask, budget, policy)
         excerpts, used = self._lay_out(page, chosen, found.features)
-        return Carried(excerpts, used, found.found)
+        direct = ask.attribute not in TREATMENT_ASKS or bool(found.sections & TREATING)
+        return Carried(excerpts, used, found.found, direct)
 
     def _carriers(
         self,
@@ -214,6 +221,7 @@ class Composer:
                     self._carrying_features(passage, number, features, ask, seen, carriers, policy)
                     continue
                 carriers.found = True
+                carriers.sections.add(passage.qtype)
                 if seen is not None and seen(sentence):
                     continue
                 words = frozenset(analyze(sentence))

@@ -61,8 +61,9 @@ class Turn:
 
     @property
     def unsaid(self) -> bool:
-        """No sentence of the page carries the ask: the reply must say so first."""
-        return self.carried is not None and not self.carried.found
+        """No sentence of the page carries the ask, or only from aside (Carried.direct): the
+        reply must say so first."""
+        return self.carried is not None and not (self.carried.found and self.carried.direct)
 
 
 class ConversationStore(Protocol):
@@ -406,10 +407,10 @@ class Engine:
         found = turn.carried is not None and turn.carried.found
         if found or turn.unsaid or turn.seen_before:
             self._save(turn.chat_key, turn.state)
-        if found:  # what carries the ask, the chat has been shown
-            return self._nothing_new(turn.state)
         if turn.unsaid:  # nothing left to quote, and the page doesn't say it
             return self._unsaid_alone(turn.state, turn.ask)
+        if found:  # what carries the ask, the chat has been shown
+            return self._nothing_new(turn.state)
         if turn.seen_before:  # what answers this, the chat has been shown
             return self._nothing_new(turn.state)
         return Reply(
@@ -422,7 +423,7 @@ class Engine:
         result, title, ask = turn.result, turn.title, turn.ask
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
         reply.message = messages.CLOSEST if turn.unsaid else self._intro(quoted, title, result.from_context)
-        if turn.carried is not None and turn.carried.excerpts:  # the sentences are about what was asked
+        if turn.carried is not None and turn.carried.excerpts and not turn.unsaid:  # about what was asked
             about = messages.ask_about(ask.attribute, ask.relation, ask.target)
             reply.message = messages.ABOUT_ASK.format(title=title, about=about)
         if turn.carried is None and self._section_missing(result, quoted):

@@ -203,7 +203,9 @@ def test_a_named_treatment_is_answered_where_the_page_treats():
     both = composer().carrying([causes, treats], ask, "Does a special diet help?", {}, 900)
     assert [p for e in both.excerpts for p in e.parts] == ["A low-salt diet eases the swelling."]
     only = composer().carrying([causes], ask, "Does a special diet help?", {}, 900)
-    assert only.found and only.excerpts  # all the page says of it: quoted, never called unsaid
+    assert both.direct
+    # all the page says of it: quoted, as what the page does say, not as the answer
+    assert only.found and only.excerpts and not only.direct
 
 
 def test_a_pointer_to_another_site_is_never_quoted():
