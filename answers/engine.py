@@ -438,8 +438,10 @@ class Engine:
             reply.message = (
                 f"{messages.OTHER_NAME.format(asked=turn.disease.name, title=title)}\n{reply.message}"
             )
-        if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
+        if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first; a
+            # specialist may know about the form asked
             reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
+            reply.partial = True
         elif self.searcher.is_narrower(turn.disease, result.link):
             asked = result.link.mention.text if result.link and result.link.mention else turn.disease.name
             reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"

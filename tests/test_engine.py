@@ -287,3 +287,12 @@ def test_another_section_quoted_for_the_one_asked_is_said_so(gard_engine):
     assert reply.excerpts[0].citation.section == "Causes"
     assert reply.message.startswith("The page on CREST syndrome has no section on inheritance")
     assert reply.partial and reply.can_forward
+
+
+@needs_shared
+def test_a_broader_page_offers_a_specialist(gard_engine):
+    """The page covers the form asked about only in general: the reply says so and offers a
+    specialist, who may know about that form."""
+    reply = gard_engine.reply("broad1", "How is mosaic Turner syndrome treated?")
+    assert reply.message.startswith("I have no GARD page on mosaic Turner syndrome specifically.")
+    assert reply.excerpts and reply.partial and reply.can_forward
