@@ -232,3 +232,27 @@ def test_a_yes_no_ask_prefers_the_sentence_that_states_a_verdict():
     one = AnswerPolicy(max_sentences=1)
     carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900, policy=one)
     assert [p for e in carried.excerpts for p in e.parts] == ["There is no cure for Orlen syndrome yet."]
+
+
+def test_a_run_together_list_is_shown_one_item_a_line():
+    """GARD's bulleted lists reach the corpus run together after a colon; shown, each item gets
+    a line of its own, every word as the page has it, and the sentence after the list stays
+    prose (a name such as "Medscape Reference's Web site" is not cut into items)."""
+    from answers.reply import Citation, Excerpt
+
+    text = (
+        "Symptoms may be managed with the following: Medications such as corticosteroids "
+        "Physical therapy to improve muscle strength Speech therapy to help swallowing "
+        "Medscape Reference's Web site offers more. The Human Phenotype Ontology lists more."
+    )
+    shown = Excerpt((text,), Citation("Orlen syndrome", "", "Treatment", "1", "1", "1")).display
+    assert shown.splitlines() == [
+        "Symptoms may be managed with the following:",
+        "• Medications such as corticosteroids",
+        "• Physical therapy to improve muscle strength",
+        "• Speech therapy to help swallowing",
+        "• Medscape Reference's Web site offers more.",
+        "The Human Phenotype Ontology lists more.",
+    ]
+    prose = "Symptoms resemble those of other disorders such as Wilson disease and Huntington disease."
+    assert Excerpt((prose,), Citation("Orlen syndrome", "", "Symptoms", "1", "1", "1")).display == prose
