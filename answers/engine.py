@@ -444,7 +444,9 @@ class Engine:
             reply.partial = True
         elif self.searcher.is_narrower(turn.disease, result.link):
             asked = result.link.mention.text if result.link and result.link.mention else turn.disease.name
-            reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
+            names = {fold(n) for n in (title, *self._synonyms(turn.disease.doc_id))}
+            if fold(asked) not in names:  # "ALS" is the page's own name, not a wider one
+                reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
         if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
             what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
             reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"

@@ -296,3 +296,11 @@ def test_a_broader_page_offers_a_specialist(gard_engine):
     reply = gard_engine.reply("broad1", "How is mosaic Turner syndrome treated?")
     assert reply.message.startswith("I have no GARD page on mosaic Turner syndrome specifically.")
     assert reply.excerpts and reply.partial and reply.can_forward
+
+
+@needs_shared
+def test_a_name_the_page_lists_is_never_called_a_wider_one(gard_engine):
+    """ "CVID" is one of the page's own names: the page is not "one type or form of CVID"."""
+    reply = gard_engine.reply("own1", "What are the symptoms of CVID?")
+    assert reply.disease == "Common variable immunodeficiency" and reply.excerpts
+    assert "type or form" not in reply.message
