@@ -447,6 +447,9 @@ class Engine:
             names = {fold(n) for n in (title, *self._synonyms(turn.disease.doc_id))}
             if fold(asked) not in names:  # "ALS" is the page's own name, not a wider one
                 reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
+        if ask.referent and not result.from_context:  # "is this related to X?": what is "this"?
+            reply.message = f"{messages.REFERENT.format(referent=ask.referent, title=title)}\n{reply.message}"
+            reply.partial = True
         if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
             what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
             reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"
@@ -456,7 +459,7 @@ class Engine:
         """What a reply carries beside its text (the ask for a ticket, the page, other names),
         and the chat's state saved."""
         disease, state = turn.disease, turn.state
-        reply.ask = turn.ask if turn.ask.specific else None
+        reply.ask = turn.ask if turn.ask.specific or turn.ask.referent else None
         reply.disease, reply.doc_id = turn.title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
         reply.candidates = self._candidates(turn.result)

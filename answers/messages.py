@@ -107,6 +107,11 @@ DOESNT_SAY = (
     "specialist, who may know more."
 )
 CLOSEST = "What the page does say:"
+# The question asks about "this" beside the disease it names, and doesn't say what "this" is.
+REFERENT = (
+    "Your question asks about “{referent}” without saying what it is, so GARD's page on {title} may "
+    "not answer it. I can send your question to a GARD information specialist, who may know more."
+)
 # How each ask reads in DOESNT_SAY; {target} is the thing the question named, as typed.
 ASK_PHRASES = {
     "contagious": "whether it is contagious",

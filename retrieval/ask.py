@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from retrieval.analyzer import analyze, fold
@@ -54,6 +54,14 @@ RISK_OR_EFFECT = re.compile(r"\b(risk|affects?|result)\b")
 QUESTION_SENTENCES = re.compile(
     r"(?<!\bi\.e\.)(?<!\be\.g\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bdr\.)(?<!\bst\.)(?<=[.!?])\s+|\n+"
 )
+# "Is this related to X?", "Could this indicate ...", "Can this medication help X?": the question
+# is about something it calls "this", not about the disease it names ("this condition" is it).
+REFERENT = re.compile(
+    r"^(how |why |what |when )?(is|are|was|were|can|could|does|do|did|would|will|might|may|should|has|have)"
+    r" (?P<ref>(this|that|these|those)( (?!(condition|disease|disorder|syndrome|illness)s?\b)[a-z]+)??)"
+    r"(?= (a|an|the|related|linked|associated|connected|common|normal|indicate|mean|cause|caused|help|"
+    r"successfully|happen|part|due|something|typical|usual|possible|treat|work|affect|be)\b)"
+)
 # A sentence that says yes or no to what it names: "is not contagious", "there is no cure",
 # "has not been associated", "cannot be", "rarely".
 VERDICT = re.compile(r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b", re.IGNORECASE)
@@ -70,6 +78,7 @@ class Ask:
     target: str = ""
     terms: tuple[str, ...] = ()
     yes_no: bool = False
+    referent: str = ""  # "this", "this medication": what the question is about, named elsewhere
 
     @property
     def specific(self) -> bool:
@@ -92,6 +101,7 @@ class Ask:
             "relation": self.relation,
             "target": self.target,
             "yes_no": self.yes_no,
+            "referent": self.referent,
         }
 
 
@@ -178,7 +188,19 @@ def _drug(compiled: _Compiled, sentence: str) -> str:
 
 def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | None = None) -> Ask:
     """The ask of a question; `names` are the disease's names (title, synonyms, as typed), whose
-    words are never the object of a relation."""
+    words are never the object of a relation. `Ask.referent` is set when the question asks about
+    "this" beside the disease it names ("Is this related to X?"): what "this" is, it doesn't say."""
+    names = tuple(names)
+    ask = _read_ask(question, names, policy)
+    sentence = asking_sentence(question)
+    referent = REFERENT.search(sentence)
+    if referent and any(fold(n) in sentence for n in names if len(n) > 2):
+        ask = replace(ask, referent=as_typed(referent.group("ref").strip(), question))
+    return ask
+
+
+def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) -> Ask:
+    """read_ask, without the referent."""
     compiled = _compiled(policy or AnswerPolicy())
     policy = compiled.policy
     sentence = asking_sentence(question)

@@ -201,3 +201,19 @@ def test_a_verdict_is_a_no_or_a_limit():
     assert states_verdict("Orlen syndrome is not contagious.")
     assert states_verdict("There is no cure.")
     assert not states_verdict("Treatment may include a cure by surgery.")
+
+
+@pytest.mark.parametrize(
+    ("question", "referent"),
+    [
+        ("Is this linked to Orlen syndrome?", "this"),
+        ("Could this mean that my son has Orlen syndrome?", "this"),
+        ("Is this a usual finding in adults with Orlen syndrome?", "this"),
+        ("Can this drug help with Orlen syndrome?", "this drug"),
+        ("Is this condition linked to Orlen syndrome?", ""),  # "this condition" is the disease
+        ("Is Orlen syndrome linked to this?", ""),
+        ("Is this linked to it?", ""),  # no disease named: "this" may be the chat's
+    ],
+)
+def test_a_question_about_this_beside_the_disease_has_a_referent(question, referent):
+    assert read_ask(question, ["Orlen syndrome"]).referent == referent

@@ -304,3 +304,12 @@ def test_a_name_the_page_lists_is_never_called_a_wider_one(gard_engine):
     reply = gard_engine.reply("own1", "What are the symptoms of CVID?")
     assert reply.disease == "Common variable immunodeficiency" and reply.excerpts
     assert "type or form" not in reply.message
+
+
+@needs_shared
+def test_a_question_about_this_says_it_cant_tell_what_this_is(gard_engine):
+    """ "Is this linked to X?" names X but not what "this" is: the reply says so first and offers
+    a specialist, then quotes what the page says."""
+    reply = gard_engine.reply("ref1", "Could this be a sign of Marfan syndrome?")
+    assert reply.message.startswith("Your question asks about “this” without saying what it is")
+    assert reply.partial and reply.can_forward and reply.excerpts
