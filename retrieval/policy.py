@@ -118,7 +118,7 @@ class ReadingPolicy:
 # not a neighbouring topic: a causes paragraph that mentions infection is no answer to "is it
 # contagious?". Patterns are applied to folded (lower-case, accent-free) text.
 ATTRIBUTE_CUES: dict[str, str] = {
-    "contagious": r"\b(contagious|communicable|infectious|catch (it|this|that) from|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
+    "contagious": r"\b(contagious|communicable|infectious|transmissible|(transmitted|transferred|passed|spread) (\w+ )?(by|through|via) (blood|transfusions?|donations?|touch|contact|saliva|air|sex\w*)|catch (it|this|that) from|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
     "life expectancy": r"\b(life ?expectancy|life ?span|how long (will|would|do|does|can|could|might) (\w+ ){0,4}(live|survive)|live (a )?(long|normal|full)|(shorten|reduce)\w* (\w+ )?li(fe|ves)|fatal|deadly|life[- ]threatening|die (of|from|young|early)|terminal|surviv(e|al)|mortality|prognosis|outlook|long[- ]term (outlook|effects?)|affects? ([\w']+ ){0,3}(li(fe|ves)|livelihood))\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*)\b",
     "sports": r"\b(sports?|athlet\w*|play (football|soccer|basketball|baseball|hockey|rugby|tennis)|football|soccer|basketball|gym|marathon|weight ?lift\w*|contact sports?|physical(ly)? activ\w*|exercis\w*)\b",
@@ -135,7 +135,7 @@ ATTRIBUTE_CUES: dict[str, str] = {
     "similar conditions": r"\b(similar (symptoms|signs|conditions|diseases|disorders|features|to)|mimic\w*|(mis)?taken for|confused with|differ\w* (from|between)|distinguish\w*|tell (it|them) apart)\b",
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
-    "contagious": r"\b(contagious|communicable|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
+    "contagious": r"\b(contagious|communicable|transmissible|transmitted (by|through|via|from)|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
     "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves))\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",

@@ -13,6 +13,7 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
     [
         ("Is Orlen syndrome contagious?", "Orlen syndrome", "contagious"),
         ("can my kids catch it from me?", "", "contagious"),
+        ("Can Orlen syndrome be passed on through blood transfusions?", "Orlen syndrome", "contagious"),
         ("How long do people with Orlen syndrome live?", "Orlen syndrome", "life expectancy"),
         ("what's the lifespan with orlen syndrome", "orlen syndrome", "life expectancy"),
         ("Is Orlen syndrome fatal?", "Orlen syndrome", "life expectancy"),
