@@ -162,6 +162,8 @@ def test_sentences_carrying_an_ask_are_verbatim_on_every_gard_page(gard_searcher
     asks = [
         Ask(attribute="life expectancy"),
         Ask(attribute="frequency"),
+        Ask(attribute="medication"),
+        Ask(attribute="cure", yes_no=True),
         Ask(relation="causes", target="pain", terms=("pain",)),
     ]
     by_doc: dict[str, list[Passage]] = {}
