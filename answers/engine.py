@@ -419,7 +419,8 @@ class Engine:
 
     def _frame(self, turn: Turn, reply: Reply, used: list[Passage]) -> None:
         """The bot's lines before the excerpts: which page and section they are from, what they
-        are about, which name the page uses; first, when the page doesn't say what was asked, that."""
+        are about, which name the page uses; first, when the page doesn't say what was asked, that
+        (only a broader page's line comes before it, as the caveat is about that page)."""
         result, title, ask = turn.result, turn.title, turn.ask
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
         reply.message = messages.CLOSEST if turn.unsaid else self._intro(quoted, title, result.from_context)
@@ -438,9 +439,7 @@ class Engine:
             reply.message = (
                 f"{messages.OTHER_NAME.format(asked=turn.disease.name, title=title)}\n{reply.message}"
             )
-        if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first; a
-            # specialist may know about the form asked
-            reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
+        if result.broader:  # "mosaic Turner syndrome": a specialist may know about the form asked
             reply.partial = True
         elif self.searcher.is_narrower(turn.disease, result.link):
             asked = result.link.mention.text if result.link and result.link.mention else turn.disease.name
@@ -454,6 +453,8 @@ class Engine:
             what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
             reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"
             reply.partial = reply.unsaid = True
+        if result.broader:  # the general page, said before all: the lines below are about it
+            reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
 
     def _finish(self, turn: Turn, reply: Reply) -> None:
         """What a reply carries beside its text (the ask for a ticket, the page, other names),

@@ -62,6 +62,9 @@ REFERENT = re.compile(
     r"(?= (a|an|the|related|linked|associated|connected|common|normal|indicate|mean|cause|caused|help|"
     r"successfully|happen|part|due|something|typical|usual|possible|treat|work|affect|be)\b)"
 )
+# Asks about treatment in general, which a treatment the question names makes specific: "Can X be
+# cured with enzyme replacement?" asks about enzyme replacement.
+DEFERS_TO_A_DRUG = frozenset({"cure", "medication"})
 # A sentence that says yes or no to what it names: "is not contagious", "there is no cure",
 # "has not been associated", "cannot be", "rarely".
 VERDICT = re.compile(r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b", re.IGNORECASE)
@@ -213,9 +216,11 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
     found_at = [
         (m.start(), attribute) for attribute, cue in compiled.attributes if (m := cue.search(sentence))
     ]
-    if found_at:
-        return Ask(attribute=max(found_at, key=lambda f: f[0])[1], yes_no=yes_no)
     drug = _drug(compiled, sentence)
+    if found_at:
+        attribute = max(found_at, key=lambda f: f[0])[1]
+        if not (drug and attribute in DEFERS_TO_A_DRUG):  # "cured with enzyme replacement": the drug
+            return Ask(attribute=attribute, yes_no=yes_no)
     relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
     if not drug and not relations:
         return Ask(yes_no=yes_no)  # most questions: no name needs analysing

@@ -218,3 +218,10 @@ def test_a_verdict_is_a_no_or_a_limit():
 )
 def test_a_question_about_this_beside_the_disease_has_a_referent(question, referent):
     assert read_ask(question, ["Orlen syndrome"]).referent == referent
+
+
+def test_a_named_treatment_makes_a_general_treatment_ask_specific():
+    """ "Cured with enzyme replacement" asks about enzyme replacement, not any cure."""
+    ask = read_ask("Can Orlen syndrome be cured with enzyme replacement?", ["Orlen syndrome"])
+    assert (ask.attribute, ask.target) == ("drug", "enzyme replacement")
+    assert read_ask("Can Orlen syndrome be cured?", ["Orlen syndrome"]).attribute == "cure"

@@ -313,3 +313,11 @@ def test_a_question_about_this_says_it_cant_tell_what_this_is(gard_engine):
     reply = gard_engine.reply("ref1", "Could this be a sign of Marfan syndrome?")
     assert reply.message.startswith("Your question asks about “this” without saying what it is")
     assert reply.partial and reply.can_forward and reply.excerpts
+
+
+@needs_shared
+def test_a_broader_pages_line_comes_before_the_caveat_about_it(gard_engine):
+    reply = gard_engine.reply("broad2", "Can mosaic Turner syndrome be cured?")
+    lines = reply.message.splitlines()
+    assert lines[0].startswith("I have no GARD page on mosaic Turner syndrome specifically.")
+    assert lines[1].startswith("GARD's page on Turner syndrome doesn't say whether it can be cured.")
