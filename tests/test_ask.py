@@ -225,3 +225,9 @@ def test_a_named_treatment_makes_a_general_treatment_ask_specific():
     ask = read_ask("Can Orlen syndrome be cured with enzyme replacement?", ["Orlen syndrome"])
     assert (ask.attribute, ask.target) == ("drug", "enzyme replacement")
     assert read_ask("Can Orlen syndrome be cured?", ["Orlen syndrome"]).attribute == "cure"
+
+
+def test_other_conditions_named_as_such_carry_similar_conditions():
+    ask = Ask(attribute="similar conditions")
+    assert carries(ask, "Its signs may also appear in other, distinct disorders such as Wilson disease.", {})
+    assert not carries(ask, "Other features include seizures.", {})
