@@ -62,6 +62,13 @@ REFERENT = re.compile(
     r"(?= (a|an|the|related|linked|associated|connected|common|normal|indicate|mean|cause|caused|help|"
     r"successfully|happen|part|due|something|typical|usual|possible|treat|work|affect|be)\b)"
 )
+# "a malaria risk", "his cancer risk": the risk of a thing named before the word, not a risk
+# described ("a greater risk", "the recurrence risk").
+NOUN_RISK = re.compile(
+    r"\b(?!(high|higher|low|lower|greater|increased|elevated|small|any|the|a|an|my|his|her|their|our|your|"
+    r"what|which|this|that|recurrence|genetic|overall|lifetime|relative|absolute|same|real|serious|"
+    r"potential|major|minor|at|of|no|some|more|less|much|such|its)\b)(?P<object>[a-z][a-z-]+) risks?\b"
+)
 # Asks about treatment in general, which a treatment the question names makes specific: "Can X be
 # cured with enzyme replacement?" asks about enzyme replacement.
 DEFERS_TO_A_DRUG = frozenset({"cure", "medication"})
@@ -222,9 +229,17 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
         if not (drug and attribute in DEFERS_TO_A_DRUG):  # "cured with enzyme replacement": the drug
             return Ask(attribute=attribute, yes_no=yes_no)
     relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
-    if not drug and not relations:
+    risk = NOUN_RISK.search(sentence)
+    if not drug and not relations and not risk:
         return Ask(yes_no=yes_no)  # most questions: no name needs analysing
     name_terms = {t for name in names for t in analyze(name)}
+    if risk and not drug and not relations:  # "a malaria risk": the risk of malaria
+        target, terms = _object(risk.group("object"), name_terms, policy)
+        return (
+            Ask(relation="causes", target=as_typed(target, question), terms=terms, yes_no=yes_no)
+            if terms
+            else Ask(yes_no=yes_no)
+        )
     if drug and compiled.drug.fullmatch(drug) and not set(analyze(drug)) <= name_terms:
         named = [t for t in analyze(drug) if t not in FILLER and t not in SHOWN_ONLY]
         terms = tuple(named) or tuple(analyze(drug))

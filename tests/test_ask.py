@@ -231,3 +231,16 @@ def test_other_conditions_named_as_such_carry_similar_conditions():
     ask = Ask(attribute="similar conditions")
     assert carries(ask, "Its signs may also appear in other, distinct disorders such as Wilson disease.", {})
     assert not carries(ask, "Other features include seizures.", {})
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("Does Orlen syndrome raise my cancer risk?", "cancer"),
+        ("Would a stroke risk be higher with Orlen syndrome?", "stroke"),
+        ("Is there a greater risk for Orlen syndrome in my family?", ""),  # a risk described, not of a thing
+        ("What is the recurrence risk of Orlen syndrome?", ""),
+    ],
+)
+def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
+    assert read_ask(question, ["Orlen syndrome"]).target == target
