@@ -30,6 +30,7 @@ POINTER = re.compile(
     r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b",
     re.IGNORECASE,
 )
+MAX_POINTER_CHARS = 160  # a sentence this short with a pointer in it is the pointer
 MAX_PART_CHARS = 420  # a run-on sentence is cut at a word boundary with "…"
 # GARD prints the Human Phenotype Ontology's table of signs flattened into one run-on "sentence":
 # "... (when available) Arachnodactyly 90% Myopia 50% ... Deeply set eye - High palate - ...".
@@ -329,7 +330,7 @@ class Composer:
         ("... at the following links", "click here", bare addresses) answer nothing."""
         return (
             sentence.rstrip().endswith("?")
-            or bool(POINTER.search(sentence))
+            or _points_elsewhere(sentence)
             or template_key(sentence, names) in self.boilerplate
         )
 
@@ -480,6 +481,14 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans of a passage, kept: a page's sentences are scanned for every specific ask
     about it, and questions come back to the same pages."""
     return tuple(sentence_spans(text))
+
+
+def _points_elsewhere(sentence: str) -> bool:
+    """A sentence that mainly sends the reader elsewhere: a short one with a pointer, or one
+    whose pointer starts in its first half. A run-on list that ends "... please click here" says
+    its list first, and is quoted."""
+    found = POINTER.search(sentence)
+    return found is not None and (len(sentence) < MAX_POINTER_CHARS or found.start() < len(sentence) / 2)
 
 
 def _joined(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:

@@ -258,3 +258,14 @@ def test_a_run_together_list_is_shown_one_item_a_line():
     ]
     prose = "Symptoms resemble those of other disorders such as Wilson disease and Huntington disease."
     assert Excerpt((prose,), Citation("Orlen syndrome", "", "Symptoms", "1", "1", "1")).display == prose
+
+
+def test_a_long_list_that_ends_with_a_pointer_is_still_quoted():
+    listed = (
+        "Orlen syndrome can be associated with many health problems including: Pneumonia and other "
+        "conditions that irritate the lungs Brain abnormalities such as strokes or tumors Metabolic "
+        "disorders Gastrointestinal diseases of the stomach and intestines Kidney disorders Liver "
+        "abnormalities For a comprehensive listing of factors, please click here."
+    )
+    excerpt = composer().excerpt(passage(listed), "Can Orlen syndrome cause stomach problems?", 900)
+    assert excerpt is not None and excerpt.parts == (listed,)
