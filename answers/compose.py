@@ -228,7 +228,7 @@ class Composer:
                 words = frozenset(analyze(sentence))
                 overlap = sum(self.idf.get(t, 1.0) for t in terms & words) / weight
                 score = overlap + prior + policy.position_prior / (1 + place)
-                if ask.yes_no and states_verdict(sentence):
+                if ask.yes_no and states_verdict(sentence, policy):
                     score += policy.verdict_prior
                 carriers.scored.append(Scored(score, number, start, end, words))
         return carriers

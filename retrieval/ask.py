@@ -54,27 +54,6 @@ RISK_OR_EFFECT = re.compile(r"\b(risk|affects?|result)\b")
 QUESTION_SENTENCES = re.compile(
     r"(?<!\bi\.e\.)(?<!\be\.g\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bdr\.)(?<!\bst\.)(?<=[.!?])\s+|\n+"
 )
-# "Is this related to X?", "Could this indicate ...", "Can this medication help X?": the question
-# is about something it calls "this", not about the disease it names ("this condition" is it).
-REFERENT = re.compile(
-    r"^(how |why |what |when )?(is|are|was|were|can|could|does|do|did|would|will|might|may|should|has|have)"
-    r" (?P<ref>(this|that|these|those)( (?!(condition|disease|disorder|syndrome|illness)s?\b)[a-z]+)??)"
-    r"(?= (a|an|the|related|linked|associated|connected|common|normal|indicate|mean|cause|caused|help|"
-    r"successfully|happen|part|due|something|typical|usual|possible|treat|work|affect|be)\b)"
-)
-# "a malaria risk", "his cancer risk": the risk of a thing named before the word, not a risk
-# described ("a greater risk", "the recurrence risk").
-NOUN_RISK = re.compile(
-    r"\b(?!(high|higher|low|lower|greater|increased|elevated|small|any|the|a|an|my|his|her|their|our|your|"
-    r"what|which|this|that|recurrence|genetic|overall|lifetime|relative|absolute|same|real|serious|"
-    r"potential|major|minor|at|of|no|some|more|less|much|such|its)\b)(?P<object>[a-z][a-z-]+) risks?\b"
-)
-# Asks about treatment in general, which a treatment the question names makes specific: "Can X be
-# cured with enzyme replacement?" asks about enzyme replacement.
-DEFERS_TO_A_DRUG = frozenset({"cure", "medication"})
-# A sentence that says yes or no to what it names: "is not contagious", "there is no cure",
-# "has not been associated", "cannot be", "rarely".
-VERDICT = re.compile(r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -127,6 +106,9 @@ class _Compiled:
     used: re.Pattern[str]
     yes_no: re.Pattern[str]
     no_ask: re.Pattern[str]
+    referent: re.Pattern[str]
+    noun_risk: re.Pattern[str]
+    verdict: re.Pattern[str]
     policy: AnswerPolicy = field(repr=False)
 
 
@@ -140,6 +122,9 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         re.compile(policy.used_cue),
         re.compile(policy.yes_no),
         re.compile(policy.no_ask),
+        re.compile(policy.referent_cue),
+        re.compile(policy.noun_risk_cue),
+        re.compile(policy.verdict_cue, re.IGNORECASE),
         policy,
     )
 
@@ -203,7 +188,7 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
     names = tuple(names)
     ask = _read_ask(question, names, policy)
     sentence = asking_sentence(question)
-    referent = REFERENT.search(sentence)
+    referent = _compiled(policy or AnswerPolicy()).referent.search(sentence)
     if referent and any(fold(n) in sentence for n in names if len(n) > 2):
         ask = replace(ask, referent=as_typed(referent.group("ref").strip(), question))
     return ask
@@ -226,10 +211,10 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
     drug = _drug(compiled, sentence)
     if found_at:
         attribute = max(found_at, key=lambda f: f[0])[1]
-        if not (drug and attribute in DEFERS_TO_A_DRUG):  # "cured with enzyme replacement": the drug
+        if not (drug and attribute in policy.defers_to_a_drug):  # "cured with enzyme replacement": the drug
             return Ask(attribute=attribute, yes_no=yes_no)
     relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
-    risk = NOUN_RISK.search(sentence)
+    risk = compiled.noun_risk.search(sentence)
     if not drug and not relations and not risk:
         return Ask(yes_no=yes_no)  # most questions: no name needs analysing
     name_terms = {t for name in names for t in analyze(name)}
@@ -265,10 +250,10 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
     return Ask(yes_no=yes_no)
 
 
-def states_verdict(sentence: str) -> bool:
+def states_verdict(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
     sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
-    return bool(VERDICT.search(sentence))
+    return bool(_compiled(policy or AnswerPolicy()).verdict.search(sentence))
 
 
 def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPolicy | None = None) -> bool:

@@ -171,6 +171,24 @@ USED_CUE = (
     r"(put|placed|implanted|inserted|used|done|performed|given|taken|prescribed|tried|transplanted)\b"
     r"|\bsafe (for \w+ )?to (take|use|have|get|receive|undergo) (a |an |the )?(?P<safe>([\w-]+ ){0,2}[\w-]+)"
 )
+# "Is this related to X?", "Could this indicate ...", "Can this medication help X?": the question
+# is about something it calls "this", not about the disease it names ("this condition" is it).
+REFERENT_CUE = (
+    r"^(how |why |what |when )?(is|are|was|were|can|could|does|do|did|would|will|might|may|should|has|have)"
+    r" (?P<ref>(this|that|these|those)( (?!(condition|disease|disorder|syndrome|illness)s?\b)[a-z]+)??)"
+    r"(?= (a|an|the|related|linked|associated|connected|common|normal|indicate|mean|cause|caused|help|"
+    r"successfully|happen|part|due|something|typical|usual|possible|treat|work|affect|be)\b)"
+)
+# "a malaria risk", "his cancer risk": the risk of a thing named before the word, not a risk
+# described ("a greater risk", "the recurrence risk").
+NOUN_RISK_CUE = (
+    r"\b(?!(high|higher|low|lower|greater|increased|elevated|small|any|the|a|an|my|his|her|their|our|your|"
+    r"what|which|this|that|recurrence|genetic|overall|lifetime|relative|absolute|same|real|serious|"
+    r"potential|major|minor|at|of|no|some|more|less|much|such|its)\b)(?P<object>[a-z][a-z-]+) risks?\b"
+)
+# A sentence that says no, or a limit, to what it names: "is not contagious", "there is no cure",
+# "has not been associated", "cannot be", "rarely".
+VERDICT_CUE = r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b"
 YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have|had|may|might|am)\b"
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"
 
@@ -184,6 +202,10 @@ class AnswerPolicy:
       an evaluation file.
     - relation_cues (relation, regex): "X causes Y" / "X linked to Y"; the object Y follows.
     - used_cue (regex): a thing done or used ("can a pacemaker be put in?"), read as a drug ask.
+    - referent_cue (regex): "is this related to X?": an ask about "this", which it doesn't name.
+    - noun_risk_cue (regex): "a malaria risk": the object of a "causes" ask, before "risk".
+    - verdict_cue (regex): a sentence stating a no or a limit, which a yes/no ask prefers.
+    - defers_to_a_drug (attributes): general treatment asks a named treatment makes specific.
     - drug_cue (regex): a named drug, by a USAN stem ending (-mab, -statin, -trexate, ...) or a
       class of treatment (steroids, chemotherapy); a carrier names it.
     - min_target_share (share of the object's idf weight, 0.5..1): how much of Y a sentence
@@ -209,6 +231,12 @@ class AnswerPolicy:
     relation_cues: tuple[tuple[str, str], ...] = RELATION_CUES
     drug_cue: str = DRUG_CUE
     used_cue: str = USED_CUE
+    referent_cue: str = REFERENT_CUE
+    noun_risk_cue: str = NOUN_RISK_CUE
+    verdict_cue: str = VERDICT_CUE
+    # asks about treatment in general, which a treatment the question names makes specific
+    # ("Can X be cured with enzyme replacement?" asks about enzyme replacement)
+    defers_to_a_drug: tuple[str, ...] = ("cure", "medication")
     yes_no: str = YES_NO
     no_ask: str = NO_ASK
     min_target_share: float = 0.6
