@@ -131,7 +131,7 @@ ATTRIBUTE_CUES: dict[str, str] = {
     "cure": r"\b(cur(e|ed|able|es)|curative)\b",
     "medication": r"(?<!new )(?<!experimental )\b(medications?|medicines?|drugs?|prescriptions?|pills?)\b",
     "monitoring": r"\b(monitor\w*|surveillance|follow[- ]?up|check[- ]?ups?|how often should)\b",
-    "recovery": r"\b(get (it|this|them|that|(his|her|their|my|the) \w+) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
+    "recovery": r"\b(get (it|this|them|that|(his|her|their|my|the) \w+) back|(come|comes|coming) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
     "similar conditions": r"\b(similar (symptoms|signs|conditions|diseases|disorders|features|to)|mimic\w*|(mis)?taken for|confused with|differ\w* (from|between)|distinguish\w*|tell (it|them) apart)\b",
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
@@ -184,7 +184,7 @@ REFERENT_CUE = (
 NOUN_RISK_CUE = (
     r"\b(?!(high|higher|low|lower|greater|increased|elevated|small|any|the|a|an|my|his|her|their|our|your|"
     r"what|which|this|that|recurrence|genetic|overall|lifetime|relative|absolute|same|real|serious|"
-    r"potential|major|minor|at|of|no|some|more|less|much|such|its)\b)(?P<object>[a-z][a-z-]+) risks?\b"
+    r"potential|major|minor|at|of|no|some|more|less|much|such|its)\b)(?P<object>[a-z][a-z-]+( [a-z][a-z-]+)?) risks?\b"
 )
 # A sentence that says no, or a limit, to what it names: "is not contagious", "there is no cure",
 # "has not been associated", "cannot be", "rarely".

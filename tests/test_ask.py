@@ -14,6 +14,7 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
         ("Is Orlen syndrome contagious?", "Orlen syndrome", "contagious"),
         ("can my kids catch it from me?", "", "contagious"),
         ("Can Orlen syndrome be passed on through blood transfusions?", "Orlen syndrome", "contagious"),
+        ("Will my hearing come back with Orlen syndrome?", "Orlen syndrome", "recovery"),
         ("How long do people with Orlen syndrome live?", "Orlen syndrome", "life expectancy"),
         ("what's the lifespan with orlen syndrome", "orlen syndrome", "life expectancy"),
         ("Is Orlen syndrome fatal?", "Orlen syndrome", "life expectancy"),
@@ -238,6 +239,7 @@ def test_other_conditions_named_as_such_carry_similar_conditions():
     [
         ("Does Orlen syndrome raise my cancer risk?", "cancer"),
         ("Would a stroke risk be higher with Orlen syndrome?", "stroke"),
+        ("Does Orlen syndrome raise the heart disease risk?", "heart"),  # "disease" names nothing
         ("Is there a greater risk for Orlen syndrome in my family?", ""),  # a risk described, not of a thing
         ("What is the recurrence risk of Orlen syndrome?", ""),
     ],
