@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from answers.messages import section_label
@@ -20,9 +20,17 @@ from corpus.boilerplate import template_key
 from corpus.models import Passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze
-from retrieval.ask import Ask, carries
+from retrieval.ask import Ask, carries, states_verdict
 from retrieval.policy import AnswerPolicy
 
+# A sentence that sends the reader elsewhere instead of saying something: a web address, "click
+# here", "at the following links". On a page it leads to a link; quoted, it leads nowhere.
+POINTER = re.compile(
+    r"https?://|\bwww\.|\bclick (here|on (the|this) link)\b"
+    r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b",
+    re.IGNORECASE,
+)
+MAX_POINTER_CHARS = 160  # a sentence this short with a pointer in it is the pointer
 MAX_PART_CHARS = 420  # a run-on sentence is cut at a word boundary with "…"
 # GARD prints the Human Phenotype Ontology's table of signs flattened into one run-on "sentence":
 # "... (when available) Arachnodactyly 90% Myopia 50% ... Deeply set eye - High palate - ...".
@@ -34,6 +42,7 @@ MAX_FEATURES = 8  # a short list; the question's own words pick first
 TREATING = frozenset(
     {"treatment", "information", "staff_answer"}
 )  # sections a named treatment is answered in
+TREATMENT_ASKS = frozenset({"drug", "medication", "cure"})  # asks those sections answer
 
 
 @dataclass(frozen=True)
@@ -48,11 +57,47 @@ class Carried:
     """The sentences of a page that carry an ask, chosen and laid out as excerpts.
 
     `found` says whether any sentence of the page carries the ask at all, seen or not: when
-    none does, the page doesn't answer it, and the reply must say so."""
+    none does, the page doesn't answer it, and the reply must say so. `direct` is False when
+    the carriers only touch the ask from aside (a diet among the causes, asked whether a diet
+    helps): the reply says first that the page doesn't answer, then quotes them as what it
+    does say."""
 
     excerpts: list[Excerpt]
     used: list[Passage]
     found: bool
+    direct: bool = True
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A sentence that carries the ask: its score, its passage's place on the page, its span and
+    its terms (for MMR against repeats)."""
+
+    score: float
+    number: int
+    start: int
+    end: int
+    words: frozenset[str]
+
+
+@dataclass
+class Carriers:
+    """What a page holds of an ask: scored sentences the chat hasn't seen, carrying features of
+    symptom tables by passage, and whether anything carries it at all (seen or not)."""
+
+    scored: list[Scored]
+    features: dict[int, list[tuple[int, int]]]
+    found: bool
+    sections: set[str] = field(default_factory=set)  # where carriers are, seen or not
+
+
+def _where_treated(page: list[Passage], ask: Ask, scored: list[Scored]) -> list[Scored]:
+    """A treatment is answered where the page treats ("dietary factors" among the causes is no
+    answer to "does a diet help?"); elsewhere only when that is all the page says, and then
+    not as an answer (`Carried.direct`)."""
+    if ask.attribute in TREATMENT_ASKS and any(page[c.number].qtype in TREATING for c in scored):
+        return [c for c in scored if page[c.number].qtype in TREATING]
+    return scored
 
 
 class Composer:
@@ -130,9 +175,10 @@ class Composer:
         Sentences, not sections: each sentence of every section that carries the ask (retrieval/
         ask.py `carries`) is scored by the question's rare words it shares (idf, as
         query-likelihood at sentence level would weigh them), the question type's preference for
-        its section (a prior), and its place in its passage (answers come first). Chosen greedily
-        with MMR: a sentence much like one chosen (pages repeat sections) is left out. Whole
-        sentences only, within `budget`; a phenotype table's features that carry it come as a list.
+        its section (a prior), its place in its passage (answers come first), and for a yes/no
+        ask, whether it states a verdict ("is not contagious"). Chosen greedily with MMR: a
+        sentence much like one chosen (pages repeat sections) is left out. Whole sentences only,
+        within `budget`; a phenotype table's features that carry it come as a list.
         """
         policy = policy or AnswerPolicy()
         if not ask.specific:
@@ -140,65 +186,108 @@ class Composer:
         terms = set(analyze(question))
         for passage in page[:1]:
             terms -= set(analyze(" ".join((passage.title, *passage.synonyms, *name_words))))
+        found = self._carriers(page, ask, terms, qtypes, seen, policy)
+        chosen = self._choose(page, _where_treated(page, ask, found.scored), ask, budget, policy)
+        excerpts, used = self._lay_out(page, chosen, found.features)
+        direct = ask.attribute not in TREATMENT_ASKS or bool(found.sections & TREATING)
+        return Carried(excerpts, used, found.found, direct)
+
+    def _carriers(
+        self,
+        page: list[Passage],
+        ask: Ask,
+        terms: set[str],
+        qtypes: dict[str, float],
+        seen: Callable[[str], bool] | None,
+        policy: AnswerPolicy,
+    ) -> Carriers:
+        """Every sentence of the page that carries the ask and the chat hasn't seen, scored;
+        the features of symptom tables that carry a relation; whether any carrier exists."""
+        carriers = Carriers([], {}, False)
         weight = sum(self.idf.get(t, 1.0) for t in terms) or 1.0
-        scored: list[tuple[float, int, int, int, frozenset[str]]] = []  # score, passage, start, end
-        features: dict[int, list[tuple[int, int]]] = {}
-        found = False
         for number, passage in enumerate(page):
             names = (passage.title, *passage.synonyms)
             prior = policy.section_prior * qtypes.get(passage.qtype, 0.0)
             for place, (start, end) in enumerate(_spans(passage.text)):
                 sentence = passage.text[start:end]
                 table = table_features(passage.text, start, end, starts_mid_table=place == 0)
-                if (
-                    not table
-                    and TABLE_HEADER not in sentence
-                    and not carries(ask, sentence, self.idf, policy)
-                ):
+                is_table = bool(table) or TABLE_HEADER in sentence
+                if not is_table and not carries(ask, sentence, self.idf, policy):
                     continue  # most sentences: nothing of the ask (checked first, as it is cheap)
                 if self._says_nothing(sentence, names):
                     continue
-                if table or TABLE_HEADER in sentence:  # a feature answers what a disease causes,
-                    # not an attribute: "Sudden death" in a table is no life expectancy
-                    for a, b in table if ask.relation else ():
-                        if carries(ask, passage.text[a:b], self.idf, policy):
-                            found = True
-                            if seen is None or not seen(passage.text[a:b]):
-                                features.setdefault(number, []).append((a, b))
+                if is_table:  # a feature answers what a disease causes, not an attribute:
+                    # "Sudden death" in a table is no life expectancy
+                    features = table if ask.relation else []
+                    self._carrying_features(passage, number, features, ask, seen, carriers, policy)
                     continue
-                found = True
+                carriers.found = True
+                carriers.sections.add(passage.qtype)
                 if seen is not None and seen(sentence):
                     continue
                 words = frozenset(analyze(sentence))
                 overlap = sum(self.idf.get(t, 1.0) for t in terms & words) / weight
                 score = overlap + prior + policy.position_prior / (1 + place)
-                scored.append((score, number, start, end, words))
-        if ask.attribute == "drug" and any(page[c[1]].qtype in TREATING for c in scored):
-            # a treatment is answered where the page treats ("dietary factors" among the causes
-            # is no answer to "does a diet help?"); elsewhere only when that is all the page says
-            scored = [c for c in scored if page[c[1]].qtype in TREATING]
+                if ask.yes_no and states_verdict(sentence, policy):
+                    score += policy.verdict_prior
+                carriers.scored.append(Scored(score, number, start, end, words))
+        return carriers
+
+    def _carrying_features(
+        self,
+        passage: Passage,
+        number: int,
+        table: list[tuple[int, int]],
+        ask: Ask,
+        seen: Callable[[str], bool] | None,
+        carriers: Carriers,
+        policy: AnswerPolicy,
+    ) -> None:
+        """The features of a symptom table that carry the ask, kept for a list."""
+        for a, b in table:
+            if carries(ask, passage.text[a:b], self.idf, policy):
+                carriers.found = True
+                if seen is None or not seen(passage.text[a:b]):
+                    carriers.features.setdefault(number, []).append((a, b))
+
+    @staticmethod
+    def _choose(
+        page: list[Passage], scored: list[Scored], ask: Ask, budget: int, policy: AnswerPolicy
+    ) -> list[tuple[int, int, int]]:
+        """The best carriers, greedily, leaving out repeats (MMR), those under `min_relative`
+        of the best (a relation's object named in passing), and a fourth passage."""
         chosen: list[tuple[int, int, int]] = []
         kept: list[frozenset[str]] = []
         texts: set[str] = set()
         used_chars = 0
         # Only an object named in the question ranks carriers by the question's words; an
         # attribute is carried in words of its own ("able to conceive" for fertility).
-        best = max((c[0] for c in scored), default=0.0) if ask.relation else 0.0
-        for score, number, start, end, words in sorted(scored, key=lambda c: (-c[0], c[1], c[2])):
-            if len(chosen) >= policy.max_sentences or score < policy.min_relative * best:
+        best = max((c.score for c in scored), default=0.0) if ask.relation else 0.0
+        for c in sorted(scored, key=lambda c: (-c.score, c.number, c.start)):
+            if len(chosen) >= policy.max_sentences or c.score < policy.min_relative * best:
                 break
-            text = page[number].text[start:end]
-            if text in texts or any(_jaccard(words, other) >= policy.redundancy for other in kept):
+            text = page[c.number].text[c.start : c.end]
+            if text in texts or any(_jaccard(c.words, other) >= policy.redundancy for other in kept):
                 continue  # MMR: a repeat of a chosen sentence adds nothing
             if chosen and used_chars + len(text) + 3 > budget:
                 continue
             passages_so_far = {n for n, _, _ in chosen}
-            if number not in passages_so_far and len(passages_so_far) >= 3:
+            if c.number not in passages_so_far and len(passages_so_far) >= 3:
                 continue
-            chosen.append((number, start, end))
-            kept.append(words)
+            chosen.append((c.number, c.start, c.end))
+            kept.append(c.words)
             texts.add(text)
             used_chars += len(text) + 3
+        return chosen
+
+    def _lay_out(
+        self,
+        page: list[Passage],
+        chosen: list[tuple[int, int, int]],
+        features: dict[int, list[tuple[int, int]]],
+    ) -> tuple[list[Excerpt], list[Passage]]:
+        """Chosen sentences as excerpts in page order, one per passage; a table's carrying
+        features as a list, while fewer than three passages are quoted."""
         excerpts: list[Excerpt] = []
         used: list[Passage] = []
         for number in sorted({n for n, _, _ in chosen} | set(features)):
@@ -214,7 +303,7 @@ class Composer:
             else:
                 continue  # three passages quoted already
             used.append(passage)
-        return Carried(excerpts, used, found)
+        return excerpts, used
 
     def _feature_list(
         self,
@@ -236,9 +325,14 @@ class Composer:
         return Excerpt(parts, self.citation(passage), truncated_end=len(ranked) > len(picked), listed=True)
 
     def _says_nothing(self, sentence: str, names: tuple[str, ...]) -> bool:
-        """The page's own heading ("What are the symptoms of X?") and site boilerplate ("The
-        Human Phenotype Ontology provides the following list ...") answer nothing."""
-        return sentence.rstrip().endswith("?") or template_key(sentence, names) in self.boilerplate
+        """The page's own heading ("What are the symptoms of X?"), site boilerplate ("The
+        Human Phenotype Ontology provides the following list ...") and pointers to other sites
+        ("... at the following links", "click here", bare addresses) answer nothing."""
+        return (
+            sentence.rstrip().endswith("?")
+            or _points_elsewhere(sentence)
+            or template_key(sentence, names) in self.boilerplate
+        )
 
     def quotable(self, passage: Passage) -> bool:
         """Whether a passage has any sentence worth quoting, as excerpt() would judge it."""
@@ -387,6 +481,14 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
     """Sentence spans of a passage, kept: a page's sentences are scanned for every specific ask
     about it, and questions come back to the same pages."""
     return tuple(sentence_spans(text))
+
+
+def _points_elsewhere(sentence: str) -> bool:
+    """A sentence that mainly sends the reader elsewhere: a short one with a pointer, or one
+    whose pointer starts in its first half. A run-on list that ends "... please click here" says
+    its list first, and is quoted."""
+    found = POINTER.search(sentence)
+    return found is not None and (len(sentence) < MAX_POINTER_CHARS or found.start() < len(sentence) / 2)
 
 
 def _joined(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:

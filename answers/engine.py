@@ -29,9 +29,9 @@ from retrieval.analyzer import analyze, fold
 from retrieval.ask import Ask, read_ask
 from retrieval.names import DiseaseMatch
 from retrieval.policy import AnswerPolicy
-from retrieval.qtype import ASKED, INFORMATION
+from retrieval.qtype import INFORMATION
 from retrieval.question_words import Question, name_words
-from retrieval.search import REFERRING, Reason, Searcher, SearchResult
+from retrieval.search import REFERRING, Outcome, Reason, Searcher, SearchResult
 
 MAX_INPUT_CHARS = 4000
 MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
@@ -41,6 +41,29 @@ ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
 ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
 MAX_CHOICE_WORDS = 6  # a longer message is a new question, not a pick
 MAX_UNCLEAR_WORDS = 2  # a message of this few words naming no disease is asked back, not forwarded
+
+
+@dataclass
+class Turn:
+    """One question answered from a page, while its reply is built: the search, the chat's state
+    on the disease, the page's ranked passages, and the ask with the sentences that carry it."""
+
+    chat_key: str
+    text: str
+    result: SearchResult
+    disease: DiseaseMatch
+    title: str
+    state: ConversationState
+    passages: list[Passage]
+    seen_before: bool  # a follow-up on a disease the chat has been shown
+    ask: Ask
+    carried: Carried | None  # None: no specific ask (or a staff answer to it)
+
+    @property
+    def unsaid(self) -> bool:
+        """No sentence of the page carries the ask, or only from aside (Carried.direct): the
+        reply must say so first."""
+        return self.carried is not None and not (self.carried.found and self.carried.direct)
 
 
 class ConversationStore(Protocol):
@@ -186,7 +209,9 @@ class Engine:
         question = self.searcher.read(text)  # read once: both searches and the topic check share it
         result = self._new_topic(question, self.searcher.search(question, k=10, context_doc=state.doc_id))
         reply = self._answer(chat_key, text, result)
-        if reply.reason == "no_page":  # the chat turned to a disease with no page: "it" is not the last one
+        if (
+            result.outcome is Outcome.NO_PAGE
+        ):  # the chat turned to a disease with no page: "it" is not the last one
             self._save(chat_key, ConversationState())
         if reply.kind is not ReplyKind.INVALID and is_other_language(text):
             reply.message = f"{messages.ENGLISH_ONLY}\n\n{reply.message}"
@@ -239,7 +264,7 @@ class Engine:
         if not result.from_context:
             return result
         alone = self.searcher.search(question, k=10)
-        if alone.reason == "no_page":
+        if alone.reason is Reason.NO_PAGE:
             return alone
         known = any(t in self.composer.idf for t in question.terms)
         if known or REFERRING.search(question.folded) or result.qtype != INFORMATION:
@@ -247,27 +272,33 @@ class Engine:
         return alone
 
     def _answer(self, chat_key: str, text: str, result: SearchResult) -> Reply:
+        """The reply to a searched question, by what the search came to (SearchResult.outcome)."""
+        match result.outcome:
+            case Outcome.CHOICE | Outcome.DID_YOU_MEAN:
+                return self._offer(chat_key, text, result)
+            case Outcome.NO_PAGE:  # a disease the corpus has no page for
+                return Reply(
+                    ReplyKind.ABSTAIN,
+                    messages.NO_PAGE.format(name=result.missing),
+                    can_forward=True,
+                    disease=result.missing,
+                    qtype=result.qtype,
+                    reason=str(Outcome.NO_PAGE),
+                )
+            case Outcome.ASK_WHICH:
+                return Reply(ReplyKind.ABSTAIN, messages.WHICH_DISEASE, qtype=result.qtype)
+            case Outcome.ABSTAIN:
+                return self._abstain(text, result)
+        return self._answer_page(self._turn(chat_key, text, result))
+
+    def _offer(self, chat_key: str, text: str, result: SearchResult) -> Reply:
+        """Pages to choose from, or one to confirm ("Did you mean X?"): the question waits for
+        the pick, and a specialist is offered too."""
         previous = self._state(chat_key)
+        previous.pending_question, previous.pending_choices = text, [c.doc_id for c in result.choices]
+        self._save(chat_key, previous)
         candidates = self._candidates(result)
-        if result.reason == "ambiguous":
-            previous.pending_question, previous.pending_choices = text, [c.doc_id for c in result.choices]
-            self._save(chat_key, previous)
-            return Reply(
-                ReplyKind.CHOOSE,
-                messages.CHOOSE_LISTED
-                if result.several
-                else messages.CHOOSE_BY_WORD
-                if result.by_word
-                else messages.CHOOSE,
-                choices=[Choice(c.doc_id, choice_label(c)) for c in result.choices],
-                qtype=result.qtype,
-                can_forward=True,
-                candidates=candidates,
-                confidence=result.choices[0].coverage if result.choices else 0.0,
-            )
-        if result.reason == "did_you_mean" and result.choices:  # one tap to confirm, or a specialist
-            previous.pending_question, previous.pending_choices = text, [c.doc_id for c in result.choices]
-            self._save(chat_key, previous)
+        if result.outcome is Outcome.DID_YOU_MEAN:  # one tap to confirm, or a specialist
             offered = result.choices[0]
             return Reply(
                 ReplyKind.CHOOSE,
@@ -279,40 +310,49 @@ class Engine:
                 can_forward=True,
                 candidates=candidates,
             )
-        if result.reason == "no_page" and result.missing:  # a disease the corpus has no page for
-            name = result.missing
+        return Reply(
+            ReplyKind.CHOOSE,
+            messages.CHOOSE_LISTED
+            if result.several
+            else messages.CHOOSE_BY_WORD
+            if result.by_word
+            else messages.CHOOSE,
+            choices=[Choice(c.doc_id, choice_label(c)) for c in result.choices],
+            qtype=result.qtype,
+            can_forward=True,
+            candidates=candidates,
+            confidence=result.choices[0].coverage,
+        )
+
+    def _abstain(self, text: str, result: SearchResult) -> Reply:
+        """Nothing named, or nothing that clearly answers: a specialist, or a question back."""
+        if result.reason is Reason.NO_DISEASE and not analyze(text):
+            return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
+        if result.reason is Reason.NO_DISEASE and len(analyze(text)) <= MAX_UNCLEAR_WORDS:
+            # "treatment?", "tracking": no disease, and too little to forward; one short
+            # question back (which disease, or what about it) instead of a refusal
+            which = result.qtype != INFORMATION
             return Reply(
                 ReplyKind.ABSTAIN,
-                messages.NO_PAGE.format(name=name),
-                can_forward=True,
-                disease=name,
+                messages.WHICH_DISEASE if which else messages.CLARIFY,
                 qtype=result.qtype,
-                reason="no_page",
+                reason="clarify",
             )
-        if result.reason == "vague":
-            return Reply(ReplyKind.ABSTAIN, messages.WHICH_DISEASE, qtype=result.qtype)
-        if result.abstain or not result.results or result.disease is None:
-            if result.reason == "no_disease" and not analyze(text):
-                return Reply(ReplyKind.INVALID, messages.NOTHING_TO_SEARCH)
-            if result.reason == "no_disease" and len(analyze(text)) <= MAX_UNCLEAR_WORDS:
-                # "treatment?", "tracking": no disease, and too little to forward; one short
-                # question back (which disease, or what about it) instead of a refusal
-                which = result.qtype != INFORMATION
-                return Reply(
-                    ReplyKind.ABSTAIN,
-                    messages.WHICH_DISEASE if which else messages.CLARIFY,
-                    qtype=result.qtype,
-                    reason="clarify",
-                )
-            weak = result.reason == "weak_match"
-            return Reply(
-                ReplyKind.ABSTAIN,
-                messages.ABSTAIN_WEAK if weak else messages.ABSTAIN,
-                can_forward=True,
-                candidates=candidates,
-                qtype=result.qtype,
-            )
+        weak = result.reason is Reason.WEAK_MATCH
+        return Reply(
+            ReplyKind.ABSTAIN,
+            messages.ABSTAIN_WEAK if weak else messages.ABSTAIN,
+            can_forward=True,
+            candidates=self._candidates(result),
+            qtype=result.qtype,
+        )
+
+    def _turn(self, chat_key: str, text: str, result: SearchResult) -> Turn:
+        """What answering a question from its page starts from: the chat's state on this disease
+        (what it saw stays seen while it stays on it), the page's ranked passages and the ask."""
+        previous = self._state(chat_key)
         disease = result.disease
+        assert disease is not None  # Outcome.ANSWER has one
         passages = [r.passage for r in result.results if r.passage.doc_id == disease.doc_id]
         state = ConversationState(disease.doc_id, text, result.qtype, [p.passage_id for p in passages])
         if previous.doc_id == disease.doc_id:  # still on this disease: what the chat saw stays seen
@@ -323,44 +363,71 @@ class Engine:
         if disease.kind == "chosen":  # other choice buttons of the same question stay usable
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
-        fresh = self._fresh(passages, state) if seen_before else passages
         ask = self._read_ask(text, disease)
         carried = self._carried(ask, disease.doc_id, text, result, state if seen_before else None, passages)
+        title = self.searcher.title(disease.doc_id)
+        return Turn(chat_key, text, result, disease, title, state, passages, seen_before, ask, carried)
+
+    def _answer_page(self, turn: Turn) -> Reply:
+        """Quote the page: the sentences that carry the ask, or the section that answers; then
+        the bot's lines before them, the caveat first when the page doesn't say what was asked."""
+        reply, used = self._quote(turn)
+        if not reply.excerpts:
+            return self._nothing_to_quote(turn)
+        self._frame(turn, reply, used)
+        self._finish(turn, reply)
+        return reply
+
+    def _quote(self, turn: Turn) -> tuple[Reply, list[Passage]]:
+        """The excerpts of a reply and the passages they used up, recorded as seen."""
+        carried, state = turn.carried, turn.state
         if carried is not None and carried.excerpts:  # sentences that say what was asked
             reply = Reply(
                 ReplyKind.ANSWER,
                 excerpts=carried.excerpts,
-                qtype=result.qtype,
+                qtype=turn.result.qtype,
                 notice=messages.NOT_ADVICE,
                 can_forward=True,
             )
-            used = carried.used
-            self._remember(state, reply, used, whole_passages=False)
-        elif carried is not None and carried.found:  # what carries it, the chat has been shown
-            self._save(chat_key, state)
-            return self._nothing_new(state)
-        else:
-            seen = state if seen_before else None
-            # the page doesn't say: a short closest text, labelled as such, not a whole answer
-            limit = 1 if carried is not None and not carried.found else None
-            reply, used = self._compose(text, fresh, result.qtype, disease.words, seen, limit)
-            self._remember(state, reply, used)
-        unsaid = carried is not None and not carried.found  # no sentence of the page carries the ask
-        if not reply.excerpts and unsaid:  # nothing left to quote, and the page doesn't say it
-            self._save(chat_key, state)
-            return self._unsaid_alone(state, ask)
-        if not reply.excerpts:
-            if seen_before:  # what answers this, the chat has been shown
-                self._save(chat_key, state)
-                return self._nothing_new(state)
-            return Reply(ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=candidates)
-        title = self.searcher.title(disease.doc_id)
+            self._remember(state, reply, carried.used, whole_passages=False)
+            return reply, carried.used
+        if carried is not None and carried.found:  # what carries it, the chat has been shown
+            return Reply(ReplyKind.ANSWER), []
+        fresh = self._fresh(turn.passages, state) if turn.seen_before else turn.passages
+        # the page doesn't say: a short closest text, labelled as such, not a whole answer
+        limit = 1 if turn.unsaid else None
+        seen = state if turn.seen_before else None
+        reply, used = self._compose(turn.text, fresh, turn.result.qtype, turn.disease.words, seen, limit)
+        self._remember(state, reply, used)
+        return reply, used
+
+    def _nothing_to_quote(self, turn: Turn) -> Reply:
+        """No excerpt left: the chat saw what answers, or the page doesn't say it, or nothing
+        on it answers at all."""
+        found = turn.carried is not None and turn.carried.found
+        if found or turn.unsaid or turn.seen_before:
+            self._save(turn.chat_key, turn.state)
+        if turn.unsaid:  # nothing left to quote, and the page doesn't say it
+            return self._unsaid_alone(turn.state, turn.ask)
+        if found:  # what carries the ask, the chat has been shown
+            return self._nothing_new(turn.state)
+        if turn.seen_before:  # what answers this, the chat has been shown
+            return self._nothing_new(turn.state)
+        return Reply(
+            ReplyKind.ABSTAIN, messages.ABSTAIN, can_forward=True, candidates=self._candidates(turn.result)
+        )
+
+    def _frame(self, turn: Turn, reply: Reply, used: list[Passage]) -> None:
+        """The bot's lines before the excerpts: which page and section they are from, what they
+        are about, which name the page uses; first, when the page doesn't say what was asked, that
+        (only a broader page's line comes before it, as the caveat is about that page)."""
+        result, title, ask = turn.result, turn.title, turn.ask
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
-        reply.message = messages.CLOSEST if unsaid else self._intro(quoted, title, result.from_context)
-        if carried is not None and carried.excerpts:  # the sentences are about what was asked
+        reply.message = messages.CLOSEST if turn.unsaid else self._intro(quoted, title, result.from_context)
+        if turn.carried is not None and turn.carried.excerpts and not turn.unsaid:  # about what was asked
             about = messages.ask_about(ask.attribute, ask.relation, ask.target)
             reply.message = messages.ABOUT_ASK.format(title=title, about=about)
-        if carried is None and self._section_missing(result, quoted):
+        if turn.carried is None and self._section_missing(result, quoted):
             section = messages.section_label(result.qtype).lower()
             if quoted.qtype == INFORMATION:
                 reply.message = messages.NO_SECTION.format(title=title, section=section)
@@ -368,28 +435,42 @@ class Engine:
                 other = messages.section_label(quoted.qtype).lower()
                 reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
             reply.partial = True
-        if self._other_name(result, title, text):  # "Andersen disease is another name for ..."
-            reply.message = f"{messages.OTHER_NAME.format(asked=disease.name, title=title)}\n{reply.message}"
-        link = result.link
-        if result.broader:  # "mosaic Turner syndrome": the general page, and saying so first
-            reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
-        elif self.searcher.is_narrower(disease, link):
-            asked = link.mention.text if link.mention else disease.name
-            reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
-        if unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
+        if self._other_name(result, title, turn.text):  # "Andersen disease is another name for ..."
+            reply.message = (
+                f"{messages.OTHER_NAME.format(asked=turn.disease.name, title=title)}\n{reply.message}"
+            )
+        if result.broader:  # "mosaic Turner syndrome": a specialist may know about the form asked
+            reply.partial = True
+        elif self.searcher.is_narrower(turn.disease, result.link):
+            asked = result.link.mention.text if result.link and result.link.mention else turn.disease.name
+            names = {fold(n) for n in (title, *self._synonyms(turn.disease.doc_id))}
+            if fold(asked) not in names:  # "ALS" is the page's own name, not a wider one
+                reply.message = f"{reply.message}\n{messages.SUBTYPE.format(title=title, asked=asked)}"
+        if ask.referent and not result.from_context:  # "is this related to X?": what is "this"?
+            reply.message = f"{messages.REFERENT.format(referent=ask.referent, title=title)}\n{reply.message}"
+            reply.partial = True
+        if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
             what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
             reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"
             reply.partial = reply.unsaid = True
-        reply.ask = ask if ask.specific else None
-        reply.disease, reply.doc_id = title, disease.doc_id
+        if result.broader:  # the general page, said before all: the lines below are about it
+            reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
+
+    def _finish(self, turn: Turn, reply: Reply) -> None:
+        """What a reply carries beside its text (the ask for a ticket, the page, other names),
+        and the chat's state saved."""
+        disease, state = turn.disease, turn.state
+        reply.ask = turn.ask if turn.ask.specific or turn.ask.referent else None
+        reply.disease, reply.doc_id = turn.title, disease.doc_id
         reply.confidence = round(disease.coverage, 3)
-        reply.candidates = candidates
+        reply.candidates = self._candidates(turn.result)
         if disease.kind in {"synonym", "abbreviation"} and disease.name:
             synonyms = [s for s in self._synonyms(disease.doc_id) if fold(s) != fold(disease.name)]
-            reply.other_names = [title, *synonyms][:6] if fold(title) != fold(disease.name) else synonyms[:6]
-        reply.has_more = any(p.passage_id not in state.shown for p in passages)
-        self._save(chat_key, state)
-        return reply
+            reply.other_names = (
+                [turn.title, *synonyms][:6] if fold(turn.title) != fold(disease.name) else synonyms[:6]
+            )
+        reply.has_more = any(p.passage_id not in state.shown for p in turn.passages)
+        self._save(turn.chat_key, state)
 
     def _fresh(self, passages: list[Passage], state: ConversationState) -> list[Passage]:
         """The passages the chat hasn't seen, within the section that answers the question.
@@ -512,14 +593,15 @@ class Engine:
             can_forward=True,
         )
 
-    @staticmethod
-    def _section_missing(result: SearchResult, top: Passage) -> bool:
+    def _section_missing(self, result: SearchResult, top: Passage) -> bool:
         """The question asks for a section and the reply quotes another, because the page lacks
         it or it holds nothing but its heading: say so, lest an overview read as the answer to
-        "can it be cured?". (Ranking puts the asked section first whenever it has text.)"""
-        if result.qtype == INFORMATION or top.kind == STAFF_KIND:
+        "can it be cured?", or a causes section as the answer to "does it run in families?".
+        (Ranking puts the asked section first whenever it has text.)"""
+        if result.qtype == INFORMATION or top.kind == STAFF_KIND or top.qtype == result.qtype:
             return False
-        return top.qtype == INFORMATION or result.qtypes.get(top.qtype, 0.0) < ASKED
+        page = self.searcher.doc_passages(top.doc_id)
+        return not any(p.qtype == result.qtype and self.composer.quotable(p) for p in page)
 
     @staticmethod
     def _intro(top: Passage, title: str, from_context: bool) -> str:

@@ -107,6 +107,11 @@ DOESNT_SAY = (
     "specialist, who may know more."
 )
 CLOSEST = "What the page does say:"
+# The question asks about "this" beside the disease it names, and doesn't say what "this" is.
+REFERENT = (
+    "Your question asks about “{referent}” without saying what it is, so GARD's page on {title} may "
+    "not answer it. I can send your question to a GARD information specialist, who may know more."
+)
 # How each ask reads in DOESNT_SAY; {target} is the thing the question named, as typed.
 ASK_PHRASES = {
     "contagious": "whether it is contagious",
@@ -118,6 +123,12 @@ ASK_PHRASES = {
     "genetic test": "anything about genetic testing",
     "test": "which tests are used",
     "frequency": "how common it is",
+    "cure": "whether it can be cured",
+    "medication": "anything about medication for it",
+    "monitoring": "how it should be monitored",
+    "recovery": "whether it improves, goes away or can be reversed",
+    "similar conditions": "how it differs from other conditions",
+    "blood test": "anything about a blood test",
     "drug": "anything about {target}",
     "causes": "anything about {target}",
     "linked": "whether it is linked to {target}",
@@ -135,6 +146,12 @@ ASK_ABOUT = {
     "genetic test": "genetic testing",
     "test": "tests",
     "frequency": "how common it is",
+    "cure": "a cure",
+    "medication": "medication",
+    "monitoring": "monitoring",
+    "recovery": "improvement and recovery",
+    "similar conditions": "similar conditions",
+    "blood test": "blood tests",
     "drug": "{target}",
     "causes": "{target}",
     "linked": "{target}",

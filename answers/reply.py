@@ -16,6 +16,27 @@ SEPARATOR = " … "
 # GARD's symptom tables arrive flattened: "... (when available) Arthralgia 90% Arthritis 90% ...".
 TABLE_HEADER = "Approximate number of patients (when available)"
 TABLE_ITEM_END = re.compile(r"(\d+(?:\.\d+)?%|\s-)\s+(?=[A-Z0-9])")
+# GARD's bulleted lists arrive run together after a colon: "... managed with the following:
+# Medications such as steroids Physical therapy to improve strength Speech therapy ...". An item
+# starts with a capital after a word that ends the one before it (not "such as Wilson disease").
+LIST_LEAD = re.compile(r":\s+(?=[A-Z])")
+ITEM_START = re.compile(
+    r"(?<=[a-z0-9)\]])(?<!\bsuch as)(?<!\bcalled)(?<!\bnamed)(?<!\bknown as)(?<!\bincluding)"
+    r"(?<!\bmore)(?<!\bthe)(?<!\bof)(?<!\bby)(?<!\band)(?<!\bor)(?<!\bwith)(?<!\bin)(?<!\bto)(?<!\bfor)"
+    r"\s+(?=[A-Z][a-z])"
+)
+# a sentence's end (not that of "i.e." or "e.g."), or the gap before the next part
+LIST_END = re.compile(r"(?<!\bi\.e)(?<!\be\.g)[.!?](?=\s|$)|\s…")
+# Words that start a sentence, not an item: the list before them is over.
+SENTENCE_STARTS = frozenset(
+    "The A An This These That Those It Its There They Their In For If When While Although However "
+    "Unfortunately Most Many Some Other Others Treatment People Individuals Patients Affected Of".split()
+)
+POSSESSIVE = ("'s", "’s")
+NAME_HEADS = frozenset(
+    "Disease Syndrome Society Foundation Association Institute Research Center Network".split()
+)
+MIN_ITEMS = 3  # fewer capitals after a colon are more likely names than a list
 
 
 class ReplyKind(StrEnum):
@@ -60,8 +81,65 @@ class Excerpt:
             return "\n".join([*(f"• {part}" for part in self.parts), *(["…"] if self.truncated_end else [])])
         head, header, rows = self.text.partition(TABLE_HEADER)
         if not header:
-            return self.text
+            return inline_lists(self.text)
         return f"{head}{header}\n" + TABLE_ITEM_END.sub(lambda m: f"{m.group(1)}\n", rows.strip())
+
+
+def inline_lists(text: str) -> str:
+    """A run-together list after a colon laid out one item a line, as the page shows it. Only
+    the spaces between items become line breaks with a bullet; every word stays as it is. The
+    list ends where a sentence starts ("The Human Phenotype Ontology ...", "Although ...")."""
+    out: list[str] = []
+    at = 0
+    for lead in LIST_LEAD.finditer(text):
+        if lead.start() < at:
+            continue
+        end = LIST_END.search(text, lead.end())
+        stop = end.start() if end else len(text)
+        items = _items(text, lead.end(), stop)
+        if len(items) < MIN_ITEMS:
+            continue
+        out.append(text[at : lead.start() + 1])  # the lead, to its colon
+        out.append("".join(f"\n• {text[a:b]}" for a, b in items))
+        at = items[-1][1]
+        if at == stop and end is not None and end.group(0) in ".!?":  # its end stays on the last item
+            out.append(end.group(0))
+            at = end.end()
+        rest = text[at:]
+        if rest.strip():  # what follows the list starts a line of its own
+            out.append("\n")
+            at += len(rest) - len(rest.lstrip())
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _items(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """Spans of a list's items in text[start:stop]: split where a capital starts an item, names
+    kept whole ("Medscape Reference's Web site"), and ended by the first item that starts a
+    sentence instead."""
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for gap in ITEM_START.finditer(text, start, stop):
+        spans.append((begin, gap.start()))
+        begin = gap.end()
+    spans.append((begin, stop))
+    kept: list[tuple[int, int]] = []
+    for a, b in spans:
+        item = text[a:b]
+        first = item.split(" ", 1)[0]
+        if first.rstrip(",") in SENTENCE_STARTS:
+            break  # the list is over, or was never one: a sentence follows
+        previous = text[kept[-1][0] : kept[-1][1]] if kept else ""
+        name_goes_on = (
+            previous.endswith(POSSESSIVE)
+            or (first.endswith(POSSESSIVE) and " " not in previous)
+            or item.rstrip(".,;") in NAME_HEADS  # "Tangier Disease": a name's head word
+        )
+        if kept and name_goes_on:
+            kept[-1] = (kept[-1][0], b)  # a name goes on: one item
+        else:
+            kept.append((a, b))
+    return kept
 
 
 @dataclass(frozen=True)

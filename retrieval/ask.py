@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from retrieval.analyzer import analyze, fold
@@ -49,7 +49,11 @@ UNSEEN_WEIGHT = 10.0  # nats: a word no page uses is as telling as the rarest on
 CLAUSE_END_BETWEEN = re.compile(r"[.?!;,]|\b(or|but|because|since|if|when|as)\b")
 ASKS_FOR_THE_CAUSE = re.compile(r"\b(what|which|who|that|whatever)( \w+)?\s*$")
 RISK_OR_EFFECT = re.compile(r"\b(risk|affects?|result)\b")
-QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at ".", "?" or "!" and a space, but not after an abbreviation ("monitored
+# (i.e. for tumors)?", "e.g. a drug", "Dr. Smith").
+QUESTION_SENTENCES = re.compile(
+    r"(?<!\bi\.e\.)(?<!\be\.g\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bdr\.)(?<!\bst\.)(?<=[.!?])\s+|\n+"
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Ask:
     target: str = ""
     terms: tuple[str, ...] = ()
     yes_no: bool = False
+    referent: str = ""  # "this", "this medication": what the question is about, named elsewhere
 
     @property
     def specific(self) -> bool:
@@ -85,6 +90,7 @@ class Ask:
             "relation": self.relation,
             "target": self.target,
             "yes_no": self.yes_no,
+            "referent": self.referent,
         }
 
 
@@ -97,8 +103,12 @@ class _Compiled:
     carriers: dict[str, re.Pattern[str]]
     relations: tuple[tuple[str, re.Pattern[str]], ...]
     drug: re.Pattern[str]
+    used: re.Pattern[str]
     yes_no: re.Pattern[str]
     no_ask: re.Pattern[str]
+    referent: re.Pattern[str]
+    noun_risk: re.Pattern[str]
+    verdict: re.Pattern[str]
     policy: AnswerPolicy = field(repr=False)
 
 
@@ -109,8 +119,12 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         {name: re.compile(p) for name, p in policy.carrier_cues},
         tuple((name, re.compile(p)) for name, p in policy.relation_cues),
         re.compile(policy.drug_cue),
+        re.compile(policy.used_cue),
         re.compile(policy.yes_no),
         re.compile(policy.no_ask),
+        re.compile(policy.referent_cue),
+        re.compile(policy.noun_risk_cue),
+        re.compile(policy.verdict_cue, re.IGNORECASE),
         policy,
     )
 
@@ -155,9 +169,33 @@ def as_typed(target: str, question: str) -> str:
     return found.group(0) if found else target
 
 
+def _drug(compiled: _Compiled, sentence: str) -> str:
+    """A treatment the question names: a drug or class of treatment, else a thing it asks may be
+    done or used ("a pacemaker can be put in"); "" when none."""
+    drug = compiled.drug.search(sentence)
+    if drug:
+        return drug.group(0)
+    used = compiled.used.search(sentence)
+    if used is None:
+        return ""
+    return next(g for g in (used.group("object"), used.group("subject"), used.group("safe")) if g)
+
+
 def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | None = None) -> Ask:
     """The ask of a question; `names` are the disease's names (title, synonyms, as typed), whose
-    words are never the object of a relation."""
+    words are never the object of a relation. `Ask.referent` is set when the question asks about
+    "this" beside the disease it names ("Is this related to X?"): what "this" is, it doesn't say."""
+    names = tuple(names)
+    ask = _read_ask(question, names, policy)
+    sentence = asking_sentence(question)
+    referent = _compiled(policy or AnswerPolicy()).referent.search(sentence)
+    if referent and any(fold(n) in sentence for n in names if len(n) > 2):
+        ask = replace(ask, referent=as_typed(referent.group("ref").strip(), question))
+    return ask
+
+
+def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) -> Ask:
+    """read_ask, without the referent."""
     compiled = _compiled(policy or AnswerPolicy())
     policy = compiled.policy
     sentence = asking_sentence(question)
@@ -165,22 +203,36 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
         return NO_ASK
     yes_no = bool(compiled.yes_no.search(sentence))
     # The attribute named last: a question ends with what it asks, after its context ("with
-    # the high incidence of cancer in X, is testing available?").
+    # the high incidence of cancer in X, is testing available?"); of two starting together, the
+    # one listed first ("blood tests" is a blood test, "cure in the future" research).
     found_at = [
         (m.start(), attribute) for attribute, cue in compiled.attributes if (m := cue.search(sentence))
     ]
+    drug = _drug(compiled, sentence)
     if found_at:
-        return Ask(attribute=max(found_at, key=lambda f: f[0])[1], yes_no=yes_no)
-    drug = compiled.drug.search(sentence)
+        attribute = max(found_at, key=lambda f: f[0])[1]
+        if not (drug and attribute in policy.defers_to_a_drug):  # "cured with enzyme replacement": the drug
+            return Ask(attribute=attribute, yes_no=yes_no)
     relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
-    if not drug and not relations:
+    risk = compiled.noun_risk.search(sentence)
+    if not drug and not relations and not risk:
         return Ask(yes_no=yes_no)  # most questions: no name needs analysing
     name_terms = {t for name in names for t in analyze(name)}
-    if drug and not (set(analyze(drug.group(0))) <= name_terms):
-        target = drug.group(0)
-        named = [t for t in analyze(target) if t not in FILLER and t not in SHOWN_ONLY]
-        terms = tuple(named) or tuple(analyze(target))
-        return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
+    if risk and not drug and not relations:  # "a malaria risk": the risk of malaria
+        target, terms = _object(risk.group("object"), name_terms, policy)
+        return (
+            Ask(relation="causes", target=as_typed(target, question), terms=terms, yes_no=yes_no)
+            if terms
+            else Ask(yes_no=yes_no)
+        )
+    if drug and compiled.drug.fullmatch(drug) and not set(analyze(drug)) <= name_terms:
+        named = [t for t in analyze(drug) if t not in FILLER and t not in SHOWN_ONLY]
+        terms = tuple(named) or tuple(analyze(drug))
+        return Ask(attribute="drug", target=as_typed(drug, question), terms=terms, yes_no=yes_no)
+    if drug:  # a thing done or used: its words, the disease's names and filler left out
+        target, terms = _object(drug, name_terms, policy)
+        if terms:
+            return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
     for relation, found in relations:
         if ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
             continue  # "what causes X?" asks for the causes section, not about a relation
@@ -196,6 +248,12 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
         if terms:
             return Ask(relation=relation, target=as_typed(target, question), terms=terms, yes_no=yes_no)
     return Ask(yes_no=yes_no)
+
+
+def states_verdict(sentence: str, policy: AnswerPolicy | None = None) -> bool:
+    """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
+    sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
+    return bool(_compiled(policy or AnswerPolicy()).verdict.search(sentence))
 
 
 def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPolicy | None = None) -> bool:

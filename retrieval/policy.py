@@ -124,18 +124,24 @@ class ReadingPolicy:
 # not a neighbouring topic: a causes paragraph that mentions infection is no answer to "is it
 # contagious?". Patterns are applied to folded (lower-case, accent-free) text.
 ATTRIBUTE_CUES: dict[str, str] = {
-    "contagious": r"\b(contagious|communicable|infectious|catch (it|this|that) from|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
+    "contagious": r"\b(contagious|communicable|infectious|transmissible|(transmitted|transferred|passed|spread) (\w+ )?(by|through|via) (blood|transfusions?|donations?|touch|contact|saliva|air|sex\w*)|catch (it|this|that) from|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
     "life expectancy": r"\b(life ?expectancy|life ?span|how long (will|would|do|does|can|could|might) (\w+ ){0,4}(live|survive)|live (a )?(long|normal|full)|(shorten|reduce)\w* (\w+ )?li(fe|ves)|fatal|deadly|life[- ]threatening|die (of|from|young|early)|terminal|surviv(e|al)|mortality|prognosis|outlook|long[- ]term (outlook|effects?)|affects? ([\w']+ ){0,3}(li(fe|ves)|livelihood))\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*)\b",
     "sports": r"\b(sports?|athlet\w*|play (football|soccer|basketball|baseball|hockey|rugby|tennis)|football|soccer|basketball|gym|marathon|weight ?lift\w*|contact sports?|physical(ly)? activ\w*|exercis\w*)\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|medical trials?|research (on|into|about|for|being|studies|in progress)|(any|current|ongoing|new) research|researchers? (working|studying|looking)|stud(y|ies) (on|of|for|investigating)|new (treatments?|drugs?|therap\w*|advances)|advances in|cure in the (near )?future|being developed|experimental)\b",
     "prenatal": r"\b(before (birth|the baby is born)|prenatal(ly)?|during (the )?pregnancy|in the womb|amniocentesis)\b",
     "genetic test": r"\b(genetic(ally)? test\w*|gene test\w*|dna test\w*|carrier (test|screen)\w*|prenatal (test|diagnos|screen)\w*|tested for the (gene|mutation))\b",
+    "blood test": r"\bblood (tests?|work|samples?|levels?|counts?)\b",
     "test": r"\b(is there an? (\w+ )?(test|scan|exam)|blood tests?|(what|which) (\w+ )?tests?|biops\w*|mri|x-?rays?|ultrasound|lab(oratory)? (tests?|results?)|(?<!genetic )test(s|ing)? (is |are )?available)\b",
     "frequency": r"\b(how (common|rare|many people|often does (it|this) (occur|happen))|prevalence|incidence|how many (cases|people|individuals|persons|patients|americans|children)|percentage of (people|individuals|persons|patients|the population)|an? (very |extremely )?rare (disease|condition|disorder))\b",
+    "cure": r"\b(cur(e|ed|able|es)|curative)\b",
+    "medication": r"(?<!new )(?<!experimental )\b(medications?|medicines?|drugs?|prescriptions?|pills?)\b",
+    "monitoring": r"\b(monitor\w*|surveillance|follow[- ]?up|check[- ]?ups?|how often should)\b",
+    "recovery": r"\b(get (it|this|them|that|(his|her|their|my|the) \w+) back|(come|comes|coming) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
+    "similar conditions": r"\b(similar (symptoms|signs|conditions|diseases|disorders|features|to)|mimic\w*|(mis)?taken for|confused with|differ\w* (from|between)|distinguish\w*|tell (it|them) apart)\b",
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
-    "contagious": r"\b(contagious|communicable|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
+    "contagious": r"\b(contagious|communicable|transmissible|transmitted (by|through|via|from)|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
     "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves))\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
@@ -144,6 +150,12 @@ CARRIER_CUES: dict[str, str] = {
     "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
     "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood (tests?|work|samples?|levels?))\b",
     "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b(?! (in|among|to|for|symptoms?|signs?|features?|findings?)\b)|occurs? (in )?(about|approximately|an estimated|fewer than|less than)|\d+(\.\d+)?(%| percent) of (the (general )?population|(all )?(live )?(births|newborns)))",
+    "cure": r"\b(cur(e|ed|able|es|ing)|curative|incurable|remission|resolv\w*|go(es)? away)\b",
+    "medication": r"\b(medications?|medicines?|drugs?|pharmacolog\w*|prescri\w*|[a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone|amine|idine|azepine|barbital|toin|mide)|steroids?|corticosteroids?|antibiotics?|antiepileptic\w*|anticonvulsant\w*|analgesic\w*|antihistamine\w*|immunosuppress\w*|insulin|aspirin|ibuprofen|acetaminophen|interferon\w*|vitamins?|supplements?)\b",
+    "monitoring": r"\b(monitor\w*|surveillance|screen(ed|ing)?|follow[- ]?up|check[- ]?ups?|regular (\w+ ){0,2}(exam|check|visit|evaluation|imaging|test|assessment)\w*|every \d+|annual(ly)?|periodic\w*)\b",
+    "recovery": r"\b(recover\w*|revers\w*|irreversible|permanent\w*|go(es)? away|resolv\w*|disappear\w*|improv\w*|restor\w*|regain\w*|outgrow\w*|remission)\b",
+    "similar conditions": r"\b(similar (symptoms|signs|features|conditions|disorders|diseases)|(symptoms|signs|features|conditions|disorders|diseases) similar|(other|distinct|related|different)(, (\w+ ){1,2}| (\w+ ){0,2})(disorders|conditions|diseases) (such as|including|like)|mimic\w*|resembl\w*|distinguish\w*|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
+    "blood test": r"\b(blood (tests?|work|samples?|levels?|counts?|analys\w*|screen\w*)|(in|of) the blood|serum|plasma)\b",
 }  # fmt: skip
 # "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
 # end of the clause. "cause" is the relation "causes"; the rest are "linked".
@@ -156,6 +168,33 @@ DRUG_CUE = (
     r"\b([a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|zumab|ximab|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone)"
     r"|steroids?|corticosteroids?|antibiotics?|chemotherapy|radiation|immunoglobulin|ivig|insulin|vitamin [a-z0-9]+|hormones?|growth hormone|aspirin|ibuprofen|acetaminophen|tylenol|botox|cannabis|marijuana|opioids?|antidepressants?|vaccines?|vaccinations?|transplant\w*|enzyme replacement|(special |ketogenic |gluten[- ]free |low[- ]\w+ )?diets?|dietary( (recommendations?|changes?|restrictions?|management|needs|supplements?))?|supplements?|foods?|(gene|physical|occupational|speech|growth hormone|hormone|laser|light|stem cell|mohs) (therapy|surgery|treatment)|mohs surgery)\b"
 )  # fmt: skip
+# "Can a pacemaker be put in?", "if surgery could be done", "is it safe to take melatonin?": a
+# thing done or used, named before the verb or after "safe to"; a carrier names it.
+USED_CUE = (
+    r"\b(can|could|should|may|might|would|will) (a |an |the )?(?P<object>([\w-]+ ){0,2}[\w-]+) be "
+    r"(put|placed|implanted|inserted|used|done|performed|given|taken|prescribed|tried|transplanted)\b"
+    r"|\b(a |an |the )?(?P<subject>([\w-]+ ){0,2}[\w-]+) (can|could|should|may|might|would|will) be "
+    r"(put|placed|implanted|inserted|used|done|performed|given|taken|prescribed|tried|transplanted)\b"
+    r"|\bsafe (for \w+ )?to (take|use|have|get|receive|undergo) (a |an |the )?(?P<safe>([\w-]+ ){0,2}[\w-]+)"
+)
+# "Is this related to X?", "Could this indicate ...", "Can this medication help X?": the question
+# is about something it calls "this", not about the disease it names ("this condition" is it).
+REFERENT_CUE = (
+    r"^(how |why |what |when )?(is|are|was|were|can|could|does|do|did|would|will|might|may|should|has|have)"
+    r" (?P<ref>(this|that|these|those)( (?!(condition|disease|disorder|syndrome|illness)s?\b)[a-z]+)??)"
+    r"(?= (a|an|the|related|linked|associated|connected|common|normal|indicate|mean|cause|caused|help|"
+    r"successfully|happen|part|due|something|typical|usual|possible|treat|work|affect|be)\b)"
+)
+# "a malaria risk", "his cancer risk": the risk of a thing named before the word, not a risk
+# described ("a greater risk", "the recurrence risk").
+NOUN_RISK_CUE = (
+    r"\b(?!(high|higher|low|lower|greater|increased|elevated|small|any|the|a|an|my|his|her|their|our|your|"
+    r"what|which|this|that|recurrence|genetic|overall|lifetime|relative|absolute|same|real|serious|"
+    r"potential|major|minor|at|of|no|some|more|less|much|such|its)\b)(?P<object>[a-z][a-z-]+( [a-z][a-z-]+)?) risks?\b"
+)
+# A sentence that says no, or a limit, to what it names: "is not contagious", "there is no cure",
+# "has not been associated", "cannot be", "rarely".
+VERDICT_CUE = r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b"
 YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have|had|may|might|am)\b"
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"
 
@@ -168,6 +207,11 @@ class AnswerPolicy:
       sentence that says something about it reads. General phrasing only, never a question of
       an evaluation file.
     - relation_cues (relation, regex): "X causes Y" / "X linked to Y"; the object Y follows.
+    - used_cue (regex): a thing done or used ("can a pacemaker be put in?"), read as a drug ask.
+    - referent_cue (regex): "is this related to X?": an ask about "this", which it doesn't name.
+    - noun_risk_cue (regex): "a malaria risk": the object of a "causes" ask, before "risk".
+    - verdict_cue (regex): a sentence stating a no or a limit, which a yes/no ask prefers.
+    - defers_to_a_drug (attributes): general treatment asks a named treatment makes specific.
     - drug_cue (regex): a named drug, by a USAN stem ending (-mab, -statin, -trexate, ...) or a
       class of treatment (steroids, chemotherapy); a carrier names it.
     - min_target_share (share of the object's idf weight, 0.5..1): how much of Y a sentence
@@ -182,6 +226,8 @@ class AnswerPolicy:
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
     - min_relative (share of the best sentence's score, 0..1): for a relation, a carrying
       sentence scoring less is left out (it names the object in passing).
+    - verdict_prior (score units, 0..1): what a sentence stating a no or a limit ("is not
+      contagious", "there is no cure") adds for a yes/no ask.
     - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
       title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """
@@ -190,6 +236,13 @@ class AnswerPolicy:
     carrier_cues: tuple[tuple[str, str], ...] = tuple(CARRIER_CUES.items())
     relation_cues: tuple[tuple[str, str], ...] = RELATION_CUES
     drug_cue: str = DRUG_CUE
+    used_cue: str = USED_CUE
+    referent_cue: str = REFERENT_CUE
+    noun_risk_cue: str = NOUN_RISK_CUE
+    verdict_cue: str = VERDICT_CUE
+    # asks about treatment in general, which a treatment the question names makes specific
+    # ("Can X be cured with enzyme replacement?" asks about enzyme replacement)
+    defers_to_a_drug: tuple[str, ...] = ("cure", "medication")
     yes_no: str = YES_NO
     no_ask: str = NO_ASK
     min_target_share: float = 0.6
@@ -200,3 +253,4 @@ class AnswerPolicy:
     max_sentences: int = 4
     same_name_ratio: float = 90.0
     min_relative: float = 0.5
+    verdict_prior: float = 0.3

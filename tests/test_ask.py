@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.ask import Ask, carries, read_ask
+from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdict
 
 
 @pytest.mark.parametrize(
@@ -13,6 +13,8 @@ from retrieval.ask import Ask, carries, read_ask
     [
         ("Is Orlen syndrome contagious?", "Orlen syndrome", "contagious"),
         ("can my kids catch it from me?", "", "contagious"),
+        ("Can Orlen syndrome be passed on through blood transfusions?", "Orlen syndrome", "contagious"),
+        ("Will my hearing come back with Orlen syndrome?", "Orlen syndrome", "recovery"),
         ("How long do people with Orlen syndrome live?", "Orlen syndrome", "life expectancy"),
         ("what's the lifespan with orlen syndrome", "orlen syndrome", "life expectancy"),
         ("Is Orlen syndrome fatal?", "Orlen syndrome", "life expectancy"),
@@ -20,7 +22,8 @@ from retrieval.ask import Ask, carries, read_ask
         ("Could my son with Orlen syndrome play soccer?", "Orlen syndrome", "sports"),
         ("Are there clinical trials for Orlen syndrome?", "Orlen syndrome", "research"),
         ("Is there a genetic test for Orlen syndrome?", "Orlen syndrome", "genetic test"),
-        ("Which blood tests show Orlen syndrome?", "Orlen syndrome", "test"),
+        ("Which blood tests show Orlen syndrome?", "Orlen syndrome", "blood test"),
+        ("Which tests show Orlen syndrome?", "Orlen syndrome", "test"),
         ("How common is Orlen syndrome?", "Orlen syndrome", "frequency"),
         ("Does methotrexate help Orlen syndrome?", "Orlen syndrome", "drug"),
         ("Is physical therapy of any use in Orlen syndrome?", "Orlen syndrome", "drug"),
@@ -124,3 +127,122 @@ def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
     diet = read_ask("What are the dietary recommendations for Orlen syndrome?", ["Orlen syndrome"])
     assert diet.target == "dietary recommendations"
     assert carries(diet, "A low-salt diet may help.", {})  # "dietary" asked, "diet" on the page
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute", "carrier", "neighbour"),
+    [
+        (
+            "Can Orlen syndrome be cured?",
+            "cure",
+            "There is no cure for Orlen syndrome.",
+            "Treatment aims to relieve the symptoms.",
+        ),
+        (
+            "Are there medications for Orlen syndrome?",
+            "medication",
+            "Corticosteroids and other medications may ease the pain.",
+            "A medical team follows the child.",  # "medical" is no medication
+        ),
+        (
+            "How should people with Orlen syndrome be monitored?",
+            "monitoring",
+            "Regular eye exams are recommended every 2 years.",
+            "The eyes are affected in childhood.",
+        ),
+        (
+            "Once vision is lost in Orlen syndrome, can they get it back?",
+            "recovery",
+            "Vision may improve after surgery.",
+            "Vision loss is common.",
+        ),
+        (
+            "Which conditions have similar symptoms to Orlen syndrome?",
+            "similar conditions",
+            "Several disorders cause symptoms similar to those of Orlen syndrome.",
+            "The rash is similar to a burn.",  # "similar to" in passing
+        ),
+        (
+            "What is the name of the blood test for Orlen syndrome?",
+            "blood test",
+            "High levels of urate in the blood suggest it.",
+            "Genetic testing of the ORL1 gene confirms it.",  # a test, but not of the blood
+        ),
+    ],
+)
+def test_an_attribute_is_read_and_carried_in_its_own_words(question, attribute, carrier, neighbour):
+    ask = read_ask(question, ["Orlen syndrome"])
+    assert ask.attribute == attribute
+    assert carries(ask, carrier, {}) and not carries(ask, neighbour, {})
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("I have Orlen syndrome and wonder if a pacemaker can be put in my heart.", "pacemaker"),
+        ("Can surgery be done for Orlen syndrome?", "surgery"),
+        ("Is it safe to take melatonin with Orlen syndrome?", "melatonin"),
+    ],
+)
+def test_a_thing_asked_to_be_done_or_used_is_a_treatment_ask(question, target):
+    """Not only a drug by its name: what the question asks may be put in, done or taken is what
+    a sentence must name; the disease's own name is never it."""
+    ask = read_ask(question, ["Orlen syndrome"])
+    assert (ask.attribute, ask.target) == ("drug", target)
+    assert not carries(ask, "Heart defects are treated as in other children.", {})
+
+
+def test_the_asking_sentence_runs_past_an_abbreviation():
+    """ "(i.e. for tumors)?" is the end of the question, not a sentence of its own."""
+    question = "How should people with Orlen syndrome be monitored (i.e. for kidney tumors)?"
+    assert asking_sentence(question).startswith("how should people")
+    assert read_ask(question, ["Orlen syndrome"]).attribute == "monitoring"
+
+
+def test_a_verdict_is_a_no_or_a_limit():
+    assert states_verdict("Orlen syndrome is not contagious.")
+    assert states_verdict("There is no cure.")
+    assert not states_verdict("Treatment may include a cure by surgery.")
+
+
+@pytest.mark.parametrize(
+    ("question", "referent"),
+    [
+        ("Is this linked to Orlen syndrome?", "this"),
+        ("Could this mean that my son has Orlen syndrome?", "this"),
+        ("Is this a usual finding in adults with Orlen syndrome?", "this"),
+        ("Can this drug help with Orlen syndrome?", "this drug"),
+        ("Is this condition linked to Orlen syndrome?", ""),  # "this condition" is the disease
+        ("Is Orlen syndrome linked to this?", ""),
+        ("Is this linked to it?", ""),  # no disease named: "this" may be the chat's
+    ],
+)
+def test_a_question_about_this_beside_the_disease_has_a_referent(question, referent):
+    assert read_ask(question, ["Orlen syndrome"]).referent == referent
+
+
+def test_a_named_treatment_makes_a_general_treatment_ask_specific():
+    """ "Cured with enzyme replacement" asks about enzyme replacement, not any cure."""
+    ask = read_ask("Can Orlen syndrome be cured with enzyme replacement?", ["Orlen syndrome"])
+    assert (ask.attribute, ask.target) == ("drug", "enzyme replacement")
+    assert read_ask("Can Orlen syndrome be cured?", ["Orlen syndrome"]).attribute == "cure"
+
+
+def test_other_conditions_named_as_such_carry_similar_conditions():
+    ask = Ask(attribute="similar conditions")
+    assert carries(ask, "Its signs may also appear in other, distinct disorders such as Wilson disease.", {})
+    assert not carries(ask, "Other features include seizures.", {})
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("Does Orlen syndrome raise my cancer risk?", "cancer"),
+        ("Would a stroke risk be higher with Orlen syndrome?", "stroke"),
+        ("Does Orlen syndrome raise the heart disease risk?", "heart"),  # "disease" names nothing
+        ("Is there a greater risk for Orlen syndrome in my family?", ""),  # a risk described, not of a thing
+        ("What is the recurrence risk of Orlen syndrome?", ""),
+    ],
+)
+def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
+    assert read_ask(question, ["Orlen syndrome"]).target == target

@@ -162,6 +162,8 @@ def test_sentences_carrying_an_ask_are_verbatim_on_every_gard_page(gard_searcher
     asks = [
         Ask(attribute="life expectancy"),
         Ask(attribute="frequency"),
+        Ask(attribute="medication"),
+        Ask(attribute="cure", yes_no=True),
         Ask(relation="causes", target="pain", terms=("pain",)),
     ]
     by_doc: dict[str, list[Passage]] = {}
@@ -203,4 +205,67 @@ def test_a_named_treatment_is_answered_where_the_page_treats():
     both = composer().carrying([causes, treats], ask, "Does a special diet help?", {}, 900)
     assert [p for e in both.excerpts for p in e.parts] == ["A low-salt diet eases the swelling."]
     only = composer().carrying([causes], ask, "Does a special diet help?", {}, 900)
-    assert only.found and only.excerpts  # all the page says of it: quoted, never called unsaid
+    assert both.direct
+    # all the page says of it: quoted, as what the page does say, not as the answer
+    assert only.found and only.excerpts and not only.direct
+
+
+def test_a_pointer_to_another_site_is_never_quoted():
+    """ "Click here" and web addresses lead nowhere once quoted: the excerpt keeps the sentence
+    that says something, and a passage of pointers alone has nothing worth quoting."""
+    said = "Orlen syndrome is diagnosed by an eye exam."
+    text = f"{said} To read more about the exam, click here. See www.example.org/orlen for a list."
+    excerpt = composer().excerpt(passage(text), "How is Orlen syndrome diagnosed?", 900)
+    assert excerpt is not None and excerpt.parts == (said,)
+    links = passage("You can find further information at the following links to MedlinePlus.gov.")
+    assert composer().excerpt(links, "How is Orlen syndrome treated?", 900) is None
+    assert not composer().quotable(links)
+
+
+def test_a_yes_no_ask_prefers_the_sentence_that_states_a_verdict():
+    """Both sentences name a cure; "Can it be cured?" is answered by the one that says no."""
+    from retrieval.policy import AnswerPolicy
+
+    page = [
+        section("7", "treatment", "A cure is the aim of research on Orlen syndrome."),
+        section("8", "treatment", "There is no cure for Orlen syndrome yet."),
+    ]
+    question = "Can Orlen syndrome be cured?"
+    one = AnswerPolicy(max_sentences=1)
+    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900, policy=one)
+    assert [p for e in carried.excerpts for p in e.parts] == ["There is no cure for Orlen syndrome yet."]
+
+
+def test_a_run_together_list_is_shown_one_item_a_line():
+    """GARD's bulleted lists reach the corpus run together after a colon; shown, each item gets
+    a line of its own, every word as the page has it, and the sentence after the list stays
+    prose (a name such as "Medscape Reference's Web site" is not cut into items)."""
+    from answers.reply import Citation, Excerpt
+
+    text = (
+        "Symptoms may be managed with the following: Medications such as corticosteroids "
+        "Physical therapy to improve muscle strength Speech therapy to help swallowing "
+        "Medscape Reference's Web site offers more. The Human Phenotype Ontology lists more."
+    )
+    shown = Excerpt((text,), Citation("Orlen syndrome", "", "Treatment", "1", "1", "1")).display
+    assert shown.splitlines() == [
+        "Symptoms may be managed with the following:",
+        "• Medications such as corticosteroids",
+        "• Physical therapy to improve muscle strength",
+        "• Speech therapy to help swallowing",
+        "• Medscape Reference's Web site offers more.",
+        "The Human Phenotype Ontology lists more.",
+    ]
+    prose = "Symptoms resemble those of other disorders such as Wilson disease and Huntington disease."
+    assert Excerpt((prose,), Citation("Orlen syndrome", "", "Symptoms", "1", "1", "1")).display == prose
+
+
+def test_a_long_list_that_ends_with_a_pointer_is_still_quoted():
+    listed = (
+        "Orlen syndrome can be associated with many health problems including: Pneumonia and other "
+        "conditions that irritate the lungs Brain abnormalities such as strokes or tumors Metabolic "
+        "disorders Gastrointestinal diseases of the stomach and intestines Kidney disorders Liver "
+        "abnormalities For a comprehensive listing of factors, please click here."
+    )
+    excerpt = composer().excerpt(passage(listed), "Can Orlen syndrome cause stomach problems?", 900)
+    assert excerpt is not None and excerpt.parts == (listed,)

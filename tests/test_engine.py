@@ -277,3 +277,47 @@ def test_an_ask_asked_again_is_not_answered_with_something_else(gard_engine):
     assert first.answered and not first.unsaid
     again = gard_engine.reply("ask11", "is it contagious?")
     assert not again.excerpts and again.message == messages.NO_MORE and again.can_forward
+
+
+@needs_shared
+def test_another_section_quoted_for_the_one_asked_is_said_so(gard_engine):
+    """A page with no section on inheritance answers "is it inherited?" from its causes; the
+    reply says so first and offers a specialist, lest the causes read as the whole answer."""
+    reply = gard_engine.reply("sec1", "Is CREST syndrome inherited?")
+    assert reply.excerpts[0].citation.section == "Causes"
+    assert reply.message.startswith("The page on CREST syndrome has no section on inheritance")
+    assert reply.partial and reply.can_forward
+
+
+@needs_shared
+def test_a_broader_page_offers_a_specialist(gard_engine):
+    """The page covers the form asked about only in general: the reply says so and offers a
+    specialist, who may know about that form."""
+    reply = gard_engine.reply("broad1", "How is mosaic Turner syndrome treated?")
+    assert reply.message.startswith("I have no GARD page on mosaic Turner syndrome specifically.")
+    assert reply.excerpts and reply.partial and reply.can_forward
+
+
+@needs_shared
+def test_a_name_the_page_lists_is_never_called_a_wider_one(gard_engine):
+    """ "CVID" is one of the page's own names: the page is not "one type or form of CVID"."""
+    reply = gard_engine.reply("own1", "What are the symptoms of CVID?")
+    assert reply.disease == "Common variable immunodeficiency" and reply.excerpts
+    assert "type or form" not in reply.message
+
+
+@needs_shared
+def test_a_question_about_this_says_it_cant_tell_what_this_is(gard_engine):
+    """ "Is this linked to X?" names X but not what "this" is: the reply says so first and offers
+    a specialist, then quotes what the page says."""
+    reply = gard_engine.reply("ref1", "Could this be a sign of Marfan syndrome?")
+    assert reply.message.startswith("Your question asks about “this” without saying what it is")
+    assert reply.partial and reply.can_forward and reply.excerpts
+
+
+@needs_shared
+def test_a_broader_pages_line_comes_before_the_caveat_about_it(gard_engine):
+    reply = gard_engine.reply("broad2", "Can mosaic Turner syndrome be cured?")
+    lines = reply.message.splitlines()
+    assert lines[0].startswith("I have no GARD page on mosaic Turner syndrome specifically.")
+    assert lines[1].startswith("GARD's page on Turner syndrome doesn't say whether it can be cured.")
