@@ -11,6 +11,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from retrieval.analyzer import words
+from retrieval.stopwords import STOP_WORDS
+
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
@@ -37,6 +40,7 @@ CANDIDATES = [
 ]
 CONFIDENT = 0.9  # less sure than this, and it may be a short English question full of names
 MIN_WORDS = 3  # "tietze" alone reads as German
+ENGLISH_SHARE = 0.3  # English questions are a third or more function words; "que es el" none
 
 
 @cache
@@ -56,8 +60,17 @@ def is_other_language(text: str) -> bool:
     latin_letters_only = all(c.isascii() for c in text if c.isalpha())  # emoji aside
     if len(text.split()) < MIN_WORDS and latin_letters_only:
         return False
+    if latin_letters_only and _plainly_english(text):
+        return False  # most questions: no need to ask the model (0.2 ms a question)
     english = dict(_identifier().rank(text)).get("en", 0.0)  # Russian and Ukrainian share the rest
     return english <= 1 - CONFIDENT
+
+
+def _plainly_english(text: str) -> bool:
+    """Whether English function words make up a good share of the words ("what", "is", "the",
+    "my"): questions in Spanish, French or German written without accents have few of them."""
+    found = words(text)
+    return bool(found) and sum(w in STOP_WORDS for w in found) >= ENGLISH_SHARE * len(found)
 
 
 def warm_up() -> None:

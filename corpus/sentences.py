@@ -33,6 +33,7 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 SPLITTER = {"splitter": "punkt", "version": "2"}  # part of an index's identity
 
@@ -66,6 +67,7 @@ class PunktParameters:
         )
 
 
+SPANS_KEPT = 8192  # texts whose sentence spans are kept (passages of about 1 KB: a few MB)
 _active = PunktParameters()
 
 
@@ -73,6 +75,7 @@ def use(parameters: PunktParameters) -> None:
     """Cut sentences with these parameters from now on (those of the index a process opened)."""
     global _active
     _active = parameters
+    _spans_of.cache_clear()
 
 
 def active() -> PunktParameters:
@@ -144,13 +147,20 @@ def _memoizing_token_class() -> type:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace excluded; together they cover all the words."""
+    return list(_spans_of(text))
+
+
+@lru_cache(maxsize=SPANS_KEPT)
+def _spans_of(text: str) -> tuple[tuple[int, int], ...]:
+    """Kept per text: a reply cuts the sentences of the same passages several times (choosing,
+    quoting, remembering what was shown), and questions come back to the same pages."""
     spans: list[tuple[int, int]] = []
     line_start = 0
     for line in text.split("\n"):
         for start, end in punkt_spans(line, _active):
             _add_span(text, line_start + start, line_start + end, spans)
         line_start += len(line) + 1
-    return spans
+    return tuple(spans)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -213,20 +213,12 @@ class NameIndex:
             "stems": self._buckets(self.fuzzy_stems),
         }
         self._misspellings: dict[str, dict[str, float]] = {}
-        # Entry x word weights as (entry, word column, weight) triples: one weighted bincount
-        # bounds every name's coverage at once, so only the few names that could reach
-        # family_coverage are scored word by word.
-        self.column = {w: j for j, w in enumerate(self.by_word)}
-        rows, cols, values = [], [], []
-        for i, entry in enumerate(self.entries):
-            for w in set(entry.words):
-                rows.append(i)
-                cols.append(self.column[w])
-                values.append(self.weight[w])
-        self.cell_entries = np.array(rows, dtype=np.int64)
-        self.cell_words = np.array(cols, dtype=np.int64)
-        self.cell_weights = np.array(values, dtype=np.float64)
-        self.entry_totals = np.bincount(self.cell_entries, self.cell_weights, minlength=len(self.entries))
+        # Per word, the entries that use it: summing weight x best similarity over the words a
+        # question holds bounds every name's coverage at once (one weighted bincount over those
+        # entries only), so only the few names that could reach family_coverage are scored word
+        # by word.
+        self.word_entries = {w: np.array(entries, dtype=np.int64) for w, entries in self.by_word.items()}
+        self.entry_totals = np.array([sum(self.weight[w] for w in set(e.words)) for e in self.entries])
         self.entry_docs = np.array([e.doc_id for e in self.entries], dtype=object)
 
     def add_topics(self, topics: Iterable[tuple[str, str, Iterable[str]]]) -> None:
@@ -519,14 +511,12 @@ class NameIndex:
         over the words found, bounds it from above (proximity and other penalties only lower it)."""
         if not similar:
             return []
-        best_similarity = np.zeros(len(self.column))
-        for word, hits in similar.items():
-            best_similarity[self.column[word]] = max(s for _, s in hits)
-        bound = np.bincount(
-            self.cell_entries,
-            self.cell_weights * best_similarity[self.cell_words],
-            minlength=len(self.entries),
-        )
+        entries = [self.word_entries[word] for word in similar]
+        gains = [
+            np.full(len(found), self.weight[word] * max(s for _, s in hits))
+            for (word, hits), found in zip(similar.items(), entries, strict=True)
+        ]
+        bound = np.bincount(np.concatenate(entries), np.concatenate(gains), minlength=len(self.entries))
         possible = np.flatnonzero(bound >= self.policy.family_coverage * self.entry_totals - 1e-9)
         if exclude:
             possible = [i for i in possible if self.entry_docs[i] not in exclude]

@@ -343,6 +343,7 @@ def test_a_time_clause_sets_the_scene_and_the_main_clause_asks(question: str, wa
     "question",
     [
         "¿Qué tratamientos hay para la enfermedad de Gaucher?",
+        "Que es la enfermedad de Gaucher y como se trata",  # no accents: few English function words
         "Qu'est-ce que la maladie de Gaucher ?",
         "Что такое болезнь Гоше?",
         "戈谢病是什么？",
