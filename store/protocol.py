@@ -80,6 +80,7 @@ class Store(Protocol):
         candidates: list[dict[str, Any]],
         *,
         asker_names: tuple[str, ...] = (),
+        ask: str | None = None,
         now: float | None = None,
     ) -> Ticket: ...
     def tickets_of(self, user_id: int, status: TicketStatus | None = None) -> list[int]:

@@ -52,6 +52,7 @@ def ticket_from_row(row: Row) -> Ticket:
         closed_at=row["closed_at"],
         redacted_at=row["redacted_at"],
         asker_names=tuple(_json(row["asker_names"]) or ()),
+        ask=row["ask"],
     )
 
 

@@ -30,18 +30,20 @@ class TicketsSQL(OutboxSQL):
         candidates: list[dict[str, Any]],
         *,
         asker_names: tuple[str, ...] = (),
+        ask: str | None = None,
         now: float | None = None,
     ) -> Ticket:
         """Open a ticket. Its number is committed (durably) before this returns,
         unless called inside an enclosing `transaction()`. ``asker_names`` (the asker's
-        Telegram names) are kept only to be left out of a published wording."""
+        Telegram names) are kept only to be left out of a published wording; ``ask`` is what
+        the question asks that the page didn't say, for staff."""
         with self.transaction():
             [row] = self._rows(
                 f"""
                 INSERT INTO tickets
                     (user_id, chat_id, first_name, question, disease, candidates,
-                     status, created_at, asker_names)
-                VALUES (:user, :chat, :name, :question, :disease, :candidates, {OPEN}, :now, :names)
+                     status, created_at, asker_names, ask)
+                VALUES (:user, :chat, :name, :question, :disease, :candidates, {OPEN}, :now, :names, :ask)
                 RETURNING *
                 """,
                 {
@@ -52,6 +54,7 @@ class TicketsSQL(OutboxSQL):
                     "question": question,
                     "disease": disease,
                     "candidates": json_text(candidates),
+                    "ask": ask,
                     "now": timestamp(now),
                 },
             )
@@ -174,7 +177,7 @@ class TicketsSQL(OutboxSQL):
             f"""
             UPDATE tickets
             SET user_id = NULL, chat_id = NULL, first_name = '', question = '',
-                disease = NULL, candidates = '[]', answer_text = NULL, asker_names = '[]',
+                disease = NULL, candidates = '[]', answer_text = NULL, asker_names = '[]', ask = NULL,
                 status = {CLOSED}, closed_at = COALESCE(closed_at, :now),
                 redacted_at = :now
             WHERE user_id = :user

@@ -468,7 +468,10 @@ SECRET = "my daughter Xanthippe has fabry"
 
 def test_forget_user_removes_everything_personal(backend):
     s = backend.open()
-    t = s.create_ticket(USER, USER, NAME, SECRET, "Fabry disease", [{"q": SECRET}], now=T0)
+    t = s.create_ticket(
+        USER, USER, NAME, SECRET, "Fabry disease", [{"q": SECRET}], ask=f"anything about {SECRET}", now=T0
+    )
+    assert s.get_ticket(t.n).ask == f"anything about {SECRET}"  # kept for staff until forgotten
     s.set_ticket_staff_message(t.n, STAFF_CHAT, 555)
     forward = OutboxItem("forward", STAFF_CHAT, {"text": f"{NAME}: {SECRET}"}, "fwd:1", USER)
     s.enqueue(forward.kind, forward.chat_id, forward.payload, forward.dedupe_key, user_id=USER)
@@ -513,6 +516,7 @@ def test_forget_user_removes_everything_personal(backend):
     redacted = s.get_ticket(t.n)
     assert redacted.redacted and redacted.status == "closed"
     assert (redacted.user_id, redacted.chat_id, redacted.first_name) == (None, None, "")
+    assert redacted.ask is None
     assert s.find_ticket_by_staff_message(STAFF_CHAT, 555).redacted
     assert s.list_published(active_only=False) == [] and s.get_draft(t.n) is None
     assert s.get_ticket(other.n).first_name == "Ada"
