@@ -6,7 +6,7 @@ Runs the real bot process (`python -m bot.cli telegram`) against tests/botapi_do
 * burst: 200 chats each send 5 questions at once (1,000 questions);
 * backlog kill: the same burst, the bot killed with SIGKILL once 30% are answered, then restarted;
 * ticket kills: 20 users each ask something unanswerable and press Send, staff reply to every
-  ticket; the bot ends itself with os._exit(9) (GARDBOT_CRASH_AT, see bot/crash.py) the first
+  ticket; the bot ends itself with os._exit(9) (GARDBOT_CRASH_AT, see bot/ops/crash.py) the first
   time it reaches the named step (after Send, after delivery to staff before the bookkeeping,
   after a staff reply) and is restarted;
 * storm: 100 chats × 4 questions while 30% of sendMessage calls get 429 (retry_after 1 s) and

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
-from bot.logs import LOG_FORMATS, setup_logging
+from bot.ops.logs import LOG_FORMATS, setup_logging
 from corpus.medquad import CorpusError
 from retrieval.errors import IndexCorruptError
 
@@ -122,20 +122,20 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.telegram_app import run_telegram
+    from bot.telegram.app import run_telegram
 
     return run_telegram(config_from_args(args), progress=args.log_format == "text")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.linking:
-        from bot.evaluate import run_linking_eval
+        from evaluation.evaluate import run_linking_eval
 
         return run_linking_eval(config_from_args(args), pages=args.pages, fit=args.fit, details=args.details)
     if not args.questions:
         print("error: give a question file, or --linking", file=sys.stderr)
         return 2
-    from bot.evaluate import run_eval
+    from evaluation.evaluate import run_eval
 
     return run_eval(config_from_args(args), Path(args.questions), k=args.k, details=args.details)
 

@@ -73,17 +73,40 @@ class TelegramSettings:
     # On a PostgreSQL database replicas share: how often each looks for work a replica that died
     # left (leases, recorded updates) and for answers published through another replica.
     replica_sweep_seconds: float = 2.0
-    # Telegram's flood limits for the whole bot, shared by every replica (bot.flood): through
+    # Telegram's flood limits for the whole bot, shared by every replica (bot.delivery.flood): through
     # the database, or Redis when flood_redis_url is set (GARDBOT_FLOOD_REDIS).
     flood_per_second: int = 30
     flood_group_per_minute: int = 20
     flood_margin_seconds: float = 0.1  # added to each window, for network jitter
     flood_redis_url: str = ""
 
+    def validate(self) -> None:
+        """Refuse settings `gardbot telegram` cannot run with, in one line that says the fix.
+
+        Not checked on load: the console and the other commands run without a token."""
+        if not self.token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and "
+                "export TELEGRAM_BOT_TOKEN=<token>"
+            )
+        if self.mode not in ("polling", "webhook"):
+            raise ConfigError(f"telegram.mode must be polling or webhook, not {self.mode!r}")
+        if self.mode == "webhook" and not self.webhook_url.startswith("https://"):
+            raise ConfigError("webhook mode needs GARDBOT_WEBHOOK_URL, an https:// address")
+        if not 0 <= self.health_port <= 65535:
+            raise ConfigError(f"telegram.health_port must be 0 (off) to 65535, not {self.health_port}")
+        if self.outbox_stuck_seconds <= 0:
+            raise ConfigError("telegram.outbox_stuck_seconds must be more than 0")
+        if self.mode == "webhook" and self.health_port == self.webhook_port:
+            raise ConfigError(
+                f"telegram.health_port and webhook_port are both {self.health_port}; "
+                "give /healthz a port of its own"
+            )
+
 
 @dataclass(frozen=True)
 class PrivacySettings:
-    """How long what users write is kept (the retention job in bot.retention deletes it after);
+    """How long what users write is kept (the retention job in bot.telegram.retention deletes it after);
     /privacy states each period from here. Conversations follow answers.context_minutes."""
 
     button_hours: float = 24.0  # the buttons under replies (they hold the question)

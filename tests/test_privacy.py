@@ -38,11 +38,11 @@ from telegram_fixtures import (
 )
 from test_publish import corpus_config, previewed, published_now, start_bot  # noqa: F401 (fixtures)
 
-from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, PrivacySettings
-from bot.retention import DAY, HOUR, privacy_text
 from bot.runtime import existing_store
-from bot.telegram_app import transient
+from bot.telegram import texts
+from bot.telegram.lifecycle import transient
+from bot.telegram.retention import DAY, HOUR, privacy_text
 from reports.cli import run_report
 from reports.usage import build_usage
 from store import StoreError, open_store, redact_url
