@@ -11,12 +11,14 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
 from bot.ops.logs import LOG_FORMATS, setup_logging
 from corpus.medquad import CorpusError
+from reports.cli import ReportRequest, run_report
 from retrieval.errors import IndexCorruptError
 
 log = logging.getLogger("gardbot")
@@ -128,22 +130,21 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    if args.linking:
-        from evaluation.evaluate import run_linking_eval
+    from bot.runtime import load_engine
+    from evaluation.evaluate import run_eval, run_linking_eval
 
-        return run_linking_eval(config_from_args(args), pages=args.pages, fit=args.fit, details=args.details)
-    if not args.questions:
+    if not args.linking and not args.questions:
         print("error: give a question file, or --linking", file=sys.stderr)
         return 2
-    from evaluation.evaluate import run_eval
-
-    return run_eval(config_from_args(args), Path(args.questions), k=args.k, details=args.details)
+    loader = partial(load_engine, config_from_args(args), True)  # with a progress bar
+    if args.linking:
+        return run_linking_eval(loader, pages=args.pages, fit=args.fit, details=args.details)
+    return run_eval(loader, Path(args.questions), k=args.k, details=args.details)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.cli import run_report
-
-    return run_report(config_from_args(args), args)
+    database_url = config_from_args(args).database_url
+    return run_report(ReportRequest(args.kind, database_url, args.since, args.format, args.plot))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from answers.settings import EngineSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
 
@@ -39,13 +41,6 @@ class PassageSettings:
 @dataclass(frozen=True)
 class IndexSettings:
     dir: Path = Path("data/index")
-
-
-@dataclass(frozen=True)
-class AnswerSettings:
-    max_chars: int = 1200
-    max_excerpts: int = 3
-    context_minutes: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -128,7 +123,7 @@ class Config:
     corpus: CorpusSettings = CorpusSettings()
     passages: PassageSettings = PassageSettings()
     index: IndexSettings = IndexSettings()
-    answers: AnswerSettings = AnswerSettings()
+    answers: EngineSettings = EngineSettings()  # the engine's own type (answers.settings)
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
     privacy: PrivacySettings = PrivacySettings()
