@@ -14,8 +14,8 @@ import yaml
 
 from answers.settings import EngineSettings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
+# In the folder gardbot runs from (or --config, or GARDBOT_CONFIG), never where it is installed.
+DEFAULT_CONFIG = Path("config.yaml")
 
 
 class ConfigError(Exception):
@@ -128,10 +128,11 @@ class Config:
     telegram: TelegramSettings = TelegramSettings()
     privacy: PrivacySettings = PrivacySettings()
     staff: StaffSettings = StaffSettings()
-    root: Path = PROJECT_ROOT
+    root: Path = field(default_factory=Path.cwd)  # the config file's folder (load_config)
 
     def resolve(self, path: Path | str) -> Path:
-        """Relative paths in the config are relative to the project root, not the caller's cwd."""
+        """Relative paths in the config are relative to the config file's folder (the current
+        folder when there is no file), so a config and its data folder travel together."""
         path = Path(path).expanduser()
         return path if path.is_absolute() else (self.root / path)
 
@@ -219,7 +220,8 @@ def load_config(
     env: dict[str, str] | None = None,
     overrides: dict[str, dict[str, Any]] | None = None,
 ) -> Config:
-    """Read config.yaml, then apply environment overrides, then explicit (CLI) overrides."""
+    """Read `path` (else GARDBOT_CONFIG, else config.yaml in the current folder; none is fine),
+    then apply environment overrides, then explicit (CLI) overrides."""
     env = dict(os.environ) if env is None else env
     config_path = Path(path or env.get("GARDBOT_CONFIG") or DEFAULT_CONFIG)
     data: dict[str, Any] = {}
@@ -242,7 +244,7 @@ def load_config(
             if value is not None:
                 layered.setdefault(section, {})[key] = value
 
-    config = Config(root=config_path.resolve().parent if config_path.exists() else PROJECT_ROOT)
+    config = Config(root=config_path.resolve().parent if config_path.exists() else Path.cwd())
     for section, values in layered.items():
         if section not in {f.name for f in fields(Config)} or section == "root":
             raise ConfigError(f"unknown section {section!r} in config")
