@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -31,7 +32,7 @@ from telegram.ext import (
 )
 
 from answers.engine import Engine
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, TelegramSettings
 from bot.delivery.flood import SharedRateLimiter
 from bot.delivery.inbox import Dispatcher, InboxQueue
 from bot.delivery.outbox import OutboxWorker
@@ -83,6 +84,39 @@ REQUEST_POOL = 256
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
+def health_server(
+    config: Config, engine: Engine, store: Store, metrics: Metrics, clock: Callable[[], float]
+) -> HealthServer | None:
+    """/healthz and /metrics, when telegram.health_port is set (bot.ops.health)."""
+    settings = config.telegram
+    if not settings.health_port:
+        return None
+    checks = HealthChecks(engine, store, settings.outbox_stuck_seconds, clock)
+    return HealthServer(settings.health_listen, settings.health_port, checks, metrics)
+
+
+def replica_housekeeping(
+    settings: TelegramSettings,
+    engine: Engine,
+    store: Store,
+    dispatcher: Dispatcher,
+    worker: OutboxWorker,
+    engine_thread: Executor,
+) -> Housekeeping | None:
+    """On a database replicas share: take over the work a dead replica left, and load answers
+    another replica published (bot.delivery.replicas)."""
+    if not store.shared:
+        return None
+    return Housekeeping(
+        store,
+        PublishedSync(engine, store),
+        adopt=dispatcher.replay_pending,
+        wake_outbox=worker.wake,
+        engine_thread=engine_thread,
+        interval=settings.replica_sweep_seconds,
+    )
+
+
 def build_services(
     app: Application,
     config: Config,
@@ -117,20 +151,6 @@ def build_services(
     )
     dispatcher = Dispatcher(app, store, wake_outbox=worker.wake)
     engine_thread = engine_executor()
-    health = None
-    if settings.health_port:
-        checks = HealthChecks(engine, store, settings.outbox_stuck_seconds, clock)
-        health = HealthServer(settings.health_listen, settings.health_port, checks, metrics)
-    housekeeping = None
-    if store.shared:
-        housekeeping = Housekeeping(
-            store,
-            PublishedSync(engine, store),
-            adopt=dispatcher.replay_pending,
-            wake_outbox=worker.wake,
-            engine_thread=engine_thread,
-            interval=settings.replica_sweep_seconds,
-        )
     retention = Retention(
         store,
         retention_periods(config),
@@ -149,8 +169,8 @@ def build_services(
             dispatcher=dispatcher,
             retention=retention,
             staff_delivery=staff_delivery.StaffDelivery(services, clock=clock),
-            health=health,
-            housekeeping=housekeeping,
+            health=health_server(config, engine, store, metrics, clock),
+            housekeeping=replica_housekeeping(settings, engine, store, dispatcher, worker, engine_thread),
             leader=PollingLeader(store, app.stop_running) if standby else None,
             staff_filter=filters.Chat(settings.staff_chat_id) if settings.staff_chat_id is not None else None,
             engine_thread=engine_thread,
