@@ -15,10 +15,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from urllib.parse import urlsplit
 
-from telegram import (
-    Message,
-    Update,
-)
+from telegram import Message, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
@@ -68,13 +65,7 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.lifecycle import on_error, on_startup, on_stop, stop_health
 from bot.telegram.retention import Retention, retention_periods
-from bot.telegram.state import (
-    BotContext,
-    RateLimiter,
-    Services,
-    TelegramConversations,
-    engine_executor,
-)
+from bot.telegram.state import BotContext, RateLimiter, Services, TelegramConversations, engine_executor
 from store import Store, open_store
 
 log = logging.getLogger("gardbot.telegram")

@@ -12,12 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -28,11 +23,7 @@ from bot.telegram import texts
 from bot.telegram import tickets as staff
 from bot.telegram.handlers import answer_with, confirm_ask, key_of, think, turns_of
 from bot.telegram.render import callback, fill
-from bot.telegram.state import (
-    BotContext,
-    Services,
-    Turn,
-)
+from bot.telegram.state import BotContext, Services, Turn
 
 log = logging.getLogger("gardbot.telegram")
 

@@ -18,16 +18,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from telegram import (
-    Message,
-    MessageEntity,
-    Update,
-)
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
-from telegram.ext import (
-    ApplicationHandlerStop,
-)
+from telegram.ext import ApplicationHandlerStop
 
 from answers.engine import MORE
 from answers.messages import section_label
@@ -38,13 +32,7 @@ from bot.telegram import texts
 from bot.telegram import tickets as staff
 from bot.telegram.render import callback, fill, render_reply
 from bot.telegram.retention import privacy_text
-from bot.telegram.state import (
-    BotContext,
-    Services,
-    Turn,
-    Turns,
-    chat_key,
-)
+from bot.telegram.state import BotContext, Services, Turn, Turns, chat_key
 
 log = logging.getLogger("gardbot.telegram")
 

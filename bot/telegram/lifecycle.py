@@ -8,25 +8,16 @@ import asyncio
 import logging
 import sqlite3
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
-    Update,
-)
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import (
-    Application,
-)
+from telegram.ext import Application
 
 from bot.delivery.message import Rendered
 from bot.delivery.outbox import ack, send_rendered
 from bot.delivery.replicas import wait_to_poll
 from bot.telegram import staff_delivery, texts
 from bot.telegram import tickets as staff
-from bot.telegram.state import (
-    BotContext,
-    Services,
-)
+from bot.telegram.state import BotContext, Services
 from corpus.published import warm_up as warm_up_published
 
 log = logging.getLogger("gardbot.telegram")
