@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import os
 import re
 import sys
@@ -67,8 +66,6 @@ from bot.telegram.lifecycle import on_error, on_startup, on_stop, stop_health
 from bot.telegram.retention import Retention, retention_periods
 from bot.telegram.state import BotContext, RateLimiter, Services, TelegramConversations, engine_executor
 from store import Store, open_store
-
-log = logging.getLogger("gardbot.telegram")
 
 GET_UPDATES_POOL = 1  # connections for getUpdates and for everything else, as PTB's defaults
 REQUEST_POOL = 256

@@ -7,7 +7,6 @@ the press refers to, so each handler gets the question it was about.
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -24,9 +23,6 @@ from bot.telegram import tickets as staff
 from bot.telegram.handlers import answer_with, confirm_ask, key_of, think, turns_of
 from bot.telegram.render import callback, fill
 from bot.telegram.state import BotContext, Services, Turn
-
-log = logging.getLogger("gardbot.telegram")
-
 
 ButtonHandler = Callable[[Update, Services, CallbackQuery, str, Turn, list[str]], Awaitable[None]]
 
