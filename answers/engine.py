@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -21,6 +21,7 @@ from answers.compose import Carried, Composer, shown
 from answers.conversation import ConversationState
 from answers.language import is_other_language, warm_up
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
+from answers.settings import EngineSettings
 from answers.smalltalk import classify
 from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
@@ -97,13 +98,6 @@ def choice_label(match: DiseaseMatch) -> str:
     if not match.name or fold(match.name) in fold(match.title):
         return match.title
     return f"{match.title} ({match.name})"
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    max_chars: int = 1200
-    max_excerpts: int = 3
-    context_minutes: float = 30.0
 
 
 class Engine:

@@ -6,7 +6,7 @@ Runs the real bot process (`python -m bot.cli telegram`) against tests/botapi_do
 * burst: 200 chats each send 5 questions at once (1,000 questions);
 * backlog kill: the same burst, the bot killed with SIGKILL once 30% are answered, then restarted;
 * ticket kills: 20 users each ask something unanswerable and press Send, staff reply to every
-  ticket; the bot ends itself with os._exit(9) (GARDBOT_CRASH_AT, see bot/crash.py) the first
+  ticket; the bot ends itself with os._exit(9) (GARDBOT_CRASH_AT, see bot/ops/crash.py) the first
   time it reaches the named step (after Send, after delivery to staff before the bookkeeping,
   after a staff reply) and is restarted;
 * storm: 100 chats × 4 questions while 30% of sendMessage calls get 429 (retry_after 1 s) and
@@ -305,31 +305,37 @@ async def question_burst(
     return Result(name, total, lost, doubled, last - started, latencies, note)
 
 
-async def ticket_flow(
-    double: LoadDouble, bot: Bot, crash_at: str, users: int, first_user: int, name: str = ""
-) -> Result:
-    """Users ask, press Ask and Send; staff reply to the first copy of each ticket. The bot (the
-    first replica) ends itself at `crash_at` once and is restarted; "" runs with no crash."""
-    people = [double.user(first_user + i, f"T{first_user + i}") for i in range(users)]
-    rooms = {p["id"]: double.private_chat(p) for p in people}
-    names = {p["first_name"]: p["id"] for p in people}
-    sent_at: dict[int, float] = {}
-    staff = double.user(9_000_001, "Staff")
-    staff_room = double.group_chat(STAFF_CHAT, "GARD staff")
+RELAY = "📬 Answer to your question"
 
-    async def supervise() -> int:
+
+class TicketRun:
+    """One ticket scenario's people and what happened to them: users ask, press Ask and Send;
+    staff reply to the first copy of each ticket as soon as it comes in."""
+
+    def __init__(self, double: LoadDouble, bot: Bot, users: int, first_user: int) -> None:
+        self.double, self.bot, self.users = double, bot, users
+        self.people = [double.user(first_user + i, f"T{first_user + i}") for i in range(users)]
+        self.rooms = {p["id"]: double.private_chat(p) for p in self.people}
+        self.names = {p["first_name"]: p["id"] for p in self.people}
+        self.staff = double.user(9_000_001, "Staff")
+        self.staff_room = double.group_chat(STAFF_CHAT, "GARD staff")
+        self.sent_at: dict[int, float] = {}  # user -> when they pressed Send
+        self.replied: dict[int, int] = {}  # ticket -> user
+        self.first_copy_at: dict[int, float] = {}  # user -> when staff saw their ticket
+
+    async def supervise(self) -> int:
         """Restart the bot each time it crashes; returns how many crashes."""
         crashes = 0
         while True:
-            assert bot.process is not None
-            code = await bot.process.wait()
+            assert self.bot.process is not None
+            code = await self.bot.process.wait()
             if code != 9:
                 return crashes
             crashes += 1
-            await bot.start()  # without GARDBOT_CRASH_AT
+            await self.bot.start()  # without GARDBOT_CRASH_AT
 
-    async def user(person: dict) -> None:
-        room = rooms[person["id"]]
+    async def user(self, person: dict) -> None:
+        double, room = self.double, self.rooms[person["id"]]
         double.send_text(room, person, f"Is Castellane fever contagious in case {person['id']}?")
         abstained = await double.wait_for_message(room, timeout=120)
         ask = [b["callback_data"] for row in abstained["reply_markup"]["inline_keyboard"] for b in row]
@@ -337,75 +343,174 @@ async def ticket_flow(
         confirm = await double.wait_for_message(room, timeout=120)
         ok = [b["callback_data"] for row in confirm["reply_markup"]["inline_keyboard"] for b in row]
         double.press_button(room, person, confirm, next(d for d in ok if d.startswith("ok:")))
-        sent_at[person["id"]] = time.monotonic()
+        self.sent_at[person["id"]] = time.monotonic()
 
-    # Staff answer the first copy of every ticket as soon as it comes in.
-    replied: dict[int, int] = {}
-    first_copy_at: dict[int, float] = {}
-    copies: dict[int, int] = {}
-
-    def staff_pass() -> None:
-        for record in double.messages(staff_room):
+    def staff_pass(self) -> None:
+        for record in self.double.messages(self.staff_room):
             match = TICKET.match(record["plain_text"])
             if not match:
                 continue
-            n, who = int(match.group(1)), names.get(match.group(2))
+            n, who = int(match.group(1)), self.names.get(match.group(2))
             if who is None:
                 continue
-            if n not in replied:
-                replied[n] = who
-                first_copy_at[who] = time.monotonic()
-                double.send_text(staff_room, staff, f"Answer for ticket {n}.", record["message"])
+            if n not in self.replied:
+                self.replied[n] = who
+                self.first_copy_at[who] = time.monotonic()
+                self.double.send_text(
+                    self.staff_room, self.staff, f"Answer for ticket {n}.", record["message"]
+                )
 
-    async def staff_loop() -> None:
+    async def staff_loop(self) -> None:
         deadline = time.monotonic() + 300
-        while len(replied) < users and time.monotonic() < deadline:
-            staff_pass()
+        while len(self.replied) < self.users and time.monotonic() < deadline:
+            self.staff_pass()
             await asyncio.sleep(0.05)
 
+    def relayed(self) -> int:
+        return sum(1 for _, c, text in self.double.delivered if c in self.rooms and text.startswith(RELAY))
+
+    def tally(self) -> tuple[int, int, str]:
+        """Lost and doubled messages (tickets and relays together), and the note saying which."""
+        copies: dict[int, int] = {}
+        for record in self.double.messages(self.staff_room):
+            match = TICKET.match(record["plain_text"])
+            if match and match.group(2) in self.names:
+                copies[int(match.group(1))] = copies.get(int(match.group(1)), 0) + 1
+        lost_tickets = self.users - len(self.replied)
+        doubled_tickets = sum(c - 1 for c in copies.values())
+        relays: dict[int, int] = {}
+        for _, chat, text in self.double.delivered:
+            if chat in self.rooms and text.startswith(RELAY):
+                relays[chat] = relays.get(chat, 0) + 1
+        lost_relays = len(self.replied) - len(relays)
+        doubled_relays = sum(c - 1 for c in relays.values())
+        note = (
+            f"tickets: {lost_tickets} lost, {doubled_tickets} doubled; "
+            f"relays: {lost_relays} lost, {doubled_relays} doubled; latency = Send to ticket seen by staff"
+        )
+        return lost_tickets + lost_relays, doubled_tickets + doubled_relays, note
+
+
+async def ticket_flow(
+    double: LoadDouble, bot: Bot, crash_at: str, users: int, first_user: int, name: str = ""
+) -> Result:
+    """Users ask, press Ask and Send; staff reply to the first copy of each ticket. The bot (the
+    first replica) ends itself at `crash_at` once and is restarted; "" runs with no crash."""
+    run = TicketRun(double, bot, users, first_user)
     await bot.stop()
     await bot.start(GARDBOT_CRASH_AT=crash_at)  # with replicas, only the first one crashes
-    supervisor = asyncio.create_task(supervise())
+    supervisor = asyncio.create_task(run.supervise())
     started = time.monotonic()
-    staff_task = asyncio.create_task(staff_loop())
-    await asyncio.gather(*(user(p) for p in people))
+    staff_task = asyncio.create_task(run.staff_loop())
+    await asyncio.gather(*(run.user(p) for p in run.people))
     await staff_task
-    relayed = lambda: sum(  # noqa: E731
-        1 for _, c, text in double.delivered if c in rooms and text.startswith("📬 Answer to your question")
-    )
-    await until(lambda: relayed() >= len(replied), 300, "every relay")
+    await until(lambda: run.relayed() >= len(run.replied), 300, "every relay")
     await settle(lambda: len(double.delivered), quiet=3.0)
     ended = time.monotonic()
     await bot.stop()
     crashes = await supervisor
-
-    for record in double.messages(staff_room):
-        match = TICKET.match(record["plain_text"])
-        if match and match.group(2) in names:
-            copies[int(match.group(1))] = copies.get(int(match.group(1)), 0) + 1
-    lost_tickets = users - len(replied)
-    doubled_tickets = sum(c - 1 for c in copies.values())
-    relays: dict[int, int] = {}
-    for _, chat, text in double.delivered:
-        if chat in rooms and text.startswith("📬 Answer to your question"):
-            relays[chat] = relays.get(chat, 0) + 1
-    lost_relays = len(replied) - len(relays)
-    doubled_relays = sum(c - 1 for c in relays.values())
-    latencies = [first_copy_at[u] - sent_at[u] for u in first_copy_at if u in sent_at]
-    note = (
-        f"{crashes} crash(es); tickets: {lost_tickets} lost, {doubled_tickets} doubled; "
-        f"relays: {lost_relays} lost, {doubled_relays} doubled; latency = Send to ticket seen by staff"
-    )
+    lost, doubled, note = run.tally()
+    latencies = [run.first_copy_at[u] - run.sent_at[u] for u in run.first_copy_at if u in run.sent_at]
     return Result(
         name or f"kill at {crash_at}",
         users * 2,
-        lost_tickets + lost_relays,
-        doubled_tickets + doubled_relays,
+        lost,
+        doubled,
         ended - started,
         latencies,
-        note,
+        f"{crashes} crash(es); {note}",
         rated=False,
     )
+
+
+def bot_environment(double: LoadDouble, tmp: Path, corpus: str) -> tuple[dict[str, str], list[str]]:
+    """The bot's environment (the double as Telegram, a fresh database) and the questions to ask."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": double.token,
+        "TELEGRAM_BASE_URL": double.base_url,
+        "GARDBOT_DB": str(tmp / "bot.sqlite3"),
+        "GARDBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
+        "GARDBOT_CONFIG": str(tmp / "none.yaml"),
+    }
+    env.pop("GARDBOT_CRASH_AT", None)
+    if corpus != "test":
+        return env, GARD_QUESTIONS
+    env["GARDBOT_CORPUS"] = str(write_corpus(tmp / "corpus"))
+    env["GARDBOT_INDEX_DIR"] = str(tmp / "index")
+    return env, TEST_QUESTIONS
+
+
+async def start_bots(
+    args: argparse.Namespace, double: LoadDouble, env: dict[str, str], tmp: Path
+) -> tuple[Bot, str | None]:
+    """One polling bot, or webhook replicas on a new PostgreSQL database (returned to drop)."""
+    if args.replicas <= 1:
+        return Bot(double, env, tmp / "bot.log"), None
+    database = await asyncio.to_thread(create_database, args.postgres)
+    env["GARDBOT_DB"] = database
+    ports = [free_port() for _ in range(args.replicas)]
+    double.deliver_webhooks_to = [f"http://127.0.0.1:{port}" for port in ports]
+    logs = [tmp / f"replica{i + 1}.log" for i in range(args.replicas)]
+    bot = Replicas([Bot(double, env, log, webhook_port=port) for log, port in zip(logs, ports, strict=True)])
+    print(f"{args.replicas} webhook replicas on ports {ports}, database {database}")
+    return bot, database
+
+
+async def scenarios(
+    args: argparse.Namespace, double: LoadDouble, bot: Bot, questions: list[str]
+) -> list[Result]:
+    """The scenarios asked for (--only), in order: burst, backlog, tickets, storm."""
+    chats = args.chats or (500 if args.replicas > 1 else 200)
+    label = f"{args.replicas} replicas: " if args.replicas > 1 else ""
+    results: list[Result] = []
+    wanted = set(args.only or ["burst", "backlog", "tickets", "storm"])
+    await bot.start()
+    if "burst" in wanted:
+        results.append(
+            await question_burst(double, bot, questions, f"{label}burst {chats}×5", chats, 5, 100_000)
+        )
+    if "backlog" in wanted:
+        name = f"{label}one killed (SIGKILL) mid-run" if args.replicas > 1 else "kill -9 with a backlog"
+        results.append(await question_burst(double, bot, questions, name, chats, 5, 200_000, kill_at=0.3))
+    if "tickets" in wanted:
+        for i, point in enumerate(["after_send", "after_delivery:ticket", "after_staff_reply"]):
+            name = f"{label}tickets, {'first replica ' if label else ''}killed at {point}"
+            results.append(await ticket_flow(double, bot, point, 20, 300_000 + 1000 * i, name))
+        double.storm = (0.3, 0.1)
+        results.append(await ticket_flow(double, bot, "", 20, 304_000, f"{label}tickets in a 429/500 storm"))
+        double.storm = None
+        await bot.start()
+    if "storm" in wanted:
+        double.storm = (0.3, 0.1)
+        name = f"{label}storm 30% 429, 10% 500"
+        results.append(await question_burst(double, bot, questions, name, 100, 4, 400_000))
+        double.storm = None
+    return results
+
+
+def print_summary(double: LoadDouble, bot: Bot, corpus: str, results: list[Result]) -> None:
+    failed = [c for c in double.calls("sendMessage") if c.get("status") != 200]
+    print(f"corpus: {corpus}; {len(double.calls('sendMessage'))} sendMessage calls, {len(failed)} failed")
+    print(f"sendChatAction calls: {len(double.calls('sendChatAction'))}")
+    if double.flood_limit:
+        counted = [c for c in double.calls() if c["method"].lower().startswith(("send", "edit"))]
+        share = 100 * double.flood_refused / max(1, len(counted))
+        print(
+            f"flood limit {double.flood_limit}/s per bot: {double.flood_refused} of {len(counted)} "
+            f"sends answered 429 by it ({share:.2f}%)"
+        )
+    logs = [b.log for b in (bot.bots if isinstance(bot, Replicas) else [bot])]
+    text = "\n".join(log.read_text(errors="replace") for log in logs if log.exists())
+    print(
+        f"bot logs: {text.count('Traceback')} tracebacks, {text.count('ERROR')} ERROR lines, "
+        f"{text.count('flood control')} flood-control WARNING lines"
+    )
+    print()
+    print("| scenario | messages | lost | doubled | per second | p50 s | p95 s | p99 s | notes |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for result in results:
+        print(result.row())
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -415,102 +520,21 @@ async def main(args: argparse.Namespace) -> None:
     corpus = args.corpus or ("gard" if gard.is_dir() else "test")
     keep = os.environ.get("GARDBOT_LOAD_KEEP")  # a folder: keep the database and log there
     with tempfile.TemporaryDirectory(prefix="gardbot-load-") as tmp_name:
-        tmp_name = keep or tmp_name
-        tmp = Path(tmp_name)
+        tmp = Path(keep or tmp_name)
         double = LoadDouble()
         double.flood_limit = args.flood_limit or None  # Telegram's per-bot limit, enforced with 429s
         await double.start()
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": double.token,
-            "TELEGRAM_BASE_URL": double.base_url,
-            "GARDBOT_DB": str(tmp / "bot.sqlite3"),
-            "GARDBOT_STAFF_CHAT_ID": str(STAFF_CHAT),
-            "GARDBOT_CONFIG": str(tmp / "none.yaml"),
-        }
-        env.pop("GARDBOT_CRASH_AT", None)
-        if corpus == "test":
-            env["GARDBOT_CORPUS"] = str(write_corpus(tmp / "corpus"))
-            env["GARDBOT_INDEX_DIR"] = str(tmp / "index")
-            questions = TEST_QUESTIONS
-        else:
-            questions = GARD_QUESTIONS
+        env, questions = bot_environment(double, tmp, corpus)
         double.group_chat(STAFF_CHAT, "GARD staff")
-        bot: Bot
-        database = None
-        if args.replicas > 1:
-            database = await asyncio.to_thread(create_database, args.postgres)
-            env["GARDBOT_DB"] = database
-            ports = [free_port() for _ in range(args.replicas)]
-            double.deliver_webhooks_to = [f"http://127.0.0.1:{port}" for port in ports]
-            logs = [tmp / f"replica{i + 1}.log" for i in range(args.replicas)]
-            bot = Replicas(
-                [Bot(double, env, log, webhook_port=port) for log, port in zip(logs, ports, strict=True)]
-            )
-            print(f"{args.replicas} webhook replicas on ports {ports}, database {database}")
-        else:
-            bot = Bot(double, env, tmp / "bot.log")
-        chats = args.chats or (500 if args.replicas > 1 else 200)
-        label = f"{args.replicas} replicas: " if args.replicas > 1 else ""
-        results: list[Result] = []
-        wanted = set(args.only or ["burst", "backlog", "tickets", "storm"])
+        bot, database = await start_bots(args, double, env, tmp)
         try:
-            await bot.start()
-            if "burst" in wanted:
-                results.append(
-                    await question_burst(double, bot, questions, f"{label}burst {chats}×5", chats, 5, 100_000)
-                )
-            if "backlog" in wanted:
-                name = (
-                    f"{label}one killed (SIGKILL) mid-run" if args.replicas > 1 else "kill -9 with a backlog"
-                )
-                results.append(
-                    await question_burst(double, bot, questions, name, chats, 5, 200_000, kill_at=0.3)
-                )
-            if "tickets" in wanted:
-                for i, point in enumerate(["after_send", "after_delivery:ticket", "after_staff_reply"]):
-                    name = f"{label}tickets, {'first replica ' if label else ''}killed at {point}"
-                    results.append(await ticket_flow(double, bot, point, 20, 300_000 + 1000 * i, name))
-                double.storm = (0.3, 0.1)
-                results.append(
-                    await ticket_flow(double, bot, "", 20, 304_000, f"{label}tickets in a 429/500 storm")
-                )
-                double.storm = None
-                await bot.start()
-            if "storm" in wanted:
-                double.storm = (0.3, 0.1)
-                results.append(
-                    await question_burst(
-                        double, bot, questions, f"{label}storm 30% 429, 10% 500", 100, 4, 400_000
-                    )
-                )
-                double.storm = None
+            results = await scenarios(args, double, bot, questions)
         finally:
             await bot.stop()
             await double.stop()
             if database is not None and not keep:
                 await asyncio.to_thread(drop_database, args.postgres, database)
-        failed = [c for c in double.calls("sendMessage") if c.get("status") != 200]
-        print(f"corpus: {corpus}; {len(double.calls('sendMessage'))} sendMessage calls, {len(failed)} failed")
-        print(f"sendChatAction calls: {len(double.calls('sendChatAction'))}")
-        if double.flood_limit:
-            counted = [c for c in double.calls() if c["method"].lower().startswith(("send", "edit"))]
-            share = 100 * double.flood_refused / max(1, len(counted))
-            print(
-                f"flood limit {double.flood_limit}/s per bot: {double.flood_refused} of {len(counted)} "
-                f"sends answered 429 by it ({share:.2f}%)"
-            )
-        logs = [b.log for b in (bot.bots if isinstance(bot, Replicas) else [bot])]
-        text = "\n".join(log.read_text(errors="replace") for log in logs if log.exists())
-        print(
-            f"bot logs: {text.count('Traceback')} tracebacks, {text.count('ERROR')} ERROR lines, "
-            f"{text.count('flood control')} flood-control WARNING lines"
-        )
-        print()
-        print("| scenario | messages | lost | doubled | per second | p50 s | p95 s | p99 s | notes |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-        for result in results:
-            print(result.row())
+        print_summary(double, bot, corpus, results)
 
 
 def free_port() -> int:

@@ -11,12 +11,14 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
-from bot.logs import LOG_FORMATS, setup_logging
+from bot.ops.logs import LOG_FORMATS, setup_logging
 from corpus.medquad import CorpusError
+from reports.cli import ReportRequest, run_report
 from retrieval.errors import IndexCorruptError
 
 log = logging.getLogger("gardbot")
@@ -122,41 +124,50 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.telegram_app import run_telegram
+    from bot.telegram.app import run_telegram
 
     return run_telegram(config_from_args(args), progress=args.log_format == "text")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    if args.linking:
-        from bot.evaluate import run_linking_eval
+    from bot.runtime import load_engine
+    from evaluation.evaluate import run_eval, run_linking_eval
 
-        return run_linking_eval(config_from_args(args), pages=args.pages, fit=args.fit, details=args.details)
-    if not args.questions:
+    if not args.linking and not args.questions:
         print("error: give a question file, or --linking", file=sys.stderr)
         return 2
-    from bot.evaluate import run_eval
-
-    return run_eval(config_from_args(args), Path(args.questions), k=args.k, details=args.details)
+    loader = partial(load_engine, config_from_args(args), True)  # with a progress bar
+    if args.linking:
+        return run_linking_eval(loader, pages=args.pages, fit=args.fit, details=args.details)
+    return run_eval(loader, Path(args.questions), k=args.k, details=args.details)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.cli import run_report
-
-    return run_report(config_from_args(args), args)
+    database_url = config_from_args(args).database_url
+    return run_report(ReportRequest(args.kind, database_url, args.since, args.format, args.plot))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gardbot", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (add_index, add_search, add_corpus, add_chat, add_telegram, add_eval, add_report):
+        add(commands)
+    return parser
 
+
+Subcommands = argparse._SubParsersAction  # what add_subparsers returns
+
+
+def add_index(commands: Subcommands) -> None:
     index = commands.add_parser("index", help="manage the search index")
     index_commands = index.add_subparsers(dest="index_command", required=True)
     build = index_commands.add_parser("build", help="(re)build the index of the configured corpus")
     add_corpus_flags(build)
     build.set_defaults(handler=cmd_index_build)
 
+
+def add_search(commands: Subcommands) -> None:
     search = commands.add_parser("search", help="rank passages for a question")
     search.add_argument("question", nargs="*", help="the question")
     search.add_argument("-k", type=int, default=10, help="number of results (default 10)")
@@ -165,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_corpus_flags(search)
     search.set_defaults(handler=cmd_search)
 
+
+def add_corpus(commands: Subcommands) -> None:
     corpus = commands.add_parser("corpus", help="get the corpus")
     corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True)
     download = corpus_commands.add_parser(
@@ -175,10 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_corpus_flags(download)
     download.set_defaults(handler=cmd_corpus_download)
 
+
+def add_chat(commands: Subcommands) -> None:
     chat = commands.add_parser("chat", help="chat with the bot in this terminal")
     add_corpus_flags(chat)
     chat.set_defaults(handler=cmd_chat)
 
+
+def add_telegram(commands: Subcommands) -> None:
     telegram = commands.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     telegram.add_argument(
         "--log-format",
@@ -194,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_corpus_flags(telegram)
     telegram.set_defaults(handler=cmd_telegram)
 
+
+def add_eval(commands: Subcommands) -> None:
     evaluate = commands.add_parser("eval", help="measure answer quality on a question set")
     evaluate.add_argument("questions", nargs="?", help="JSONL file in the format of gard-dev-questions.jsonl")
     evaluate.add_argument(
@@ -210,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_corpus_flags(evaluate)
     evaluate.set_defaults(handler=cmd_eval)
 
+
+def add_report(commands: Subcommands) -> None:
     report = commands.add_parser("report", help="reports for staff: corpus gaps, usage")
     report.add_argument("kind", choices=["gaps", "usage"])
     report.add_argument("--since", help="only questions asked on or after this date (YYYY-MM-DD)")
@@ -217,7 +238,6 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plot", help="also write a PNG chart to this file")
     add_corpus_flags(report)
     report.set_defaults(handler=cmd_report)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,10 @@ from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
+from answers.settings import EngineSettings
+
+# In the folder gardbot runs from (or --config, or GARDBOT_CONFIG), never where it is installed.
+DEFAULT_CONFIG = Path("config.yaml")
 
 
 class ConfigError(Exception):
@@ -42,13 +44,6 @@ class IndexSettings:
 
 
 @dataclass(frozen=True)
-class AnswerSettings:
-    max_chars: int = 1200
-    max_excerpts: int = 3
-    context_minutes: float = 30.0
-
-
-@dataclass(frozen=True)
 class DatabaseSettings:
     url: str = "data/gardbot.sqlite3"
 
@@ -73,17 +68,40 @@ class TelegramSettings:
     # On a PostgreSQL database replicas share: how often each looks for work a replica that died
     # left (leases, recorded updates) and for answers published through another replica.
     replica_sweep_seconds: float = 2.0
-    # Telegram's flood limits for the whole bot, shared by every replica (bot.flood): through
+    # Telegram's flood limits for the whole bot, shared by every replica (bot.delivery.flood): through
     # the database, or Redis when flood_redis_url is set (GARDBOT_FLOOD_REDIS).
     flood_per_second: int = 30
     flood_group_per_minute: int = 20
     flood_margin_seconds: float = 0.1  # added to each window, for network jitter
     flood_redis_url: str = ""
 
+    def validate(self) -> None:
+        """Refuse settings `gardbot telegram` cannot run with, in one line that says the fix.
+
+        Not checked on load: the console and the other commands run without a token."""
+        if not self.token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and "
+                "export TELEGRAM_BOT_TOKEN=<token>"
+            )
+        if self.mode not in ("polling", "webhook"):
+            raise ConfigError(f"telegram.mode must be polling or webhook, not {self.mode!r}")
+        if self.mode == "webhook" and not self.webhook_url.startswith("https://"):
+            raise ConfigError("webhook mode needs GARDBOT_WEBHOOK_URL, an https:// address")
+        if not 0 <= self.health_port <= 65535:
+            raise ConfigError(f"telegram.health_port must be 0 (off) to 65535, not {self.health_port}")
+        if self.outbox_stuck_seconds <= 0:
+            raise ConfigError("telegram.outbox_stuck_seconds must be more than 0")
+        if self.mode == "webhook" and self.health_port == self.webhook_port:
+            raise ConfigError(
+                f"telegram.health_port and webhook_port are both {self.health_port}; "
+                "give /healthz a port of its own"
+            )
+
 
 @dataclass(frozen=True)
 class PrivacySettings:
-    """How long what users write is kept (the retention job in bot.retention deletes it after);
+    """How long what users write is kept (the retention job in bot.telegram.retention deletes it after);
     /privacy states each period from here. Conversations follow answers.context_minutes."""
 
     button_hours: float = 24.0  # the buttons under replies (they hold the question)
@@ -105,15 +123,16 @@ class Config:
     corpus: CorpusSettings = CorpusSettings()
     passages: PassageSettings = PassageSettings()
     index: IndexSettings = IndexSettings()
-    answers: AnswerSettings = AnswerSettings()
+    answers: EngineSettings = EngineSettings()  # the engine's own type (answers.settings)
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
     privacy: PrivacySettings = PrivacySettings()
     staff: StaffSettings = StaffSettings()
-    root: Path = PROJECT_ROOT
+    root: Path = field(default_factory=Path.cwd)  # the config file's folder (load_config)
 
     def resolve(self, path: Path | str) -> Path:
-        """Relative paths in the config are relative to the project root, not the caller's cwd."""
+        """Relative paths in the config are relative to the config file's folder (the current
+        folder when there is no file), so a config and its data folder travel together."""
         path = Path(path).expanduser()
         return path if path.is_absolute() else (self.root / path)
 
@@ -201,7 +220,8 @@ def load_config(
     env: dict[str, str] | None = None,
     overrides: dict[str, dict[str, Any]] | None = None,
 ) -> Config:
-    """Read config.yaml, then apply environment overrides, then explicit (CLI) overrides."""
+    """Read `path` (else GARDBOT_CONFIG, else config.yaml in the current folder; none is fine),
+    then apply environment overrides, then explicit (CLI) overrides."""
     env = dict(os.environ) if env is None else env
     config_path = Path(path or env.get("GARDBOT_CONFIG") or DEFAULT_CONFIG)
     data: dict[str, Any] = {}
@@ -224,7 +244,7 @@ def load_config(
             if value is not None:
                 layered.setdefault(section, {})[key] = value
 
-    config = Config(root=config_path.resolve().parent if config_path.exists() else PROJECT_ROOT)
+    config = Config(root=config_path.resolve().parent if config_path.exists() else Path.cwd())
     for section, values in layered.items():
         if section not in {f.name for f in fields(Config)} or section == "root":
             raise ConfigError(f"unknown section {section!r} in config")

@@ -1,7 +1,7 @@
 """`gardbot chat`: the answer engine in a terminal, one conversation, citations as links.
 
 The user commands that need no Telegram (/start, /help, /about, /privacy) answer here in the
-Telegram bot's words (bot.user_commands); "help" alone is /help.
+Telegram bot's words (bot.telegram.user_commands); "help" alone is /help.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from answers.reply import Reply, ReplyKind
 from bot.config import Config
 from bot.runtime import load_engine_with_published
-from bot.user_commands import TELEGRAM_ONLY, command_text
+from bot.telegram.user_commands import TELEGRAM_ONLY, command_text
 
 PROMPT = "you> "
 HELP = (

@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from answers.engine import ConversationStore, Engine, EngineSettings
+from answers.engine import ConversationStore, Engine
 from bot.config import Config
 from corpus.passages import ChunkSettings
 from corpus.published import PublishedQA
@@ -40,12 +40,7 @@ def load_engine(
     store, the answers staff published join the index, so they survive restarts. `chat` loads
     what only chat replies need at once; a process that only searches passes False."""
     index = open_index(selection_from_config(config), config.index_dir, chunk_settings(config), progress)
-    settings = EngineSettings(
-        max_chars=config.answers.max_chars,
-        max_excerpts=config.answers.max_excerpts,
-        context_minutes=config.answers.context_minutes,
-    )
-    engine = Engine(Searcher(index), conversations, settings)
+    engine = Engine(Searcher(index), conversations, config.answers)
     if chat:
         engine.warm_up()
     if published_from is not None:

@@ -1,6 +1,7 @@
 """`gardbot report {gaps,usage}`: read the bot's database, print a report, maybe a chart.
 
-`bot.cli` parses the arguments and calls `run_report`. Everything a user can get
+`bot.cli` parses the arguments and calls `run_report` with a `ReportRequest`: the database URL
+comes from the bot's config, but reports never import the bot. Everything a user can get
 wrong (a bad --since date, a missing or unreadable database, an unwritable chart
 path) ends as one line on stderr and exit code 1, never a traceback. The report
 goes to stdout, messages to stderr, so ``--format csv > gaps.csv`` stays clean.
@@ -8,7 +9,6 @@ goes to stdout, messages to stderr, so ``--format csv > gaps.csv`` stays clean.
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.config import Config
 from store import Store, StoreError, open_store, redact, redact_url
 
 from .common import parse_since
@@ -26,6 +25,17 @@ from .usage import build_usage, usage_csv, usage_markdown
 
 class ReportError(Exception):
     """A problem the user can fix; the message is shown as is."""
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What `gardbot report` asks for: which report, from which database, in which form."""
+
+    kind: str  # "gaps" or "usage"
+    database_url: str  # a path, sqlite:///path or postgresql://... (config database.url)
+    since: str | None = None  # YYYY-MM-DD: only questions asked on or after it
+    format: str = "md"  # "md" or "csv"
+    plot: str | None = None  # also write a PNG chart to this path
 
 
 _SQLITE_PREFIX = "sqlite:///"
@@ -81,18 +91,15 @@ def make_report(store: Store, kind: str, since: float | None = None, fmt: str = 
     return report, spec.renderers[fmt](report)
 
 
-def run_report(config: Config, args: argparse.Namespace) -> int:
+def run_report(request: ReportRequest) -> int:
     """Entry point for `gardbot report`; returns the process exit code."""
-    kind: str = args.kind
-    fmt: str = getattr(args, "format", None) or "md"
-    plot_path: str | None = getattr(args, "plot", None)
+    kind, url, plot_path = request.kind, request.database_url, request.plot
     try:
-        since = parse_since(getattr(args, "since", None))
-        store = open_existing_store(config.database_url)
+        since = parse_since(request.since)
+        store = open_existing_store(url)
         try:
-            report, text = make_report(store, kind, since, fmt)
+            report, text = make_report(store, kind, since, request.format)
         except (StoreError, sqlite3.Error) as exc:
-            url = config.database_url
             raise ReportError(f"cannot read database {redact_url(url)}: {redact(str(exc), url)}") from None
         finally:
             store.close()

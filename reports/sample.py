@@ -76,6 +76,19 @@ def _question(rng: random.Random, disease: str | None) -> str:
     return rng.choice(TEMPLATES).format(d=disease)
 
 
+@dataclass(frozen=True)
+class _Span:
+    """Where random traffic goes: the random source, the time span and the users."""
+
+    rng: random.Random
+    start: float
+    seconds: float
+    users: int
+
+    def time(self) -> float:
+        return self.start + self.rng.uniform(0, self.seconds)
+
+
 def populate(
     store: Store,
     *,
@@ -93,64 +106,72 @@ def populate(
     # Large, distinctive ids and names, so a test can check none leaks into a report.
     sample.user_ids = [918_273_000 + 7 * k for k in range(users)]
     sample.first_names = [f"{rng.choice(FIRST_NAMES)}{k:03d}" for k in range(users)]
-    span = days * 86_400.0
-    outcomes = list(OUTCOME_WEIGHTS)
-    weights = list(OUTCOME_WEIGHTS.values())
-    assert set(outcomes) == set(QUESTION_OUTCOMES)
-
+    span = _Span(rng, start, days * 86_400.0, users)
     with store.transaction():
-        for _ in range(questions):
-            user = rng.randrange(users)
-            disease = rng.choice(DISEASES)
-            entry = LoggedQuestion(
-                user_id=sample.user_ids[user],
-                chat_id=sample.user_ids[user],
-                question=_question(rng, disease),
-                disease=disease,
-                outcome=rng.choices(outcomes, weights)[0],
-                asked_at=start + rng.uniform(0, span),
-            )
-            store.log_question(
-                entry.user_id,
-                entry.chat_id,
-                entry.question,
-                entry.disease,
-                entry.outcome,  # type: ignore[arg-type]
-                now=entry.asked_at,
-            )
-            sample.questions.append(entry)
-
-        for _ in range(tickets):
-            user = rng.randrange(users)
-            disease = rng.choice(DISEASES)
-            created = start + rng.uniform(0, span)
-            ticket = store.create_ticket(
-                sample.user_ids[user],
-                sample.user_ids[user],
-                sample.first_names[user],
-                _question(rng, disease),
-                disease,
-                [{"passage_id": f"gard-{rng.randrange(1000)}#1", "score": 1.0}],
-                now=created,
-            )
-            roll = rng.random()
-            if roll < 0.4:
-                ticket = store.answer_ticket(
-                    ticket.n, "See the GARD page.", 555_444_333, STAFF_NAME, now=created + 3600
-                )
-            if 0.3 < roll < 0.5:
-                ticket = store.close_ticket(ticket.n, now=created + 7200)
-            sample.tickets.append(ticket)
-
-        for _ in range(feedback):
-            user = rng.randrange(users)
-            helpful = rng.random() < 0.75
-            at = start + rng.uniform(0, span)
-            store.add_feedback(
-                sample.user_ids[user], sample.user_ids[user], ["gard-1#1"], "q", helpful, now=at
-            )
-            sample.feedback.append((sample.user_ids[user], helpful, at))
+        _add_questions(store, span, sample, questions)
+        _add_tickets(store, span, sample, tickets)
+        _add_feedback(store, span, sample, feedback)
     return sample
+
+
+def _add_questions(store: Store, span: _Span, sample: Sample, count: int) -> None:
+    rng, outcomes, weights = span.rng, list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
+    assert set(outcomes) == set(QUESTION_OUTCOMES)
+    for _ in range(count):
+        user = rng.randrange(span.users)
+        disease = rng.choice(DISEASES)
+        entry = LoggedQuestion(
+            user_id=sample.user_ids[user],
+            chat_id=sample.user_ids[user],
+            question=_question(rng, disease),
+            disease=disease,
+            outcome=rng.choices(outcomes, weights)[0],
+            asked_at=span.time(),
+        )
+        store.log_question(
+            entry.user_id,
+            entry.chat_id,
+            entry.question,
+            entry.disease,
+            entry.outcome,  # type: ignore[arg-type]
+            now=entry.asked_at,
+        )
+        sample.questions.append(entry)
+
+
+def _add_tickets(store: Store, span: _Span, sample: Sample, count: int) -> None:
+    """Tickets in every status: about 40% answered, some of those and others closed."""
+    rng = span.rng
+    for _ in range(count):
+        user = rng.randrange(span.users)
+        disease = rng.choice(DISEASES)
+        created = span.time()
+        ticket = store.create_ticket(
+            sample.user_ids[user],
+            sample.user_ids[user],
+            sample.first_names[user],
+            _question(rng, disease),
+            disease,
+            [{"passage_id": f"gard-{rng.randrange(1000)}#1", "score": 1.0}],
+            now=created,
+        )
+        roll = rng.random()
+        if roll < 0.4:
+            answer = "See the GARD page."
+            ticket = store.answer_ticket(ticket.n, answer, 555_444_333, STAFF_NAME, now=created + 3600)
+        if 0.3 < roll < 0.5:
+            ticket = store.close_ticket(ticket.n, now=created + 7200)
+        sample.tickets.append(ticket)
+
+
+def _add_feedback(store: Store, span: _Span, sample: Sample, count: int) -> None:
+    rng = span.rng
+    for _ in range(count):
+        user = rng.randrange(span.users)
+        helpful = rng.random() < 0.75
+        at = span.time()
+        store.add_feedback(sample.user_ids[user], sample.user_ids[user], ["gard-1#1"], "q", helpful, now=at)
+        sample.feedback.append((sample.user_ids[user], helpful, at))
 
 
 def forget(sample: Sample, store: Store, user_ids: Iterable[int]) -> None:

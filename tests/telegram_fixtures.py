@@ -22,10 +22,10 @@ from corpus_fixture import write_corpus
 from telegram.ext import Application
 
 from answers.engine import Engine
-from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, TelegramSettings
-from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_secret
-from bot.telegram_state import Services, TelegramConversations
+from bot.telegram import texts
+from bot.telegram.app import ALLOWED_UPDATES, build_application, webhook_secret
+from bot.telegram.state import Services, TelegramConversations
 from retrieval.build import CorpusSelection, open_index
 from retrieval.index import PassageIndex
 from retrieval.search import Searcher

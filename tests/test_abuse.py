@@ -13,8 +13,8 @@ from functools import wraps
 from botapi_double import BotApiDouble
 from telegram_fixtures import STAFF_CHAT, buttons, running, services, wait_until
 
-from bot import telegram_texts as texts
 from bot.config import Config
+from bot.telegram import texts
 
 LIMIT = 5
 

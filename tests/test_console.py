@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 
-from bot import telegram_texts as texts
 from bot.cli import main
 from bot.config import load_config
-from bot.render import fill
-from bot.retention import privacy_text
-from bot.user_commands import plain
+from bot.telegram import texts
+from bot.telegram.render import fill
+from bot.telegram.retention import privacy_text
+from bot.telegram.user_commands import plain
 
 
 def test_commands_answer_in_the_telegram_words(small_corpus, tmp_path, monkeypatch, capsys):

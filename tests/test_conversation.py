@@ -10,8 +10,9 @@ from corpus_fixture import PAGES, write_corpus
 
 from answers import messages
 from answers.conversation import ConversationState
-from answers.engine import Engine, EngineSettings, MemoryConversations
+from answers.engine import Engine, MemoryConversations
 from answers.reply import Reply
+from answers.settings import EngineSettings
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
 from store import open_store

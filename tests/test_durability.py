@@ -1,5 +1,5 @@
 """Nothing acknowledged is lost (issue 10): the real `gardbot telegram` process, killed with
-kill -9 (or ending itself with os._exit(9) at a named crash point, bot/crash.py) and started
+kill -9 (or ending itself with os._exit(9) at a named crash point, bot/ops/crash.py) and started
 again on the same database, against the Bot API double, which keeps its state across the restart
 as Telegram would.
 """
@@ -18,7 +18,7 @@ import pytest
 from botapi_double import BotApiDouble
 from telegram_fixtures import STAFF_CHAT, UNANSWERABLE, buttons, process_env, wait_until
 
-from bot import telegram_texts as texts
+from bot.telegram import texts
 
 # Questions the test corpus answers, each with words only its answer has.
 QUESTIONS = [

@@ -141,7 +141,7 @@ def test_inflammatory_myofibroblastic_acceptance(gard_engine):
 
 @needs_shared
 def test_quality_on_dev_set(gard_engine):
-    from bot.evaluate import evaluate, read_questions
+    from evaluation.evaluate import evaluate, read_questions
 
     report = evaluate(gard_engine, read_questions(SHARED_EVAL))
     assert report.disease_hits / report.answerable >= 0.95

@@ -1,4 +1,4 @@
-"""Quiet, shared flood limits (bot/flood.py): the Bot API double enforces Telegram's per-bot
+"""Quiet, shared flood limits (bot/delivery/flood.py): the Bot API double enforces Telegram's per-bot
 limit with 429s; two replicas sharing the budget, through the database or through Redis, stay
 under it together; and a storm of 429s is logged as one WARNING line each, with no traceback.
 """

@@ -34,10 +34,10 @@ from telegram_fixtures import (
 
 from answers.engine import Engine
 from bot.config import Config, ConfigError, load_config
-from bot.health import HealthChecks
-from bot.metrics import ANSWER_OUTCOMES, API_ERROR_KINDS
-from bot.telegram_app import build_application, run_telegram
-from bot.telegram_state import TelegramConversations
+from bot.ops.health import HealthChecks
+from bot.ops.metrics import ANSWER_OUTCOMES, API_ERROR_KINDS
+from bot.telegram.app import build_application, run_telegram
+from bot.telegram.state import TelegramConversations
 from retrieval.build import CorpusSelection, open_index
 from retrieval.index import PassageIndex
 from retrieval.search import Searcher

@@ -14,8 +14,8 @@ from corpus_fixture import write_corpus
 from answers import messages
 from answers.engine import Engine
 from answers.reply import ReplyKind
-from bot.render import render_reply
-from bot.telegram_texts import BUTTON_ASK
+from bot.telegram.render import render_reply
+from bot.telegram.texts import BUTTON_ASK
 from retrieval.build import CorpusSelection, open_index
 from retrieval.qtype import main_type, question_types
 from retrieval.search import Searcher

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import logging
@@ -38,12 +37,12 @@ from telegram_fixtures import (
 )
 from test_publish import corpus_config, previewed, published_now, start_bot  # noqa: F401 (fixtures)
 
-from bot import telegram_texts as texts
 from bot.config import Config, DatabaseSettings, PrivacySettings
-from bot.retention import DAY, HOUR, privacy_text
 from bot.runtime import existing_store
-from bot.telegram_app import transient
-from reports.cli import run_report
+from bot.telegram import texts
+from bot.telegram.lifecycle import transient
+from bot.telegram.retention import DAY, HOUR, privacy_text
+from reports.cli import ReportRequest, run_report
 from reports.usage import build_usage
 from store import StoreError, open_store, redact_url
 
@@ -345,7 +344,7 @@ def test_database_urls_are_shown_without_their_password(
 ) -> None:
     unreachable = f"postgresql://gardbot:{SECRET_PASSWORD}@127.0.0.1:1/gardbot"
     config = replace(Config(), database=DatabaseSettings(unreachable))
-    assert run_report(config, argparse.Namespace(kind="gaps", format="md")) == 1
+    assert run_report(ReportRequest("gaps", config.database_url)) == 1
     error = capsys.readouterr().err
     assert "gardbot:***@127.0.0.1:1" in error and SECRET_PASSWORD not in error
 

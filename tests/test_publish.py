@@ -19,11 +19,11 @@ from conftest import SHARED_MEDQUAD
 from telegram.ext import Application
 from telegram_fixtures import STAFF_CHAT, buttons, running, services
 
-from bot import telegram_texts as texts
 from bot.config import Config, CorpusSettings, IndexSettings
 from bot.runtime import load_engine
-from bot.telegram_app import build_application
-from bot.telegram_state import TelegramConversations
+from bot.telegram import texts
+from bot.telegram.app import build_application
+from bot.telegram.state import TelegramConversations
 from store import RetryPolicy, open_store
 
 ASKER_ID, ASKER_NAME, ASKER_USERNAME = 918273645, "Zebulon", "zeb_w"

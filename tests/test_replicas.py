@@ -37,9 +37,9 @@ from telegram_fixtures import (
 from test_durability import BotProcess, ask_and_send, is_ticket, start_bot
 from test_publish import previewed, published_now
 
-from bot import telegram_texts as texts
 from bot.config import Config
-from bot.telegram_app import webhook_secret
+from bot.telegram import texts
+from bot.telegram.app import webhook_secret
 from retrieval.build import CorpusSelection, open_index
 from store import open_store
 

@@ -1,5 +1,5 @@
-"""Routing: which handler a message or a button press reaches (bot.telegram_app.add_routes), and
-the per-turn state buttons carry (bot.telegram_state.Turn), old stored layouts included."""
+"""Routing: which handler a message or a button press reaches (bot.telegram.app.add_routes), and
+the per-turn state buttons carry (bot.telegram.state.Turn), old stored layouts included."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from botapi_double import BOT_USERNAME, BotApiDouble
 from telegram_fixtures import STAFF_CHAT, UNANSWERABLE, ask_specialist, buttons, running, services
 
-from bot import telegram_texts as texts
-from bot.telegram_state import Turn, Turns
+from bot.telegram import texts
+from bot.telegram.state import Turn, Turns
 from store import SQLiteStore
 
 

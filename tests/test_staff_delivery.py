@@ -1,4 +1,4 @@
-"""No ticket is lost silently (bot/staff_delivery.py), through the real Telegram stack: the staff
+"""No ticket is lost silently (bot/telegram/staff_delivery.py), through the real Telegram stack: the staff
 chat answers 403 (the bot was removed) and then works again, or Telegram moves it (ChatMigrated).
 Every confirmed ticket reaches staff exactly once after recovery, /healthz is degraded and
 /metrics counts the undelivered tickets meanwhile, staff are told what was late, and an asker
@@ -13,7 +13,7 @@ from botapi_double import BotApiDouble
 from telegram_fixtures import STAFF_CHAT, UNANSWERABLE, buttons, running, services, wait_until
 from test_health import free_port, health_config, healthz, index, make_bot, metrics  # noqa: F401
 
-from bot import telegram_texts as texts
+from bot.telegram import texts
 
 NEW_STAFF_CHAT = -100_888
 

@@ -32,10 +32,11 @@ from telegram_fixtures import (
 )
 
 from answers.engine import Engine
-from bot import telegram_texts as texts
 from bot.config import Config, TelegramSettings
-from bot.telegram_app import build_application, quiet_http_logs, run_telegram, webhook_secret
-from bot.telegram_state import TelegramConversations
+from bot.ops.logs import quiet_http_logs
+from bot.telegram import texts
+from bot.telegram.app import build_application, run_telegram, webhook_secret
+from bot.telegram.state import TelegramConversations
 from retrieval.index import PassageIndex
 from retrieval.search import Searcher
 from store import RetryPolicy, open_store
@@ -557,7 +558,7 @@ async def test_updates_left_pending_are_handled_at_start_up_and_a_poison_one_is_
         for _ in range(3):
             dead.inbox_started(second["update_id"])
     double._updates.clear()  # Telegram had them acknowledged  # type: ignore[attr-defined]
-    with caplog.at_level(logging.ERROR, logger="bot.inbox"):
+    with caplog.at_level(logging.ERROR, logger="bot.delivery.inbox"):
         async with running(app):
             answer = await double.wait_for_message(alice_chat)
             double.send_text(alice_chat, alice, "Is Tietz syndrome inherited?")

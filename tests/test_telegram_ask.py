@@ -9,7 +9,7 @@ from botapi_double import BotApiDouble
 from telegram_fixtures import STAFF_CHAT, buttons, running
 
 from answers import messages
-from bot import telegram_texts as texts
+from bot.telegram import texts
 
 QUESTION = "Is Tietze syndrome contagious?"
 

@@ -10,7 +10,7 @@ from botapi_double import BotApiDouble
 from telegram_fixtures import STAFF_CHAT, buttons, running
 from test_publish import asking, corpus_config, previewed, published_now, start_bot  # noqa: F401 (fixtures)
 
-from bot import telegram_texts as texts
+from bot.telegram import texts
 
 QUESTION = "What causes Scheuermann disease? My son's upper back is getting more curved."
 OTHER_WORDS = "is scheuermann's disease treatable in teenagers?"

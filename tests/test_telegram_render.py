@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from answers.reply import Choice, Citation, Excerpt, Reply, ReplyKind
-from bot.render import (
+from bot.ops.logs import RedactSecrets
+from bot.telegram.render import (
     MAX_MESSAGE,
     callback,
     render_reply,
@@ -21,8 +22,7 @@ from bot.render import (
     reply_html,
     split_html,
 )
-from bot.telegram_app import RedactSecrets
-from bot.telegram_state import RateLimiter, user_of_key
+from bot.telegram.state import RateLimiter, user_of_key
 from store import SQLiteStore, Ticket
 
 CITE = Citation(

@@ -30,7 +30,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.config import TelegramSettings
-from bot.outbox import retry_after_seconds
+from bot.delivery.outbox import retry_after_seconds
 from store import Store
 
 log = logging.getLogger(__name__)

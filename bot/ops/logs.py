@@ -1,6 +1,6 @@
 """Log set-up for the command line: plain text lines, or one JSON object a line (--log-format json)
 for log collectors. Secrets are redacted by the filters that `gardbot telegram` adds to the
-handler (bot.telegram_app.quiet_http_logs), which run before either formatter."""
+handler (`quiet_http_logs`, below), which run before either formatter."""
 
 from __future__ import annotations
 
@@ -68,3 +68,34 @@ def setup_logging(verbose: bool = False, log_format: str = "text", private: bool
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+
+
+class RedactSecrets(logging.Filter):
+    """Replace secrets (the bot token) in log records, tracebacks included."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<token>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.redact(record.getMessage()), None
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def quiet_http_logs(token: str) -> None:
+    """httpx logs every request URL, and Bot API URLs contain the token."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for handler in root.handlers:
+        handler.addFilter(RedactSecrets(token))

@@ -13,7 +13,7 @@ body either way:
   runs claims due messages within a pass, so one that waits that long means delivery is stuck);
 * ``staff_chat``: no ticket's staff-chat copy has failed for good. When one has, /healthz says
   ``"status": "degraded"`` with 200 (a restart would not fix a bot removed from the chat; the
-  copies are sent again once it works, bot.staff_delivery).
+  copies are sent again once it works, bot.telegram.staff_delivery).
 
 Checks that touch the database run in a thread, so a locked or slow database never holds up the
 bot's event loop, and a check that does not finish in time fails instead of hanging the probe.
@@ -33,7 +33,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 from answers.engine import Engine
-from bot.metrics import Metrics
+from bot.ops.metrics import Metrics
 from store import Store
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot import telegram_texts as texts
 from bot.config import Config
-from bot.render import fill
-from bot.replicas import Periodic
+from bot.delivery.replicas import Periodic
+from bot.telegram import texts
+from bot.telegram.render import fill
 from store import RetentionPeriods, Store
 
 log = logging.getLogger(__name__)

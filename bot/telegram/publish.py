@@ -21,12 +21,13 @@ import re
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from bot import telegram_texts as texts
-from bot.outbox import ack, reply_rendered
-from bot.render import Button, Rendered, callback, fill, link
+from bot.delivery.message import Button, Rendered
+from bot.delivery.outbox import ack, reply_rendered
 from bot.runtime import published_qa
-from bot.telegram_state import BotContext, Services
-from bot.telegram_tickets import is_staff, say, small_number, staff_only, ticket_number
+from bot.telegram import texts
+from bot.telegram.render import callback, fill, link
+from bot.telegram.state import BotContext, Services
+from bot.telegram.tickets import is_staff, say, small_number, staff_only, ticket_number
 from corpus.published import Asker, Deidentified, Deidentifier, safe_topic
 from store import PublishDraft, Published, Ticket
 

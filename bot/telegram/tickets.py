@@ -14,12 +14,11 @@ import secrets
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 
-from bot import telegram_texts as texts
-from bot.crash import crash_point
-from bot.outbox import reply_rendered
-from bot.render import (
-    Button,
-    Rendered,
+from bot.delivery.message import Button, Rendered
+from bot.delivery.outbox import reply_rendered
+from bot.ops.crash import crash_point
+from bot.telegram import texts
+from bot.telegram.render import (
     callback,
     fill,
     render_pending,
@@ -27,8 +26,8 @@ from bot.render import (
     render_ticket,
     when,
 )
-from bot.render import render_ticket_details as details
-from bot.telegram_state import BotContext, Services, Turn
+from bot.telegram.render import render_ticket_details as details
+from bot.telegram.state import BotContext, Services, Turn
 from store import OutboxItem, OutboxMessage, Ticket, TicketNotFound, TicketStateError
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """`gardbot eval`: answer quality on a question set in the format of gard-dev-questions.jsonl.
 
 Disease-hit@1 and section-hit@1 count an abstention on an answerable question as a miss; MRR@10
-over pages is computed with ir-measures.
+over pages is computed with ir-measures. The CLI hands in how to load the engine (`EngineLoader`),
+so evaluation needs nothing from bot/ and is loaded only once the question file is found.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +18,6 @@ import ir_measures
 from ir_measures import RR
 
 from answers.engine import Engine
-from bot.config import Config
-from bot.runtime import load_engine
 from retrieval.ask import carries
 from retrieval.linking import FEATURES
 from retrieval.linking_fit import (
@@ -38,6 +38,9 @@ from retrieval.linking_fit import (
     precision_recall,
     samples,
 )
+
+# Loads the configured engine; `chat=False` when only search is asked (no chat warm-up).
+EngineLoader = Callable[..., Engine]
 
 
 @dataclass
@@ -223,12 +226,12 @@ def read_questions(path: Path) -> list[dict]:
     return rows
 
 
-def run_eval(config: Config, questions: Path, k: int = 10, details: bool = False) -> int:
+def run_eval(load_engine: EngineLoader, questions: Path, k: int = 10, details: bool = False) -> int:
     if not questions.exists():
         print(f"error: question file {questions} not found", file=sys.stderr)
         return 1
     rows = read_questions(questions)
-    engine = load_engine(config, progress=True, chat=False)
+    engine = load_engine(chat=False)
     report = evaluate_real(engine, rows) if any("kind" in row for row in rows) else evaluate(engine, rows, k)
     print("| measure | value |\n|---|---|")
     for name, value in report.rows():
@@ -243,12 +246,14 @@ def run_eval(config: Config, questions: Path, k: int = 10, details: bool = False
     return 0
 
 
-def run_linking_eval(config, pages: int | None = None, fit: bool = False, details: bool = False) -> int:
+def run_linking_eval(
+    load_engine: EngineLoader, pages: int | None = None, fit: bool = False, details: bool = False
+) -> int:
     """Print the linking figures the README shows: outcomes per set, the headline shares, and the
     precision/recall of the link decision at several probability thresholds."""
     from tqdm import tqdm
 
-    searcher = load_engine(config, progress=True).searcher
+    searcher = load_engine().searcher
     policy = searcher.linker.policy
     coefficients = policy.coefficients
     if fit:

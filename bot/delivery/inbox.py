@@ -33,8 +33,8 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import Application
 
-from bot.outbox import replying
-from bot.replicas import chat_lock
+from bot.delivery.outbox import replying
+from bot.delivery.replicas import chat_lock
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class Dispatcher:
     def replay_pending(self) -> int:
         """Queue what a process that stopped recorded but did not finish; returns how many. At
         start-up that is the last process's backlog; on a shared database a replica also calls it
-        now and then (bot.replicas.Housekeeping) to adopt the backlog of a replica that died."""
+        now and then (bot.delivery.replicas.Housekeeping) to adopt the backlog of a replica that died."""
         count = 0
         for entry in self.store.inbox_pending():
             if entry.attempts >= self.max_attempts:

@@ -1,7 +1,7 @@
 """The user commands that work without Telegram (/start, /help, /about, /privacy), in the Telegram
 bot's own words.
 
-The texts live once, as Telegram HTML, in bot/telegram_texts.py; the console shows them as plain
+The texts live once, as Telegram HTML, in bot/telegram/texts.py; the console shows them as plain
 text, so the two frontends can't drift apart. Paragraphs that only make sense in Telegram (how to
 use the bot in a group, which needs the bot's @username) are left out.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import re
 
-from bot import telegram_texts as texts
 from bot.config import Config
-from bot.render import fill
-from bot.retention import privacy_text
+from bot.telegram import texts
+from bot.telegram.render import fill
+from bot.telegram.retention import privacy_text
 
 OFFLINE = ("start", "help", "about", "privacy")
 TELEGRAM_ONLY = ("ask", "forget")  # they need a specialist or the bot's database
@@ -47,5 +47,5 @@ def command_text(name: str, config: Config) -> str | None:
     if name == "about":
         return plain(texts.ABOUT)
     if name == "privacy":
-        return plain(privacy_text(config))  # the configured retention periods (bot.retention)
+        return plain(privacy_text(config))  # the configured retention periods (bot.telegram.retention)
     return None

@@ -1,7 +1,7 @@
 """The Telegram bot's own words, beyond the engine's (answers/messages.py).
 
 Texts here are Telegram HTML written by us. Values put into them (names, questions, numbers)
-go through `bot.render.fill`, which escapes them, so user text can never become markup.
+go through `bot.telegram.render.fill`, which escapes them, so user text can never become markup.
 """
 
 START = (

@@ -1,8 +1,8 @@
 """Telegram HTML for the bot's messages: replies, tickets, staff answers; long-message splitting.
 
-No telegram import: a rendered message is HTML parts plus rows of `Button`, plain data that goes
-into the outbox as JSON and is tested without a bot. Every user or corpus string passes through
-`esc` (or `fill`), so it can never become markup.
+No telegram import: a rendered message is a `bot.delivery.message.Rendered` (HTML parts plus
+rows of `Button`), plain data that goes into the outbox as JSON and is tested without a bot. Every
+user or corpus string passes through `esc` (or `fill`), so it can never become markup.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from answers.reply import Citation, Reply, ReplyKind
-from bot import telegram_texts as texts
+from bot.delivery.message import Button, Rendered
+from bot.telegram import texts
 from store import Published, Ticket
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after parsing
@@ -39,46 +40,6 @@ def callback(*parts: object) -> str:
     if not 1 <= len(data.encode()) <= MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data must be 1-{MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
-
-
-@dataclass(frozen=True)
-class Button:
-    text: str
-    data: str | None = None  # callback data
-    url: str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        out = {"text": self.text}
-        if self.data is not None:
-            out["data"] = self.data
-        if self.url is not None:
-            out["url"] = self.url
-        return out
-
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> Button:
-        return cls(str(value["text"]), value.get("data"), value.get("url"))
-
-
-@dataclass
-class Rendered:
-    """One logical message: HTML parts (each within Telegram's limit) and buttons for the last."""
-
-    parts: list[str]
-    buttons: list[list[Button]] = field(default_factory=list)
-    # The askers whose data (name, question) it shows: a staff-chat copy is recorded under
-    # them, so their /forget finds it and edits it to "[withdrawn by the asker]".
-    about: tuple[int, ...] = ()
-
-    def payloads(self) -> list[dict[str, Any]]:
-        """Outbox payloads, one per part; the buttons ride on the last part."""
-        out: list[dict[str, Any]] = [{"text": part} for part in self.parts]
-        if out and self.buttons:
-            out[-1]["buttons"] = [[b.to_json() for b in row] for row in self.buttons]
-        return out
-
-
-# --------------------------------------------------------------------------- replies
 
 
 def is_web_url(url: str) -> bool:

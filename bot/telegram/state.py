@@ -19,16 +19,16 @@ from telegram.ext import Application, CallbackContext, ExtBot, filters
 
 from answers.engine import Engine
 from bot.config import Config
-from bot.outbox import OutboxWorker
-
-if TYPE_CHECKING:
-    from bot.health import HealthServer
-    from bot.inbox import Dispatcher
-    from bot.metrics import Metrics
-    from bot.replicas import Housekeeping, PollingLeader
-    from bot.retention import Retention
-    from bot.staff_delivery import StaffDelivery
+from bot.delivery.inbox import Dispatcher
+from bot.delivery.outbox import OutboxWorker
+from bot.delivery.replicas import Housekeeping, PollingLeader
+from bot.ops.health import HealthServer
+from bot.ops.metrics import Metrics
+from bot.telegram.retention import Retention
 from store import Store
+
+if TYPE_CHECKING:  # it imports this module's Services
+    from bot.telegram.staff_delivery import StaffDelivery
 
 MAX_TURNS = 10  # buttons on older messages expire
 
@@ -140,7 +140,7 @@ class Turns:
 
 
 class RateLimiter:
-    """At most `limit` updates per user (questions, commands, button presses: bot.telegram_app's
+    """At most `limit` updates per user (questions, commands, button presses: bot.telegram.handlers'
     `gate` checks every one) in a sliding window of `seconds`.
 
     `check` answers "ok", "warn" (first message over the limit: tell the user once) or "drop".
@@ -157,35 +157,40 @@ class RateLimiter:
         return self.store.rate_check(user_id, self.limit, self.seconds, now=self.clock())
 
 
+def engine_executor() -> ThreadPoolExecutor:
+    """One thread for the engine: its work holds the GIL, so more threads would not answer
+    faster, only make the event loop (and the store's lock) wait behind them."""
+    return ThreadPoolExecutor(1, thread_name_prefix="gardbot-engine")
+
+
 @dataclass
 class Services:
-    """Everything handlers need, kept in application.bot_data["gardbot"]."""
+    """Everything handlers need, kept in application.bot_data["gardbot"]; made complete in one
+    step by bot.telegram.app.build_services. A None field is a feature switched off, never a
+    part still to come."""
 
     config: Config
     engine: Engine
     store: Store
     limiter: RateLimiter
-    worker: OutboxWorker | None = None
-    dispatcher: Dispatcher | None = None
-    metrics: Metrics | None = None
-    health: HealthServer | None = None  # /healthz and /metrics, when telegram.health_port is set
-    housekeeping: Housekeeping | None = None  # on a database replicas share (bot.replicas)
-    retention: Retention | None = None  # deletes what is past its period, on every replica
-    staff_delivery: StaffDelivery | None = None  # sends again staff-chat copies that failed
+    metrics: Metrics
+    worker: OutboxWorker
+    dispatcher: Dispatcher
+    retention: Retention  # deletes what is past its period, on every replica
+    staff_delivery: StaffDelivery  # sends again staff-chat copies that failed
+    health: HealthServer | None  # /healthz and /metrics, when telegram.health_port is set
+    housekeeping: Housekeeping | None  # on a database replicas share (bot.delivery.replicas)
+    # When polling on a shared database: start-up waits for the polling lock, then this checks
+    # that the replica still holds it.
+    leader: PollingLeader | None
+    staff_filter: filters.Chat | None  # the staff-reply route's chat filter, when there is a staff chat
+    engine_thread: ThreadPoolExecutor = field(default_factory=engine_executor)
     moved_staff_chat: int | None = None  # the staff chat's new id after a ChatMigrated
-    staff_filter: filters.Chat | None = None  # the staff-reply route's chat filter
-    standby: bool = False  # polling on a shared database: wait for the polling lock at start-up
-    leader: PollingLeader | None = None  # the polling replica's check that it still may poll
     typing_after: float = 1.0  # seconds of engine work before "typing…" is shown
-    # One thread for the engine: its work holds the GIL, so more threads would not answer
-    # faster, only make the event loop (and the store's lock) wait behind them.
-    engine_thread: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="gardbot-engine")
-    )
 
     @property
     def staff_chat_id(self) -> int | None:
-        """The configured staff chat, or the id Telegram moved it to (bot.staff_delivery)."""
+        """The configured staff chat, or the id Telegram moved it to (bot.telegram.staff_delivery)."""
         return (
             self.moved_staff_chat if self.moved_staff_chat is not None else self.config.telegram.staff_chat_id
         )
@@ -195,8 +200,7 @@ class Services:
         return self.config.staff.role
 
     def wake_outbox(self) -> None:
-        if self.worker is not None:
-            self.worker.wake()
+        self.worker.wake()
 
 
 def services_of(app: Application) -> Services:

@@ -45,14 +45,14 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.crash import crash_point
-from bot.render import Button, Rendered
+from bot.delivery.message import Button, Rendered
+from bot.ops.crash import crash_point
 from store import OutboxMessage, Store
 
 log = logging.getLogger(__name__)
 
 PERMANENT_ERRORS = (Forbidden, BadRequest, ChatMigrated, InvalidToken)
-DIRECT_FLOOD_RETRIES = 2  # rate limiter (bot.flood) retries of a direct reply after RetryAfter
+DIRECT_FLOOD_RETRIES = 2  # rate limiter (bot.delivery.flood) retries of a direct reply after RetryAfter
 SentHook = Callable[[OutboxMessage, int], None]
 DeadHook = Callable[[OutboxMessage, str], None]
 MigratedHook = Callable[[int, int], None]  # (old chat id, new chat id)
@@ -87,7 +87,7 @@ class OutboxWorker:
     Up to `concurrency` messages are in flight at once, each the oldest live message of its
     chat (the store hands out only chat heads), so a slow or rate-limited chat never holds up
     the others while each chat's messages still arrive in order. The rate limiter of the bot
-    (bot.flood.SharedRateLimiter, shared by replicas) keeps the whole within Telegram's flood limits.
+    (bot.delivery.flood.SharedRateLimiter, shared by replicas) keeps the whole within Telegram's flood limits.
     """
 
     def __init__(

@@ -24,11 +24,11 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot import telegram_texts as texts
-from bot.render import fill
-from bot.replicas import Periodic
-from bot.telegram_state import Services
-from bot.telegram_tickets import report_held_back
+from bot.delivery.replicas import Periodic
+from bot.telegram import texts
+from bot.telegram.render import fill
+from bot.telegram.state import Services
+from bot.telegram.tickets import report_held_back
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +84,20 @@ class StaffDelivery(Periodic):
     name = "gardbot-staff-delivery"
 
     def __init__(
-        self, s: Services, *, interval: float = 15.0, clock: Callable[[], float] = time.time
+        self,
+        services: Callable[[], Services],
+        *,
+        interval: float = 15.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.s, self.interval, self.clock = s, interval, clock
+        self.services, self.interval, self.clock = services, interval, clock
         self.backoff = FIRST_RETRY
         self.next_try = 0.0
+
+    @property
+    def s(self) -> Services:
+        """The bot's services: this job is one of them, so it is given them as a function."""
+        return self.services()
 
     def redeliver(self, why: str) -> list[int]:
         """Queue every given-up ticket copy again, then one line telling staff; the numbers."""
