@@ -5,7 +5,7 @@ questions are judged before and after a change. They were drawn (`--draw`) as 60
 of the real dev half (`gard-real-dev.jsonl`) whose top answer came from a gold page (the bot found
 the right page) on 2026-12-07, with seed 17. Each is asked in a fresh chat, and the reply is
 printed as the console shows it, with its line where Telegram would offer a specialist. The
-rubric is in the README's *Answering the ask* (ANSWERS / PARTLY / NO, honest, readable); grades
+rubric is in docs/evaluation.md, *Judged replies* (ANSWERS / PARTLY / NO, honest, readable); grades
 are given by a reader, not by this script.
 
     python benchmarks/judged_sample.py [QUESTIONS.jsonl] > sample.md

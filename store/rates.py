@@ -26,7 +26,7 @@ class RatesSQL(SQLBase):
 
         Returns ``"ok"`` (accepted and counted), ``"warn"`` (the first message over the
         limit in the window: tell the user once) or ``"drop"``, with the semantics of
-        `bot.telegram_state.RateLimiter.check`: a sliding window over accepted messages.
+        `bot.telegram.state.RateLimiter.check`: a sliding window over accepted messages.
         The check and the update are one transaction with the user's row locked, so
         replicas sharing the database count every message once between them.
         """
