@@ -9,10 +9,9 @@ from pathlib import Path
 from answers.engine import ConversationStore, Engine
 from bot.config import Config
 from corpus.passages import ChunkSettings
-from corpus.published import PublishedQA
 from retrieval.build import CorpusSelection, open_index
 from retrieval.search import Searcher
-from store import Published, Store, StoreError, open_store, redact, redact_url
+from store import Store, StoreError, open_store, redact, redact_url
 
 log = logging.getLogger(__name__)
 
@@ -45,21 +44,9 @@ def load_engine(
         engine.warm_up()
     if published_from is not None:
         records = published_from.list_published()
-        engine.load_published([published_qa(r) for r in records])
+        engine.load_published(records)
         log.info("%d published staff answers added to the index", len(records))
     return engine
-
-
-def published_qa(record: Published) -> PublishedQA:
-    return PublishedQA(
-        ticket_n=record.ticket_n,
-        question=record.question,
-        answer=record.answer,
-        role=record.role,
-        published_at=record.published_at,
-        doc_id=record.doc_id,
-        disease=record.disease,
-    )
 
 
 def load_engine_with_published(config: Config, progress: bool = True, chat: bool = True) -> Engine:

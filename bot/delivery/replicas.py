@@ -27,7 +27,6 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 
 from answers.engine import Engine
-from bot.runtime import published_qa
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -68,7 +67,7 @@ class PublishedSync:
         fresh = [p for n, p in active.items() if self.loaded.get(n) != p.updated_at]
         gone = [n for n in self.loaded if n not in active]
         if fresh:
-            self.engine.load_published([published_qa(p) for p in fresh])
+            self.engine.load_published(fresh)
         for n in gone:
             self.engine.unpublish(n)
         self.loaded = {n: p.updated_at for n, p in active.items()}

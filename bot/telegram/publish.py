@@ -23,7 +23,6 @@ from telegram.error import BadRequest
 
 from bot.delivery.message import Button, Rendered
 from bot.delivery.outbox import ack, reply_rendered
-from bot.runtime import published_qa
 from bot.telegram import texts
 from bot.telegram.render import callback, fill, link
 from bot.telegram.state import BotContext, Services
@@ -235,7 +234,7 @@ def where(s: Services, doc_id: str | None, disease: str | None) -> str:
 
 def put_live(s: Services, record: Published) -> str:
     """Give the engine the stored Q&A; the HTML confirmation showing what users will see."""
-    passage = s.engine.publish(published_qa(record))
+    passage = s.engine.publish(record)
     log.info("ticket #%d published under %s", record.ticket_n, record.doc_id or record.disease or "none")
     if record.doc_id:
         filed = texts.FILED_UNDER_PAGE.format(page=link(passage.title, passage.url))
