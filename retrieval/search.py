@@ -649,8 +649,8 @@ class Searcher:
             return []
         first = self.index.passages[rows[0]]  # a staff answer carries its page's names too
         name_terms = set(analyze(" ".join((first.title, *first.synonyms))))
-        scores = self._scores_besides(name_terms, terms)
-        top = max(float(scores[rows].max()), 1e-9)
+        scores = dict(zip(rows, self._scores_besides(name_terms, terms, rows), strict=True))
+        top = max(max(scores.values()), 1e-9)
         sections = {self.index.passages[i].qtype for i in rows}
         if INFORMATION in sections and not any(qtypes.get(s, 0.0) >= ASKED for s in sections - {INFORMATION}):
             qtypes = {INFORMATION: 1.0}  # no section asked for: the overview, not a symptom table
@@ -671,13 +671,14 @@ class Searcher:
         ranked.sort(key=lambda r: -r.score)
         return ranked
 
-    def _scores_besides(self, name_terms: set[str], terms: tuple[str, ...]) -> np.ndarray:
+    def _scores_besides(self, name_terms: set[str], terms: tuple[str, ...], rows: list[int]) -> np.ndarray:
         """BM25 of what the question asks besides the disease's names and the section it wants:
         within one page the names are everywhere, and counting them would favour whichever
         passage repeats "FOP"; the section words already chose the section, and counting them
-        again would favour the end of a symptom table, where the word "symptom" comes back."""
+        again would favour the end of a symptom table, where the word "symptom" comes back.
+        Scored for the page's `rows` only, in their order."""
         rest = [term for term in terms if term not in name_terms and term not in SECTION_WORDS]
-        return self.index.bm25.get_scores(rest) if rest else np.zeros(len(self.index.passages))
+        return self.index.bm25.scores_of_rows(rest, rows) if rest else np.zeros(len(rows))
 
     def similarity(
         self, question: str | tuple[str, ...], other: str, ignore: set[str] = frozenset()

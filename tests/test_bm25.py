@@ -40,6 +40,21 @@ def test_scores_equal_rank_bm25(small_corpus):
         np.testing.assert_allclose(ours.get_scores(query), expected, rtol=1e-9, atol=1e-12)
 
 
+def test_scores_of_some_rows_equal_those_rows_of_all_scores(small_corpus):
+    """A page's passages are scored alone (BM25.scores_of_rows): a run of rows, rows in any
+    order, rows far apart, none, and a term counted twice."""
+    docs = oracle_corpus(small_corpus)
+    ours = BM25.from_tokens(docs)
+    rng = random.Random(3)
+    vocabulary = sorted({t for d in docs for t in d})
+    n = len(docs)
+    row_sets = [list(range(10, 19)), [n - 1, 0, 5], rng.sample(range(n), 40), [], [7]]
+    for query in [rng.sample(vocabulary, 4) for _ in range(30)] + [[vocabulary[0]] * 2, ["not-a-term"]]:
+        everything = ours.get_scores(query)
+        for rows in row_sets:
+            np.testing.assert_allclose(ours.scores_of_rows(query, rows), everything[rows], rtol=1e-12)
+
+
 def test_top_k_matches_full_sort():
     scores = np.array([0.0, 3.0, 1.0, 3.0, 0.5, -1.0, 2.0])
     ids, values = top_k(scores, 3)
