@@ -60,14 +60,8 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     from retrieval.build import build_index
 
     config = config_from_args(args)
-    _, figures = build_index(
-        selection_from_config(config), config.index_dir, chunk_settings(config), progress=True
-    )
-    print(
-        f"indexed {figures['passages']} passages from {figures['pages']} pages "
-        f"({figures['empty_answers']} empty answers, {figures['skipped_files']} files skipped) "
-        f"in {figures['seconds']} s -> {figures['folder']}"
-    )
+    # The build logs one sentence with its figures (pages, passages, terms, seconds, folder).
+    build_index(selection_from_config(config), config.index_dir, chunk_settings(config), progress=True)
     return 0
 
 

@@ -181,6 +181,25 @@ async def privacy(update: Update, context: BotContext) -> None:
         await html(update.effective_message, privacy_text(context.services.config))
 
 
+_FORGOTTEN_KINDS = {  # store.forget_user's keys, as a log line names them
+    "tickets": "tickets redacted",
+    "published": "published answers withdrawn",
+    "drafts": "publish previews deleted",
+    "feedback": "feedback votes deleted",
+    "questions": "logged questions deleted",
+    "conversations": "conversations deleted",
+    "outbox": "queued messages deleted",
+    "withdrawn": "staff-chat copies withdrawn",
+}
+
+
+def forgotten_sentence(counts: dict[str, int]) -> str:
+    """What /forget removed, as words for the log ("2 tickets redacted, 5 logged questions
+    deleted"), not a dict; kinds with nothing are left out."""
+    parts = [f"{n} {_FORGOTTEN_KINDS.get(kind, kind)}" for kind, n in counts.items() if n]
+    return ", ".join(parts) or "nothing was stored"
+
+
 async def forget(update: Update, context: BotContext) -> None:
     """/forget: delete everything stored about the user."""
     s, user, message = context.services, update.effective_user, update.effective_message
@@ -192,7 +211,7 @@ async def forget(update: Update, context: BotContext) -> None:
         s.engine.unpublish(n)
     s.engine.forget(key_of(update))
     s.wake_outbox()  # the staff-chat copies' edits to "[withdrawn by the asker]"
-    log.info("forgot a user: %s", counts)
+    log.info("forgot a user: %s", forgotten_sentence(counts))
     await html(message, texts.FORGOTTEN)
 
 
