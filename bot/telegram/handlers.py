@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from answers.engine import MORE
-from answers.messages import section_label
+from answers.messages import ask_phrase, section_label
 from answers.reply import Reply, ReplyKind
 from bot.delivery.message import Button, Rendered
 from bot.delivery.outbox import ack, reply_rendered, send_rendered
@@ -79,6 +79,15 @@ def candidates_of(reply: Reply) -> list[dict[str, str]]:
     return [{"title": c.title, "url": c.url, "section": c.section} for c in reply.candidates]
 
 
+def ask_of(reply: Reply) -> str | None:
+    """What the question asked, in the bot's words ("whether it is contagious"), when it asked
+    something specific; a ticket made from this reply shows it to staff."""
+    ask = reply.ask
+    if ask is None or not ask.specific:
+        return None
+    return ask_phrase(ask.attribute, ask.relation, ask.target)
+
+
 def remember(update: Update, s: Services, question: str, reply: Reply) -> str:
     """Store what the reply's buttons need; returns the turn id they carry."""
     turn = Turn(
@@ -87,6 +96,7 @@ def remember(update: Update, s: Services, question: str, reply: Reply) -> str:
         candidates_of(reply),
         passages=[e.citation.passage_id for e in reply.excerpts],
         choices=[c.doc_id for c in reply.choices],
+        ask=ask_of(reply),
     )
     return turns_of(update, s).add(turn)
 
