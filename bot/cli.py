@@ -18,7 +18,7 @@ from typing import TextIO
 from bot.config import Config, ConfigError, load_config
 from bot.ops.logs import LOG_FORMATS, setup_logging
 from corpus.medquad import CorpusError
-from reports.cli import ReportRequest, run_report
+from reports.cli import ReportRequest, default_plot_path, run_report
 from retrieval.errors import IndexCorruptError
 
 log = logging.getLogger("gardbot")
@@ -60,14 +60,8 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     from retrieval.build import build_index
 
     config = config_from_args(args)
-    _, figures = build_index(
-        selection_from_config(config), config.index_dir, chunk_settings(config), progress=True
-    )
-    print(
-        f"indexed {figures['passages']} passages from {figures['pages']} pages "
-        f"({figures['empty_answers']} empty answers, {figures['skipped_files']} files skipped) "
-        f"in {figures['seconds']} s -> {figures['folder']}"
-    )
+    # The build logs one sentence with its figures (pages, passages, terms, seconds, folder).
+    build_index(selection_from_config(config), config.index_dir, chunk_settings(config), progress=True)
     return 0
 
 
@@ -144,7 +138,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     database_url = config_from_args(args).database_url
-    return run_report(ReportRequest(args.kind, database_url, args.since, args.format, args.plot))
+    plot = str(default_plot_path(args.kind, args.demo)) if args.plot == "" else args.plot
+    return run_report(ReportRequest(args.kind, database_url, args.since, args.format, plot, args.demo))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,7 +230,18 @@ def add_report(commands: Subcommands) -> None:
     report.add_argument("kind", choices=["gaps", "usage"])
     report.add_argument("--since", help="only questions asked on or after this date (YYYY-MM-DD)")
     report.add_argument("--format", choices=["md", "csv"], default="md", help="output format")
-    report.add_argument("--plot", help="also write a PNG chart to this file")
+    report.add_argument(
+        "--plot",
+        nargs="?",
+        const="",
+        metavar="FILE.png",
+        help="also write a PNG chart to this file (alone: data/reports/KIND.png, or KIND-demo.png)",
+    )
+    report.add_argument(
+        "--demo",
+        action="store_true",
+        help="report on a throwaway database of generated usage, to see the reports before the bot has users",
+    )
     add_corpus_flags(report)
     report.set_defaults(handler=cmd_report)
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store import Store, StoreError, open_store, redact, redact_url
+from store import SQLiteStore, Store, StoreError, open_store, redact, redact_url
 
-from .common import parse_since
+from .common import day_text, parse_since
 from .gaps import build_gaps, gaps_csv, gaps_markdown
+from .sample import populate
 from .usage import build_usage, usage_csv, usage_markdown
 
 
@@ -36,6 +39,21 @@ class ReportRequest:
     since: str | None = None  # YYYY-MM-DD: only questions asked on or after it
     format: str = "md"  # "md" or "csv"
     plot: str | None = None  # also write a PNG chart to this path
+    demo: bool = False  # report on a throwaway database of generated usage, not database_url
+
+
+# `--plot` without a file name: data/reports/gaps.png (gaps-demo.png with --demo), relative to
+# the current folder like the config's other data paths; the folder is made when missing.
+DEFAULT_PLOT_DIR = Path("data") / "reports"
+# How much generated usage `--demo` reports on (`reports.sample.populate`, seeded, so the same
+# tables every time; 0.7 s to write). benchmarks/reports.py and docs/staff.md use the same size.
+DEMO_USAGE = {"questions": 10_000, "tickets": 3_000, "feedback": 2_000, "days": 90}
+DEMO_START = 1_717_200_000.0  # 2024-06-01 00:00 UTC
+
+
+def default_plot_path(kind: str, demo: bool) -> Path:
+    """Where `--plot` with no file name writes the ``kind`` chart."""
+    return DEFAULT_PLOT_DIR / f"{kind}{'-demo' if demo else ''}.png"
 
 
 _SQLITE_PREFIX = "sqlite:///"
@@ -91,31 +109,72 @@ def make_report(store: Store, kind: str, since: float | None = None, fmt: str = 
     return report, spec.renderers[fmt](report)
 
 
-def run_report(request: ReportRequest) -> int:
-    """Entry point for `gardbot report`; returns the process exit code."""
-    kind, url, plot_path = request.kind, request.database_url, request.plot
-    try:
-        since = parse_since(request.since)
-        store = open_existing_store(url)
+@contextmanager
+def demo_store() -> Iterator[Store]:
+    """A SQLite file in a temporary folder, filled with seeded generated usage, deleted after.
+
+    So staff can see every report and chart on a fresh clone, before the bot has users; the
+    real database is never opened.
+    """
+    with tempfile.TemporaryDirectory(prefix="gardbot-demo-") as folder:
+        store = SQLiteStore(Path(folder) / "demo.sqlite3")
         try:
-            report, text = make_report(store, kind, since, request.format)
-        except (StoreError, sqlite3.Error) as exc:
-            raise ReportError(f"cannot read database {redact_url(url)}: {redact(str(exc), url)}") from None
+            populate(store, start=DEMO_START, **DEMO_USAGE)
+            yield store
         finally:
             store.close()
+
+
+def demo_note() -> str:
+    """The stderr line that says a --demo report shows generated usage, not the bot's."""
+    n = DEMO_USAGE
+    return (
+        f"demo: generated usage ({n['questions']:,} questions, {n['tickets']:,} tickets, "
+        f"{n['feedback']:,} votes over {n['days']} days from {day_text(DEMO_START)}) "
+        "in a throwaway database; the bot's database is not read"
+    )
+
+
+def read_report(request: ReportRequest, since: float | None) -> tuple[Any, str]:
+    """Build and render the report from the demo or the configured database."""
+    if request.demo:
+        with demo_store() as store:
+            return make_report(store, request.kind, since, request.format)
+    url = request.database_url
+    store = open_existing_store(url)
+    try:
+        return make_report(store, request.kind, since, request.format)
+    except (StoreError, sqlite3.Error) as exc:
+        raise ReportError(f"cannot read database {redact_url(url)}: {redact(str(exc), url)}") from None
+    finally:
+        store.close()
+
+
+def write_chart(kind: str, report: Any, plot_path: str) -> int:
+    """Draw the ``kind`` chart to ``plot_path``; returns the exit code (1 if it can't be written)."""
+    from . import plot  # matplotlib only when a chart is asked for
+
+    path = Path(plot_path)
+    try:
+        if path.parent == DEFAULT_PLOT_DIR:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        written = getattr(plot, _KINDS[kind].plot)(report, path)
+    except OSError as exc:
+        print(f"error: cannot write chart {plot_path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"chart written to {written}", file=sys.stderr)
+    return 0
+
+
+def run_report(request: ReportRequest) -> int:
+    """Entry point for `gardbot report`; returns the process exit code."""
+    try:
+        report, text = read_report(request, parse_since(request.since))
     except (ReportError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-
+    if request.demo:
+        print(demo_note(), file=sys.stderr)
     sys.stdout.write(text)
     sys.stdout.flush()
-    if plot_path:
-        from . import plot
-
-        try:
-            written = getattr(plot, _KINDS[kind].plot)(report, plot_path)
-        except OSError as exc:
-            print(f"error: cannot write chart {plot_path}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        print(f"chart written to {written}", file=sys.stderr)
-    return 0
+    return write_chart(request.kind, report, request.plot) if request.plot else 0

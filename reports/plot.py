@@ -12,10 +12,14 @@ directly, without pyplot, so no display is needed and no global backend changes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .common import day_text, one_line
 from .gaps import GapsReport
 from .usage import OUTCOME_LABELS, UsageReport
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TOP_GAPS = 15
 _COLOURS = {
@@ -33,6 +37,12 @@ def _period(since: float | None) -> str:
 
 def plot_usage(report: UsageReport, path: str | Path) -> Path:
     """Write questions per day, stacked by outcome, to a PNG file; return its path."""
+    usage_figure(report).savefig(path, format="png")
+    return Path(path)
+
+
+def usage_figure(report: UsageReport) -> Figure:
+    """The usage chart, drawn but not saved (tests read its layout)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
@@ -55,12 +65,17 @@ def plot_usage(report: UsageReport, path: str | Path) -> Path:
     # Above the axes, so the legend never hides the tallest bars.
     figure.legend(loc="outside upper center", fontsize="small", ncols=len(OUTCOME_LABELS))
     axes.grid(axis="y", alpha=0.3)
-    figure.savefig(path, format="png")
-    return Path(path)
+    return figure
 
 
 def plot_gaps(report: GapsReport, path: str | Path, top: int = TOP_GAPS) -> Path:
-    """Write the ``top`` groups as horizontal stacked bars (abstained, tickets)."""
+    """Write the ``top`` groups as horizontal stacked bars (abstained, tickets); return the path."""
+    gaps_figure(report, top).savefig(path, format="png")
+    return Path(path)
+
+
+def gaps_figure(report: GapsReport, top: int = TOP_GAPS) -> Figure:
+    """The gaps chart, drawn but not saved (tests read its layout)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -79,10 +94,9 @@ def plot_gaps(report: GapsReport, path: str | Path, top: int = TOP_GAPS) -> Path
     axes.set_xlabel("questions")
     shown = f"top {len(rows)} of {len(report.rows)}" if len(report.rows) > top else "all groups"
     axes.set_title(f"Unanswered questions by disease ({shown}, {_period(report.since)})")
-    if rows:
-        axes.legend(loc="lower right", fontsize="small")
+    if rows:  # outside the axes: inside, it covered the end of the last (shortest) bars
+        figure.legend(loc="outside upper center", fontsize="small", ncols=2)
     else:
         axes.text(0.5, 0.5, "nothing to report", ha="center", va="center", transform=axes.transAxes)
     axes.grid(axis="x", alpha=0.3)
-    figure.savefig(path, format="png")
-    return Path(path)
+    return figure

@@ -117,8 +117,19 @@ def build_index(
         "terms": len(index.bm25.vocab),
         "seconds": round(time.perf_counter() - started, 2),
     }
-    log.info("built index %s", figures)
+    log.info("%s", built_sentence(figures))
     return index, figures
+
+
+def built_sentence(figures: dict) -> str:
+    """The build figures as one line a person reads on the first run, not a Python dict."""
+    folder = Path(figures["folder"])
+    if folder.is_absolute() and folder.is_relative_to(Path.cwd()):
+        folder = folder.relative_to(Path.cwd())  # data/index/... when run from the project
+    return (
+        f"built the index of {figures['pages']:,} pages ({figures['passages']:,} passages, "
+        f"{figures['terms']:,} terms) in {figures['seconds']:.1f} s at {folder}"
+    )
 
 
 def open_index(

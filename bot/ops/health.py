@@ -49,6 +49,17 @@ class HealthServerError(Exception):
 Check = dict[str, Any]
 
 
+def check_sentence(name: str, check: Check) -> str:
+    """One failed check as words for the log ("outbox: depth 12, oldest due seconds 412.5,
+    limit seconds 300"); /healthz keeps the JSON body for machines."""
+    details = ", ".join(
+        str(value) if key == "error" else f"{key.replace('_', ' ')} {value}"
+        for key, value in check.items()
+        if key != "ok"
+    )
+    return f"{name}: {details}" if details else name
+
+
 class HealthChecks:
     """The checks behind /healthz; `run` gives (HTTP status, JSON body)."""
 
@@ -112,7 +123,7 @@ class HealthChecks:
         status = "failing" if failing else "degraded" if degraded else "ok"
         body = {"status": status, "failing": failing, "degraded": degraded, "checks": checks}
         if bad:
-            log.warning("health check %s: %s", status, json.dumps({n: checks[n] for n in bad}))
+            log.warning("health check %s: %s", status, "; ".join(check_sentence(n, checks[n]) for n in bad))
         return (503 if failing else 200), body
 
 

@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from answers.engine import MORE
-from answers.messages import section_label
+from answers.messages import ask_phrase, section_label
 from answers.reply import Reply, ReplyKind
 from bot.delivery.message import Button, Rendered
 from bot.delivery.outbox import ack, reply_rendered, send_rendered
@@ -79,6 +79,15 @@ def candidates_of(reply: Reply) -> list[dict[str, str]]:
     return [{"title": c.title, "url": c.url, "section": c.section} for c in reply.candidates]
 
 
+def ask_of(reply: Reply) -> str | None:
+    """What the question asked, in the bot's words ("whether it is contagious"), when it asked
+    something specific; a ticket made from this reply shows it to staff."""
+    ask = reply.ask
+    if ask is None or not ask.specific:
+        return None
+    return ask_phrase(ask.attribute, ask.relation, ask.target)
+
+
 def remember(update: Update, s: Services, question: str, reply: Reply) -> str:
     """Store what the reply's buttons need; returns the turn id they carry."""
     turn = Turn(
@@ -87,6 +96,7 @@ def remember(update: Update, s: Services, question: str, reply: Reply) -> str:
         candidates_of(reply),
         passages=[e.citation.passage_id for e in reply.excerpts],
         choices=[c.doc_id for c in reply.choices],
+        ask=ask_of(reply),
     )
     return turns_of(update, s).add(turn)
 
@@ -181,6 +191,25 @@ async def privacy(update: Update, context: BotContext) -> None:
         await html(update.effective_message, privacy_text(context.services.config))
 
 
+_FORGOTTEN_KINDS = {  # store.forget_user's keys, as a log line names them
+    "tickets": "tickets redacted",
+    "published": "published answers withdrawn",
+    "drafts": "publish previews deleted",
+    "feedback": "feedback votes deleted",
+    "questions": "logged questions deleted",
+    "conversations": "conversations deleted",
+    "outbox": "queued messages deleted",
+    "withdrawn": "staff-chat copies withdrawn",
+}
+
+
+def forgotten_sentence(counts: dict[str, int]) -> str:
+    """What /forget removed, as words for the log ("2 tickets redacted, 5 logged questions
+    deleted"), not a dict; kinds with nothing are left out."""
+    parts = [f"{n} {_FORGOTTEN_KINDS.get(kind, kind)}" for kind, n in counts.items() if n]
+    return ", ".join(parts) or "nothing was stored"
+
+
 async def forget(update: Update, context: BotContext) -> None:
     """/forget: delete everything stored about the user."""
     s, user, message = context.services, update.effective_user, update.effective_message
@@ -192,7 +221,7 @@ async def forget(update: Update, context: BotContext) -> None:
         s.engine.unpublish(n)
     s.engine.forget(key_of(update))
     s.wake_outbox()  # the staff-chat copies' edits to "[withdrawn by the asker]"
-    log.info("forgot a user: %s", counts)
+    log.info("forgot a user: %s", forgotten_sentence(counts))
     await html(message, texts.FORGOTTEN)
 
 

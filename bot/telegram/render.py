@@ -120,8 +120,11 @@ def candidate_lines(candidates: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def ticket_html(ticket: Ticket) -> str:
-    """The staff chat's copy of a ticket: number, first name, question, candidate pages."""
+    """The staff chat's copy of a ticket: number, first name, question, what it asks, candidate
+    pages."""
     blocks = [fill(texts.TICKET, n=ticket.n, first_name=ticket.first_name, question=ticket.question)]
+    if ticket.ask:  # what the question asks (the page may not say it), in the bot's words
+        blocks.append(fill(texts.TICKET_ASK, ask=ticket.ask))
     if ticket.disease:
         blocks.append(fill(texts.TICKET_DISEASE, disease=ticket.disease))
     lines = candidate_lines(ticket.candidates)

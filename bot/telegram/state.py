@@ -70,8 +70,8 @@ class TelegramConversations:
 @dataclass(frozen=True)
 class Turn:
     """One question asked in a chat and what the buttons under its reply need: the passages shown
-    (for 👍/👎), the pages offered as a choice, the disease and best candidate pages (for a
-    ticket), then the ticket number once sent and the feedback once given.
+    (for 👍/👎), the pages offered as a choice, the disease, best candidate pages and the ask (for
+    a ticket), then the ticket number once sent and the feedback once given.
 
     Stored as JSON under short keys ("q" for the question), the layout earlier versions wrote, so
     buttons under replies sent before an upgrade keep working.
@@ -84,6 +84,10 @@ class Turn:
     choices: list[str] = field(default_factory=list)
     ticket: int | None = None
     helpful: bool | None = None
+    # What the question asks in the bot's words ("whether it is contagious"), for a ticket's staff
+    # copy; may hold words the user typed, so it lives only here (wiped with the chat's turns),
+    # in the ticket and in the staff chat, like the question.
+    ask: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "question"}

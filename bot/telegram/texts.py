@@ -130,6 +130,7 @@ STAFF_ANSWER = (
 
 STAFF_ONLY = "Sorry, that command is only for GARD staff."
 TICKET = "📨 <b>Question #{n}</b> from {first_name}\n\n<blockquote>{question}</blockquote>"
+TICKET_ASK = "Asks: {ask}"
 TICKET_DISEASE = "Condition I detected: {disease}"
 TICKET_CANDIDATES = "Best pages I found:"
 TICKET_NO_CANDIDATES = "I found no page that matches."

@@ -78,6 +78,7 @@ def open_ticket(s: Services, user: User, chat: Chat, turn: Turn) -> Ticket:
             turn.disease,
             turn.candidates,
             asker_names=tuple(n for n in (user.first_name, user.last_name, user.username) if n),
+            ask=turn.ask,
         )
         queue_for_staff(s, ticket)
     return ticket
