@@ -126,9 +126,11 @@ def built_sentence(figures: dict) -> str:
     folder = Path(figures["folder"])
     if folder.is_absolute() and folder.is_relative_to(Path.cwd()):
         folder = folder.relative_to(Path.cwd())  # data/index/... when run from the project
+    empty = figures.get("empty_answers", 0)
+    skipped = f"; {empty:,} empty answers left out" if empty else ""
     return (
         f"built the index of {figures['pages']:,} pages ({figures['passages']:,} passages, "
-        f"{figures['terms']:,} terms) in {figures['seconds']:.1f} s at {folder}"
+        f"{figures['terms']:,} terms{skipped}) in {figures['seconds']:.1f} s at {folder}"
     )
 
 

@@ -226,8 +226,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
-    # What a forwarded question asks that the page didn't say ("whether it is contagious"), in
-    # the bot's words, for the staff chat; wiped with the question when the asker is forgotten.
+    # What a forwarded question asks specifically ("whether it is contagious"), in the bot's
+    # words, for the staff chat; wiped with the question when the asker is forgotten.
     ("ALTER TABLE tickets ADD COLUMN ask TEXT",),
 )
 

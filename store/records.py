@@ -125,8 +125,8 @@ class Ticket:
     # The asker's Telegram first name, last name and username: never shown, only left out of
     # the wording offered for publishing. Empty once forgotten.
     asker_names: tuple[str, ...] = ()
-    # What the question asks that the page didn't answer, in the bot's words ("whether it is
-    # contagious"), shown to staff; None when the question asked nothing specific.
+    # What the question asks specifically, in the bot's words ("whether it is contagious"),
+    # shown to staff; None when it asked nothing specific. Wiped when the asker is forgotten.
     ask: str | None = None
 
     @property

@@ -33,8 +33,8 @@ def test_index_build_is_one_sentence_with_a_folder_relative_to_here(tmp_path, mo
     }
     line = built_sentence(figures)
     assert line == (
-        "built the index of 2,685 pages (12,727 passages, 14,596 terms) in 13.1 s "
-        "at data/index/2-40bad43b8f5c"
+        "built the index of 2,685 pages (12,727 passages, 14,596 terms; 5 empty answers left out) "
+        "in 13.1 s at data/index/2-40bad43b8f5c"
     )
     _no_python_literals(line)
 
