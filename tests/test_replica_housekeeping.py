@@ -172,19 +172,22 @@ async def test_a_failing_tick_is_tried_again_next_round(store, engine, engine_th
 
 async def test_a_replica_polls_only_once_the_polling_lock_is_free(store):
     store.taken_elsewhere.add(POLLING_LOCK)  # another replica is polling
-    waiting = asyncio.create_task(wait_to_poll(store, interval=0.01))  # type: ignore[arg-type]
+    times = iter([10.0, 17.5])  # the clock when it starts waiting, and when it got the lock
+    waiting = asyncio.create_task(
+        wait_to_poll(store, interval=0.01, clock=lambda: next(times))  # type: ignore[arg-type]
+    )
     await asyncio.sleep(0.05)
     assert not waiting.done()  # a hot standby
 
     store.taken_elsewhere.clear()  # the poller died: its session, and lock, are gone
     waited = await asyncio.wait_for(waiting, 5.0)
 
-    assert waited > 0
+    assert waited == 7.5  # how long it stood by, for its log line
     assert store.holds_lock(POLLING_LOCK)
 
 
 async def test_the_first_replica_polls_at_once(store):
-    assert await wait_to_poll(store, interval=10.0) >= 0  # type: ignore[arg-type]
+    assert await wait_to_poll(store, interval=10.0, clock=lambda: 10.0) == 0  # type: ignore[arg-type]
     assert store.locks == {POLLING_LOCK}
 
 
