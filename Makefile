@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 GARDBOT := $(VENV)/bin/gardbot
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup corpus index run chat telegram test lint format eval bench clean
+.PHONY: setup corpus index run chat telegram test test-quick lint format eval bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +34,12 @@ telegram: setup
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# While working: the tests marked `quick` (no server, subprocess, PostgreSQL or GARD corpus), under
+# 20 s; `make test` runs them too. What each tier holds: docs/testing.md.
+test-quick: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m quick
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,9 +34,15 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SHARED_MEDQUAD = SHARED / "data" / "medquad"
 SHARED_EVAL = SHARED / "eval" / "gard-dev-questions.jsonl"
 
-needs_shared = pytest.mark.skipif(
+_without_shared = pytest.mark.skipif(
     not (SHARED_MEDQUAD / "2_GARD_QA").is_dir(), reason="../shared/data/medquad not present"
 )
+
+
+def needs_shared(test: Callable[..., Any]) -> Callable[..., Any]:
+    """For a test of the whole GARD corpus or the evaluation sets: marked `gard` (outside the quick
+    tier) and skipped, with the reason shown, where ../shared is absent."""
+    return pytest.mark.gard(_without_shared(test))
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +94,38 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "postgres: needs a PostgreSQL server (GARDBOT_TEST_POSTGRES)")
+    for line in TIER_MARKERS.values():
+        config.addinivalue_line("markers", line)
+
+
+# --------------------------------------------------------------------------- tiers
+
+# `make test` runs every test; `make test-quick` only those marked `quick`: the rest, whatever no
+# other marker claims. A test is outside the quick tier when it is marked (by hand, or below
+# from the fixtures it uses) with one of the other markers. See docs/testing.md.
+TIER_MARKERS = {
+    "quick": "quick: the quick tier (make test-quick): no marker below; no server, subprocess or GARD",
+    "postgres": "postgres: needs a PostgreSQL server (GARDBOT_TEST_POSTGRES)",
+    "e2e": "e2e: starts a server (the Bot API double, HTTP), a subprocess or the gardbot process",
+    "gard": "gard: reads the whole GARD corpus or its index from ../shared (the index takes ~15 s to build)",
+    "slow": "slow: takes a second or more on its own (hypothesis searches, plots, big property tests)",
+}
+# Fixtures that put a test in a tier, however deep in its fixture chain they are.
+TIER_OF_FIXTURE = {
+    "double": "e2e",  # the Bot API double, an HTTP server on 127.0.0.1
+    "gard_index_root": "gard",  # under gard_index, gard_searcher and gard_engine
+    "pg_server": "postgres",  # under pg_url and pg_backend
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        for fixture, marker in TIER_OF_FIXTURE.items():
+            if fixture in fixtures:
+                item.add_marker(marker)
+        if not any(item.get_closest_marker(name) for name in TIER_MARKERS if name != "quick"):
+            item.add_marker("quick")
 
 
 @pytest.fixture(scope="session")

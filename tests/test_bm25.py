@@ -27,6 +27,7 @@ def oracle_corpus(small_corpus) -> list[list[str]]:
     return [[rng.choice(words[: rng.randint(5, 300)]) for _ in range(rng.randint(0, 80))] for _ in range(300)]
 
 
+@pytest.mark.gard  # reads 120 GARD pages where ../shared has them (generated text otherwise)
 def test_scores_equal_rank_bm25(small_corpus):
     docs = oracle_corpus(small_corpus)
     oracle = BM25Okapi(docs)

@@ -18,6 +18,8 @@ import pytest
 
 from corpus.download import DownloadError, download_medquad, is_corpus, link_or_download, main
 
+pytestmark = pytest.mark.e2e  # most tests download from an HTTP server on 127.0.0.1
+
 GARD_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <Document id="0000001" source="GARD" url="https://rarediseases.info.nih.gov/gard/1/example">
 <Focus>Example syndrome</Focus>

@@ -110,6 +110,7 @@ def test_bad_input_gets_a_sensible_reply(small_engine, text):
     assert_verbatim(small_engine, reply)
 
 
+@pytest.mark.slow  # 2 s: 60 hypothesis examples through the engine
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_text_never_raises(small_engine, text):

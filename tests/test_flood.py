@@ -48,7 +48,7 @@ def redis_reachable() -> bool:
 MARGIN = 0.3  # a wider margin than production's 0.1 s: bots and double share one busy test process
 
 
-@pytest.fixture(params=["postgres", "redis", "unshared"])
+@pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "redis", "unshared"])
 def shared(request: pytest.FixtureRequest, config: Config) -> Config:
     """The test config for two replicas: sharing the budget on a PostgreSQL database or through
     Redis, or (the control) each keeping its own, as two SQLite processes would."""

@@ -41,7 +41,7 @@ STAFF_ANSWER = (
 PUBLISHED_TEXT = "the Americans with Disabilities Act may protect you"
 
 
-@pytest.fixture(params=["test corpus", "GARD"])
+@pytest.fixture(params=["test corpus", pytest.param("GARD", marks=pytest.mark.gard)])
 def corpus_config(
     request: pytest.FixtureRequest, config: Config, small_corpus: Path, tmp_path: Path
 ) -> Config:

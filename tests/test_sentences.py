@@ -176,6 +176,7 @@ print(json.dumps({"answered": reply.answered, "unseen": unseen, "modules": sorte
 """
 
 
+@pytest.mark.e2e  # a subprocess
 def test_a_process_that_opens_the_index_and_answers_never_imports_nltk(small_corpus, tmp_path, splitter):
     """Building imports NLTK to train Punkt; a chat process reads what it learned instead."""
     open_index(CorpusSelection(small_corpus), tmp_path, progress=False)

@@ -42,6 +42,7 @@ ONLY_ELSEWHERE = {  # what needs them: none is a search
 }
 
 
+@pytest.mark.e2e  # a subprocess
 def test_a_search_process_loads_only_what_searching_needs(small_corpus, tmp_path):
     index_root = tmp_path / "index"
     env = {**os.environ, "GARDBOT_DB": str(tmp_path / "none.sqlite3")}

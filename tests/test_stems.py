@@ -71,6 +71,7 @@ def test_every_word_of_every_gard_page_stems_as_nltk_stems_it(nltk_stem):
     assert differing(vocabulary, nltk_stem) == {}
 
 
+@pytest.mark.slow  # 2 s: every word of a dictionary through two stemmers
 def test_english_words_stem_as_nltk_stems_them_but_for_the_listed_few(nltk_stem):
     from spellchecker import SpellChecker
 
