@@ -41,6 +41,7 @@ def test_scores_equal_rank_bm25(small_corpus):
         np.testing.assert_allclose(ours.get_scores(query), expected, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.gard  # the same passages as the rank_bm25 oracle test
 def test_scores_of_some_rows_equal_those_rows_of_all_scores(small_corpus):
     """A page's passages are scored alone (BM25.scores_of_rows): a run of rows, rows in any
     order, rows far apart, none, and a term counted twice."""

@@ -14,6 +14,8 @@ from reports import build_gaps, build_usage
 from reports.cli import DEMO_USAGE, default_plot_path, demo_store
 from reports.plot import gaps_figure, usage_figure
 
+pytestmark = pytest.mark.slow  # each fills a demo database of 10,000 questions, or draws charts: ~1 s
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
