@@ -7,7 +7,7 @@ the dev set's answerable questions; its long messages (20 words or more); and me
 about two diseases at once (two dev questions joined), where either disease's pages are right.
 Prints MRR@10 over pages and the share with a right page first, for both rankings.
 
-    .venv/bin/python benchmarks/collections.py [--corpus PATH]
+    .venv/bin/python benchmarks/medquad_collections.py [--corpus PATH]
 """
 
 from __future__ import annotations
