@@ -443,6 +443,9 @@ class Engine:
         if ask.referent and not result.from_context:  # "is this related to X?": what is "this"?
             reply.message = f"{messages.REFERENT.format(referent=ask.referent, title=title)}\n{reply.message}"
             reply.partial = True
+        if ask.own_risk and not turn.unsaid:  # "a greater risk to me?": no page answers for one case
+            reply.message = f"{messages.OWN_RISK.format(title=title)}\n{reply.message}"
+            reply.partial = True
         if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
             what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
             reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"

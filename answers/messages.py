@@ -107,6 +107,11 @@ DOESNT_SAY = (
     "specialist, who may know more."
 )
 CLOSEST = "What the page does say:"
+# The question asks about the risk for one person or family; a page speaks of everyone.
+OWN_RISK = (
+    "GARD's page on {title} gives general information and can't tell the risk for one person or "
+    "family. I can send your question to a GARD information specialist, who may know more."
+)
 # The question asks about "this" beside the disease it names, and doesn't say what "this" is.
 REFERENT = (
     "Your question asks about “{referent}” without saying what it is, so GARD's page on {title} may "

@@ -68,6 +68,7 @@ class Ask:
     terms: tuple[str, ...] = ()
     yes_no: bool = False
     referent: str = ""  # "this", "this medication": what the question is about, named elsewhere
+    own_risk: bool = False  # the risk for one person or family ("a greater risk to me?")
 
     @property
     def specific(self) -> bool:
@@ -91,6 +92,7 @@ class Ask:
             "target": self.target,
             "yes_no": self.yes_no,
             "referent": self.referent,
+            "own_risk": self.own_risk,
         }
 
 
@@ -109,6 +111,8 @@ class _Compiled:
     referent: re.Pattern[str]
     noun_risk: re.Pattern[str]
     verdict: re.Pattern[str]
+    own: re.Pattern[str]
+    risk: re.Pattern[str]
     policy: AnswerPolicy = field(repr=False)
 
 
@@ -125,6 +129,8 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         re.compile(policy.referent_cue),
         re.compile(policy.noun_risk_cue),
         re.compile(policy.verdict_cue, re.IGNORECASE),
+        re.compile(policy.own_cue),
+        re.compile(policy.risk_cue),
         policy,
     )
 
@@ -184,11 +190,15 @@ def _drug(compiled: _Compiled, sentence: str) -> str:
 def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | None = None) -> Ask:
     """The ask of a question; `names` are the disease's names (title, synonyms, as typed), whose
     words are never the object of a relation. `Ask.referent` is set when the question asks about
-    "this" beside the disease it names ("Is this related to X?"): what "this" is, it doesn't say."""
+    "this" beside the disease it names ("Is this related to X?"): what "this" is, it doesn't say.
+    `Ask.own_risk` is set when it asks about the risk for one person or family."""
     names = tuple(names)
     ask = _read_ask(question, names, policy)
     sentence = asking_sentence(question)
-    referent = _compiled(policy or AnswerPolicy()).referent.search(sentence)
+    compiled = _compiled(policy or AnswerPolicy())
+    if compiled.own.search(sentence) and compiled.risk.search(sentence):
+        ask = replace(ask, own_risk=True)  # "an increased risk for his son": no page answers for one case
+    referent = compiled.referent.search(sentence)
     if referent and any(fold(n) in sentence for n in names if len(n) > 2):
         ask = replace(ask, referent=as_typed(referent.group("ref").strip(), question))
     return ask

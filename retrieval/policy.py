@@ -192,6 +192,11 @@ NOUN_RISK_CUE = (
     r"what|which|this|that|recurrence|genetic|overall|lifetime|relative|absolute|same|real|serious|"
     r"potential|major|minor|at|of|no|some|more|less|much|such|its)\b)(?P<object>[a-z][a-z-]+( [a-z][a-z-]+)?) risks?\b"
 )
+# A question about the risk for one person or family ("would it pose a greater risk to me?",
+# "an increased risk for his son?", "our chances of another child with it"): a page gives
+# figures for everyone, and can't answer for one case. Both cues must be in the asking sentence.
+OWN_CUE = r"\b(i|me|my|we|us|our|his|her|their|an individual|a couple)\b"
+RISK_CUE = r"\b(risks?|chances?|likelihood|odds|likely)\b"
 # A sentence that says no, or a limit, to what it names: "is not contagious", "there is no cure",
 # "has not been associated", "cannot be", "rarely".
 VERDICT_CUE = r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b"
@@ -211,6 +216,8 @@ class AnswerPolicy:
     - referent_cue (regex): "is this related to X?": an ask about "this", which it doesn't name.
     - noun_risk_cue (regex): "a malaria risk": the object of a "causes" ask, before "risk".
     - verdict_cue (regex): a sentence stating a no or a limit, which a yes/no ask prefers.
+    - own_cue, risk_cue (regex): an ask about the risk for one person or family, which a page
+      can't answer; the reply says so and offers a specialist.
     - defers_to_a_drug (attributes): general treatment asks a named treatment makes specific.
     - drug_cue (regex): a named drug, by a USAN stem ending (-mab, -statin, -trexate, ...) or a
       class of treatment (steroids, chemotherapy); a carrier names it.
@@ -240,6 +247,8 @@ class AnswerPolicy:
     referent_cue: str = REFERENT_CUE
     noun_risk_cue: str = NOUN_RISK_CUE
     verdict_cue: str = VERDICT_CUE
+    own_cue: str = OWN_CUE
+    risk_cue: str = RISK_CUE
     # asks about treatment in general, which a treatment the question names makes specific
     # ("Can X be cured with enzyme replacement?" asks about enzyme replacement)
     defers_to_a_drug: tuple[str, ...] = ("cure", "medication")

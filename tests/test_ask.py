@@ -246,3 +246,17 @@ def test_other_conditions_named_as_such_carry_similar_conditions():
 )
 def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
     assert read_ask(question, ["Orlen syndrome"]).target == target
+
+
+@pytest.mark.parametrize(
+    ("question", "own_risk"),
+    [
+        ("Does a father who develops ALS in his late forties have an increased risk for his son?", True),
+        ("Would living in a malaria country pose a greater risk to me?", True),
+        ("If a couple has a child with Krabbe disease, what is the likelihood of another?", True),
+        ("What is the risk of passing Marfan syndrome to a child?", False),  # everyone's risk
+        ("My son has Marfan syndrome. How is it treated?", False),  # his case, no risk asked
+    ],
+)
+def test_the_risk_for_one_person_or_family_is_read(question, own_risk):
+    assert read_ask(question).own_risk is own_risk

@@ -170,6 +170,16 @@ def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_en
 
 
 @needs_shared
+def test_the_risk_for_one_family_is_said_to_be_no_pages_and_a_specialist_offered(gard_engine):
+    question = "Does a father who develops ALS in his late forties have an increased risk for his son?"
+    reply = gard_engine.reply("ask-own", question)
+    assert reply.kind is ReplyKind.ANSWER and reply.partial and reply.excerpts
+    assert reply.message.splitlines()[0] == messages.OWN_RISK.format(title="Amyotrophic lateral sclerosis")
+    plain = gard_engine.reply("ask-all", "Is amyotrophic lateral sclerosis inherited?")
+    assert messages.OWN_RISK.format(title="Amyotrophic lateral sclerosis") not in plain.message
+
+
+@needs_shared
 def test_the_sentence_that_carries_the_ask_is_quoted_from_any_section(gard_engine):
     """Kawasaki's page says it is not contagious in its causes section; the question names no
     section, and that sentence, not the gene it mentions first, is the answer."""
