@@ -12,7 +12,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from answers.messages import section_label
 from answers.reply import TABLE_HEADER, Citation, Excerpt
@@ -208,7 +207,7 @@ class Composer:
         for number, passage in enumerate(page):
             names = (passage.title, *passage.synonyms)
             prior = policy.section_prior * qtypes.get(passage.qtype, 0.0)
-            for place, (start, end) in enumerate(_spans(passage.text)):
+            for place, (start, end) in enumerate(sentence_spans(passage.text)):
                 sentence = passage.text[start:end]
                 table = table_features(passage.text, start, end, starts_mid_table=place == 0)
                 is_table = bool(table) or TABLE_HEADER in sentence
@@ -474,13 +473,6 @@ def table_features(text: str, start: int, end: int, starts_mid_table: bool = Fal
             spans.append((begin, frequency.start()))
         begin = frequency.end() + 1
     return spans if len(spans) >= (1 if header >= 0 else MIN_TABLE_FEATURES) else []
-
-
-@lru_cache(maxsize=4096)
-def _spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Sentence spans of a passage, kept: a page's sentences are scanned for every specific ask
-    about it, and questions come back to the same pages."""
-    return tuple(sentence_spans(text))
 
 
 def _points_elsewhere(sentence: str) -> bool:

@@ -193,7 +193,8 @@ class BM25:
         if not term_freq or not len(wanted):
             return scores
         order = np.argsort(wanted, kind="stable")
-        low, high = int(wanted[order[0]]), int(wanted[order[-1]]) + 1
+        ordered = wanted[order]
+        low, high = int(ordered[0]), int(ordered[-1]) + 1
         weights = self.weights
         for term, times in term_freq.items():
             column = self.vocab[term]
@@ -201,8 +202,8 @@ class BM25:
             indices = weights.indices[start:end]
             first, last = np.searchsorted(indices, [low, high])
             found, data = indices[first:last], weights.data[start + first : start + last]
-            where = np.searchsorted(wanted[order], found)
-            hit = (where < len(wanted)) & (wanted[order][np.minimum(where, len(wanted) - 1)] == found)
+            where = np.minimum(np.searchsorted(ordered, found), len(ordered) - 1)
+            hit = ordered[where] == found
             np.add.at(scores, order[where[hit]], times * data[hit])
         return scores
 
