@@ -762,10 +762,10 @@ class Linker:
             i -= 1
         if i >= 0 and not self._break(question, i) and not self._stands_apart_before(question, i, exclude):
             return None  # "postaxial hand | polydactyly", "Dextrocardia with | situs inversus"
-        after = self._joined_after(question, end)
-        typed = [] if after else self._type_after(question, end, exclude)
+        closed = self._aside_or_end(question, end - 1)  # nothing after it belongs to the name
+        after = [] if closed else self._joined_after(question, end)
+        typed = [] if closed or after else self._type_after(question, end, exclude)
         name = tuple(words[start:end])
-        closed = self._aside_or_end(question, end - 1)
         if not (closed or after or typed or self._stands_apart_after(question, end, exclude, name)):
             return None  # "Amelogenesis imperfecta | local hypoplastic", "Dwarfism, | mental retardation"
         mention = self._mention(question, min([start, *before]), max([end, *(a + 1 for a in after + typed)]))
@@ -789,10 +789,9 @@ class Linker:
 
     def _joined_after(self, question: QuestionWords, end: int) -> list[int]:
         """The positions right after a name, at `end`, that make one word or one name with it:
-        a hyphen-joined word or a head word ("Sjogren-Larsson-like", "clubfoot syndrome")."""
+        a hyphen-joined word or a head word ("Sjogren-Larsson-like", "clubfoot syndrome"); the
+        caller has checked that the name doesn't end its sentence or open an aside."""
         after: list[int] = []
-        if self._aside_or_end(question, end - 1):
-            return after
         i = end
         while i < len(question.words) and not self._break(question, i - 1):
             if question.groups[i] != question.groups[end - 1] and question.words[i] not in self.heads:
@@ -804,9 +803,8 @@ class Linker:
     def _type_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> list[int]:
         """The positions of a type's number or letter right after a whole name, when the asker's
         words follow: "spinocerebellar ataxia 7", "Usher syndrome type 2" name one type of the
-        condition, which a page on the condition covers in general."""
-        if self._aside_or_end(question, end - 1):
-            return []
+        condition, which a page on the condition covers in general. The caller has checked that
+        the name doesn't end its sentence or open an aside."""
         i = end
         while i < len(question.words) and self._type_label(question.words, i):
             i += 1
