@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .backoff import RetryPolicy
-from .base import (
+from .protocol import Store
+from .records import (
     OUTBOX_STATUSES,
     QUESTION_OUTCOMES,
     TICKET_STATUSES,
@@ -32,7 +33,6 @@ from .base import (
     QuestionOutcome,
     RetentionPeriods,
     SchemaError,
-    Store,
     StoreError,
     Ticket,
     TicketNotFound,

@@ -1,4 +1,4 @@
-"""PostgreSQL implementation of `store.base.Store` (the SQL is in `store.sql` and its table modules).
+"""PostgreSQL implementation of `store.protocol.Store` (the SQL is in `store.sql` and its table modules).
 
 Why PostgreSQL: several bot processes (replicas) can share one database, which one
 SQLite file cannot offer across hosts. What this module adds to the shared SQL:
@@ -39,7 +39,7 @@ from psycopg import pq
 from psycopg.rows import dict_row
 
 from .backoff import RetryPolicy
-from .base import StoreError
+from .records import StoreError
 from .sql import Params, SQLStore
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def redact(text: str, url: str) -> str:
 
 class PostgresStore(SQLStore):
     """Durable bot state in a PostgreSQL database that several replicas may share.
-    Implements `store.base.Store`; see `SQLStore` for transactions,
+    Implements `store.protocol.Store`; see `SQLStore` for transactions,
     `store.outbox` for the outbox guarantee, and the module docstring for what is PostgreSQL-specific."""
 
     dialect = "postgresql"

@@ -1,6 +1,6 @@
 """The store's vocabulary: status enums, errors and the row dataclasses (no SQL, no driver).
 
-`store.base` re-exports all of it with the `Store` protocol (`store.protocol`); see its
+The `store` package exports all of it with the `Store` protocol (`store.protocol`); see its
 docstring for the conventions every backend keeps (Unix-second times, strict JSON, no NUL).
 """
 

@@ -1,6 +1,6 @@
 """The SQL behind every store, written once for SQLite and PostgreSQL.
 
-`SQLStore` implements `store.base.Store` by putting together one class per table group, each
+`SQLStore` implements `store.protocol.Store` by putting together one class per table group, each
 in its own module, over the shared plumbing of `store.sqlbase.SQLBase` (connection hooks,
 statements, transactions, retry policy, migrations):
 
@@ -44,7 +44,7 @@ class SQLStore(
     LogsSQL,
     RatesSQL,
 ):
-    """Durable bot state in an SQL database. Implements `store.base.Store`.
+    """Durable bot state in an SQL database. Implements `store.protocol.Store`.
 
     Subclasses open the connection, then call `_migrate`; see `store.sqlbase` for what they
     must supply, and `store.outbox` for the outbox's delivery guarantee (at least once,

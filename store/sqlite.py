@@ -1,4 +1,4 @@
-"""SQLite implementation of `store.base.Store` (the SQL is in `store.sql` and its table modules).
+"""SQLite implementation of `store.protocol.Store` (the SQL is in `store.sql` and its table modules).
 
 Why SQLite: one bot process with modest write volume, and a single file is trivial to
 back up. The settings below make it a safe home for state that users were promised
@@ -26,7 +26,7 @@ import sqlite3
 from pathlib import Path
 
 from .backoff import RetryPolicy
-from .base import StoreError
+from .records import StoreError
 from .sql import Params, SQLStore
 
 
@@ -41,7 +41,7 @@ def private_file(path: Path, *, create: bool = True) -> None:
 
 
 class SQLiteStore(SQLStore):
-    """Durable bot state in one SQLite file. Implements `store.base.Store`; see `SQLStore`
+    """Durable bot state in one SQLite file. Implements `store.protocol.Store`; see `SQLStore`
     for transactions and `store.outbox` for the outbox guarantee."""
 
     dialect = "sqlite"

@@ -595,7 +595,7 @@ def test_huge_text_round_trips(store):
 
 
 def test_text_holding_nul_is_refused_by_every_backend(store):
-    """PostgreSQL text cannot hold NUL, so no backend accepts it (base.py's contract)."""
+    """PostgreSQL text cannot hold NUL, so no backend accepts it (store.protocol's contract)."""
     with pytest.raises(ValueError, match="NUL"):
         new_ticket(store, question="before\x00after")
     with pytest.raises(ValueError, match="NUL"):

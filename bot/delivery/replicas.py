@@ -1,7 +1,7 @@
 """Several `gardbot telegram` processes on one PostgreSQL database: what each replica does so
 that the work is shared and done once.
 
-What the database already gives (store.base.Store): an update_id is recorded once whoever
+What the database already gives (store.protocol.Store): an update_id is recorded once whoever
 receives it (`inbox_add`), so a webhook redelivered to another replica is ignored; an outbox row
 is claimed by one replica under a lease (`due_messages`); tickets, conversations, button turns
 and rate limits are rows every replica reads. What is left is here:
