@@ -189,7 +189,7 @@ def evaluate_real(engine: Engine, rows: list[dict]) -> RealReport:
         if outcome == "answer":
             count_ask(engine, row, report)
         top = result.results[0].passage if outcome == "answer" else None
-        offered = {c.doc_id for c in result.choices} if outcome == "choice" else set()
+        offered = {c.doc_id for c in result.choices} if outcome in ("choice", "did_you_mean") else set()
         if row.get("kind") != "named":
             report.unnamed += 1
             if top is not None:

@@ -55,6 +55,9 @@ QUESTION_WORDS = frozenset(
 )
 # What may stand between two conditions asked about together ("X and Y", "X, Y, and Z", "X / Y")
 LIST_GAPS = (("and",), ("or",), ("vs",), ("versus",), ("and", "or"), ("related", "to"), ("linked", "to"))
+# ... and between two whole names when no page has the name they make together: "megalocytic
+# interstitial nephritis with malakoplakia" (but "Dextrocardia with situs inversus" is one page's)
+JOINED_GAPS = (*LIST_GAPS, ("with",))
 # Prepositions STOP_WORDS lacks: a name never holds them, so they stand apart from one ("X besides Y")
 PREPOSITIONS = frozenset(
     "besides except excluding including regarding concerning despite versus vs via among amongst "
@@ -949,7 +952,12 @@ class Linker:
         name; between two of them stand only list words, after a comma or a slash if any. Empty
         when fewer than two."""
         question = readings[0]
-        spelt = [(span, m) for m in matches if m.variant == 0 and (span := self._spelt_whole(m, question))]
+        typed = [a for m in matches if m.variant for a in self._typed_abbreviations(m, question)]
+        spelt = [
+            (span, m)
+            for m in (*matches, *typed)
+            if m.variant == 0 and (span := self._spelt_whole(m, question))
+        ]
         if len(spelt) < 2:
             return []
         kept: list[tuple[tuple[int, int], DiseaseMatch]] = []
@@ -964,10 +972,10 @@ class Linker:
         ]
         if len(kept) < 2:
             return []
-        for (first, _), (second, _) in zip(kept, kept[1:], strict=False):
-            gap = tuple(question.words[first[1] : second[0]])
-            if gap not in LIST_GAPS and not (self._break(question, first[1] - 1) and gap in ((), *LIST_GAPS)):
-                return []
+        if not all(
+            self._list_gap(question, first[1], second[0]) for (first, _), (second, _) in zip(kept, kept[1:])
+        ):
+            return []
         opening, closing = kept[0][0][0], kept[-1][0][1]
         if opening > 0 and (
             self._break(question, opening - 1) or not self._apart(question.words[opening - 1])
@@ -980,6 +988,26 @@ class Linker:
         ):
             return []  # the list goes on as a name: "Anencephaly and spina bifida | X-linked"
         return [match for _, match in kept]
+
+    def _list_gap(self, question: QuestionWords, first_end: int, second_start: int) -> bool:
+        """Whether only list words stand between two names ("X and Y", "X, Y", "X with Y"), or
+        a list item no page names, set apart by commas: "lupus, antiphospholipid syndrome, and
+        ITP" lists three conditions though only two have pages."""
+        gap = tuple(question.words[first_end:second_start])
+        after_comma = self._break(question, first_end - 1)
+        if gap in JOINED_GAPS or (after_comma and gap == ()):
+            return True
+        if not after_comma:
+            return False
+        for joint in ((), *LIST_GAPS):
+            item_end = second_start - len(joint)
+            if (
+                item_end > first_end
+                and gap[len(gap) - len(joint) :] == joint
+                and self._break(question, item_end - 1)
+            ):
+                return self._mention(question, first_end, item_end).headed
+        return False
 
     def _defined_otherwise(self, match: DiseaseMatch, question: QuestionWords) -> str | None:
         """The long form the question itself gives an abbreviation the match was made through
