@@ -47,6 +47,11 @@ PAGES = [
     page("0000020", "Zellweger syndrome", ("Leukodystrophy",)),
     page("0000021", "Refsum disease", ("Leukodystrophy",)),
     page("0000022", "Cholestasis of pregnancy"),  # a few names use "pregnancy"
+    page("0000023", "Lupus"),
+    page("0000024", "Idiopathic thrombocytopenic purpura", ("ITP", "Immune thrombocytopenia")),
+    page("0000027", "Immune thrombocytopenia (ITP)"),  # "ITP" reads as either long form
+    page("0000025", "Polydactyly with cleft palate"),  # a name two others' names make with "with"
+    page("0000026", "Cleft palate"),
 ]
 
 
@@ -153,6 +158,10 @@ def test_the_reply_says_the_page_is_broader(searcher: Searcher) -> None:
         "Is there an association between Turner syndrome and mastocytosis?",
         "Can myelofibrosis, Turner syndrome, and mastocytosis occur together?",
         "Is myelofibrosis / mastocytosis inherited?",
+        # An item no page names may stand between two that have pages (Linker._list_gap).
+        "Can myelofibrosis, antiphospholipid syndrome, and mastocytosis occur together?",
+        # Two whole names joined by "with" when no page has the name they make together.
+        "I'd like to learn more about myelofibrosis with mastocytosis.",
     ],
 )
 def test_conditions_listed_together_are_a_choice(searcher: Searcher, question: str) -> None:
@@ -163,10 +172,20 @@ def test_conditions_listed_together_are_a_choice(searcher: Searcher, question: s
     assert len(offered) >= 2 and offered <= asked
 
 
-def test_a_title_listing_features_is_no_list(searcher: Searcher) -> None:
-    """ "Dextrocardia with situs inversus" reads as one name (another disease), not two."""
-    result = searcher.search("Could my kids get Dextrocardia with situs inversus?")
-    assert not result.several
+def test_an_abbreviation_typed_in_a_list_is_an_item(searcher: Searcher) -> None:
+    """ "ITP" is read as its long form in another reading; typed, it is still a list item."""
+    result = searcher.search("Can lupus, antiphospholipid syndrome, and ITP antibodies occur together?")
+    assert result.outcome is Outcome.CHOICE and result.several
+    offered = {searcher.title(c.doc_id) for c in result.choices}
+    assert "Lupus" in offered and len(offered) == 2
+    assert offered - {"Lupus"} <= {"Idiopathic thrombocytopenic purpura", "Immune thrombocytopenia (ITP)"}
+
+
+def test_a_name_made_with_with_is_one_page_not_a_list(searcher: Searcher) -> None:
+    """ "Polydactyly with cleft palate" is a page's name: not the two pages its parts name."""
+    result = searcher.search("Could my kids get polydactyly with cleft palate?")
+    assert not result.several and result.outcome is Outcome.ANSWER
+    assert searcher.title(result.disease.doc_id) == "Polydactyly with cleft palate"
 
 
 def test_an_abbreviation_the_question_spells_out_otherwise_names_no_page(searcher: Searcher) -> None:
