@@ -63,6 +63,17 @@ class Passage:
         data["synonyms"] = tuple(data.get("synonyms") or ())
         return cls(**data)
 
+    @classmethod
+    def from_index(cls, fields: dict, text: str) -> Passage:
+        """A passage from an index's own rows, which hold every field (to_dict): made without
+        __init__, whose frozen field-by-field setting is most of the cost of reading one."""
+        if len(fields) != len(cls.__dataclass_fields__) - 1:  # not every field: let __init__ check
+            return cls.from_dict({**fields, "text": text})
+        passage = object.__new__(cls)
+        passage.__dict__.update(fields)
+        passage.__dict__["text"] = text
+        return passage
+
 
 @dataclass
 class LoadReport:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -71,11 +71,22 @@ SPANS_KEPT = 8192  # texts whose sentence spans are kept (passages of about 1 KB
 _active = PunktParameters()
 
 
+_known: dict[str, Sequence[Sequence[int]]] = {}  # texts cut at index build (remember)
+
+
 def use(parameters: PunktParameters) -> None:
     """Cut sentences with these parameters from now on (those of the index a process opened)."""
     global _active
     _active = parameters
     _spans_of.cache_clear()
+    _known.clear()
+
+
+def remember(text: str, spans: Sequence[Sequence[int]]) -> None:
+    """A text's spans as the index's build cut them, (start, end) rows, so they need not be cut
+    again: an index keeps them for every passage (retrieval.index). Made into tuples when
+    first asked for; most passages read are ranked, not quoted."""
+    _known[text] = spans
 
 
 def active() -> PunktParameters:
@@ -147,7 +158,12 @@ def _memoizing_token_class() -> type:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace excluded; together they cover all the words."""
-    return list(_spans_of(text))
+    known = _known.get(text)
+    if known is None:
+        return list(_spans_of(text))
+    if not isinstance(known, tuple):
+        known = _known[text] = tuple((int(start), int(end)) for start, end in known)
+    return list(known)
 
 
 @lru_cache(maxsize=SPANS_KEPT)

@@ -5,7 +5,9 @@ allow_pickle=False), `vocab.json`, `passages.json` (every field but the text), `
 texts, UTF-8, one after another, their byte offsets in `texts.npy`) and `meta.json` (format
 version, corpus fingerprint, analyzer and chunk settings). `sentences.json` holds what Punkt
 learned of the corpus's sentences: opening an index puts it to use (corpus.sentences.use), so
-a process cuts sentences as the index's passages were cut. A process reads a passage's text only
+a process cuts sentences as the index's passages were cut. `spans.npy` holds each passage's
+sentences as cut at build (character offsets; `spans_at.npy` says where each passage's begin), so
+a question never waits for Punkt on a passage it quotes. A process reads a passage's text only
 when it quotes it: on all of MedQuAD that is most of the index's memory and load time.
 Files are written to a temporary folder and renamed into
 place, so a crash never leaves half an index behind.
@@ -32,11 +34,18 @@ from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25, BM25Params, Compressed
 from retrieval.errors import IndexCorruptError
 
-FORMAT_VERSION = (
-    4  # 2: doc ids unique across collections, names.json; 3-4: texts.bin read lazily, page fields once
-)
+FORMAT_VERSION = 5  # 2: unique doc ids, names.json; 3-4: texts.bin read lazily, page fields once; 5: spans
 SENTENCES_SIDECAR = "sentences"  # corpus.sentences.PunktParameters, as sentences.json
-FILES = ("matrix.npz", "vocab.json", "passages.json", "texts.bin", "texts.npy", "meta.json")
+FILES = (
+    "matrix.npz",
+    "vocab.json",
+    "passages.json",
+    "texts.bin",
+    "texts.npy",
+    "spans.npy",
+    "spans_at.npy",
+    "meta.json",
+)
 
 
 def index_text(passage: Passage) -> str:
@@ -199,10 +208,22 @@ def write_passages(folder: Path, passages: Sequence[Passage]) -> None:
             data["page"] = pages.setdefault(page, len(pages))
             rows.append(data)
     np.save(folder / "texts.npy", np.asarray(offsets, dtype=np.int64), allow_pickle=False)
+    write_spans(folder, passages)
     page_list = [dict(zip(PAGE_FIELDS, map(json.loads, page), strict=True)) for page in pages]
     (folder / "passages.json").write_text(
         json.dumps({"pages": page_list, "passages": rows}, ensure_ascii=False), encoding="utf-8"
     )
+
+
+def write_spans(folder: Path, passages: Sequence[Passage]) -> None:
+    """Each passage's sentence spans as the active splitter cuts them (see corpus.sentences)."""
+    spans: list[tuple[int, int]] = []
+    starts = [0]
+    for passage in passages:
+        spans.extend(sentences.sentence_spans(passage.text))
+        starts.append(len(spans))
+    np.save(folder / "spans.npy", np.asarray(spans, dtype=np.int32).reshape(-1, 2), allow_pickle=False)
+    np.save(folder / "spans_at.npy", np.asarray(starts, dtype=np.int64), allow_pickle=False)
 
 
 def with_pages(data: dict) -> list[dict]:
@@ -222,10 +243,17 @@ class LazyPassages(Sequence[Passage]):
     texts.bin on first use and kept. Passages added later (published answers) are plain objects.
     """
 
-    def __init__(self, metas: list[dict], texts: mmap.mmap | bytes, offsets: np.ndarray) -> None:
+    def __init__(
+        self,
+        metas: list[dict],
+        texts: mmap.mmap | bytes,
+        offsets: np.ndarray,
+        spans: tuple[np.ndarray, np.ndarray],
+    ) -> None:
         self._metas = metas
         self._texts = texts
         self._offsets = offsets
+        self._spans, self._spans_at = spans
         self._made: dict[int, Passage] = {}
         self._added: list[Passage] = []
 
@@ -233,12 +261,16 @@ class LazyPassages(Sequence[Passage]):
     def open(cls, folder: Path) -> LazyPassages:
         metas = with_pages(json.loads((folder / "passages.json").read_text(encoding="utf-8")))
         offsets = np.load(folder / "texts.npy", allow_pickle=False)
+        spans = np.load(folder / "spans.npy", allow_pickle=False)
+        spans_at = np.load(folder / "spans_at.npy", allow_pickle=False)
+        if len(spans_at) != len(metas) + 1 or int(spans_at[-1]) != len(spans) or spans.ndim != 2:
+            raise ValueError("spans.npy and spans_at.npy disagree with the passages")
         with open(folder / "texts.bin", "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             texts = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         if not isinstance(metas, list) or len(offsets) != len(metas) + 1 or int(offsets[-1]) != size:
             raise ValueError("passages.json, texts.npy and texts.bin disagree")
-        return cls(metas, texts, offsets)
+        return cls(metas, texts, offsets, (spans, spans_at))
 
     def __len__(self) -> int:
         return len(self._metas) + len(self._added)
@@ -253,7 +285,8 @@ class LazyPassages(Sequence[Passage]):
         passage = self._made.get(i)
         if passage is None:
             start, end = int(self._offsets[i]), int(self._offsets[i + 1])
-            passage = Passage.from_dict({**self._metas[i], "text": self._texts[start:end].decode("utf-8")})
+            passage = Passage.from_index(self._metas[i], self._texts[start:end].decode("utf-8"))
+            sentences.remember(passage.text, self._spans[self._spans_at[i] : self._spans_at[i + 1]])
             self._made[i] = passage
         return passage
 

@@ -218,7 +218,8 @@ class NameIndex:
         # entries only), so only the few names that could reach family_coverage are scored word
         # by word.
         self.word_entries = {w: np.array(entries, dtype=np.int64) for w, entries in self.by_word.items()}
-        self.entry_totals = np.array([sum(self.weight[w] for w in set(e.words)) for e in self.entries])
+        self.entry_unique = [tuple(dict.fromkeys(e.words)) for e in self.entries]  # in name order
+        self.entry_totals = np.array([sum(self.weight[w] for w in unique) for unique in self.entry_unique])
         self.entry_docs = np.array([e.doc_id for e in self.entries], dtype=object)
 
     def add_topics(self, topics: Iterable[tuple[str, str, Iterable[str]]]) -> None:
@@ -501,7 +502,7 @@ class NameIndex:
             everyday: set[int] = set()
             similar = self._similar(variant, everyday, exclude)
             for i in self._candidates(similar, exclude):
-                match = self._score(self.entries[i], similar, variant, everyday, number)
+                match = self._score(i, similar, variant, everyday, number)
                 if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
                     best[match.doc_id] = match
         return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
@@ -524,19 +525,19 @@ class NameIndex:
 
     def _score(
         self,
-        entry: NameEntry,
+        i: int,
         similar: dict[str, list[tuple[int, float]]],
         question: QuestionWords,
         everyday: set[int],
         variant: int = 0,
     ) -> DiseaseMatch | None:
-        """How well the question holds one name entry: a match with its coverage (weighted share of
+        """How well the question holds name entry i: a match with its coverage (weighted share of
         the name's words found, halved when scattered or splitting a compound) and positions,
         or None when the words found name nothing by themselves."""
-        unique = list(dict.fromkeys(entry.words))
+        entry, unique = self.entries[i], list(self.entry_unique[i])
         if entry.abbreviation:
             return self._abbreviation_match(entry, unique, question, variant)
-        total = sum(self.weight[w] for w in unique)
+        total = float(self.entry_totals[i])
         matched = [w for w in unique if w in similar]
         if not matched or total <= 0 or all(w[:1].isdigit() or w in NUMBER_KEYWORDS for w in matched):
             return None  # "type 1" or "type 1A" alone names nothing
@@ -600,7 +601,10 @@ class NameIndex:
         for anchor, _ in similar[anchor_word]:
             positions, gained = [], 0.0
             for word in matched:
-                position, similarity = max(similar[word], key=lambda h: (h[1], -abs(h[0] - anchor)))
+                hits = similar[word]
+                position, similarity = (
+                    hits[0] if len(hits) == 1 else max(hits, key=lambda h: (h[1], -abs(h[0] - anchor)))
+                )
                 positions.append(position)
                 gained += self.weight[word] * similarity
             coverage = gained / total
@@ -695,6 +699,8 @@ class NameIndex:
     @staticmethod
     def _splits_compound(positions: list[int], question: QuestionWords) -> bool:
         """True when the name covers only part of a hyphenated word: May-Thurner is not Turner."""
+        if len(question.groups) == len(set(question.groups)):
+            return False  # no hyphenated word in the question
         used = set(positions)
         groups = {question.groups[p] for p in used}
         return any(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from retrieval.analyzer import words
 
@@ -17,10 +18,16 @@ POSSESSIVE = re.compile(r"['’]s\b")
 
 def name_words(text: str) -> list[str]:
     """Words of a name or question as compared here: folded, roman numerals as digits."""
+    return list(_name_words(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_words(text: str) -> tuple[str, ...]:
+    """Kept per text: the linker reads the same page names again for every question."""
     out: list[str] = []
     for word in words(text):
         out.append(arabic(word, out[-1] if out else ""))
-    return out
+    return tuple(out)
 
 
 def arabic(word: str, previous: str) -> str:

@@ -445,13 +445,13 @@ class Searcher:
         if mention is not None and mention.text in read.text and has_cue(mention.text):
             # Read what is asked without the name: "symptomatic pineal cyst" asks for no symptoms.
             qtypes = question_types(read.text.replace(mention.text, " "))
-        ranked = self._rank_in_doc(chosen[0].doc_id, read.terms, qtypes)
+        ranked = self._rank_in_doc(chosen[0].doc_id, read.terms, qtypes, k)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in decision.strong if m not in chosen)]:
-            best = self._rank_in_doc(other.doc_id, read.terms, qtypes)[:1]
+            best = self._rank_in_doc(other.doc_id, read.terms, qtypes, 1)
             ranked.extend(r for r in best if r.passage.passage_id not in seen)
             seen.update(r.passage.passage_id for r in best)
-        ranked.extend(r for r in self._plain(scores, k) if r.passage.passage_id not in seen)
+        self._fill(ranked, seen, scores, k)
         return SearchResult(
             read.text,
             ranked[:k],
@@ -641,35 +641,45 @@ class Searcher:
         rows = self._by_doc.get(doc_id)
         return float(scores[rows].max()) if rows else 0.0
 
-    def _rank_in_doc(self, doc_id: str, terms: tuple[str, ...], qtypes: dict[str, float]) -> list[Ranked]:
-        """A page's passages: the asked section type first, then BM25; a published staff answer
-        to a similar question goes before all of them."""
+    def _rank_in_doc(
+        self, doc_id: str, terms: tuple[str, ...], qtypes: dict[str, float], keep: int
+    ) -> list[Ranked]:
+        """A page's `keep` best passages: the asked section type first, then BM25; a published
+        staff answer to a similar question goes before all of them. Ranked on the passages'
+        fields alone: only the kept ones are made (a passage's text is read when it is made)."""
         rows = self._by_doc.get(doc_id, [])
         if not rows:
             return []
         first = self.index.passages[rows[0]]  # a staff answer carries its page's names too
         name_terms = set(analyze(" ".join((first.title, *first.synonyms))))
-        scores = dict(zip(rows, self._scores_besides(name_terms, terms, rows), strict=True))
-        top = max(max(scores.values()), 1e-9)
-        sections = {self.index.passages[i].qtype for i in rows}
-        if INFORMATION in sections and not any(qtypes.get(s, 0.0) >= ASKED for s in sections - {INFORMATION}):
+        bm25 = self._scores_besides(name_terms, terms, rows)
+        top = max(float(bm25.max()), 1e-9)
+        kinds, sections, positions = (self._column(name, rows) for name in ("kind", "qtype", "position"))
+        if INFORMATION in sections and not any(
+            qtypes.get(s, 0.0) >= ASKED for s in set(sections) - {INFORMATION}
+        ):
             qtypes = {INFORMATION: 1.0}  # no section asked for: the overview, not a symptom table
-        ranked = []
-        for i in rows:
-            passage = self.index.passages[i]
-            preference = qtypes.get(passage.qtype, 0.0)
+        scores = []
+        for at, i in enumerate(rows):
             score = (
-                self.policy.section_weight * preference
-                + 0.5 * float(scores[i]) / top
-                - 0.01 * passage.position
+                self.policy.section_weight * qtypes.get(sections[at], 0.0)
+                + 0.5 * float(bm25[at]) / top
+                - 0.01 * positions[at]
             )
-            if passage.kind == STAFF_KIND:  # the disease's names are shared by both questions
-                similarity = self.similarity(terms, passage.question, name_terms)
+            if kinds[at] == STAFF_KIND:  # the disease's names are shared by both questions
+                similarity = self.similarity(terms, self.index.passages[i].question, name_terms)
                 if similarity >= self.policy.staff_similarity:
                     score = 1.5 * self.policy.section_weight + similarity
-            ranked.append(Ranked(passage, score))
-        ranked.sort(key=lambda r: -r.score)
-        return ranked
+            scores.append(score)
+        order = sorted(range(len(rows)), key=lambda at: -scores[at])[:keep]
+        return [Ranked(self.index.passages[rows[at]], scores[at]) for at in order]
+
+    def _column(self, name: str, rows: list[int]) -> list:
+        """One field of these passages, read without making them where the index is on disk."""
+        passages = self.index.passages
+        if isinstance(passages, LazyPassages):
+            return passages.column(name, rows)
+        return [getattr(passages[i], name) for i in rows]
 
     def _scores_besides(self, name_terms: set[str], terms: tuple[str, ...], rows: list[int]) -> np.ndarray:
         """BM25 of what the question asks besides the disease's names and the section it wants:
@@ -702,6 +712,17 @@ class Searcher:
         if best is None:
             return None
         return DiseaseMatch(best.doc_id, best.title, "", "published", best_similarity, 0.0)
+
+    def _fill(self, ranked: list[Ranked], seen: set[str], scores: np.ndarray, k: int) -> None:
+        """Plain BM25's best passages after the ranked ones, up to k in all; only those kept are
+        made."""
+        ids, values = top_k(scores, k)
+        for i, score, passage_id in zip(ids, values, self._column("passage_id", list(ids)), strict=True):
+            if len(ranked) >= k:
+                return
+            if passage_id not in seen:
+                ranked.append(Ranked(self.index.passages[i], float(score)))
+                seen.add(passage_id)
 
     def _plain(self, scores: np.ndarray, k: int) -> list[Ranked]:
         ids, values = top_k(scores, k)

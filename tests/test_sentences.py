@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from conftest import SHARED_MEDQUAD, needs_shared
 
@@ -159,6 +160,29 @@ def test_a_damaged_sentences_json_is_a_damaged_index(small_corpus, tmp_path, spl
     folder = index_folder(tmp_path, selection)
     (folder / "sentences.json").write_text('["not", "parameters"]', encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="sentences.json"):
+        PassageIndex.load(folder)
+
+
+def test_a_passage_read_from_the_index_has_the_spans_its_build_cut(small_corpus, tmp_path, splitter):
+    """spans.npy holds each passage's sentences as cut at build; a passage read from the index
+    brings them, so quoting it runs no Punkt (corpus.sentences.remember)."""
+    selection = CorpusSelection(small_corpus)
+    open_index(selection, tmp_path, progress=False)
+    loaded = PassageIndex.load(index_folder(tmp_path, selection))
+    passages = [loaded.passages[i] for i in range(len(loaded.passages))]
+    assert all(p.text in sentences._known for p in passages if p.text)
+    served = [sentences.sentence_spans(p.text) for p in passages]
+    sentences._known.clear()
+    assert served == [sentences.sentence_spans(p.text) for p in passages]  # what Punkt cuts
+    assert sum(len(spans) for spans in served) > len(passages)
+
+
+def test_spans_that_disagree_with_the_passages_are_a_damaged_index(small_corpus, tmp_path, splitter):
+    selection = CorpusSelection(small_corpus)
+    open_index(selection, tmp_path, progress=False)
+    folder = index_folder(tmp_path, selection)
+    np.save(folder / "spans_at.npy", np.asarray([0, 1], dtype=np.int64), allow_pickle=False)
+    with pytest.raises(IndexCorruptError, match="spans"):
         PassageIndex.load(folder)
 
 
