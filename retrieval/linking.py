@@ -973,7 +973,8 @@ class Linker:
         if len(kept) < 2:
             return []
         if not all(
-            self._list_gap(question, first[1], second[0]) for (first, _), (second, _) in zip(kept, kept[1:])
+            self._list_gap(question, first[1], second[0])
+            for (first, _), (second, _) in zip(kept, kept[1:], strict=False)
         ):
             return []
         opening, closing = kept[0][0][0], kept[-1][0][1]
