@@ -27,7 +27,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import Ask, read_ask
+from retrieval.ask import Ask, read_ask, topic_ask
 from retrieval.names import DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
@@ -59,6 +59,7 @@ class Turn:
     seen_before: bool  # a follow-up on a disease the chat has been shown
     ask: Ask
     carried: Carried | None  # None: no specific ask (or a staff answer to it)
+    stand_in: Carried | None = None  # sentences on the topic of a section the page lacks
 
     @property
     def unsaid(self) -> bool:
@@ -358,9 +359,13 @@ class Engine:
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         ask = self._read_ask(text, disease)
-        carried = self._carried(ask, disease.doc_id, text, result, state if seen_before else None, passages)
+        seen = state if seen_before else None
+        carried = self._carried(ask, disease.doc_id, text, result, seen, passages)
+        stand_in = self._stand_in(disease, text, result, seen, passages) if carried is None else None
         title = self.searcher.title(disease.doc_id)
-        return Turn(chat_key, text, result, disease, title, state, passages, seen_before, ask, carried)
+        return Turn(
+            chat_key, text, result, disease, title, state, passages, seen_before, ask, carried, stand_in
+        )
 
     def _answer_page(self, turn: Turn) -> Reply:
         """Quote the page: the sentences that carry the ask, or the section that answers; then
@@ -374,7 +379,7 @@ class Engine:
 
     def _quote(self, turn: Turn) -> tuple[Reply, list[Passage]]:
         """The excerpts of a reply and the passages they used up, recorded as seen."""
-        carried, state = turn.carried, turn.state
+        carried, state = turn.carried or turn.stand_in, turn.state
         if carried is not None and carried.excerpts:  # sentences that say what was asked
             reply = Reply(
                 ReplyKind.ANSWER,
@@ -423,7 +428,9 @@ class Engine:
             reply.message = messages.ABOUT_ASK.format(title=title, about=about)
         if turn.carried is None and self._section_missing(result, quoted):
             section = messages.section_label(result.qtype).lower()
-            if quoted.qtype == INFORMATION:
+            if turn.stand_in is not None:  # its sentences on the topic, from wherever they are
+                reply.message = messages.NO_SECTION_NEAREST.format(title=title, section=section)
+            elif quoted.qtype == INFORMATION:
                 reply.message = messages.NO_SECTION.format(title=title, section=section)
             else:
                 other = messages.section_label(quoted.qtype).lower()
@@ -493,9 +500,41 @@ class Engine:
 
     def _read_ask(self, text: str, disease: DiseaseMatch) -> Ask:
         """What the question asks beyond a section; the disease's names are no object of it."""
-        typed = " ".join(disease.words)  # the question's words the name matched ("IMT")
-        names = (self.searcher.title(disease.doc_id), disease.name, typed, *self._synonyms(disease.doc_id))
-        return read_ask(text, names, self.answer_policy)
+        return read_ask(text, self._names(disease), self.answer_policy)
+
+    def _names(self, disease: DiseaseMatch) -> tuple[str, ...]:
+        """The disease's names as the page has them and as the question typed them ("IMT")."""
+        typed = " ".join(disease.words)
+        return (self.searcher.title(disease.doc_id), disease.name, typed, *self._synonyms(disease.doc_id))
+
+    def _stand_in(
+        self,
+        disease: DiseaseMatch,
+        text: str,
+        result: SearchResult,
+        state: ConversationState | None,
+        ranked: list[Passage],
+    ) -> Carried | None:
+        """For a question that asks for a section its page lacks, with no specific ask: the
+        page's sentences that name the section's topic or a rare word of the question, instead
+        of the overview's opening, where the one sentence that bears on it would be buried
+        ("How is yellow nail syndrome treated?": "Unfortunately, there is no cure for this
+        condition, but there are therapies available ..."). None when the page has the section,
+        or no sentence names the topic."""
+        if result.qtype == INFORMATION or (ranked and ranked[0].kind == STAFF_KIND):
+            return None
+        page = [p for p in self.searcher.doc_passages(disease.doc_id) if p.kind != STAFF_KIND]
+        if any(p.qtype == result.qtype and self.composer.quotable(p) for p in page):
+            return None
+        topic = topic_ask(result.qtype, text, self.composer.idf, self._names(disease), self.answer_policy)
+        if not topic.specific:
+            return None
+        budget = self.settings.max_chars - 250
+        seen = state.was_quoted if state is not None else None
+        carried = self.composer.carrying(
+            page, topic, text, result.qtypes, budget, disease.words, seen, self.answer_policy
+        )
+        return carried if carried.excerpts else None
 
     def _carried(
         self,
