@@ -110,6 +110,10 @@ DOESNT_SAY = (
     "specialist, who may know more."
 )
 CLOSEST = "What the page does say:"
+# GARD's page doesn't say it; the same disease's page in another NIH collection does
+# (retrieval/siblings.py). {source} is that collection's name ("NINDS").
+DOESNT_SAY_SIBLING = "GARD's page on {title} doesn't say {what}. {source}'s page on it says:"
+NO_SECTION_SIBLING = "GARD's page on {title} has no section on {section}. {source}'s page on it says:"
 # The question asks about the risk for one person or family; a page speaks of everyone.
 OWN_RISK = (
     "GARD's page on {title} gives general information and can't tell the risk for one person or "
