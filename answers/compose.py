@@ -187,6 +187,7 @@ class Composer:
             terms -= set(analyze(" ".join((passage.title, *passage.synonyms, *name_words))))
         found = self._carriers(page, ask, terms, qtypes, seen, policy)
         chosen = self._choose(page, _where_treated(page, ask, found.scored), ask, budget, policy)
+        chosen = self._neighbours(page, chosen, budget, seen, policy)
         excerpts, used = self._lay_out(page, chosen, found.features)
         direct = ask.attribute not in TREATMENT_ASKS or bool(found.sections & TREATING)
         return Carried(excerpts, used, found.found, direct)
@@ -278,6 +279,43 @@ class Composer:
             texts.add(text)
             used_chars += len(text) + 3
         return chosen
+
+    def _neighbours(
+        self,
+        page: list[Passage],
+        chosen: list[tuple[int, int, int]],
+        budget: int,
+        seen: Callable[[str], bool] | None,
+        policy: AnswerPolicy,
+    ) -> list[tuple[int, int, int]]:
+        """Chosen carriers with the neighbours they need for sense, whole and verbatim: the
+        sentence before one that points back ("This surgery has been shown ..."), and the one
+        after one that only says its topic varies ("The prognosis for polymyositis varies.").
+        A neighbour that says nothing, or that the chat has seen, is not added; nor one over
+        `budget`."""
+        wanted = set(chosen)
+        used = sum(b - a + 3 for _, a, b in chosen)
+        points_back = re.compile(policy.needs_previous, re.IGNORECASE)
+        says_it_varies = re.compile(policy.needs_next, re.IGNORECASE)
+        for number, start, end in chosen:
+            passage = page[number]
+            spans = sentence_spans(passage.text)
+            place = spans.index((start, end)) if (start, end) in spans else -1
+            near = []
+            if place > 0 and points_back.match(passage.text[start:end].lstrip()):
+                near.append(spans[place - 1])
+            if 0 <= place < len(spans) - 1 and says_it_varies.search(passage.text[start:end].strip()):
+                near.append(spans[place + 1])
+            names = (passage.title, *passage.synonyms)
+            for a, b in near:
+                text = passage.text[a:b]
+                if (number, a, b) in wanted or self._says_nothing(text, names) or (seen and seen(text)):
+                    continue
+                if used + b - a + 3 > budget:
+                    continue
+                wanted.add((number, a, b))
+                used += b - a + 3
+        return sorted(wanted)
 
     def _lay_out(
         self,

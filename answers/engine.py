@@ -27,7 +27,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import Ask, read_ask, topic_ask
+from retrieval.ask import Ask, names_object, read_ask, topic_ask
 from retrieval.names import DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
@@ -369,8 +369,13 @@ class Engine:
         if turn.unsaid and self.settings.sibling_pages:  # GARD's page doesn't say: does another?
             turn.sibling = self._sibling_carried(turn, seen)
         elif carried is None and self._lacks_section(result, disease.doc_id, passages):
-            turn.sibling = self._sibling_section(turn, seen) if self.settings.sibling_pages else None
-            turn.stand_in = None if turn.sibling else self._stand_in(disease, text, result, seen)
+            # the page's own sentences when they name what the question names besides the
+            # section ("... and panniculitis"); else another collection's section on it; else
+            # the page's sentences on the section's topic
+            turn.stand_in, named = self._stand_in(disease, text, result, seen)
+            if not named and self.settings.sibling_pages:
+                turn.sibling = self._sibling_section(turn, seen)
+                turn.stand_in = None if turn.sibling else turn.stand_in
         return turn
 
     def _answer_page(self, turn: Turn) -> Reply:
@@ -537,22 +542,25 @@ class Engine:
 
     def _stand_in(
         self, disease: DiseaseMatch, text: str, result: SearchResult, state: ConversationState | None
-    ) -> Carried | None:
+    ) -> tuple[Carried | None, bool]:
         """For a question that asks for a section its page lacks, with no specific ask: the
         page's sentences that name the section's topic or a rare word of the question, instead
         of the overview's opening, where the one sentence that bears on it would be buried
         ("How is yellow nail syndrome treated?": "Unfortunately, there is no cure for this
-        condition, but there are therapies available ..."). None when no sentence names it."""
+        condition, but there are therapies available ..."). None when no sentence names it.
+        Also whether a quoted sentence names a rare word of the question ("panniculitis")."""
         page = [p for p in self.searcher.doc_passages(disease.doc_id) if p.kind != STAFF_KIND]
         topic = topic_ask(result.qtype, text, self.composer.idf, self._names(disease), self.answer_policy)
         if not topic.specific:
-            return None
+            return None, False
         budget = self.settings.max_chars - 250
         seen = state.was_quoted if state is not None else None
         carried = self.composer.carrying(
             page, topic, text, result.qtypes, budget, disease.words, seen, self.answer_policy
         )
-        return carried if carried.excerpts else None
+        if not carried.excerpts:
+            return None, False
+        return carried, any(names_object(topic, part) for e in carried.excerpts for part in e.parts)
 
     def _carried(
         self,

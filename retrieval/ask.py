@@ -287,6 +287,12 @@ def topic_ask(
     return Ask(attribute=f"{TOPIC}{qtype}", terms=tuple(dict.fromkeys(rare)))
 
 
+def names_object(ask: Ask, sentence: str) -> bool:
+    """Whether a sentence names one of the ask's object words itself (not only its topic)."""
+    words = set(analyze(sentence)) if ask.terms else set()
+    return any(_named(t, words) for t in ask.terms)
+
+
 def states_verdict(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
     sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
@@ -300,10 +306,7 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return False
     compiled = _compiled(policy or AnswerPolicy())
     if ask.attribute in compiled.topics:  # a section's topic, or a rare word of the question
-        if compiled.topics[ask.attribute].search(fold(sentence)):
-            return True
-        words = set(analyze(sentence)) if ask.terms else set()
-        return any(_named(t, words) for t in ask.terms)
+        return bool(compiled.topics[ask.attribute].search(fold(sentence))) or names_object(ask, sentence)
     if ask.attribute in compiled.carriers:
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
     lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences

@@ -154,7 +154,7 @@ CARRIER_CUES: dict[str, str] = {
     "medication": r"\b(medications?|medicines?|drugs?|pharmacolog\w*|prescri\w*|[a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone|amine|idine|azepine|barbital|toin|mide)|steroids?|corticosteroids?|antibiotics?|antiepileptic\w*|anticonvulsant\w*|analgesic\w*|antihistamine\w*|immunosuppress\w*|insulin|aspirin|ibuprofen|acetaminophen|interferon\w*|vitamins?|supplements?)\b",
     "monitoring": r"\b(monitor\w*|surveillance|screen(ed|ing)?|follow[- ]?up|check[- ]?ups?|regular (\w+ ){0,2}(exam|check|visit|evaluation|imaging|test|assessment)\w*|every \d+|annual(ly)?|periodic\w*)\b",
     "recovery": r"\b(recover\w*|revers\w*|irreversible|permanent\w*|go(es)? away|resolv\w*|disappear\w*|improv\w*|restor\w*|regain\w*|outgrow\w*|remission)\b",
-    "similar conditions": r"\b(similar (symptoms|signs|features|conditions|disorders|diseases)|(symptoms|signs|features|conditions|disorders|diseases) similar|(other|distinct|related|different)(, (\w+ ){1,2}| (\w+ ){0,2})(disorders|conditions|diseases) (such as|including|like)|mimic\w*|resembl\w*|distinguish\w*|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
+    "similar conditions": r"\b(similar (symptoms|signs|features|conditions|disorders|diseases)|(symptoms|signs|features|conditions|disorders|diseases) similar|(other|distinct|related|different)(, (\w+ ){1,2}| (\w+ ){0,2})(disorders|conditions|diseases) (such as|including|like)|mimic\w*|resembl\w*|distinguish\w* (it |them |this |these )?(\w+ )?(from|between)|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
     "blood test": r"\b(blood (tests?|work|samples?|levels?|counts?|analys\w*|screen\w*)|(in|of) the blood|serum|plasma)\b",
 }  # fmt: skip
 # A section's topic, for a question asking for a section the page lacks ("How is yellow nail
@@ -215,6 +215,16 @@ YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"
 
 
+# A sentence that can't be read without the one before it: it opens by pointing back.
+NEEDS_PREVIOUS = (
+    r"^\W*(((although|though|while|because|since|if|when|as|but|and|so|in) )?(this|these|those|such)|"
+    r"however|therefore|thus|hence|in addition|additionally|furthermore|moreover|as a result)\b"
+)
+
+# A sentence that says only that something varies, which the next sentence spells out.
+NEEDS_NEXT = r"\b(var(y|ies|iable)|differs?( (widely|greatly|a lot))?|depends? on (many|several|a number of) factors)\W*$"
+
+
 @dataclass(frozen=True)
 class AnswerPolicy:
     """Tunables of reading the ask and choosing sentences that carry it (answers/, issue 17).
@@ -242,6 +252,11 @@ class AnswerPolicy:
     - redundancy (Jaccard of terms, 0.5..0.9): a sentence this alike a chosen one is a repeat
       (pages repeat sections); MMR leaves it out.
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
+    - needs_previous (regex, on a sentence's start): a carrier that points back ("This surgery
+      ...", "However, ...") is quoted with the sentence before it, which it needs for sense.
+    - needs_next (regex, on a sentence's end): a carrier that only states its topic varies
+      ("The prognosis for polymyositis varies.") is quoted with the sentence after it, which says
+      how.
     - min_relative (share of the best sentence's score, 0..1): for a relation, a carrying
       sentence scoring less is left out (it names the object in passing).
     - verdict_prior (score units, 0..1): what a sentence stating a no or a limit ("is not
@@ -277,6 +292,8 @@ class AnswerPolicy:
     position_prior: float = 0.3
     redundancy: float = 0.7
     max_sentences: int = 4
+    needs_previous: str = NEEDS_PREVIOUS
+    needs_next: str = NEEDS_NEXT
     same_name_ratio: float = 90.0
     min_relative: float = 0.5
     verdict_prior: float = 0.3
