@@ -332,3 +332,15 @@ def test_a_broader_pages_line_comes_before_the_caveat_about_it(gard_engine):
     lines = reply.message.splitlines()
     assert lines[0].startswith("I have no GARD page on mosaic Turner syndrome specifically.")
     assert lines[1].startswith("GARD's page on Turner syndrome doesn't say whether it can be cured.")
+
+
+def test_a_missing_section_is_answered_by_the_pages_sentences_on_its_topic(small_engine):
+    """No treatment section: the overview's one sentence on treatment, not its opening."""
+    reply = small_engine.reply("a", "How is inflammatory myofibroblastic tumor treated?")
+    assert reply.message == messages.NO_SECTION_NEAREST.format(
+        title="Inflammatory myofibroblastic tumor", section="treatment"
+    )
+    assert [p for e in reply.excerpts for p in e.parts] == [
+        "Treatment involves surgical removal when possible."
+    ]
+    assert reply.partial
