@@ -97,6 +97,8 @@ class Ask:
 
 
 NO_ASK = Ask()
+DASHES = re.compile(r"(?:^|\s)-\s")
+MAX_DASHES = 3  # items run together with " - " this many times: a table or list, not prose
 TOPIC = "topic: "  # the attribute of a section's topic standing in for the section (topic_ask)
 
 
@@ -306,6 +308,8 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return False
     compiled = _compiled(policy or AnswerPolicy())
     if ask.attribute in compiled.topics:  # a section's topic, or a rare word of the question
+        if len(DASHES.findall(sentence)) >= MAX_DASHES:
+            return False  # a symptom table or a list of sites run together ("- Calcinosis - ...")
         return bool(compiled.topics[ask.attribute].search(fold(sentence))) or names_object(ask, sentence)
     if ask.attribute in compiled.carriers:
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))

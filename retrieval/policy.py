@@ -162,8 +162,8 @@ CARRIER_CUES: dict[str, str] = {
 # names the topic itself stands in for it ("there is no cure ..., but there are therapies"). Keyed
 # by section type; never read from a question, so no attribute cue has these names.
 TOPIC_CUES: dict[str, str] = {
-    "treatment": r"\b(treat(ed|ing|ment|ments|s)?|therap(y|ies)|cur(e|ed|able)|incurable|manag(ed|ement)|medications?|surg(ery|ical))\b",
-    "inheritance": r"\b(inherit\w*|autosomal|x-linked|passed (down|on)|familial|de novo|sporadic|run in famil\w*)\b",
+    "treatment": r"\b(treat(ed|ing|ment|ments|s)?|therap(y|ies)|cur(e|ed|able)|incurable|manag(ed|ement)|medications?|drugs?|supplements?|transplant\w*|surg(ery|ical)|(is|are) (often |usually |commonly |sometimes |also )?(used|given|prescribed|recommended))\b",
+    "inheritance": r"\b(inherit\w*|autosomal|x-linked (dominant|recessive|inheritance|manner|pattern)|passed (down|on)|runs? in (the )?famil\w*|de novo|sporadic|new (mutation|variant)s?)\b",
     "causes": r"\b(caused by|cause of|causes? (is|are)|due to|result(s|ed)? from|mutations? in|triggered by)\b",
     "symptoms": r"\b(symptoms?|signs?|characterized by|features?|manifest\w*)\b",
     "exams and tests": r"\b(diagnos\w*|tests?|testing|biops\w*|imaging|examination|confirm\w*)\b",

@@ -290,3 +290,12 @@ def test_distinguishing_carries_similar_conditions_only_from_another():
     assert not carries(
         ask, "The HLA complex helps the immune system distinguish the body's own proteins.", {}
     )
+
+
+def test_a_table_run_together_carries_no_sections_topic():
+    """A symptom table names "Autosomal dominant inheritance" among its features; it is no
+    sentence on inheritance to quote."""
+    ask = topic_ask("inheritance", "Does Orlen syndrome run in families?", {})
+    table = "- Abnormality of the abdomen - Autosomal dominant inheritance - Calcinosis - Telangiectasia"
+    assert not carries(ask, table, {})
+    assert carries(ask, "Orlen syndrome is inherited in an autosomal dominant manner.", {})
