@@ -300,3 +300,16 @@ def test_a_carrier_saying_only_that_it_varies_comes_with_the_sentence_after_it()
     assert [p for e in carried.excerpts for p in e.parts] == [
         "The prognosis for Orlen syndrome varies. Most people respond well to treatment."
     ]
+
+
+def test_a_sentence_that_points_back_is_quoted_only_after_the_one_before_it():
+    """ "However, those ..." after a gap would read as about something else: it waits for the
+    sentence it follows, and the excerpt has no gap before it."""
+    page = passage(
+        "Early signs of cancer may not be apparent. The patches look the same for years. "
+        "For example, a patch may look unchanged. Most patches stay benign for life. "
+        "Small patches are only watched. However, those that show cancerous features should be removed."
+    )
+    excerpt = composer().excerpt(page, "What are the early signs of cancer in Orlen syndrome?", 900)
+    assert excerpt is not None
+    assert not any(part.startswith("However") for part in excerpt.parts)
