@@ -31,6 +31,9 @@ POINTER = re.compile(
 )
 MAX_POINTER_CHARS = 160  # a sentence this short with a pointer in it is the pointer
 MAX_PART_CHARS = 420  # a run-on sentence is cut at a word boundary with "…"
+# A sentence that opens by pointing back ("However, ...", "This surgery ..."), as
+# AnswerPolicy.needs_previous reads it: it is quoted only after the sentence before it.
+POINTS_BACK = re.compile(AnswerPolicy().needs_previous, re.IGNORECASE)
 # GARD prints the Human Phenotype Ontology's table of signs flattened into one run-on "sentence":
 # "... (when available) Arachnodactyly 90% Myopia 50% ... Deeply set eye - High palate - ...".
 # Each feature ends with its frequency: a percentage, a fraction of patients, or "-" for unknown.
@@ -49,6 +52,8 @@ class Candidate:
     start: int
     end: int
     score: float
+    position: int = -1  # its place among the passage's sentences
+    points_back: bool = False  # it needs the sentence before it for sense ("However, ...")
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,8 @@ class Composer:
             score += sum(self.idf.get(t, 1.0) for t in overlap) / (1 + 3 * len(terms)) * 2
             if len(sentence) < 25:
                 score -= 0.5
-            candidates.append(Candidate(start, end, score))
+            back = bool(POINTS_BACK.match(sentence.lstrip()))
+            candidates.append(Candidate(start, end, score, position, back))
         chosen = self._fill(candidates, budget)
         if not chosen:
             return self._feature_list(passage, features, terms, seen) if features else None
@@ -187,6 +193,7 @@ class Composer:
             terms -= set(analyze(" ".join((passage.title, *passage.synonyms, *name_words))))
         found = self._carriers(page, ask, terms, qtypes, seen, policy)
         chosen = self._choose(page, _where_treated(page, ask, found.scored), ask, budget, policy)
+        chosen = self._neighbours(page, chosen, budget, seen, policy)
         excerpts, used = self._lay_out(page, chosen, found.features)
         direct = ask.attribute not in TREATMENT_ASKS or bool(found.sections & TREATING)
         return Carried(excerpts, used, found.found, direct)
@@ -279,6 +286,43 @@ class Composer:
             used_chars += len(text) + 3
         return chosen
 
+    def _neighbours(
+        self,
+        page: list[Passage],
+        chosen: list[tuple[int, int, int]],
+        budget: int,
+        seen: Callable[[str], bool] | None,
+        policy: AnswerPolicy,
+    ) -> list[tuple[int, int, int]]:
+        """Chosen carriers with the neighbours they need for sense, whole and verbatim: the
+        sentence before one that points back ("This surgery has been shown ..."), and the one
+        after one that only says its topic varies ("The prognosis for polymyositis varies.").
+        A neighbour that says nothing, or that the chat has seen, is not added; nor one over
+        `budget`."""
+        wanted = set(chosen)
+        used = sum(b - a + 3 for _, a, b in chosen)
+        points_back = re.compile(policy.needs_previous, re.IGNORECASE)
+        says_it_varies = re.compile(policy.needs_next, re.IGNORECASE)
+        for number, start, end in chosen:
+            passage = page[number]
+            spans = sentence_spans(passage.text)
+            place = spans.index((start, end)) if (start, end) in spans else -1
+            near = []
+            if place > 0 and points_back.match(passage.text[start:end].lstrip()):
+                near.append(spans[place - 1])
+            if 0 <= place < len(spans) - 1 and says_it_varies.search(passage.text[start:end].strip()):
+                near.append(spans[place + 1])
+            names = (passage.title, *passage.synonyms)
+            for a, b in near:
+                text = passage.text[a:b]
+                if (number, a, b) in wanted or self._says_nothing(text, names) or (seen and seen(text)):
+                    continue
+                if used + b - a + 3 > budget:
+                    continue
+                wanted.add((number, a, b))
+                used += b - a + 3
+        return sorted(wanted)
+
     def _lay_out(
         self,
         page: list[Passage],
@@ -358,21 +402,33 @@ class Composer:
 
     @staticmethod
     def _fill(candidates: list[Candidate], budget: int) -> list[Candidate]:
-        """Best sentences first until the budget is spent; at least one, even if cut."""
+        """Best sentences first until the budget is spent; at least one, even if cut. A sentence
+        that points back ("However, those that show ...") waits for the one before it: quoted
+        after a gap, it would read as about something else."""
         ranked = sorted(candidates, key=lambda c: -c.score)
+        places = {c.position for c in candidates}  # a heading or site text before it is no sense lost
         chosen: list[Candidate] = []
+        waiting: list[Candidate] = []
         used = 0
         for candidate in ranked:
-            length = min(candidate.end - candidate.start, MAX_PART_CHARS) + 3
             if candidate.score < 0 and chosen:
                 break
-            if used + length > budget and chosen:
-                continue
-            chosen.append(candidate)
-            used += length
+            for c in [candidate, *waiting]:
+                before = c.position - 1
+                if c in chosen or (c.points_back and before in places - {x.position for x in chosen}):
+                    if c is candidate:
+                        waiting.append(c)
+                    continue
+                length = min(c.end - c.start, MAX_PART_CHARS) + 3
+                if used + length > budget and chosen:
+                    continue
+                chosen.append(c)
+                used += length
             if len(chosen) >= 4:
                 break
-        return sorted(chosen, key=lambda c: c.start)
+        if not chosen and ranked:  # only sentences that point back: the best, as before
+            chosen.append(ranked[0])
+        return sorted(chosen[:4], key=lambda c: c.start)
 
     @staticmethod
     def _parts(text: str, chosen: list[Candidate], budget: int) -> tuple[list[str], bool]:

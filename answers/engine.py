@@ -27,12 +27,13 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import Ask, read_ask
+from retrieval.ask import Ask, names_object, read_ask, topic_ask
 from retrieval.names import DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
 from retrieval.question_words import Question, name_words
 from retrieval.search import REFERRING, Outcome, Reason, Searcher, SearchResult
+from retrieval.siblings import source_name
 
 MAX_INPUT_CHARS = 4000
 MORE = re.compile(r"^\s*(more|more please|tell me more|show more|continue|go on|next)\s*[.!?]*\s*$", re.I)
@@ -59,6 +60,8 @@ class Turn:
     seen_before: bool  # a follow-up on a disease the chat has been shown
     ask: Ask
     carried: Carried | None  # None: no specific ask (or a staff answer to it)
+    stand_in: Carried | None = None  # sentences on the topic of a section the page lacks
+    sibling: Carried | None = None  # what the same disease's page in another collection says
 
     @property
     def unsaid(self) -> bool:
@@ -115,6 +118,7 @@ class Engine:
         self.composer = Composer(searcher.boilerplate(), searcher.idf())
         self.answer_policy = AnswerPolicy()
         self._published: dict[int, str] = {}  # ticket number -> its live passage id
+        self._siblings: Composer | None = None  # for sibling pages (_sibling_composer)
         self._versions: dict[int, int] = {}
 
     def warm_up(self) -> None:
@@ -358,9 +362,21 @@ class Engine:
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         ask = self._read_ask(text, disease)
-        carried = self._carried(ask, disease.doc_id, text, result, state if seen_before else None, passages)
+        seen = state if seen_before else None
+        carried = self._carried(ask, disease.doc_id, text, result, seen, passages)
         title = self.searcher.title(disease.doc_id)
-        return Turn(chat_key, text, result, disease, title, state, passages, seen_before, ask, carried)
+        turn = Turn(chat_key, text, result, disease, title, state, passages, seen_before, ask, carried)
+        if turn.unsaid and self.settings.sibling_pages:  # GARD's page doesn't say: does another?
+            turn.sibling = self._sibling_carried(turn, seen)
+        elif carried is None and self._lacks_section(result, disease.doc_id, passages):
+            # the page's own sentences when they name what the question names besides the
+            # section ("... and panniculitis"); else another collection's section on it; else
+            # the page's sentences on the section's topic
+            turn.stand_in, named = self._stand_in(disease, text, result, seen)
+            if not named and self.settings.sibling_pages:
+                turn.sibling = self._sibling_section(turn, seen)
+                turn.stand_in = None if turn.sibling else turn.stand_in
+        return turn
 
     def _answer_page(self, turn: Turn) -> Reply:
         """Quote the page: the sentences that carry the ask, or the section that answers; then
@@ -374,7 +390,7 @@ class Engine:
 
     def _quote(self, turn: Turn) -> tuple[Reply, list[Passage]]:
         """The excerpts of a reply and the passages they used up, recorded as seen."""
-        carried, state = turn.carried, turn.state
+        carried, state = turn.sibling or turn.carried or turn.stand_in, turn.state
         if carried is not None and carried.excerpts:  # sentences that say what was asked
             reply = Reply(
                 ReplyKind.ANSWER,
@@ -417,18 +433,8 @@ class Engine:
         (only a broader page's line comes before it, as the caveat is about that page)."""
         result, title, ask = turn.result, turn.title, turn.ask
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
-        reply.message = messages.CLOSEST if turn.unsaid else self._intro(quoted, title, result.from_context)
-        if turn.carried is not None and turn.carried.excerpts and not turn.unsaid:  # about what was asked
-            about = messages.ask_about(ask.attribute, ask.relation, ask.target)
-            reply.message = messages.ABOUT_ASK.format(title=title, about=about)
-        if turn.carried is None and self._section_missing(result, quoted):
-            section = messages.section_label(result.qtype).lower()
-            if quoted.qtype == INFORMATION:
-                reply.message = messages.NO_SECTION.format(title=title, section=section)
-            else:
-                other = messages.section_label(quoted.qtype).lower()
-                reply.message = messages.NO_SECTION_OTHER.format(title=title, section=section, other=other)
-            reply.partial = True
+        reply.message, partial = self._lead(turn, quoted)
+        reply.partial = reply.partial or partial
         if self._other_name(result, title, turn.text):  # "Andersen disease is another name for ..."
             reply.message = (
                 f"{messages.OTHER_NAME.format(asked=turn.disease.name, title=title)}\n{reply.message}"
@@ -447,11 +453,37 @@ class Engine:
             reply.message = f"{messages.OWN_RISK.format(title=title)}\n{reply.message}"
             reply.partial = True
         if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
-            what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
-            reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"
+            if turn.sibling is None:  # (a sibling page's line says so itself)
+                what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
+                reply.message = f"{messages.DOESNT_SAY.format(title=title, what=what)}\n{reply.message}"
             reply.partial = reply.unsaid = True
         if result.broader:  # the general page, said before all: the lines below are about it
             reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
+
+    def _lead(self, turn: Turn, quoted: Passage) -> tuple[str, bool]:
+        """The line just before the excerpts, and whether it makes the reply partial (a
+        specialist offered): where the quotes are from and what they are about."""
+        result, title, ask = turn.result, turn.title, turn.ask
+        section = messages.section_label(result.qtype).lower()
+        if turn.sibling is not None:  # another collection's page on the disease, named
+            source = source_name(quoted)
+            if turn.unsaid:
+                what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
+                return messages.DOESNT_SAY_SIBLING.format(title=title, what=what, source=source), True
+            return messages.NO_SECTION_SIBLING.format(title=title, section=section, source=source), True
+        if turn.unsaid:
+            return messages.CLOSEST, False
+        if turn.carried is not None and turn.carried.excerpts:  # about what was asked
+            about = messages.ask_about(ask.attribute, ask.relation, ask.target)
+            return messages.ABOUT_ASK.format(title=title, about=about), False
+        if turn.carried is None and self._section_missing(result, quoted):
+            if turn.stand_in is not None:  # its sentences on the topic, from wherever they are
+                return messages.NO_SECTION_NEAREST.format(title=title, section=section), True
+            if quoted.qtype == INFORMATION:
+                return messages.NO_SECTION.format(title=title, section=section), True
+            other = messages.section_label(quoted.qtype).lower()
+            return messages.NO_SECTION_OTHER.format(title=title, section=section, other=other), True
+        return self._intro(quoted, title, result.from_context), False
 
     def _finish(self, turn: Turn, reply: Reply) -> None:
         """What a reply carries beside its text (the ask for a ticket, the page, other names),
@@ -493,9 +525,42 @@ class Engine:
 
     def _read_ask(self, text: str, disease: DiseaseMatch) -> Ask:
         """What the question asks beyond a section; the disease's names are no object of it."""
-        typed = " ".join(disease.words)  # the question's words the name matched ("IMT")
-        names = (self.searcher.title(disease.doc_id), disease.name, typed, *self._synonyms(disease.doc_id))
-        return read_ask(text, names, self.answer_policy)
+        return read_ask(text, self._names(disease), self.answer_policy)
+
+    def _names(self, disease: DiseaseMatch) -> tuple[str, ...]:
+        """The disease's names as the page has them and as the question typed them ("IMT")."""
+        typed = " ".join(disease.words)
+        return (self.searcher.title(disease.doc_id), disease.name, typed, *self._synonyms(disease.doc_id))
+
+    def _lacks_section(self, result: SearchResult, doc_id: str, ranked: list[Passage]) -> bool:
+        """The question asks for a section (not the overview) that the page has nothing of, and
+        no staff answer was published for it."""
+        if result.qtype == INFORMATION or (ranked and ranked[0].kind == STAFF_KIND):
+            return False
+        page = self.searcher.doc_passages(doc_id)
+        return not any(p.qtype == result.qtype and self.composer.quotable(p) for p in page)
+
+    def _stand_in(
+        self, disease: DiseaseMatch, text: str, result: SearchResult, state: ConversationState | None
+    ) -> tuple[Carried | None, bool]:
+        """For a question that asks for a section its page lacks, with no specific ask: the
+        page's sentences that name the section's topic or a rare word of the question, instead
+        of the overview's opening, where the one sentence that bears on it would be buried
+        ("How is yellow nail syndrome treated?": "Unfortunately, there is no cure for this
+        condition, but there are therapies available ..."). None when no sentence names it.
+        Also whether a quoted sentence names a rare word of the question ("panniculitis")."""
+        page = [p for p in self.searcher.doc_passages(disease.doc_id) if p.kind != STAFF_KIND]
+        topic = topic_ask(result.qtype, text, self.composer.idf, self._names(disease), self.answer_policy)
+        if not topic.specific:
+            return None, False
+        budget = self.settings.max_chars - 250
+        seen = state.was_quoted if state is not None else None
+        carried = self.composer.carrying(
+            page, topic, text, result.qtypes, budget, disease.words, seen, self.answer_policy
+        )
+        if not carried.excerpts:
+            return None, False
+        return carried, any(names_object(topic, part) for e in carried.excerpts for part in e.parts)
 
     def _carried(
         self,
@@ -518,6 +583,41 @@ class Engine:
             page, ask, text, result.qtypes, budget, result.disease.words if result.disease else (), seen,
             self.answer_policy,
         )  # fmt: skip
+
+    def _sibling_composer(self) -> Composer:
+        """A composer that also knows the sibling collections' site text, made when first used."""
+        if self._siblings is None:
+            boilerplate = self.composer.boilerplate | self.searcher.sibling_boilerplate()
+            self._siblings = Composer(boilerplate, self.composer.idf)
+        return self._siblings
+
+    def _sibling_carried(self, turn: Turn, state: ConversationState | None) -> Carried | None:
+        """The sentences that carry the ask on the first page of the same disease in another
+        collection that has any (retrieval/siblings.py); None when none does."""
+        budget = self.settings.max_chars - 250
+        seen = state.was_quoted if state is not None else None
+        words = turn.disease.words
+        for page in self.searcher.sibling_pages(turn.disease.doc_id):
+            carried = self._sibling_composer().carrying(
+                page, turn.ask, turn.text, turn.result.qtypes, budget, words, seen, self.answer_policy
+            )
+            if carried.found and carried.direct and carried.excerpts:
+                return carried
+        return None
+
+    def _sibling_section(self, turn: Turn, state: ConversationState | None) -> Carried | None:
+        """The section asked for, from the first page of the same disease in another collection
+        that has it, when GARD's page has none ("How might Brown-Sequard syndrome be treated?":
+        NINDS's treatment section); its best sentences, as a section answer quotes them."""
+        budget = self.settings.max_chars - 250
+        seen = state.was_quoted if state is not None else None
+        composer = self._sibling_composer()
+        for page in self.searcher.sibling_pages(turn.disease.doc_id):
+            for passage in (p for p in page if p.qtype == turn.result.qtype):
+                excerpt = composer.excerpt(passage, turn.text, budget, turn.disease.words, seen)
+                if excerpt is not None:
+                    return Carried([excerpt], [passage], True)
+        return None
 
     def _other_name(self, result: SearchResult, title: str, question: str) -> bool:
         """The question named the disease otherwise than the page's title (a synonym or an

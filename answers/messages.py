@@ -42,6 +42,9 @@ FOLLOW_UP = "About {title}:"
 STAFF_INTRO = "A {role} answered a question like yours on {date}: “{question}”"
 ANSWER_INTRO = "From the page on {title}:"
 NO_SECTION = "The page on {title} has no section on {section}; here is what it says about it in general."
+NO_SECTION_NEAREST = (
+    "The page on {title} has no section on {section}; these are its sentences closest to your question."
+)
 NO_SECTION_OTHER = "The page on {title} has no section on {section}; here is its section on {other}."
 NO_MORE = "That's everything I have on this. You can ask another question, or ask a specialist."
 NO_CONTEXT_MORE = 'Ask me a question first, then "more" shows further excerpts.'
@@ -107,6 +110,10 @@ DOESNT_SAY = (
     "specialist, who may know more."
 )
 CLOSEST = "What the page does say:"
+# GARD's page doesn't say it; the same disease's page in another NIH collection does
+# (retrieval/siblings.py). {source} is that collection's name ("NINDS").
+DOESNT_SAY_SIBLING = "GARD's page on {title} doesn't say {what}. {source}'s page on it says:"
+NO_SECTION_SIBLING = "GARD's page on {title} has no section on {section}. {source}'s page on it says:"
 # The question asks about the risk for one person or family; a page speaks of everyone.
 OWN_RISK = (
     "GARD's page on {title} gives general information and can't tell the risk for one person or "

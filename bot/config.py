@@ -159,6 +159,7 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "GARDBOT_PAGE_DIRS": ("corpus", "page_dirs"),
     "GARDBOT_INDEX_DIR": ("index", "dir"),
     "GARDBOT_DB": ("database", "url"),
+    "GARDBOT_SIBLING_PAGES": ("answers", "sibling_pages"),
     "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
     "TELEGRAM_BASE_URL": ("telegram", "base_url"),
     "GARDBOT_TELEGRAM_MODE": ("telegram", "mode"),

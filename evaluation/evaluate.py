@@ -162,6 +162,13 @@ class RealReport:
         ]
 
 
+ASK_CAPTION = (
+    "\nA quote from the same disease's page in another NIH collection of MedQuAD, given when GARD's "
+    "page doesn't say (answers.sibling_pages), counts as carried when it carries the ask; its reply "
+    "says first that GARD's page doesn't, so it counts as a caveat too."
+)
+
+
 def count_ask(engine: Engine, row: dict, report: RealReport) -> None:
     """Ask a question answered from a page in a fresh chat, and count what its reply does
     with the ask: a quoted sentence carries it, or the reply says first the page doesn't."""
@@ -241,6 +248,7 @@ def run_eval(load_engine: EngineLoader, questions: Path, k: int = 10, details: b
         print("|---|---|---|---|---|")
         for cells in report.ask_rows():
             print("| " + " | ".join(cells) + " |")
+        print(ASK_CAPTION)
     if details:
         print("\n".join(report.misses))
     return 0

@@ -97,12 +97,16 @@ class Ask:
 
 
 NO_ASK = Ask()
+DASHES = re.compile(r"(?:^|\s)-\s")
+MAX_DASHES = 3  # items run together with " - " this many times: a table or list, not prose
+TOPIC = "topic: "  # the attribute of a section's topic standing in for the section (topic_ask)
 
 
 @dataclass(frozen=True)
 class _Compiled:
     attributes: tuple[tuple[str, re.Pattern[str]], ...]
     carriers: dict[str, re.Pattern[str]]
+    topics: dict[str, re.Pattern[str]]
     relations: tuple[tuple[str, re.Pattern[str]], ...]
     drug: re.Pattern[str]
     used: re.Pattern[str]
@@ -121,6 +125,7 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
     return _Compiled(
         tuple((name, re.compile(p)) for name, p in policy.attribute_cues),
         {name: re.compile(p) for name, p in policy.carrier_cues},
+        {f"{TOPIC}{qtype}": re.compile(p) for qtype, p in policy.topic_cues},
         tuple((name, re.compile(p)) for name, p in policy.relation_cues),
         re.compile(policy.drug_cue),
         re.compile(policy.used_cue),
@@ -260,6 +265,36 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
     return Ask(yes_no=yes_no)
 
 
+def topic_ask(
+    qtype: str,
+    question: str,
+    idf: Mapping[str, float],
+    names: Iterable[str] = (),
+    policy: AnswerPolicy | None = None,
+) -> Ask:
+    """The topic of a section as an ask, for a question that asks for a section its page lacks
+    ("How is yellow nail syndrome treated?" with no treatment section): the page's sentences
+    that name the topic ("there is no cure ..., but there are therapies") or one of the
+    question's rare words ("panniculitis", idf at least `lead_idf`, the disease's names left out)
+    say more to it than the overview's opening does. NO_ASK for a section with no topic cue."""
+    policy = policy or AnswerPolicy()
+    if f"{TOPIC}{qtype}" not in _compiled(policy).topics:
+        return NO_ASK
+    name_terms = {t for name in names for t in analyze(name)}
+    rare = (
+        t
+        for t in analyze(asking_sentence(question))
+        if t not in name_terms and t not in FILLER and idf.get(t, 0.0) >= policy.lead_idf
+    )
+    return Ask(attribute=f"{TOPIC}{qtype}", terms=tuple(dict.fromkeys(rare)))
+
+
+def names_object(ask: Ask, sentence: str) -> bool:
+    """Whether a sentence names one of the ask's object words itself (not only its topic)."""
+    words = set(analyze(sentence)) if ask.terms else set()
+    return any(_named(t, words) for t in ask.terms)
+
+
 def states_verdict(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
     sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
@@ -272,6 +307,10 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     if not ask.specific:
         return False
     compiled = _compiled(policy or AnswerPolicy())
+    if ask.attribute in compiled.topics:  # a section's topic, or a rare word of the question
+        if len(DASHES.findall(sentence)) >= MAX_DASHES:
+            return False  # a symptom table or a list of sites run together ("- Calcinosis - ...")
+        return bool(compiled.topics[ask.attribute].search(fold(sentence))) or names_object(ask, sentence)
     if ask.attribute in compiled.carriers:
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
     lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences

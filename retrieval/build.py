@@ -20,7 +20,7 @@ from corpus.boilerplate import find_boilerplate
 from corpus.load import corpus_fingerprint, load_pages
 from corpus.medquad import resolve_collections
 from corpus.passages import ChunkSettings, make_passages
-from retrieval import analyzer
+from retrieval import analyzer, siblings
 from retrieval.index import FORMAT_VERSION, SENTENCES_SIDECAR, IndexCorruptError, PassageIndex, read_meta
 from retrieval.names import NameIndex
 
@@ -64,6 +64,7 @@ def expected_meta(selection: CorpusSelection, chunk: ChunkSettings) -> dict:
         "chunk": asdict(chunk),
         "boilerplate_rule": boilerplate.RULE,
         "sentences": sentences.SPLITTER,
+        "siblings": siblings.identity(selection.corpus_path, selection.resolved()),
     }
 
 
@@ -105,6 +106,8 @@ def build_index(
     index = PassageIndex.build(passages, meta, progress=bar)
     index.sidecars["names"] = NameIndex(passages).to_data()  # read at start-up instead of rebuilt
     index.sidecars[SENTENCES_SIDECAR] = splitter.to_data()
+    # the same diseases' pages in the other collections, quoted when GARD's doesn't say
+    index.files.update(siblings.build_files(selection.corpus_path, selection.resolved(), pages, chunk))
     folder = index_folder(index_root, selection)
     index.save(folder)
     figures = {

@@ -82,6 +82,11 @@ class PassageIndex:
         # JSON made from the passages once, at build time, saved beside them as NAME.json, so a
         # process can start without redoing it (the disease-name table: retrieval/names.py).
         self.sidecars: dict = sidecars or {}
+        # Files saved beside the index that a process reads only when it needs them, not at
+        # load (the sibling pages: retrieval/siblings.py); and the folder it was saved in or
+        # loaded from, where they are.
+        self.files: dict[str, bytes] = {}
+        self.folder: Path | None = None
 
     @classmethod
     def build(
@@ -147,6 +152,8 @@ class PassageIndex:
             write_passages(tmp, self.passages)
             for name, data in self.sidecars.items():
                 (tmp / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            for file_name, content in self.files.items():
+                (tmp / file_name).write_bytes(content)
             meta = {**self.meta, "format": FORMAT_VERSION, "passages": len(self.passages),
                     "sidecars": sorted(self.sidecars),
                     "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
@@ -157,6 +164,7 @@ class PassageIndex:
                 os.replace(folder, old)
             os.replace(tmp, folder)
             shutil.rmtree(old, ignore_errors=True)
+            self.folder = folder
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -186,7 +194,9 @@ class PassageIndex:
                 f"index at {folder} is damaged ({exc}); run `gardbot index build` to rebuild it"
             ) from None
         vocab = {term: i for i, term in enumerate(vocab_list)}
-        return cls(passages, BM25(counts, lengths, vocab, BM25Params(k1, b, epsilon)), meta, sidecars)
+        index = cls(passages, BM25(counts, lengths, vocab, BM25Params(k1, b, epsilon)), meta, sidecars)
+        index.folder = folder
+        return index
 
 
 PAGE_FIELDS = ("source", "collection", "doc_id", "title", "url", "synonyms")

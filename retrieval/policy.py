@@ -150,12 +150,23 @@ CARRIER_CUES: dict[str, str] = {
     "genetic test": r"\b(genetic test\w*|molecular (genetic )?test\w*|gene test\w*|sequencing|carrier test\w*|prenatal (test|diagnos|screen)\w*|testing (for|of) the)\b",
     "test": r"\b(tests?|testing|diagnos\w*|biops\w*|imaging|mri|x-?rays?|ultrasound|scans?|examination|laboratory|blood (tests?|work|samples?|levels?))\b",
     "frequency": r"\b(prevalen\w*|inciden\w*|(1|one) in [\d,]+|\d[\d,]* (people|individuals|persons|births|newborns|cases|families|males|females|men|women)|(cases|families|individuals|people|patients) (have|has) been (reported|described|identified)|estimated to (affect|occur)|(is|are) (a |an )?(very |extremely |relatively )?(rare|common|uncommon)\b(?! (in|among|to|for|symptoms?|signs?|features?|findings?)\b)|occurs? (in )?(about|approximately|an estimated|fewer than|less than)|\d+(\.\d+)?(%| percent) of (the (general )?population|(all )?(live )?(births|newborns)))",
-    "cure": r"\b(cur(e|ed|able|es|ing)|curative|incurable|remission|resolv\w*|go(es)? away)\b",
+    "cure": r"\b(cur(e|ed|able|es|ing)|curative|incurable|remission|resolv\w*|go(es)? away|(completely |fully )?eliminat\w* (all |the )?symptoms)\b",
     "medication": r"\b(medications?|medicines?|drugs?|pharmacolog\w*|prescri\w*|[a-z]+(mab|nib|pril|sartan|olol|statin|cillin|mycin|cycline|azole|prazole|sone|olone|dronate|parin|tidine|triptan|pam|lam|oxacin|vir|tinib|trexate|platin|rubicin|xaban|lukast|setron|phylline|profen|fenac|codone|dipine|gliptin|glitazone|amine|idine|azepine|barbital|toin|mide)|steroids?|corticosteroids?|antibiotics?|antiepileptic\w*|anticonvulsant\w*|analgesic\w*|antihistamine\w*|immunosuppress\w*|insulin|aspirin|ibuprofen|acetaminophen|interferon\w*|vitamins?|supplements?)\b",
     "monitoring": r"\b(monitor\w*|surveillance|screen(ed|ing)?|follow[- ]?up|check[- ]?ups?|regular (\w+ ){0,2}(exam|check|visit|evaluation|imaging|test|assessment)\w*|every \d+|annual(ly)?|periodic\w*)\b",
     "recovery": r"\b(recover\w*|revers\w*|irreversible|permanent\w*|go(es)? away|resolv\w*|disappear\w*|improv\w*|restor\w*|regain\w*|outgrow\w*|remission)\b",
-    "similar conditions": r"\b(similar (symptoms|signs|features|conditions|disorders|diseases)|(symptoms|signs|features|conditions|disorders|diseases) similar|(other|distinct|related|different)(, (\w+ ){1,2}| (\w+ ){0,2})(disorders|conditions|diseases) (such as|including|like)|mimic\w*|resembl\w*|distinguish\w*|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
+    "similar conditions": r"\b(similar (symptoms|signs|features|conditions|disorders|diseases)|(symptoms|signs|features|conditions|disorders|diseases) similar|(other|distinct|related|different)(, (\w+ ){1,2}| (\w+ ){0,2})(disorders|conditions|diseases) (such as|including|like)|mimic\w*|resembl\w*|distinguish\w* (it |them |this |these )?(\w+ )?(from|between)|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
     "blood test": r"\b(blood (tests?|work|samples?|levels?|counts?|analys\w*|screen\w*)|(in|of) the blood|serum|plasma)\b",
+}  # fmt: skip
+# A section's topic, for a question asking for a section the page lacks ("How is yellow nail
+# syndrome treated?" on a page with no treatment section): a sentence of another section that
+# names the topic itself stands in for it ("there is no cure ..., but there are therapies"). Keyed
+# by section type; never read from a question, so no attribute cue has these names.
+TOPIC_CUES: dict[str, str] = {
+    "treatment": r"\b(treat(ed|ing|ment|ments|s)?|therap(y|ies)|cur(e|ed|able)|incurable|manag(ed|ement)|medications?|drugs?|supplements?|transplant\w*|surg(ery|ical)|(is|are) (often |usually |commonly |sometimes |also )?(used|given|prescribed|recommended))\b",
+    "inheritance": r"\b(inherit\w*|autosomal|x-linked (dominant|recessive|inheritance|manner|pattern)|passed (down|on)|runs? in (the )?famil\w*|de novo|sporadic|new (mutation|variant)s?)\b",
+    "causes": r"\b(caused by|cause of|causes? (is|are)|due to|result(s|ed)? from|mutations? in|triggered by)\b",
+    "symptoms": r"\b(symptoms?|signs?|characterized by|features?|manifest\w*)\b",
+    "exams and tests": r"\b(diagnos\w*|tests?|testing|biops\w*|imaging|examination|confirm\w*)\b",
 }  # fmt: skip
 # "Can X cause Y?", "is X linked to Y?": the relation and where its object Y starts. Y runs to the
 # end of the clause. "cause" is the relation "causes"; the rest are "linked".
@@ -204,6 +215,16 @@ YES_NO = r"^\s*(is|are|was|were|can|could|does|do|did|will|would|should|has|have
 NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)|explain|overview)\b"
 
 
+# A sentence that can't be read without the one before it: it opens by pointing back.
+NEEDS_PREVIOUS = (
+    r"^\W*(((although|though|while|because|since|if|when|as|but|and|so|in) )?(this|these|those|such)|"
+    r"however|therefore|thus|hence|in addition|additionally|furthermore|moreover|as a result)\b"
+)
+
+# A sentence that says only that something varies, which the next sentence spells out.
+NEEDS_NEXT = r"\b(var(y|ies|iable)|differs?( (widely|greatly|a lot))?|depends? on (many|several|a number of) factors)\W*$"
+
+
 @dataclass(frozen=True)
 class AnswerPolicy:
     """Tunables of reading the ask and choosing sentences that carry it (answers/, issue 17).
@@ -231,16 +252,27 @@ class AnswerPolicy:
     - redundancy (Jaccard of terms, 0.5..0.9): a sentence this alike a chosen one is a repeat
       (pages repeat sections); MMR leaves it out.
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
+    - needs_previous (regex, on a sentence's start): a carrier that points back ("This surgery
+      ...", "However, ...") is quoted with the sentence before it, which it needs for sense.
+    - needs_next (regex, on a sentence's end): a carrier that only states its topic varies
+      ("The prognosis for polymyositis varies.") is quoted with the sentence after it, which says
+      how.
     - min_relative (share of the best sentence's score, 0..1): for a relation, a carrying
       sentence scoring less is left out (it names the object in passing).
     - verdict_prior (score units, 0..1): what a sentence stating a no or a limit ("is not
       contagious", "there is no cure") adds for a yes/no ask.
+    - topic_cues (regex per section type): a sentence naming a section's topic, quoted in place
+      of a section the page lacks.
+    - lead_idf (nats, 4..8): a question's word this rare (idf; 5.0 is about 1 passage in 85),
+      beside the disease's names, is its object even with no relation cue ("the chances of
+      having X and panniculitis"); in place of a missing section, a sentence naming it is quoted.
     - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
       title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """
 
     attribute_cues: tuple[tuple[str, str], ...] = tuple(ATTRIBUTE_CUES.items())  # tuples: hashable
     carrier_cues: tuple[tuple[str, str], ...] = tuple(CARRIER_CUES.items())
+    topic_cues: tuple[tuple[str, str], ...] = tuple(TOPIC_CUES.items())
     relation_cues: tuple[tuple[str, str], ...] = RELATION_CUES
     drug_cue: str = DRUG_CUE
     used_cue: str = USED_CUE
@@ -260,6 +292,9 @@ class AnswerPolicy:
     position_prior: float = 0.3
     redundancy: float = 0.7
     max_sentences: int = 4
+    needs_previous: str = NEEDS_PREVIOUS
+    needs_next: str = NEEDS_NEXT
     same_name_ratio: float = 90.0
     min_relative: float = 0.5
     verdict_prior: float = 0.3
+    lead_idf: float = 5.0

@@ -29,6 +29,7 @@ from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
 from retrieval.qtype import ASKED, INFORMATION, has_cue, main_type, question_types
 from retrieval.question_words import Question, QuestionWords, name_words
+from retrieval.siblings import SiblingPages
 from retrieval.stopwords import STOP_WORDS
 
 MAX_QUESTION_CHARS = 2000  # longer text is cut before analysis; nobody names a disease at char 5000
@@ -176,6 +177,7 @@ class Searcher:
         self._staff_topics: list[int] = []  # published answers with no page of their own
         self._withdrawn: list[int] = []
         self._track(range(len(index.passages)))
+        self.siblings = SiblingPages(index.folder)  # read on the first question that needs them
 
     def add_passages(self, passages: list[Passage]) -> None:
         """Grow the live index: published staff answers join without a rebuild."""
@@ -238,6 +240,15 @@ class Searcher:
         bm25 = self.index.bm25
         doc_freq = np.bincount(bm25.counts.indices, minlength=len(bm25.vocab))
         return {t: float(np.log(1 + bm25.n_docs / max(1, doc_freq[i]))) for t, i in bm25.vocab.items()}
+
+    def sibling_pages(self, doc_id: str) -> list[list[Passage]]:
+        """The same disease's pages in the other collections (retrieval/siblings.py), each as
+        its passages, in the order they are tried; none when the index has no siblings."""
+        return self.siblings.pages(doc_id)
+
+    def sibling_boilerplate(self) -> set[str]:
+        """Sentence templates the sibling collections repeat on many pages."""
+        return self.siblings.boilerplate()
 
     def boilerplate(self) -> set[str]:
         """Sentence templates the index found on many pages: site text that answers nothing."""

@@ -79,7 +79,49 @@ PAGES = [
 ]  # fmt: skip
 
 
-def page_xml(page: dict) -> str:
+# The same diseases' pages in another NIH collection of MedQuAD (retrieval/siblings.py): NINDS's
+# page on Tietze syndrome has the outlook GARD's lacks, and its page on FOP the treatment section
+# GARD's has empty; a page under one synonym of GARD's Tietze page (one shared name) is no page on
+# it, though it would be tried first and says something of the kind asked.
+SIBLING_PAGES = [
+    {
+        "id": "0000501",
+        "url": "https://www.ninds.nih.gov/disorders/tietze",
+        "focus": "Tietze Syndrome",
+        "synonyms": [],
+        "sections": [
+            ("information", "What is (are) Tietze Syndrome ?",
+             "Tietze syndrome is an inflammation of the cartilage that joins the upper ribs to the breastbone."),
+            ("outlook", "What is the outlook for Tietze Syndrome ?",
+             "The prognosis for Tietze syndrome varies. Most people recover fully within a few months, while some have pain that comes back."),
+            ("research", "what research (or clinical trials) is being done for Tietze Syndrome ?",
+             "Researchers are studying how the cartilage of the chest heals after inflammation."),
+        ],
+    },
+    {
+        "id": "0000500",
+        "url": "https://ghr.nlm.nih.gov/condition/costochondral-junction-syndrome",
+        "focus": "Costochondral junction syndrome",
+        "synonyms": ["Rib cartilage syndrome"],
+        "sections": [
+            ("information", "What is (are) costochondral junction syndrome ?",
+             "The life expectancy of people with costochondral junction syndrome is short."),
+        ],
+    },
+    {
+        "id": "0000503",
+        "url": "https://www.ninds.nih.gov/disorders/fop",
+        "focus": "Fibrodysplasia Ossificans Progressiva",
+        "synonyms": [],
+        "sections": [
+            ("treatment", "What are the treatments for Fibrodysplasia Ossificans Progressiva ?",
+             "There is no cure for FOP. Short courses of steroids may ease the swelling of a flare-up."),
+        ],
+    },
+]  # fmt: skip
+
+
+def page_xml(page: dict, source: str = "GARD") -> str:
     synonyms = "".join(f"<Synonym>{escape(s)}</Synonym>" for s in page["synonyms"])
     pairs = "".join(
         f'<QAPair pid="{i}"><Question qid="{page["id"]}-{i}" qtype="{qtype}">{escape(q)}</Question>'
@@ -88,19 +130,27 @@ def page_xml(page: dict) -> str:
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<Document id="{page["id"]}" source="GARD" url="{page["url"]}">'
+        f'<Document id="{page["id"]}" source="{source}" url="{page["url"]}">'
         f"<Focus>{escape(page['focus'])}</Focus><FocusAnnotations><Synonyms>{synonyms}</Synonyms>"
         f"</FocusAnnotations><QAPairs>{pairs}</QAPairs></Document>"
     )
 
 
-def write_corpus(root: Path, pages: list[dict] | None = None, collection: str = "2_GARD_QA") -> Path:
+def write_corpus(
+    root: Path, pages: list[dict] | None = None, collection: str = "2_GARD_QA", source: str = "GARD"
+) -> Path:
     """Write the pages as MedQuAD XML under root/collection; returns root."""
     folder = root / collection
     folder.mkdir(parents=True, exist_ok=True)
     for page in pages or PAGES:
-        (folder / f"{page['id']}.xml").write_text(page_xml(page), encoding="utf-8")
+        (folder / f"{page['id']}.xml").write_text(page_xml(page, source), encoding="utf-8")
     return root
+
+
+def write_sibling_corpus(root: Path) -> Path:
+    """The small corpus with a second collection beside GARD's: NINDS's pages (SIBLING_PAGES)."""
+    write_corpus(root)
+    return write_corpus(root, SIBLING_PAGES, collection="6_NINDS_QA", source="NINDS")
 
 
 ORGANS = "skin bone heart lung liver kidney blood brain nerve muscle eye ear gut".split()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdict
+from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdict, topic_ask
 
 
 @pytest.mark.parametrize(
@@ -260,3 +260,42 @@ def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
 )
 def test_the_risk_for_one_person_or_family_is_read(question, own_risk):
     assert read_ask(question).own_risk is own_risk
+
+
+def test_a_sections_topic_stands_in_for_it_with_the_questions_rare_words():
+    """For a section the page lacks: its topic, and the rare words the question names besides
+    the disease ("panniculitis"); a common word ("chances") is no object."""
+    idf = {"chanc": 4.0, "pannicul": 6.4, "orlen": 8.0}
+    ask = topic_ask(
+        "inheritance",
+        "What are the chances of having Orlen syndrome and panniculitis?",
+        idf,
+        ["Orlen syndrome"],
+    )
+    assert ask.attribute == "topic: inheritance" and ask.terms == ("pannicul",)
+    assert carries(ask, "It is inherited in an autosomal dominant pattern.", idf)
+    assert carries(ask, "Rarely, it causes a skin condition called panniculitis.", idf)
+    assert not carries(ask, "The hair is sparse.", idf)
+    assert not topic_ask("information", "What is Orlen syndrome?", idf).specific
+
+
+def test_no_medication_eliminating_the_symptoms_carries_a_cure():
+    ask = read_ask("Can Orlen syndrome be cured?", ["Orlen syndrome"])
+    assert carries(ask, "No medication completely eliminates symptoms of Orlen syndrome.", {})
+
+
+def test_distinguishing_carries_similar_conditions_only_from_another():
+    ask = Ask(attribute="similar conditions")
+    assert carries(ask, "Doctors distinguish it from psoriasis by a biopsy.", {})
+    assert not carries(
+        ask, "The HLA complex helps the immune system distinguish the body's own proteins.", {}
+    )
+
+
+def test_a_table_run_together_carries_no_sections_topic():
+    """A symptom table names "Autosomal dominant inheritance" among its features; it is no
+    sentence on inheritance to quote."""
+    ask = topic_ask("inheritance", "Does Orlen syndrome run in families?", {})
+    table = "- Abnormality of the abdomen - Autosomal dominant inheritance - Calcinosis - Telangiectasia"
+    assert not carries(ask, table, {})
+    assert carries(ask, "Orlen syndrome is inherited in an autosomal dominant manner.", {})

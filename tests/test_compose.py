@@ -269,3 +269,47 @@ def test_a_long_list_that_ends_with_a_pointer_is_still_quoted():
     )
     excerpt = composer().excerpt(passage(listed), "Can Orlen syndrome cause stomach problems?", 900)
     assert excerpt is not None and excerpt.parts == (listed,)
+
+
+def test_a_carrier_that_points_back_comes_with_the_sentence_before_it():
+    """ "This surgery" means nothing without the sentence that names it: both, whole, in order."""
+    page = [
+        section(
+            "9", "treatment",
+            "Vitrectomy removes the clouded gel of the eye. Although this surgery can restore "
+            "clear vision, it may harm the retina. Drops are used first.",
+        ),
+    ]  # fmt: skip
+    question = "Can people with Orlen syndrome get their vision back?"
+    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
+    assert [p for e in carried.excerpts for p in e.parts] == [
+        "Vitrectomy removes the clouded gel of the eye. Although this surgery can restore clear vision, "
+        "it may harm the retina."
+    ]
+
+
+def test_a_carrier_saying_only_that_it_varies_comes_with_the_sentence_after_it():
+    page = [
+        section(
+            "10", "prognosis",
+            "The prognosis for Orlen syndrome varies. Most people respond well to treatment. The hair is sparse.",
+        ),
+    ]  # fmt: skip
+    question = "What is the life expectancy with Orlen syndrome?"
+    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
+    assert [p for e in carried.excerpts for p in e.parts] == [
+        "The prognosis for Orlen syndrome varies. Most people respond well to treatment."
+    ]
+
+
+def test_a_sentence_that_points_back_is_quoted_only_after_the_one_before_it():
+    """ "However, those ..." after a gap would read as about something else: it waits for the
+    sentence it follows, and the excerpt has no gap before it."""
+    page = passage(
+        "Early signs of cancer may not be apparent. The patches look the same for years. "
+        "For example, a patch may look unchanged. Most patches stay benign for life. "
+        "Small patches are only watched. However, those that show cancerous features should be removed."
+    )
+    excerpt = composer().excerpt(page, "What are the early signs of cancer in Orlen syndrome?", 900)
+    assert excerpt is not None
+    assert not any(part.startswith("However") for part in excerpt.parts)

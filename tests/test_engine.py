@@ -10,11 +10,20 @@ from hypothesis import strategies as st
 from answers import messages
 from answers.engine import Engine
 from answers.reply import ReplyKind
+from answers.settings import EngineSettings
 
 
 def assert_verbatim(engine: Engine, reply) -> None:
+    """Every part an exact slice of its cited passage: the index's, or a sibling page's (the same
+    disease's page in another collection, retrieval/siblings.py)."""
+    siblings = {p.passage_id: p for page in engine.searcher.sibling_pages(reply.doc_id or "") for p in page}
     for excerpt in reply.excerpts:
-        passage = engine.searcher.index.passages[engine.searcher.index.position[excerpt.citation.passage_id]]
+        position = engine.searcher.index.position.get(excerpt.citation.passage_id)
+        passage = (
+            engine.searcher.index.passages[position]
+            if position is not None
+            else siblings[excerpt.citation.passage_id]
+        )
         for part in excerpt.parts:
             assert part and part in passage.text
         assert excerpt.citation.url == passage.url
@@ -155,7 +164,8 @@ def test_quality_on_dev_set(gard_engine):
 
 
 @needs_shared
-def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_engine):
+def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_searcher):
+    gard_engine = Engine(gard_searcher, settings=EngineSettings(sibling_pages=False))
     reply = gard_engine.reply("ask1", "What is the life expectancy with Fabry disease?")
     assert reply.kind is ReplyKind.ANSWER and reply.unsaid and reply.partial and reply.can_forward
     first, *rest = reply.message.splitlines()
@@ -166,6 +176,18 @@ def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_en
     assert len(reply.excerpts) == 1  # the closest text is short: it is no answer
     assert reply.ask is not None and reply.ask.attribute == "life expectancy"
     assert reply.to_text().startswith(first)
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_what_gards_page_lacks_is_quoted_from_ghrs_page_on_the_same_disease(gard_engine):
+    """With sibling pages (the default): the caveat, then GHR's page on Fabry disease, cited."""
+    reply = gard_engine.reply("ask1", "What is the life expectancy with Fabry disease?")
+    assert reply.message.splitlines()[0] == messages.DOESNT_SAY_SIBLING.format(
+        title="Fabry disease", what=messages.ASK_PHRASES["life expectancy"], source="Genetics Home Reference"
+    )
+    assert reply.unsaid and reply.partial and reply.can_forward
+    assert all(e.citation.url == "https://ghr.nlm.nih.gov/condition/fabry-disease" for e in reply.excerpts)
     assert_verbatim(gard_engine, reply)
 
 
@@ -332,3 +354,15 @@ def test_a_broader_pages_line_comes_before_the_caveat_about_it(gard_engine):
     lines = reply.message.splitlines()
     assert lines[0].startswith("I have no GARD page on mosaic Turner syndrome specifically.")
     assert lines[1].startswith("GARD's page on Turner syndrome doesn't say whether it can be cured.")
+
+
+def test_a_missing_section_is_answered_by_the_pages_sentences_on_its_topic(small_engine):
+    """No treatment section: the overview's one sentence on treatment, not its opening."""
+    reply = small_engine.reply("a", "How is inflammatory myofibroblastic tumor treated?")
+    assert reply.message == messages.NO_SECTION_NEAREST.format(
+        title="Inflammatory myofibroblastic tumor", section="treatment"
+    )
+    assert [p for e in reply.excerpts for p in e.parts] == [
+        "Treatment involves surgical removal when possible."
+    ]
+    assert reply.partial
