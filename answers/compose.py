@@ -357,8 +357,15 @@ class Composer:
     ) -> Excerpt | None:
         """A phenotype table as a short list of its features, each the page's own words: those
         the question names first ("chest pain"), then the table's order, which is most frequent
-        first; shown in page order. Features the chat was shown are left out."""
-        fresh = [(a, b) for a, b in features if seen is None or not seen(passage.text[a:b])]
+        first; shown in page order. Features the chat was shown are left out, and so are those
+        that only repeat the disease's names, which tell nothing of it."""
+        named = set(analyze(" ".join((passage.title, *passage.synonyms))))
+        fresh = [
+            (a, b)
+            for a, b in features
+            if (seen is None or not seen(passage.text[a:b]))
+            and not set(analyze(passage.text[a:b])) <= named  # "Ventricular fibrillation" of its own page
+        ]
         asked = [f for f in fresh if terms & set(analyze(passage.text[f[0] : f[1]]))]
         ranked = list(dict.fromkeys([*asked, *fresh]))
         picked = sorted(ranked[:MAX_FEATURES])

@@ -219,6 +219,7 @@ NO_ASK = r"\b(what (is|are|'s)|whats|tell me (about|more)|information (on|about)
 NEEDS_PREVIOUS = (
     r"^\W*(((although|though|while|because|since|if|when|as|but|and|so|in) )?(this|these|those|such)|"
     r"however|therefore|thus|hence|in addition|additionally|furthermore|moreover|as a result)\b"
+    r"|^[^.;:]{0,60}\b(these|those) (?!are\b|include\b|with\b|who\b)\w+"  # "... how these mutations ..."
 )
 
 # A sentence that says only that something varies, which the next sentence spells out.
@@ -253,7 +254,8 @@ class AnswerPolicy:
       (pages repeat sections); MMR leaves it out.
     - max_sentences (sentences, 1..6): the most carrying sentences quoted.
     - needs_previous (regex, on a sentence's start): a carrier that points back ("This surgery
-      ...", "However, ...") is quoted with the sentence before it, which it needs for sense.
+      ...", "However, ...", "Researchers are trying to find out how these mutations ...") is
+      quoted with the sentence before it, which it needs for sense.
     - needs_next (regex, on a sentence's end): a carrier that only states its topic varies
       ("The prognosis for polymyositis varies.") is quoted with the sentence after it, which says
       how.

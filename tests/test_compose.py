@@ -288,6 +288,31 @@ def test_a_carrier_that_points_back_comes_with_the_sentence_before_it():
     ]
 
 
+def test_a_carrier_naming_these_things_comes_with_the_sentence_that_names_them():
+    """ "how these mutations cause ..." mid-sentence points back as "This surgery" does."""
+    page = [
+        section(
+            "11", "causes",
+            "Orlen syndrome is caused by mutations in the ORL1 gene. Researchers are trying to find "
+            "out how these mutations cause the hair loss. The nails are thin.",
+        ),
+    ]  # fmt: skip
+    question = "Is there any research on Orlen syndrome?"
+    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
+    assert [p for e in carried.excerpts for p in e.parts] == [
+        "Orlen syndrome is caused by mutations in the ORL1 gene. Researchers are trying to find out how "
+        "these mutations cause the hair loss."
+    ]
+
+
+def test_a_feature_that_only_repeats_the_diseases_name_is_left_out():
+    """A table row "Orlen syndrome" on Orlen syndrome's page tells nothing of it."""
+    table = f"Signs and Symptoms {TABLE_HEADER} Orlen syndrome - Thin nails - Dry skin - Sparse eyebrow -"
+    excerpt = composer().excerpt(passage(f"{INTRO} {table}"), "What are the symptoms of Orlen syndrome?", 900)
+    assert excerpt is not None and excerpt.listed
+    assert "Orlen syndrome" not in excerpt.parts and "Thin nails" in excerpt.parts
+
+
 def test_a_carrier_saying_only_that_it_varies_comes_with_the_sentence_after_it():
     page = [
         section(
