@@ -1091,6 +1091,28 @@ class Linker:
             word in NEGATIONS or not capital
         )  # "non-cancerous", "vulvar"; "Acute", "Familial" are title words
 
+    def joined_to_unknown(
+        self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords, exclude: frozenset[str]
+    ) -> bool:
+        """Whether a refused link's name is spelt whole at the end of its mention, after "and" or
+        "or" and lower-case words no page's name holds together with it: "I have diabetes and
+        Fabry disease" names two conditions, one with no page, not one unknown condition. Offered
+        as "did you mean" (one tap), since GARD titles join conditions with "and" too."""
+        mention, span = link.mention, self._spelt_whole(match, question)
+        if link.linked or mention is None or span is None or span[1] != mention.end:
+            return False
+        joint = span[0] - 1
+        if joint <= mention.start or question.words[joint] not in {"and", "or"}:
+            return False
+        before = range(mention.start, joint)
+        if any(question.capitalized[i] or question.words[i] in question.upper for i in before):
+            return False  # "Hypertelorism and tetralogy of Fallot" is written as a title
+        together = {w for i in (*before, *range(*span)) if (w := question.words[i]) not in NAME_CONNECTORS}
+        return not any(
+            together <= set(self.names.entries[i].words) and self.names.entries[i].doc_id not in exclude
+            for i in self.names.by_word.get(question.words[mention.start], ())
+        )
+
     def to_confirm(self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords) -> bool:
         """Whether a page is to be offered as "did you mean" rather than linked or refused: the
         name was typed with a misspelling and nothing else is amiss. Refused, when the words are

@@ -398,7 +398,9 @@ class Searcher:
             return Decision(Reason.NONE, [published], strong=strong)
         if relatives := self._longer_names(first, matches, link, read.words, exclude):  # "cystinosis"
             return Decision(Reason.NONE, relatives[:1], relatives, strong, link=link, by_word=True)
-        if self.linker.to_confirm(first, link, asked):  # "gillian barre syndrome"
+        if self.linker.to_confirm(first, link, asked) or self.linker.joined_to_unknown(
+            first, link, asked, exclude
+        ):  # "gillian barre syndrome", "diabetes and Fabry disease"
             return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
         return Decision(Reason.WEAK_MATCH, link=link, missing=link.missing)
 

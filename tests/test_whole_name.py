@@ -172,6 +172,27 @@ def test_conditions_listed_together_are_a_choice(searcher: Searcher, question: s
     assert len(offered) >= 2 and offered <= asked
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I have vestibulitis and Turner syndrome. What is the life expectancy?",
+        "Is there a link between vestibulitis and myelofibrosis?",
+    ],
+)
+def test_a_name_after_and_with_an_unknown_condition_is_offered(searcher: Searcher, question: str) -> None:
+    """ "vestibulitis and Turner syndrome" is two conditions, one with no page (Linker.joined_to_unknown):
+    the page is offered for one tap, not refused as one unknown name."""
+    result = searcher.search(question)
+    assert result.outcome is Outcome.DID_YOU_MEAN
+    assert [searcher.title(c.doc_id) for c in result.choices] in (["Turner syndrome"], ["Myelofibrosis"])
+
+
+def test_a_title_cased_name_joined_by_and_is_left_to_the_model(searcher: Searcher) -> None:
+    """ "Hypertelorism and Turner syndrome" is written as a title is: no page, not Turner syndrome."""
+    result = searcher.search("What is Hypertelorism and Turner syndrome?")
+    assert result.outcome is not Outcome.DID_YOU_MEAN and result.outcome is not Outcome.ANSWER
+
+
 def test_an_abbreviation_typed_in_a_list_is_an_item(searcher: Searcher) -> None:
     """ "ITP" is read as its long form in another reading; typed, it is still a list item."""
     result = searcher.search("Can lupus, antiphospholipid syndrome, and ITP antibodies occur together?")
