@@ -207,7 +207,11 @@ NOUN_RISK_CUE = (
 # "an increased risk for his son?", "our chances of another child with it"): a page gives
 # figures for everyone, and can't answer for one case. Both cues must be in the asking sentence.
 OWN_CUE = r"\b(i|me|my|we|us|our|his|her|their|an individual|a couple)\b"
-RISK_CUE = r"\b(risks?|chances?|likelihood|odds|likely)\b"
+RISK_CUE = (
+    r"\b(risks?|chances?|likelihood|odds|likely)\b"
+    r"|\b(will|would|could|can|might|may)\b[^?.!]{0,30}\b(get|inherit|develop)\s+(it|this|that)\b"  # "Will I get it?"
+    r"|\bpass (it|this|that) (on|down)\b"
+)
 # A sentence that says no, or a limit, to what it names: "is not contagious", "there is no cure",
 # "has not been associated", "cannot be", "rarely".
 VERDICT_CUE = r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b"

@@ -110,6 +110,8 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (rf"\baffects? (only )?{SEXES}\b", 2), (rf"\bonly (in )?{SEXES}\b", 2),
         # a parent has it, will a child: "my father had it, will I get it?"
         (rf"\b{PARENTS}\b{NEAR}\b(has|had|have|carries|carried)\b{NEAR}\b(will|could|can|might|may) (i|we|he|she|they|it) {GET_IT}{NOT_THE_CONDITION}", 3),
+        # asked alone, after a sentence that says who has it: "My mom has ALS. Will I get it?"
+        (rf"^\W*(will|would|could|can|might|may) (i|we|he|she|they|(my|our) {KIN}) (also |ever )?(get|inherit|develop) (it|this|that)\b", 2.5),
         (r"\bskip(s|ped|ping)? (a )?generations?\b", 3),
         # from whom: "does it come from one of us parents?", "did he get it from his father?"
         (rf"\b(come|comes|came|coming|get|got|gets) (it )?from\b{NEAR}\b{PARENTS}\b", 3),

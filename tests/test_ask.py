@@ -256,6 +256,9 @@ def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
         ("If a couple has a child with Krabbe disease, what is the likelihood of another?", True),
         ("What is the risk of passing Marfan syndrome to a child?", False),  # everyone's risk
         ("My son has Marfan syndrome. How is it treated?", False),  # his case, no risk asked
+        ("My mom has ALS. Will I get it?", True),  # no word "risk": getting it, for me
+        ("My husband has Marfan syndrome. Could our kids inherit it?", True),
+        ("How do people get Marfan syndrome?", False),
     ],
 )
 def test_the_risk_for_one_person_or_family_is_read(question, own_risk):

@@ -27,6 +27,7 @@ from retrieval.qtype import main_type, question_types
         pytest.param("Does Duchenne muscular dystrophy only affect boys?", id="affects-one-sex"),
         # a parent had it; from whom it comes
         pytest.param("My father had FOP, will I get it?", id="parent-had-will-i"),
+        pytest.param("My mom has ALS. Will I get it?", id="will-i-get-it-alone"),
         pytest.param("Does it come from one of us parents?", id="come-from-parents"),
         pytest.param("Does Marfan syndrome skip generations?", id="skip-generation"),
     ],
