@@ -259,6 +259,7 @@ def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
         ("My mom has ALS. Will I get it?", True),  # no word "risk": getting it, for me
         ("My husband has Marfan syndrome. Could our kids inherit it?", True),
         ("How do people get Marfan syndrome?", False),
+        ("Once an individual with it loses vision, can they get it back?", False),  # recovery
     ],
 )
 def test_the_risk_for_one_person_or_family_is_read(question, own_risk):
