@@ -403,7 +403,8 @@ class Engine:
             return reply, carried.used
         if carried is not None and carried.found:  # what carries it, the chat has been shown
             return Reply(ReplyKind.ANSWER), []
-        fresh = self._fresh(turn.passages, state) if turn.seen_before else turn.passages
+        passages = _section_from_its_start(turn.passages) if turn.ask.own_risk else turn.passages
+        fresh = self._fresh(passages, state) if turn.seen_before else passages
         # the page doesn't say: a short closest text, labelled as such, not a whole answer
         limit = 1 if turn.unsaid else None
         seen = state if turn.seen_before else None
@@ -796,3 +797,16 @@ class Engine:
     def _save(self, chat_key: str, state: ConversationState) -> None:
         state.updated_at = self.clock()
         self.conversations.save_conversation(chat_key, state.to_dict())
+
+
+def _section_from_its_start(passages: list[Passage]) -> list[Passage]:
+    """The best passage's section in page order, then the rest: no page can tell one family's
+    risk, so the section's own account from its start helps most ("About 90-95% of cases of ALS
+    are not inherited ..."), not the passage that shares the most words with the question."""
+    if not passages:
+        return passages
+    first = passages[0]
+    section = sorted(
+        (p for p in passages if p.doc_id == first.doc_id and p.qid == first.qid), key=lambda p: p.position
+    )
+    return [*section, *(p for p in passages if p not in section)]

@@ -1,6 +1,7 @@
 """The answer engine: verbatim excerpts, abstention, follow-ups, choices, small talk, bad input."""
 
 import json
+from dataclasses import replace
 
 import pytest
 from conftest import SHARED_EVAL, needs_shared
@@ -8,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from answers import messages
-from answers.engine import Engine
+from answers.engine import Engine, _section_from_its_start
 from answers.reply import ReplyKind
 from answers.settings import EngineSettings
+from corpus.models import Passage
 
 
 def assert_verbatim(engine: Engine, reply) -> None:
@@ -366,3 +368,12 @@ def test_a_missing_section_is_answered_by_the_pages_sentences_on_its_topic(small
         "Treatment involves surgical removal when possible."
     ]
     assert reply.partial
+
+
+def test_ones_own_risk_quotes_the_section_from_its_start():
+    """No page tells one family's risk: the section's own account from its start comes first,
+    not the passage sharing most words with the question (answers.engine._section_from_its_start)."""
+    base = Passage("p", "GARD", "2_GARD_QA", "1", "1-4", "inheritance", "X", "u", (), "q", "t")
+    later, start = replace(base, passage_id="p1", position=1), replace(base, passage_id="p0", position=0)
+    other = replace(base, passage_id="o", qid="1-1", qtype="information")
+    assert _section_from_its_start([later, other, start]) == [start, later, other]
