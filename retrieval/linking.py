@@ -1156,6 +1156,7 @@ class Linker:
         wanted = [w for w in mention.words if w not in NAME_CONNECTORS and w not in STOP_WORDS]
         return any(
             all(self._repeats(w, frozenset(entry.words)) for w in wanted)
+            and not _listed_in(entry.name, wanted)
             for entry in self.names.entries_of(doc_id)
         )
 
@@ -1234,6 +1235,32 @@ class Linker:
         if (start, end) == (mention.start, mention.end):
             return mention.text
         return self._mention(question, start, end).text
+
+
+LISTING = frozenset({"and", "with", "without", "plus", "or"})
+
+
+def _listed_in(name: str, wanted: list[str]) -> bool:
+    """Whether a name lists the wanted words as one of its features, after a comma or a joint
+    ("Coloboma, cleft lip/palate and mental retardation syndrome", "Microcephaly, corpus callosum
+    dysgenesis and cleft lip-palate", "... without cleft lip/palate"): such a page is another
+    condition that has the feature, no kind of it ("Usher syndrome, type 1B" is one of Usher
+    syndrome; "Familial dilated cardiomyopathy" one of dilated cardiomyopathy)."""
+    if not wanted:
+        return False
+    for part_number, part in enumerate(name.split(",")):
+        words = name_words(part)
+        if wanted[0] in words:
+            at = words.index(wanted[0])
+            return (at == 0 and part_number > 0 and not _qualifies(words)) or (
+                at > 0 and words[at - 1] in LISTING
+            )
+    return False
+
+
+def _qualifies(words: list[str]) -> bool:
+    """A part after a comma that only types or qualifies the name before it ("..., type 1B")."""
+    return bool(words) and (words[-1] in NUMBER_KEYWORDS or any(w[:1].isdigit() for w in words))
 
 
 __all__ = ["FEATURES", "LinkDecision", "LinkFeatures", "ReadingPolicy", "Linker", "Mention"]

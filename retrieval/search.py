@@ -288,7 +288,9 @@ class Searcher:
             return SearchResult(read.text, [], True, Reason.EMPTY, qtypes=qtypes)
         decision = self.decide(read, scores, context_doc, doc_id, exclude)
         if decision.reason is Reason.DID_YOU_MEAN:
-            return self._did_you_mean(read.text, decision.chosen[0], decision.link, scores, k, qtypes)
+            return self._did_you_mean(
+                read.text, decision.chosen[0], decision.link, scores, k, qtypes, decision.missing
+            )
         if not decision.chosen:
             return self._no_page(read, decision, scores, k, qtypes, exclude)
         return self._ranked(read, decision, scores, k, qtypes)
@@ -383,6 +385,8 @@ class Searcher:
                 said = mention is not None and mention.shaped
                 missing = self.linker.said_name(readings[0], mention, exclude) if said else ""
                 return Decision(Reason.WEAK_MATCH, missing=missing)
+            if len(choices) == 1 < len(decision.choices) and mention is not None:  # no family left
+                return Decision(Reason.DID_YOU_MEAN, choices, choices, missing=mention.text)
             return replace(decision, chosen=chosen, choices=choices)
         first = chosen[0]
         asked = readings[first.variant]
@@ -483,15 +487,17 @@ class Searcher:
         self,
         question: str,
         match: DiseaseMatch,
-        link: LinkDecision,
+        link: LinkDecision | None,
         scores: np.ndarray,
         k: int,
         qtypes: dict[str, float],
+        asked: str = "",
     ) -> SearchResult:
         """One page offered for a tap ("Did you mean Guillain-Barre syndrome?"), never quoted
         unasked: the name was typed too far from the page's, or through a name the page's
-        title doesn't show."""
-        asked = link.mention.text if link.mention is not None else ""
+        title doesn't show, or the one page left whose name holds what was typed."""
+        if link is not None and link.mention is not None:
+            asked = link.mention.text
         return SearchResult(
             question,
             self._plain(scores, k),

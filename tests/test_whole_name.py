@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import needs_shared
 from corpus_fixture import named_page, write_corpus
 
 from answers.engine import Engine
@@ -215,3 +216,13 @@ def test_an_abbreviation_the_question_spells_out_otherwise_names_no_page(searche
     assert result.outcome is Outcome.NO_PAGE and result.missing == "in vitro fertilization"
     spelt_alike = searcher.search("Is idiopathic ventricular fibrillation (IVF) inherited?")
     assert spelt_alike.outcome is Outcome.ANSWER
+
+
+@needs_shared
+def test_a_name_listing_the_words_as_a_feature_is_no_kind_of_them(gard_searcher: Searcher) -> None:
+    """GARD has no page on cleft lip and palate. "Microcephaly, corpus callosum dysgenesis and
+    cleft lip-palate" lists it as a feature and is no kind of it (linking._listed_in); the one
+    page left is offered for one tap, never as "several conditions match that name"."""
+    result = gard_searcher.search("My baby girl was born with a cleft lip and palate. Will she need surgery?")
+    assert result.outcome is Outcome.DID_YOU_MEAN and len(result.choices) == 1
+    assert "Microcephaly" not in gard_searcher.title(result.choices[0].doc_id)
