@@ -41,6 +41,7 @@ TABLE_FREQUENCY = re.compile(r" (?:\d+(?:\.\d+)?%|\d+/\d+|-)(?= |$)")
 MAX_FEATURE_WORDS = 10  # longer, and it's the prose after the table ("The Human Phenotype ...")
 MIN_TABLE_FEATURES = 3  # without its header, a run of fewer is no sure table
 MAX_FEATURES = 8  # a short list; the question's own words pick first
+NOTHING_KEPT = 50_000  # sentences whose _says_nothing is kept (about as many as GARD has)
 TREATING = frozenset(
     {"treatment", "information", "staff_answer"}
 )  # sections a named treatment is answered in
@@ -108,6 +109,7 @@ class Composer:
     def __init__(self, boilerplate: set[str], idf: dict[str, float]) -> None:
         self.boilerplate = boilerplate
         self.idf = idf
+        self._nothing: dict[tuple[str, tuple[str, ...]], bool] = {}  # _says_nothing, per sentence
 
     @staticmethod
     def citation(passage: Passage) -> Citation:
@@ -377,12 +379,20 @@ class Composer:
     def _says_nothing(self, sentence: str, names: tuple[str, ...]) -> bool:
         """The page's own heading ("What are the symptoms of X?"), site boilerplate ("The
         Human Phenotype Ontology provides the following list ...") and pointers to other sites
-        ("... at the following links", "click here", bare addresses) answer nothing."""
-        return (
-            sentence.rstrip().endswith("?")
-            or _points_elsewhere(sentence)
-            or template_key(sentence, names) in self.boilerplate
-        )
+        ("... at the following links", "click here", bare addresses) answer nothing. Kept per
+        sentence and names: the same pages' sentences are read again for later questions."""
+        key = (sentence, names)
+        said = self._nothing.get(key)
+        if said is None:
+            said = (
+                sentence.rstrip().endswith("?")
+                or _points_elsewhere(sentence)
+                or template_key(sentence, names) in self.boilerplate
+            )
+            if len(self._nothing) >= NOTHING_KEPT:
+                self._nothing.clear()
+            self._nothing[key] = said
+        return said
 
     def quotable(self, passage: Passage) -> bool:
         """Whether a passage has any sentence worth quoting, as excerpt() would judge it."""

@@ -7,7 +7,7 @@ keys minus `quoted`, and shrugs off keys it doesn't know.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 MAX_QUOTED = 200  # sentences remembered per disease: far more than any page has
@@ -35,7 +35,12 @@ class ConversationState:
     updated_at: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Field by field, lists copied: what dataclasses.asdict gives, without its deep copy
+        of every string (a state is saved after every message)."""
+        return {
+            spec.name: list(value) if isinstance(value := getattr(self, spec.name), list) else value
+            for spec in fields(self)
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> ConversationState:
