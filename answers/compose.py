@@ -25,7 +25,7 @@ from retrieval.policy import AnswerPolicy
 # A sentence that sends the reader elsewhere instead of saying something: a web address, "click
 # here", "at the following links". On a page it leads to a link; quoted, it leads nowhere.
 POINTER = re.compile(
-    r"https?://|\bwww\.|\bclick (here|on (the|this) link)\b"
+    r"https?://|\bwww\.|\bclick (here|on)\b"
     r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b",
     re.IGNORECASE,
 )

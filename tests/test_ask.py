@@ -18,6 +18,12 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
         ("How long do people with Orlen syndrome live?", "Orlen syndrome", "life expectancy"),
         ("what's the lifespan with orlen syndrome", "orlen syndrome", "life expectancy"),
         ("Is Orlen syndrome fatal?", "Orlen syndrome", "life expectancy"),
+        (
+            "He was just diagnosed with Orlen syndrome and I want to know how long he has",
+            "Orlen syndrome",
+            "life expectancy",
+        ),
+        ("Do people with Orlen syndrome have shorter lives?", "Orlen syndrome", "life expectancy"),
         ("Can a woman with Orlen syndrome get pregnant?", "Orlen syndrome", "pregnancy"),
         ("Could my son with Orlen syndrome play soccer?", "Orlen syndrome", "sports"),
         ("Are there clinical trials for Orlen syndrome?", "Orlen syndrome", "research"),
@@ -99,6 +105,7 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     life = Ask(attribute="life expectancy")
     assert not carries(life, "Many features develop with age.", {})  # the course is no outlook
     assert carries(life, "Most affected people have a normal life expectancy.", {})
+    assert carries(life, "Death often results from respiratory failure within 2 to 10 years.", {})
     assert not carries(life, "Orlen syndrome affects the hair and nails.", {})
 
 

@@ -214,7 +214,10 @@ def test_a_pointer_to_another_site_is_never_quoted():
     """ "Click here" and web addresses lead nowhere once quoted: the excerpt keeps the sentence
     that says something, and a passage of pointers alone has nothing worth quoting."""
     said = "Orlen syndrome is diagnosed by an eye exam."
-    text = f"{said} To read more about the exam, click here. See www.example.org/orlen for a list."
+    text = (
+        f"{said} To read more about the exam, click here. See www.example.org/orlen for a list. "
+        'Click on "Research" next to each type to see the laboratories.'
+    )
     excerpt = composer().excerpt(passage(text), "How is Orlen syndrome diagnosed?", 900)
     assert excerpt is not None and excerpt.parts == (said,)
     links = passage("You can find further information at the following links to MedlinePlus.gov.")
