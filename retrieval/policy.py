@@ -138,6 +138,8 @@ ATTRIBUTE_CUES: dict[str, str] = {
     "medication": r"(?<!new )(?<!experimental )\b(medications?|medicines?|drugs?|prescriptions?|pills?)\b",
     "monitoring": r"\b(monitor\w*|surveillance|follow[- ]?up|check[- ]?ups?|how often should)\b",
     "recovery": r"\b(get (it|this|them|that|(his|her|their|my|the) \w+) back|(come|comes|coming) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
+    "specialist": r"\b((what|which) (kind of |type of |sort of )?(doctors?|specialists?|physicians?|clinics?|hospitals?)|(see|find|consult) an? (\w+ )?(doctor|specialist|physician)|specialists? (in|for|who)|doctors? (who|that) (treat|specializ|know)\w*|who (treats|diagnoses))\b",
+    "support": r"\b(support groups?|patient (organi[sz]ations?|groups?|advocacy)|advocacy (groups?|organi[sz]ations?)|foundations?|other (families|parents|people) (with|who)|connect with (other )?(families|parents|people))\b",
     "similar conditions": r"\b(similar (symptoms|signs|conditions|diseases|disorders|features|to)|mimic\w*|(mis)?taken for|confused with|differ\w* (from|between)|distinguish\w*|tell (it|them) apart)\b",
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
@@ -156,7 +158,9 @@ CARRIER_CUES: dict[str, str] = {
     "recovery": r"\b(recover\w*|revers\w*|irreversible|permanent\w*|go(es)? away|resolv\w*|disappear\w*|improv\w*|restor\w*|regain\w*|outgrow\w*|remission)\b",
     "similar conditions": r"\b(similar (symptoms|signs|features|conditions|disorders|diseases)|(symptoms|signs|features|conditions|disorders|diseases) similar|(other|distinct|related|different)(, (\w+ ){1,2}| (\w+ ){0,2})(disorders|conditions|diseases) (such as|including|like)|mimic\w*|resembl\w*|distinguish\w* (it |them |this |these )?(\w+ )?(from|between)|differential|confused with|mistaken for|(differs?|different) from|overlap\w*)\b",
     "blood test": r"\b(blood (tests?|work|samples?|levels?|counts?|analys\w*|screen\w*)|(in|of) the blood|serum|plasma)\b",
-}  # fmt: skip
+    "specialist": r"\b(specialists?|[a-z]+ologists?|(team|group) of (doctors|specialists|physicians)|multidisciplinary|referr(al|ed) to)\b",
+    "support": r"\b(support groups?|patient (organi[sz]ations?|groups?|advocacy)|advocacy (groups?|organi[sz]ations?))\b",
+}  # a foundation's name alone is a link in a resource list, no word about support  # fmt: skip
 # A section's topic, for a question asking for a section the page lacks ("How is yellow nail
 # syndrome treated?" on a page with no treatment section): a sentence of another section that
 # names the topic itself stands in for it ("there is no cure ..., but there are therapies"). Keyed

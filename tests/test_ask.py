@@ -24,6 +24,14 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
             "life expectancy",
         ),
         ("Do people with Orlen syndrome have shorter lives?", "Orlen syndrome", "life expectancy"),
+        ("What specialist should my daughter see for Orlen syndrome?", "Orlen syndrome", "specialist"),
+        (
+            "How can I find a doctor who is knowledgeable about Orlen syndrome?",
+            "Orlen syndrome",
+            "specialist",
+        ),
+        ("Are there support groups for Orlen syndrome?", "Orlen syndrome", "support"),
+        ("How can I find other families with kids with Orlen syndrome?", "Orlen syndrome", "support"),
         ("Can a woman with Orlen syndrome get pregnant?", "Orlen syndrome", "pregnancy"),
         ("Could my son with Orlen syndrome play soccer?", "Orlen syndrome", "sports"),
         ("Are there clinical trials for Orlen syndrome?", "Orlen syndrome", "research"),
@@ -106,6 +114,12 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     assert not carries(life, "Many features develop with age.", {})  # the course is no outlook
     assert carries(life, "Most affected people have a normal life expectancy.", {})
     assert carries(life, "Death often results from respiratory failure within 2 to 10 years.", {})
+    specialist = Ask(attribute="specialist")
+    assert carries(specialist, "You should see an ophthalmologist (eye specialist) every year.", {})
+    assert not carries(specialist, "Orlen syndrome affects the eyes.", {})
+    support = Ask(attribute="support")
+    assert carries(support, "Support groups can help families cope.", {})
+    assert not carries(support, "Foundation for Orlen Research - Diagnosis & Treatment GeneReviews", {})
     assert not carries(life, "Orlen syndrome affects the hair and nails.", {})
 
 
