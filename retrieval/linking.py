@@ -53,6 +53,9 @@ QUESTION_WORDS = frozenset(
     incidence prevalence frequency
     """.split()
 )
+# How a disease is inherited, asked as a predicate: "Is Fabry disease X-linked?"
+MODE_NAMES = frozenset("autosomal dominant recessive linked mitochondrial".split())
+INHERITANCE_MODES = MODE_NAMES | {"x", "y", "or", "and"}
 # What may stand between two conditions asked about together ("X and Y", "X, Y, and Z", "X / Y")
 LIST_GAPS = (("and",), ("or",), ("vs",), ("versus",), ("and", "or"), ("related", "to"), ("linked", "to"))
 # ... and between two whole names when no page has the name they make together: "megalocytic
@@ -765,6 +768,8 @@ class Linker:
             i -= 1
         if i >= 0 and not self._break(question, i) and not self._stands_apart_before(question, i, exclude):
             return None  # "postaxial hand | polydactyly", "Dextrocardia with | situs inversus"
+        if not before and self._asks_its_mode(question, start, end):
+            return WholeName.SAME, self._mention(question, start, end)  # "Is Fabry disease X-linked?"
         closed = self._aside_or_end(question, end - 1)  # nothing after it belongs to the name
         after = [] if closed else self._joined_after(question, end)
         typed = [] if closed or after else self._type_after(question, end, exclude)
@@ -789,6 +794,25 @@ class Linker:
         ):
             return WholeName.BROADER, mention  # a synonym many pages share ("porphyria") is no general page
         return None
+
+    def _asks_its_mode(self, question: QuestionWords, start: int, end: int) -> bool:
+        """Whether a question asks how the named disease is inherited, with the mode as its
+        predicate: "Is Fabry disease X-linked?", "Is Marfan syndrome autosomal dominant or
+        recessive?". Only in that shape: titles put a mode after a name too ("Ichthyosis,
+        X-linked"), and a LOPO question "Is Ichthyosis X-linked inherited?" names one."""
+        words = question.words
+        if start == 0 or words[start - 1] not in {"is", "are", "was"} or self._pause(question, end - 1):
+            return False
+        if start > 1 and not self._break(question, start - 2):
+            return False  # the copula opens the question
+        i = end
+        while (
+            i < len(words)
+            and words[i] in INHERITANCE_MODES
+            and not (i > end and self._break(question, i - 1))
+        ):
+            i += 1
+        return i > end and self._aside_or_end(question, i - 1) and bool(set(words[end:i]) & MODE_NAMES)
 
     def _joined_after(self, question: QuestionWords, end: int) -> list[int]:
         """The positions right after a name, at `end`, that make one word or one name with it:

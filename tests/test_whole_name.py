@@ -76,6 +76,9 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # Asking words and connectors before it, asking words after it, are the asker's.
         ("What is the incidence of myelofibrosis in the United States?", WholeName.SAME),
         ("Is mastocytosis hereditary?", WholeName.SAME),
+        # How it is inherited, asked as the predicate of "Is X ...?" (Linker._asks_its_mode).
+        ("Is Turner syndrome X-linked?", WholeName.SAME),
+        ("Is myelofibrosis autosomal dominant or recessive?", WholeName.SAME),
         # A verb's -ing form no name uses is the asker's; so is a short lower-case topic after
         # "with" or "and" that ends in a word no name uses.
         ("When staging myelofibrosis, is a scan used?", WholeName.SAME),
