@@ -14,6 +14,9 @@ ROMAN_AFTER_KEYWORD = {"i": "1", "v": "5", "x": "10"}
 NUMBER_KEYWORDS = {"type", "class", "grade", "stage", "group", "form", "factor", "types"}
 TYPED_WORD = re.compile(r"[^\W_]+")
 POSSESSIVE = re.compile(r"['’]s\b")
+# A chromosome band's sub-band ("22q11.2" is in 22q11): names and people write the band with or
+# without it ("22q11 deletion syndrome"), and a lone "2" would read as a type number.
+SUB_BAND = re.compile(r"\b(\d{1,2}[pq]\d+)\.\d+", re.IGNORECASE)
 
 
 def name_words(text: str) -> list[str]:
@@ -25,7 +28,7 @@ def name_words(text: str) -> list[str]:
 def _name_words(text: str) -> tuple[str, ...]:
     """Kept per text: the linker reads the same page names again for every question."""
     out: list[str] = []
-    for word in words(text):
+    for word in words(SUB_BAND.sub(r"\1", text)):
         out.append(arabic(word, out[-1] if out else ""))
     return tuple(out)
 
@@ -60,8 +63,9 @@ def read_question(question: str) -> QuestionWords:
     chunks = question.split()
     opening = True  # the first word of a sentence is capitalised whatever it is
     for group, chunk in enumerate(chunks):
-        folded = words(chunk)
-        typed = TYPED_WORD.findall(POSSESSIVE.sub("", chunk))
+        read = SUB_BAND.sub(r"\1", chunk)
+        folded = words(read)
+        typed = TYPED_WORD.findall(POSSESSIVE.sub("", read))
         aligned = len(typed) == len(folded)
         for k, word in enumerate(folded):
             words_.append(arabic(word, words_[-1] if words_ else ""))

@@ -18,6 +18,7 @@ from bot.telegram.render import render_reply
 from bot.telegram.texts import BUTTON_ASK
 from retrieval.build import CorpusSelection, open_index
 from retrieval.qtype import main_type, question_types
+from retrieval.question_words import name_words, read_question
 from retrieval.search import Searcher
 
 
@@ -360,3 +361,13 @@ def test_another_language_is_told_the_bot_reads_english(engine: Engine, question
 )
 def test_english_is_not_mistaken_for_another_language(engine: Engine, question: str) -> None:
     assert messages.ENGLISH_ONLY not in engine.reply("t", question).message
+
+
+@pytest.mark.parametrize(
+    "typed", ["22q11.2 deletion syndrome", "22q11 deletion syndrome", "22Q11.2 Deletion Syndrome"]
+)
+def test_a_chromosome_bands_sub_band_is_no_type_number(typed):
+    """ "22q11.2" is in band 22q11, however it is written: its ".2" is no type number that would
+    make "22q11 deletion syndrome" another disease (question_words.SUB_BAND)."""
+    assert name_words(typed) == ["22q11", "deletion", "syndrome"]
+    assert read_question(f"Is {typed} inherited?").words[1:4] == ["22q11", "deletion", "syndrome"]
