@@ -823,6 +823,12 @@ class Linker:
         while i < len(question.words) and not self._break(question, i - 1):
             if question.groups[i] != question.groups[end - 1] and question.words[i] not in self.heads:
                 break
+            if (
+                question.words[i] in NUMBER_KEYWORDS
+                and i + 1 < len(question.words)
+                and self._type_label(question.words, i + 1)
+            ):
+                break  # "syndrome | type 3": a type of it (_type_after), no head word of another name
             after.append(i)
             i += 1
         return after

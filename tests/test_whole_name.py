@@ -229,3 +229,12 @@ def test_a_name_listing_the_words_as_a_feature_is_no_kind_of_them(gard_searcher:
     result = gard_searcher.search("My baby girl was born with a cleft lip and palate. Will she need surgery?")
     assert result.outcome is Outcome.DID_YOU_MEAN and len(result.choices) == 1
     assert "Microcephaly" not in gard_searcher.title(result.choices[0].doc_id)
+
+
+@needs_shared
+def test_a_type_after_a_name_is_no_head_word_though_names_end_in_type(gard_searcher: Searcher) -> None:
+    """GARD names end in "type" ("Ehlers-Danlos syndrome, dermatosparaxis type"), but "syndrome
+    type 3" types the syndrome (Linker._joined_after): its general page, said so."""
+    result = gard_searcher.search("I have Ehlers-Danlos syndrome type 3. Is pregnancy safe?")
+    assert result.outcome is Outcome.ANSWER and result.broader == "Ehlers-Danlos syndrome type 3"
+    assert gard_searcher.title(result.disease.doc_id) == "Ehlers-Danlos syndrome"
