@@ -28,7 +28,7 @@ from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_da
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
 from retrieval.ask import Ask, names_object, read_ask, topic_ask
-from retrieval.names import DiseaseMatch
+from retrieval.names import NAME_CONNECTORS, DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
 from retrieval.question_words import Question, name_words
@@ -630,7 +630,10 @@ class Engine:
         named = fold(disease.name) in fold(title) or fold(title) in fold(question)
         # one name spelt two ways ("Lederhose disease", "Ledderhose disease") is no other name
         respelt = fuzz.ratio(fold(disease.name), fold(title)) >= self.answer_policy.same_name_ratio
-        return not result.broader and not named and not respelt
+        # the line says the asker's name is the page's: not when the asker wrote less of it
+        # ("behcets" matched "Behcet's syndrome", a name the asker never wrote)
+        typed = set(name_words(disease.name)) - NAME_CONNECTORS <= set(name_words(question))
+        return not result.broader and not named and not respelt and typed
 
     @staticmethod
     def _remember(

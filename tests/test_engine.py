@@ -305,6 +305,16 @@ def test_a_name_spelt_otherwise_is_no_other_name(gard_engine):
 
 
 @needs_shared
+def test_the_other_name_line_says_only_a_name_the_asker_wrote(gard_engine):
+    """ "behcets" matched the synonym "Behcet's syndrome", which the asker never wrote: no line
+    saying it is another name; "Andersen disease", written whole, gets one."""
+    partial = gard_engine.reply("ask12", "what is the treatment for behcets")
+    assert partial.answered and "another name" not in partial.message
+    whole = gard_engine.reply("ask13", "Is Andersen disease inherited?")
+    assert whole.message.startswith("Andersen disease is another name for Glycogen storage disease type 4")
+
+
+@needs_shared
 def test_an_ask_asked_again_is_not_answered_with_something_else(gard_engine):
     """The sentence that carries the ask was shown; asked again, the chat is told that is all,
     not given another section as if it answered."""
