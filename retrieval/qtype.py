@@ -95,6 +95,9 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bfrom (my|his|her|their|our) (mom|mother|dad|father|parents?)\b", 2.5),
         (r"\b(chance|chances|odds|risk)\b.*\b(baby|child|children|kids|have it|get it|too)\b", 2.5),
         (r"\bcarriers?\b", 1.5), (r"\bnext (child|baby|pregnancy)\b", 2.5),
+        # a carrier asking about children: "I carry the gene for X. What does that mean for my kids?"
+        (r"\bcarr(y|ies|ying) (the|a|this|that) (\w+ )?(gene|mutation|trait)\b", 3),
+        (rf"\bmean for (my|our|his|her|their) (future )?{KIN}\b", 2.5),
         (rf"\b(our|my) (kids|children|baby|son|daughter) (get|have|inherit)\b{NOT_THE_CONDITION}", 1.5),
         (rf"\b(our|my|his|her|their) (other )?(kids|children|baby|sons?|daughters?)\b.*\b(get|inherit)\b{NOT_THE_CONDITION}", 2),
         (r"\bhappen again\b", 2), (r"\bget it from\b", 2.5),

@@ -28,6 +28,9 @@ from retrieval.qtype import main_type, question_types
         # a parent had it; from whom it comes
         pytest.param("My father had FOP, will I get it?", id="parent-had-will-i"),
         pytest.param("My mom has ALS. Will I get it?", id="will-i-get-it-alone"),
+        pytest.param(
+            "I was told I carry the gene for Tay-Sachs. What does that mean for my kids?", id="carrier-kids"
+        ),
         pytest.param("Does it come from one of us parents?", id="come-from-parents"),
         pytest.param("Does Marfan syndrome skip generations?", id="skip-generation"),
     ],
