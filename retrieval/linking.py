@@ -53,6 +53,8 @@ QUESTION_WORDS = frozenset(
     incidence prevalence frequency
     """.split()
 )
+# Subject pronouns: the word after one is a verb, no part of a name ("can you | outgrow X")
+SUBJECTS = frozenset("i you we he she they".split())
 # How a disease is inherited, asked as a predicate: "Is Fabry disease X-linked?"
 MODE_NAMES = frozenset("autosomal dominant recessive linked mitochondrial".split())
 INHERITANCE_MODES = MODE_NAMES | {"x", "y", "or", "and"}
@@ -458,6 +460,13 @@ class Linker:
         capital = question.capitalized[i] if i < len(question.capitalized) else False
         if word in question.upper:
             return True  # an acronym typed in capitals
+        if (
+            i > 0
+            and question.words[i - 1] in SUBJECTS
+            and not capital
+            and not self.names.is_name_word(word, exclude)
+        ):
+            return False  # after "you", "I", "we": the asker's verb ("can you | outgrow X")
         english = english_count(word)
         if english >= self.policy.everyday_english:
             return capital
@@ -874,6 +883,8 @@ class Linker:
             return False  # "Hereditary | neuralgic amyotrophy" is a title's word
         if self._asker_verb(word, exclude):
             return True  # "When staging | Merkel cell carcinoma"
+        if i > 0 and question.words[i - 1] in SUBJECTS and not self.names.is_name_word(word, exclude):
+            return True  # "can you outgrow | mastocytosis"
         if not (self._apart(word) or word in NAME_CONNECTORS):
             return False
         if word not in INNER_CONNECTORS:
@@ -1098,6 +1109,8 @@ class Linker:
             return False
         if self._number_like(word) or not any(c.isalpha() for c in word):
             return False
+        if i > 0 and question.words[i - 1] in SUBJECTS and not question.capitalized[i]:
+            return False  # after "you", "I", "we": the asker's verb ("can you | outgrow X")
         if self._eponym(question, i, exclude) or (english_count(word) < KEPT_FROM and len(word) >= 4):
             return True  # a word English rarely uses: "Krabbe", "vulvar", "cancerous"
         return self.names.is_name_word(word, exclude) and english_count(word) < self.policy.everyday_english

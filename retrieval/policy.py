@@ -213,7 +213,7 @@ NOUN_RISK_CUE = (
 OWN_CUE = r"\b(i|me|my|we|us|our|his|her|their|an individual|a couple)\b"
 RISK_CUE = (
     r"\b(risks?|chances?|likelihood|odds|likely)\b"
-    r"|\b(will|would|could|can|might|may)\b[^?.!]{0,30}\b(get|inherit|develop)\s+(it|this|that)\b(?! back)"  # "Will I get it?"
+    r"|\b(will|would|could|can|might|may)\b[^?.!]{0,30}\b(get|inherit|develop|have)\s+(it|this|that)\b(?! back)"  # "Will I get it?", "could my son have it?"
     r"|\bpass (it|this|that) (on|down)\b"
 )
 # A sentence that says no, or a limit, to what it names: "is not contagious", "there is no cure",

@@ -280,6 +280,8 @@ def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
         ("My mom has ALS. Will I get it?", True),  # no word "risk": getting it, for me
         ("My husband has Marfan syndrome. Could our kids inherit it?", True),
         ("How do people get Marfan syndrome?", False),
+        ("My brother has fragile X. Could my son have it too?", True),
+        ("Can I have children if I have Orlen syndrome?", False),
         ("Once an individual with it loses vision, can they get it back?", False),  # recovery
     ],
 )

@@ -76,6 +76,8 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # Asking words and connectors before it, asking words after it, are the asker's.
         ("What is the incidence of myelofibrosis in the United States?", WholeName.SAME),
         ("Is mastocytosis hereditary?", WholeName.SAME),
+        # After "you", "I", "we", a word is the asker's verb, however rare ("can you | outgrow").
+        ("Can you outgrow mastocytosis?", WholeName.SAME),
         # How it is inherited, asked as the predicate of "Is X ...?" (Linker._asks_its_mode).
         ("Is Turner syndrome X-linked?", WholeName.SAME),
         ("Is myelofibrosis autosomal dominant or recessive?", WholeName.SAME),
