@@ -41,6 +41,7 @@ TABLE_FREQUENCY = re.compile(r" (?:\d+(?:\.\d+)?%|\d+/\d+|-)(?= |$)")
 MAX_FEATURE_WORDS = 10  # longer, and it's the prose after the table ("The Human Phenotype ...")
 MIN_TABLE_FEATURES = 3  # without its header, a run of fewer is no sure table
 MAX_FEATURES = 8  # a short list; the question's own words pick first
+MAX_HEADING_WORDS = 4  # a line this short without a sentence's end is a heading
 NOTHING_KEPT = 50_000  # sentences whose _says_nothing is kept (about as many as GARD has)
 TREATING = frozenset(
     {"treatment", "information", "staff_answer"}
@@ -386,6 +387,7 @@ class Composer:
         if said is None:
             said = (
                 sentence.rstrip().endswith("?")
+                or _is_heading(sentence)
                 or _points_elsewhere(sentence)
                 or template_key(sentence, names) in self.boilerplate
             )
@@ -546,6 +548,19 @@ def table_features(text: str, start: int, end: int, starts_mid_table: bool = Fal
             spans.append((begin, frequency.start()))
         begin = frequency.end() + 1
     return spans if len(spans) >= (1 if header >= 0 else MIN_TABLE_FEATURES) else []
+
+
+def _is_heading(sentence: str) -> bool:
+    """A heading printed inline with the text ("Diagnostic Tests", "Specialists Involved") or a
+    bare citation mark ("[1] [2]"): a few title-case words, or none, with no sentence's end. They
+    say nothing once quoted. A list's line ("Shortness of breath", "Fever") is no heading."""
+    text = sentence.strip()
+    words = text.split()
+    if len(words) > MAX_HEADING_WORDS or text.endswith((".", "!", "?", ":", ";", ")", '"', "”")):
+        return False
+    if not any(c.isalpha() for c in text):
+        return True
+    return len(words) >= 2 and all(w[:1].isupper() for w in words if len(w) >= 4)
 
 
 def _points_elsewhere(sentence: str) -> bool:

@@ -109,6 +109,8 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     frequency = Ask(attribute="frequency")
     assert not carries(frequency, "It is estimated that 5 percent of people with it have no mutation.", {})
     assert carries(frequency, "It is estimated that about 1% of the population has Orlen syndrome.", {})
+    assert carries(frequency, "Orlen syndrome affects 1 in 25,000 newborns.", {})
+    assert not carries(frequency, "Each child has a 25% (1 in 4) risk to have the condition.", {})  # a risk
     assert not carries(frequency, "Seizures are common in people with Orlen syndrome.", {})  # a symptom
     life = Ask(attribute="life expectancy")
     assert not carries(life, "Many features develop with age.", {})  # the course is no outlook

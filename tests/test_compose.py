@@ -341,3 +341,12 @@ def test_a_sentence_that_points_back_is_quoted_only_after_the_one_before_it():
     excerpt = composer().excerpt(page, "What are the early signs of cancer in Orlen syndrome?", 900)
     assert excerpt is not None
     assert not any(part.startswith("However") for part in excerpt.parts)
+
+
+def test_a_heading_printed_in_the_text_is_never_quoted():
+    """Sibling collections print headings inline ("Diagnostic Tests"); GARD, citation marks."""
+    said = "Orlen syndrome is diagnosed by an eye exam."
+    excerpt = composer().excerpt(
+        passage(f"Diagnostic Tests\n{said}\n[1] [2]"), "How is Orlen syndrome diagnosed?", 900
+    )
+    assert excerpt is not None and excerpt.parts == (said,)
