@@ -137,7 +137,7 @@ ATTRIBUTE_CUES: dict[str, str] = {
     "cure": r"\b(cur(e|ed|able|es)|curative)\b",
     "medication": r"(?<!new )(?<!experimental )\b(medications?|medicines?|drugs?|prescriptions?|pills?)\b",
     "monitoring": r"\b(monitor\w*|surveillance|follow[- ]?up|check[- ]?ups?|how often should)\b",
-    "recovery": r"\b(get (it|this|them|that|(his|her|their|my|the) \w+) back|(come|comes|coming) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
+    "recovery": r"\b((walk|talk|speak|see|hear|eat|move|stand|use (his|her|their|my) \w+) again|get (it|this|them|that|(his|her|their|my|the) \w+) back|(come|comes|coming) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
     "specialist": r"\b((what|which) (kind of |type of |sort of )?(doctors?|specialists?|physicians?|clinics?|hospitals?)|(see|find|consult) an? (\w+ )?(doctor|specialist|physician)|specialists? (in|for|who)|doctors? (who|that) (treat|specializ|know)\w*|who (treats|diagnoses))\b",
     "support": r"\b(support groups?|patient (organi[sz]ations?|groups?|advocacy)|advocacy (groups?|organi[sz]ations?)|foundations?|other (families|parents|people) (with|who)|connect with (other )?(families|parents|people))\b",
     "similar conditions": r"\b(similar (symptoms|signs|conditions|diseases|disorders|features|to)|mimic\w*|(mis)?taken for|confused with|differ\w* (from|between)|distinguish\w*|tell (it|them) apart)\b",

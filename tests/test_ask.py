@@ -31,6 +31,7 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
             "specialist",
         ),
         ("Are there support groups for Orlen syndrome?", "Orlen syndrome", "support"),
+        ("My daughter has Orlen syndrome. Will she ever walk again?", "Orlen syndrome", "recovery"),
         ("How can I find other families with kids with Orlen syndrome?", "Orlen syndrome", "support"),
         ("Can a woman with Orlen syndrome get pregnant?", "Orlen syndrome", "pregnancy"),
         ("Could my son with Orlen syndrome play soccer?", "Orlen syndrome", "sports"),
