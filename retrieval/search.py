@@ -199,14 +199,10 @@ class Searcher:
             doc_rows[:] = [i for i in doc_rows if i not in rows]
 
     def _track(self, rows: range) -> None:
-        passages = self.index.passages
-        if isinstance(passages, LazyPassages):  # read two columns, make no passage
-            doc_ids, kinds = passages.column("doc_id", rows), passages.column("kind", rows)
-        else:
-            doc_ids, kinds = [passages[i].doc_id for i in rows], [passages[i].kind for i in rows]
+        doc_ids, kinds = self._column("doc_id", rows), self._column("kind", rows)  # no passage made
         for i, doc_id, kind in zip(rows, doc_ids, kinds, strict=True):
             self._by_doc[doc_id].append(i)
-            if kind == STAFF_KIND and is_own_topic(passages[i]):
+            if kind == STAFF_KIND and is_own_topic(self.index.passages[i]):
                 self._staff_topics.append(i)
 
     def doc_passages(self, doc_id: str) -> list[Passage]:
@@ -669,8 +665,9 @@ class Searcher:
         rows = self._by_doc.get(doc_id, [])
         if not rows:
             return []
-        first = self.index.passages[rows[0]]  # a staff answer carries its page's names too
-        name_terms = set(analyze(" ".join((first.title, *first.synonyms))))
+        # the page's names, read without making a passage (a staff answer carries them too)
+        title, synonyms = (self._column(name, rows[:1])[0] for name in ("title", "synonyms"))
+        name_terms = set(analyze(" ".join((title, *synonyms))))
         bm25 = self._scores_besides(name_terms, terms, rows)
         top = max(float(bm25.max()), 1e-9)
         kinds, sections, positions = (self._column(name, rows) for name in ("kind", "qtype", "position"))
@@ -693,7 +690,7 @@ class Searcher:
         order = sorted(range(len(rows)), key=lambda at: -scores[at])[:keep]
         return [Ranked(self.index.passages[rows[at]], scores[at]) for at in order]
 
-    def _column(self, name: str, rows: list[int]) -> list:
+    def _column(self, name: str, rows: list[int] | range) -> list:
         """One field of these passages, read without making them where the index is on disk."""
         passages = self.index.passages
         if isinstance(passages, LazyPassages):
@@ -744,5 +741,6 @@ class Searcher:
                 seen.add(passage_id)
 
     def _plain(self, scores: np.ndarray, k: int) -> list[Ranked]:
-        ids, values = top_k(scores, k)
-        return [Ranked(self.index.passages[i], float(s)) for i, s in zip(ids, values, strict=True)]
+        ranked: list[Ranked] = []
+        self._fill(ranked, set(), scores, k)
+        return ranked
