@@ -460,13 +460,8 @@ class Linker:
         capital = question.capitalized[i] if i < len(question.capitalized) else False
         if word in question.upper:
             return True  # an acronym typed in capitals
-        if (
-            i > 0
-            and question.words[i - 1] in SUBJECTS
-            and not capital
-            and not self.names.is_name_word(word, exclude)
-        ):
-            return False  # after "you", "I", "we": the asker's verb ("can you | outgrow X")
+        if self._after_subject(question, i, exclude):
+            return False  # the asker's verb: "can you | outgrow X"
         english = english_count(word)
         if english >= self.policy.everyday_english:
             return capital
@@ -883,7 +878,7 @@ class Linker:
             return False  # "Hereditary | neuralgic amyotrophy" is a title's word
         if self._asker_verb(word, exclude):
             return True  # "When staging | Merkel cell carcinoma"
-        if i > 0 and question.words[i - 1] in SUBJECTS and not self.names.is_name_word(word, exclude):
+        if self._after_subject(question, i, exclude):
             return True  # "can you outgrow | mastocytosis"
         if not (self._apart(word) or word in NAME_CONNECTORS):
             return False
@@ -925,6 +920,16 @@ class Linker:
             and not question.capitalized[end]
             and english_count(word) >= KEPT_FROM
             and not self.names.is_name_word(word, exclude)
+        )
+
+    def _after_subject(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+        """Whether the word at i follows "you", "I", "we" (SUBJECTS), typed in lower case and
+        used by no name: the asker's verb, however rare English finds it ("can you | outgrow")."""
+        return (
+            i > 0
+            and question.words[i - 1] in SUBJECTS
+            and not (i < len(question.capitalized) and question.capitalized[i])
+            and not self.names.is_name_word(question.words[i], exclude)
         )
 
     def _asker_verb(self, word: str, exclude: frozenset[str]) -> bool:
@@ -1109,8 +1114,8 @@ class Linker:
             return False
         if self._number_like(word) or not any(c.isalpha() for c in word):
             return False
-        if i > 0 and question.words[i - 1] in SUBJECTS and not question.capitalized[i]:
-            return False  # after "you", "I", "we": the asker's verb ("can you | outgrow X")
+        if self._after_subject(question, i, exclude):
+            return False  # the asker's verb: "can you | outgrow X"
         if self._eponym(question, i, exclude) or (english_count(word) < KEPT_FROM and len(word) >= 4):
             return True  # a word English rarely uses: "Krabbe", "vulvar", "cancerous"
         return self.names.is_name_word(word, exclude) and english_count(word) < self.policy.everyday_english
