@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -550,12 +550,11 @@ class Engine:
         ("How is yellow nail syndrome treated?": "Unfortunately, there is no cure for this
         condition, but there are therapies available ..."). None when no sentence names it.
         Also whether a quoted sentence names a rare word of the question ("panniculitis")."""
-        page = [p for p in self.searcher.doc_passages(disease.doc_id) if p.kind != STAFF_KIND]
+        page = self._page_passages(disease.doc_id)
         topic = topic_ask(result.qtype, text, self.composer.idf, self._names(disease), self.answer_policy)
         if not topic.specific:
             return None, False
-        budget = self.settings.max_chars - 250
-        seen = state.was_quoted if state is not None else None
+        budget, seen = self._quote_budget, _seen(state)
         carried = self.composer.carrying(
             page, topic, text, result.qtypes, budget, disease.words, seen, self.answer_policy
         )
@@ -577,13 +576,22 @@ class Engine:
         the question itself, and their reply is quoted whole)."""
         if not ask.specific or (ranked and ranked[0].kind == STAFF_KIND):
             return None
-        page = [p for p in self.searcher.doc_passages(doc_id) if p.kind != STAFF_KIND]
-        budget = self.settings.max_chars - 250
-        seen = state.was_quoted if state is not None else None
+        page = self._page_passages(doc_id)
+        budget, seen = self._quote_budget, _seen(state)
         return self.composer.carrying(
             page, ask, text, result.qtypes, budget, result.disease.words if result.disease else (), seen,
             self.answer_policy,
         )  # fmt: skip
+
+    @property
+    def _quote_budget(self) -> int:
+        """Characters of quotes a reply may hold: room is left for citations, other names and
+        the note."""
+        return self.settings.max_chars - 250
+
+    def _page_passages(self, doc_id: str) -> list[Passage]:
+        """A page's own passages, without staff answers published on it."""
+        return [p for p in self.searcher.doc_passages(doc_id) if p.kind != STAFF_KIND]
 
     def _sibling_composer(self) -> Composer:
         """A composer that also knows the sibling collections' site text, made when first used."""
@@ -595,8 +603,7 @@ class Engine:
     def _sibling_carried(self, turn: Turn, state: ConversationState | None) -> Carried | None:
         """The sentences that carry the ask on the first page of the same disease in another
         collection that has any (retrieval/siblings.py); None when none does."""
-        budget = self.settings.max_chars - 250
-        seen = state.was_quoted if state is not None else None
+        budget, seen = self._quote_budget, _seen(state)
         words = turn.disease.words
         for page in self.searcher.sibling_pages(turn.disease.doc_id):
             carried = self._sibling_composer().carrying(
@@ -610,8 +617,7 @@ class Engine:
         """The section asked for, from the first page of the same disease in another collection
         that has it, when GARD's page has none ("How might Brown-Sequard syndrome be treated?":
         NINDS's treatment section); its best sentences, as a section answer quotes them."""
-        budget = self.settings.max_chars - 250
-        seen = state.was_quoted if state is not None else None
+        budget, seen = self._quote_budget, _seen(state)
         composer = self._sibling_composer()
         for page in self.searcher.sibling_pages(turn.disease.doc_id):
             for passage in (p for p in page if p.qtype == turn.result.qtype):
@@ -726,7 +732,7 @@ class Engine:
         """Up to max_excerpts excerpts from the first passages, within the character budget;
         also the passages used up, quoted or found to hold nothing worth quoting. Sentences
         the conversation already quoted are left out."""
-        budget = self.settings.max_chars - 250  # room for citations, other names and the note
+        budget = self._quote_budget
         excerpts: list[Excerpt] = []
         used: list[Passage] = []
         top_type = None
@@ -800,6 +806,11 @@ class Engine:
     def _save(self, chat_key: str, state: ConversationState) -> None:
         state.updated_at = self.clock()
         self.conversations.save_conversation(chat_key, state.to_dict())
+
+
+def _seen(state: ConversationState | None) -> Callable[[str], bool] | None:
+    """The chat's test of whether a sentence was quoted before, when it has a state."""
+    return state.was_quoted if state is not None else None
 
 
 def _section_from_its_start(passages: list[Passage]) -> list[Passage]:
