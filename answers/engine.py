@@ -27,7 +27,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import Ask, names_object, read_ask, topic_ask
+from retrieval.ask import Ask, read_ask, topic_ask
 from retrieval.names import NAME_CONNECTORS, DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
@@ -42,6 +42,7 @@ CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
 ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
 MAX_CHOICE_WORDS = 6  # a longer message is a new question, not a pick
+WORD = re.compile(r"[^\W_][\w'-]*")  # a word as typed, for naming it back
 MAX_UNCLEAR_WORDS = 2  # a message of this few words naming no disease is asked back, not forwarded
 
 
@@ -61,6 +62,7 @@ class Turn:
     ask: Ask
     carried: Carried | None  # None: no specific ask (or a staff answer to it)
     stand_in: Carried | None = None  # sentences on the topic of a section the page lacks
+    stand_in_about: str = ""  # what they are about: the question's rare words they name, or the topic
     sibling: Carried | None = None  # what the same disease's page in another collection says
 
     @property
@@ -373,6 +375,7 @@ class Engine:
             # section ("... and panniculitis"); else another collection's section on it; else
             # the page's sentences on the section's topic
             turn.stand_in, named = self._stand_in(disease, text, result, seen)
+            turn.stand_in_about = named or messages.section_label(result.qtype).lower()
             if not named and self.settings.sibling_pages:
                 turn.sibling = self._sibling_section(turn, seen)
                 turn.stand_in = None if turn.sibling else turn.stand_in
@@ -479,7 +482,7 @@ class Engine:
             return messages.ABOUT_ASK.format(title=title, about=about), False
         if turn.carried is None and self._section_missing(result, quoted):
             if turn.stand_in is not None:  # its sentences on the topic, from wherever they are
-                return messages.NO_SECTION_NEAREST.format(title=title, section=section), True
+                return messages.ABOUT_ASK.format(title=title, about=turn.stand_in_about), True
             if quoted.qtype == INFORMATION:
                 return messages.NO_SECTION.format(title=title, section=section), True
             other = messages.section_label(quoted.qtype).lower()
@@ -543,24 +546,27 @@ class Engine:
 
     def _stand_in(
         self, disease: DiseaseMatch, text: str, result: SearchResult, state: ConversationState | None
-    ) -> tuple[Carried | None, bool]:
+    ) -> tuple[Carried | None, str]:
         """For a question that asks for a section its page lacks, with no specific ask: the
         page's sentences that name the section's topic or a rare word of the question, instead
         of the overview's opening, where the one sentence that bears on it would be buried
         ("How is yellow nail syndrome treated?": "Unfortunately, there is no cure for this
         condition, but there are therapies available ..."). None when no sentence names it.
-        Also whether a quoted sentence names a rare word of the question ("panniculitis")."""
+        Also the question's rare words, as typed, that the quoted sentences name ("panniculitis"),
+        or "" when they only name the topic: what the reply's lead says they are about."""
         page = self._page_passages(disease.doc_id)
         topic = topic_ask(result.qtype, text, self.composer.idf, self._names(disease), self.answer_policy)
         if not topic.specific:
-            return None, False
+            return None, ""
         budget, seen = self._quote_budget, _seen(state)
         carried = self.composer.carrying(
             page, topic, text, result.qtypes, budget, disease.words, seen, self.answer_policy
         )
         if not carried.excerpts:
-            return None, False
-        return carried, any(names_object(topic, part) for e in carried.excerpts for part in e.parts)
+            return None, ""
+        quoted = set(analyze(" ".join(part for e in carried.excerpts for part in e.parts)))
+        named = [word for word in WORD.findall(text) if set(analyze(word)) & quoted & set(topic.terms)]
+        return carried, " ".join(dict.fromkeys(named))
 
     def _carried(
         self,

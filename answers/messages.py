@@ -42,9 +42,6 @@ FOLLOW_UP = "About {title}:"
 STAFF_INTRO = "A {role} answered a question like yours on {date}: “{question}”"
 ANSWER_INTRO = "From the page on {title}:"
 NO_SECTION = "The page on {title} has no section on {section}; here is what it says about it in general."
-NO_SECTION_NEAREST = (
-    "The page on {title} has no section on {section}; these are its sentences closest to your question."
-)
 NO_SECTION_OTHER = "The page on {title} has no section on {section}; here is its section on {other}."
 NO_MORE = "That's everything I have on this. You can ask another question, or ask a specialist."
 NO_CONTEXT_MORE = 'Ask me a question first, then "more" shows further excerpts.'

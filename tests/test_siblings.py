@@ -141,7 +141,7 @@ def test_gards_own_sentences_naming_what_the_question_names_come_before_a_siblin
     engine = Engine(sibling_searcher)
     engine.answer_policy = AnswerPolicy(lead_idf=1.0)
     reply = engine.reply("c", "How are flare-ups of fibrodysplasia ossificans progressiva treated?")
-    assert reply.message == messages.NO_SECTION_NEAREST.format(
-        title="Fibrodysplasia ossificans progressiva", section="treatment"
+    assert reply.message == messages.ABOUT_ASK.format(
+        title="Fibrodysplasia ossificans progressiva", about="flare-ups"
     )
     assert "flare-ups" in reply.excerpts[0].text and "ninds" not in reply.excerpts[0].citation.url
