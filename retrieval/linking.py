@@ -473,6 +473,14 @@ class Linker:
             return True  # a gene or locus: "17p13", "brca2", "gm1"
         return capital
 
+    def _class_word(self, word: str) -> bool:
+        """A word that qualifies a kind of disease, not one disease: English uses it
+        ("genetic", "inherited") or many page names do ("autoimmune", "mitochondrial")."""
+        return (
+            english_count(word) >= KEPT_FROM
+            or len(self.names.by_word.get(word, ())) >= self.policy.qualifier_names
+        )
+
     @staticmethod
     def _number_like(word: str) -> bool:
         """ "2", "1a", "iv" read as digits: the numbers and letters of disease types."""
@@ -501,8 +509,12 @@ class Linker:
         possessive = any(c.endswith(("'s", "’s")) for c in (question.chunks[g] for g in groups[:-1]))
         headed = len(content) >= 2 and content[-1] in self.heads
         # A capitalised word alone is no disease ("Hi, I'm Zebulon"); with a head word, a type or
-        # as an acronym it is ("Scheuermann disease", "Kleine-Levin syndrome", "PKU").
-        shaped = headed or typed or acronym or (possessive and len(content) >= 2)
+        # as an acronym it is ("Scheuermann disease", "Kleine-Levin syndrome", "PKU"). A head word
+        # after "a" or "an" with only words English or many names use is a class ("is this a
+        # genetic disorder?", "an autoimmune disease"), not one disease with a name.
+        classed = headed and start > 0 and question.words[start - 1] in {"a", "an"}
+        classed = classed and all(self._class_word(w) for w in content[:-1])
+        shaped = (headed and not classed) or typed or acronym or (possessive and len(content) >= 2)
         return Mention(start, end, words, text, shaped, headed)
 
     # --- weights and features ---------------------------------------------------------------

@@ -83,6 +83,8 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         ("my optometrist says cone shaped, keratoconus. what now", "keratoconus", False),  # clause ends
         ("Is Meniere's disease? The vertigo is bad", "Meniere's disease", True),  # sentence ends
         ("Hi, I'm Zebulon. Can my employer fire me?", "Zebulon", False),  # a person is no disease
+        ("Is this a Metabolic disease?", "Metabolic disease", False),  # a class: "a" and English words
+        ("My son has a Zorbland disease.", "Zorbland disease", True),  # "a" and a word of no class
     ],
 )
 def test_mentions(searcher: Searcher, question: str, mention: str, shaped: bool) -> None:
