@@ -19,7 +19,7 @@ from corpus.boilerplate import template_key
 from corpus.models import Passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze
-from retrieval.ask import Ask, carries, states_verdict
+from retrieval.ask import SIGNS_OF, Ask, carries, states_verdict
 from retrieval.policy import AnswerPolicy
 
 # A sentence that sends the reader elsewhere instead of saying something: a web address, "click
@@ -226,8 +226,9 @@ class Composer:
                 if self._says_nothing(sentence, names):
                     continue
                 if is_table:  # a feature answers what a disease causes, not an attribute:
-                    # "Sudden death" in a table is no life expectancy
-                    features = table if ask.relation else []
+                    # "Sudden death" in a table is no life expectancy, "Congestive heart
+                    # failure" nothing of heart failure's signs
+                    features = table if ask.relation and ask.relation != SIGNS_OF else []
                     self._carrying_features(passage, number, features, ask, seen, carriers, policy)
                     continue
                 carriers.found = True

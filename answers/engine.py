@@ -62,7 +62,7 @@ class Turn:
     ask: Ask
     carried: Carried | None  # None: no specific ask (or a staff answer to it)
     stand_in: Carried | None = None  # sentences on the topic of a section the page lacks
-    stand_in_about: str = ""  # what they are about: the question's rare words they name, or the topic
+    stand_in_about: str = ""  # the question's rare words they name ("panniculitis"), if any
     sibling: Carried | None = None  # what the same disease's page in another collection says
 
     @property
@@ -209,10 +209,10 @@ class Engine:
         question = self.searcher.read(text)  # read once: both searches and the topic check share it
         result = self._new_topic(question, self.searcher.search(question, k=10, context_doc=state.doc_id))
         reply = self._answer(chat_key, text, result)
-        if (
-            result.outcome is Outcome.NO_PAGE
-        ):  # the chat turned to a disease with no page: "it" is not the last one
-            self._save(chat_key, ConversationState())
+        if result.outcome is Outcome.NO_PAGE:  # the chat turned to a disease with no page: "it"
+            fresh = ConversationState()  # is not the last one; pages naming it wait for a pick
+            fresh.pending_question, fresh.pending_choices = text, [c.doc_id for c in reply.choices]
+            self._save(chat_key, fresh)
         if reply.kind is not ReplyKind.INVALID and is_other_language(text):
             reply.message = f"{messages.ENGLISH_ONLY}\n\n{reply.message}"
         return reply
@@ -277,19 +277,34 @@ class Engine:
             case Outcome.CHOICE | Outcome.DID_YOU_MEAN:
                 return self._offer(chat_key, text, result)
             case Outcome.NO_PAGE:  # a disease the corpus has no page for
-                return Reply(
-                    ReplyKind.ABSTAIN,
-                    messages.NO_PAGE.format(name=result.missing),
-                    can_forward=True,
-                    disease=result.missing,
-                    qtype=result.qtype,
-                    reason=str(Outcome.NO_PAGE),
-                )
+                return self._no_page(result)
             case Outcome.ASK_WHICH:
                 return Reply(ReplyKind.ABSTAIN, messages.WHICH_DISEASE, qtype=result.qtype)
             case Outcome.ABSTAIN:
                 return self._abstain(text, result)
         return self._answer_page(self._turn(chat_key, text, result))
+
+    def _no_page(self, result: SearchResult) -> Reply:
+        """ "I have no page on X"; and when other pages name X in their text, those pages to
+        choose from (the user picks one knowing it is about another condition)."""
+        if not result.mentioned_on:
+            return Reply(
+                ReplyKind.ABSTAIN,
+                messages.NO_PAGE.format(name=result.missing),
+                can_forward=True,
+                disease=result.missing,
+                qtype=result.qtype,
+                reason=str(Outcome.NO_PAGE),
+            )
+        return Reply(
+            ReplyKind.CHOOSE,
+            messages.NO_PAGE_MENTIONED.format(name=result.missing),
+            choices=[Choice(doc_id, self.searcher.title(doc_id)) for doc_id in result.mentioned_on],
+            can_forward=True,
+            disease=result.missing,
+            qtype=result.qtype,
+            reason=str(Outcome.NO_PAGE),
+        )
 
     def _offer(self, chat_key: str, text: str, result: SearchResult) -> Reply:
         """Pages to choose from, or one to confirm ("Did you mean X?"): the question waits for
@@ -375,7 +390,7 @@ class Engine:
             # section ("... and panniculitis"); else another collection's section on it; else
             # the page's sentences on the section's topic
             turn.stand_in, named = self._stand_in(disease, text, result, seen)
-            turn.stand_in_about = named or messages.section_label(result.qtype).lower()
+            turn.stand_in_about = named
             if not named and self.settings.sibling_pages:
                 turn.sibling = self._sibling_section(turn, seen)
                 turn.stand_in = None if turn.sibling else turn.stand_in
@@ -481,8 +496,10 @@ class Engine:
             about = messages.ask_about(ask.attribute, ask.relation, ask.target)
             return messages.ABOUT_ASK.format(title=title, about=about), False
         if turn.carried is None and self._section_missing(result, quoted):
-            if turn.stand_in is not None:  # its sentences on the topic, from wherever they are
+            if turn.stand_in is not None and turn.stand_in_about:  # "... and panniculitis?"
                 return messages.ABOUT_ASK.format(title=title, about=turn.stand_in_about), True
+            if turn.stand_in is not None:  # its sentences on the topic, from wherever they are
+                return messages.NO_SECTION_ELSEWHERE.format(title=title, section=section), True
             if quoted.qtype == INFORMATION:
                 return messages.NO_SECTION.format(title=title, section=section), True
             other = messages.section_label(quoted.qtype).lower()

@@ -17,6 +17,11 @@ NO_PAGE = (
     "I have no GARD page on {name}, so I won't quote a page about another condition. "
     "I can send your question to a GARD information specialist, who will reply here."
 )
+# No page on X, but other pages name X in their text: those pages, offered as choices.
+NO_PAGE_MENTIONED = (
+    "I have no GARD page on {name}, but these GARD pages mention it. Choose one to read it, or I "
+    "can send your question to a GARD information specialist, who will reply here."
+)
 BROADER = (
     "I have no GARD page on {asked} specifically. This is GARD's page on {title}, which covers the "
     "condition in general."
@@ -42,6 +47,11 @@ FOLLOW_UP = "About {title}:"
 STAFF_INTRO = "A {role} answered a question like yours on {date}: “{question}”"
 ANSWER_INTRO = "From the page on {title}:"
 NO_SECTION = "The page on {title} has no section on {section}; here is what it says about it in general."
+# No section on it, but sentences elsewhere on the page name its topic ("there is no cure, but
+# there are therapies"): said both, so the reader knows the page says no more than these.
+NO_SECTION_ELSEWHERE = (
+    "The page on {title} has no section on {section}; this is what it says about it elsewhere."
+)
 NO_SECTION_OTHER = "The page on {title} has no section on {section}; here is its section on {other}."
 NO_MORE = "That's everything I have on this. You can ask another question, or ask a specialist."
 NO_CONTEXT_MORE = 'Ask me a question first, then "more" shows further excerpts.'
@@ -143,6 +153,7 @@ ASK_PHRASES = {
     "drug": "anything about {target}",
     "causes": "anything about {target}",
     "linked": "whether it is linked to {target}",
+    "signs of": "anything about {target}",
 }
 # A reply quoting the sentences that carry the ask says what they are about, not just the page:
 # a sentence may name the thing asked without settling the question.
@@ -168,6 +179,7 @@ ASK_ABOUT = {
     "drug": "{target}",
     "causes": "{target}",
     "linked": "{target}",
+    "signs of": "{target}",
 }
 OTHER_NAME = "{asked} is another name for {title}."
 CLARIFY = (

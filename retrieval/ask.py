@@ -49,6 +49,11 @@ UNSEEN_WEIGHT = 10.0  # nats: a word no page uses is as telling as the rarest on
 CLAUSE_END_BETWEEN = re.compile(r"[.?!;,]|\b(or|but|because|since|if|when|as)\b")
 ASKS_FOR_THE_CAUSE = re.compile(r"\b(what|which|who|that|whatever)( \w+)?\s*$")
 RISK_OR_EFFECT = re.compile(r"\b(risk|affects?|result)\b")
+SIGNS_OBJECT_END = re.compile(CLAUSE_END.pattern + r"|\b(in|with|for|among|after|during)\b")
+SIGNS_OF = "signs of"  # the relation of "the early signs of cancer of the vulva" (RELATION_CUES)
+THE_CONDITION = re.compile(
+    r"(the|this|that|these|his|her|my|their|our|your) (condition|disease|disorder|syndrome|illness)s?\b"
+)
 # A sentence ends at ".", "?" or "!" and a space, but not after an abbreviation ("monitored
 # (i.e. for tumors)?", "e.g. a drug", "Dr. Smith").
 QUESTION_SENTENCES = re.compile(
@@ -150,6 +155,13 @@ def asking_sentence(question: str) -> str:
     return (asking or sentences)[-1]
 
 
+def _names_it(clause: str, name_terms: set[str]) -> bool:
+    """Whether the words after "signs of" name the disease itself, up to the clause's end or a
+    preposition that starts another phrase ("heart failure in Marfan syndrome" names another)."""
+    end = SIGNS_OBJECT_END.search(clause)
+    return bool(set(analyze(clause[: end.start()] if end else clause)) & name_terms)
+
+
 def _object(phrase: str, names: set[str], policy: AnswerPolicy) -> tuple[str, tuple[str, ...]]:
     """The words of a relation's object and its terms, the disease's own names and filler left
     out; ("", ()) when nothing is left ("Is autism related to Joubert syndrome?" read after
@@ -249,7 +261,11 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
         if terms:
             return Ask(attribute="drug", target=as_typed(target, question), terms=terms, yes_no=yes_no)
     for relation, found in relations:
-        if ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
+        if relation == SIGNS_OF:  # the signs of another condition than the page's, or none
+            after = sentence[found.end() :]
+            if THE_CONDITION.match(after) or _names_it(after, name_terms):
+                continue  # "symptoms of the condition", "signs of Marfan syndrome": its section
+        elif ASKS_FOR_THE_CAUSE.search(sentence[: found.start()]):
             continue  # "what causes X?" asks for the causes section, not about a relation
         if relation == "causes" and not (yes_no or RISK_OR_EFFECT.search(found.group(0))):
             continue  # "including causes", "how the cause was found": no relation asked
@@ -257,7 +273,7 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
         between = found.group(0).rstrip().endswith("between")  # "between X and Y": both are named
         clause = (CLAUSE_END_BETWEEN if between else CLAUSE_END).search(after)
         target, terms = _object(after[: clause.start()] if clause else after, name_terms, policy)
-        if not terms and relation == "linked":  # "Is autism related to Joubert syndrome?": the object first
+        if not terms and relation in {"linked", SIGNS_OF}:  # "Is autism related to X?": the object first
             before = sentence[: found.start()]
             target, terms = _object(before, name_terms, policy)
         if terms:
@@ -317,7 +333,8 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     if not any(t[:PREFILTER] in lowered for t in ask.terms):
         return False
     terms = set(analyze(sentence))
-    if ask.attribute == "drug":  # every word of it: "physical therapy" is no therapy of another kind
+    if ask.attribute == "drug" or ask.relation == SIGNS_OF:  # every word of it: "physical therapy"
+        # is no therapy of another kind, "cancer of the vulva" no cancer elsewhere
         return all(_named(t, terms) for t in ask.terms)
     weights = {t: idf.get(t, UNSEEN_WEIGHT) for t in ask.terms}
     total = sum(weights.values())

@@ -177,6 +177,9 @@ TOPIC_CUES: dict[str, str] = {
 RELATION_CUES: tuple[tuple[str, str], ...] = (
     ("causes", r"(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\bgenetic )(?<!\bunderlying )(?<!\bmain )\b(cause|causes|lead to|leads to|result in|results in|bring on|brings on|trigger|triggers|give (you|people|someone|me|him|her|them)|increase (my |the |his |her |their )?(risk|chances?) (of|for)|at risk (of|for|to develop)|as a result of|affect (my |the |his |her |their |a person's |an individual's )?|affects (the |a person's |an individual's )?)\s*"),
     ("linked", r"\b(linked (to|with)|links? (\w+ ){0,2}(to|with|between)|associated with|association (between|with)|(?<!information )related to|relationship (between|with|to)|connected (to|with)|connection (between|with|to)|anything to do with|correlat\w* (with|between)|a symptom of|part of|common in|occur together with)\s*"),
+    # "the early signs of cancer of the vulva (with leukoplakia)": signs of another condition than
+    # the page's, which a sentence must name whole; the page's own signs are its section
+    ("signs of", r"\b((early|first|warning) )?(signs?|symptoms?) of\s*"),
 )  # fmt: skip
 # A drug named by its class or its ending: "-mab" antibodies, "-statin"s, and so on.
 DRUG_CUE = (

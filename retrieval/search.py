@@ -20,7 +20,7 @@ import numpy as np
 
 from corpus.models import Passage
 from corpus.published import STAFF_KIND, is_own_topic, topic_names
-from retrieval.analyzer import analyze, fold
+from retrieval.analyzer import analyze, fold, words
 from retrieval.bm25 import top_k
 from retrieval.english import KEPT_FROM, english_count
 from retrieval.index import LazyPassages, PassageIndex
@@ -102,6 +102,9 @@ class SearchResult:
     by_word: bool = False  # the choices share one word of their names, not a whole name
     several: bool = False  # the choices are conditions the question lists together ("X and Y")
     missing: str = ""  # reason no_page: the disease named, which no page covers ("Scheuermann disease")
+    # reason no_page: pages whose text names the missing disease whole, best first, as doc ids
+    # ("Bannayan-Riley-Ruvalcaba syndrome" on Cowden syndrome's page): offered, never answered from
+    mentioned_on: tuple[str, ...] = ()
     link: LinkDecision | None = None  # how the page was linked (or not), for evaluation
 
     @property
@@ -444,8 +447,16 @@ class Searcher:
         elif reason is Reason.NO_DISEASE and REFERRING.search(read.folded):
             reason = Reason.VAGUE  # "what is this syndrome?" with nothing said before
         plain = self._plain(scores, k)
+        mentioned_on = mentioning(missing, plain) if missing else ()
         return SearchResult(
-            read.text, plain, True, reason, qtypes=qtypes, missing=missing, link=decision.link
+            read.text,
+            plain,
+            True,
+            reason,
+            qtypes=qtypes,
+            missing=missing,
+            link=decision.link,
+            mentioned_on=mentioned_on,
         )
 
     def _ranked(
@@ -744,3 +755,24 @@ class Searcher:
         ranked: list[Ranked] = []
         self._fill(ranked, set(), scores, k)
         return ranked
+
+
+MAX_MENTIONED_ON = 3  # pages offered as naming a disease that has no page of its own
+
+
+def mentioning(name: str, ranked: list[Ranked], limit: int = MAX_MENTIONED_ON) -> tuple[str, ...]:
+    """The pages, among a question's best passages, whose text names a disease whole ("part of
+    the PTEN hamartoma tumor syndrome spectrum, which also includes Bannayan-Riley-Ruvalcaba
+    syndrome"): for a disease with no page of its own, where to read about it. Its words in
+    order, as whole words, hyphens and spaces alike; staff answers left out (they are no page)."""
+    name_words = words(name)
+    if not name_words:
+        return ()
+    pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, name_words)) + r"(?!\w)")
+    found: dict[str, None] = {}
+    for r in ranked:
+        passage = r.passage
+        if passage.kind != STAFF_KIND and passage.doc_id not in found and pattern.search(fold(passage.text)):
+            found[passage.doc_id] = None
+    return tuple(found)[:limit]
+

@@ -80,10 +80,32 @@ def test_reads_a_relation_and_its_object_without_the_disease(question, relation,
         "How is Orlen syndrome treated?",
         "Is Orlen syndrome inherited?",
         "Is Orlen syndrome related to Orlen disease?",  # only the disease's names: no object
+        "What are the symptoms of Orlen syndrome?",  # its own signs: the symptoms section
+        "What are the early signs of Orlen syndrome in adults?",
+        "At what age do symptoms of the condition start in Orlen syndrome?",  # "the condition" is it
     ],
 )
 def test_no_specific_ask(question):
     assert not read_ask(question, ["Orlen syndrome", "Orlen disease"]).specific
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("What are the early signs of skin cancer if my sister has Orlen syndrome?", "skin cancer"),
+        ("What are the warning signs of heart failure in Orlen syndrome?", "heart failure"),
+    ],
+)
+def test_the_signs_of_another_condition_are_an_ask(question, target):
+    """The signs of a condition other than the page's ask about it: a sentence must name all of
+    it, and a sentence that names one of its words ("cancer" alone) doesn't carry it."""
+    ask = read_ask(question, ["Orlen syndrome"])
+    assert (ask.relation, ask.target) == ("signs of", target)
+    if target == "skin cancer":  # "cancer" weighs most, yet alone it names another cancer
+        idf = {"skin": 1.0, "cancer": 5.0}
+        assert carries(ask, "Skin cancer may develop in adults with Orlen syndrome.", idf)
+        assert not carries(ask, "Early signs of cancer may not be apparent.", idf)
+        assert not carries(ask, "The skin is dry.", idf)
 
 
 def test_a_story_before_the_question_asks_nothing():

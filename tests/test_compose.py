@@ -151,6 +151,15 @@ def test_a_tables_features_that_carry_the_ask_come_as_a_list():
     assert not fatal.excerpts  # a feature answers what it causes, not an attribute
 
 
+def test_a_tables_feature_names_no_signs_of_it():
+    """ "Chest pain" in a table says the disease causes it, nothing of what chest pain's signs are."""
+    page = [passage(f"{INTRO} {TABLE}")]
+    question = "What are the early signs of chest pain in Orlen syndrome?"
+    ask = read_ask(question, ["Orlen syndrome"])
+    assert ask.relation == "signs of"
+    assert not composer().carrying(page, ask, question, {}, 900).excerpts
+
+
 @needs_shared
 def test_sentences_carrying_an_ask_are_verbatim_on_every_gard_page(gard_searcher):
     """Every GARD page, asked a few asks: every quoted part is an exact substring of its cited

@@ -371,8 +371,8 @@ def test_a_broader_pages_line_comes_before_the_caveat_about_it(gard_engine):
 def test_a_missing_section_is_answered_by_the_pages_sentences_on_its_topic(small_engine):
     """No treatment section: the overview's one sentence on treatment, not its opening."""
     reply = small_engine.reply("a", "How is inflammatory myofibroblastic tumor treated?")
-    assert reply.message == messages.ABOUT_ASK.format(
-        title="Inflammatory myofibroblastic tumor", about="treatment"
+    assert reply.message == messages.NO_SECTION_ELSEWHERE.format(
+        title="Inflammatory myofibroblastic tumor", section="treatment"
     )
     assert [p for e in reply.excerpts for p in e.parts] == [
         "Treatment involves surgical removal when possible."
