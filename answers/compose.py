@@ -26,9 +26,12 @@ from retrieval.policy import AnswerPolicy
 # here", "at the following links". On a page it leads to a link; quoted, it leads nowhere.
 POINTER = re.compile(
     r"https?://|\bwww\.|\bclick (here|on)\b"
-    r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b",
+    r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b"
+    r"|\bweb ?site (offers|provides|has) (more|additional|further)\b",
     re.IGNORECASE,
 )
+# A page's reference list, printed as text: "References National Library of Medicine. ..."
+REFERENCES = re.compile(r"\s*(References?|Bibliography)\s*:?\s+[A-Z]")
 MAX_POINTER_CHARS = 160  # a sentence this short with a pointer in it is the pointer
 MAX_PART_CHARS = 420  # a run-on sentence is cut at a word boundary with "…"
 # A sentence that opens by pointing back ("However, ...", "This surgery ..."), as
@@ -137,7 +140,7 @@ class Composer:
         """The best sentences of one passage within `budget` characters, in page order; None
         when it has none but site boilerplate, which answers nothing, or sentences the chat was
         already shown (`seen`): overlapping passages and repeated sections share sentences."""
-        spans = sentence_spans(passage.text)
+        spans = quotable_spans(passage.text)
         if not spans or budget < 80:
             return None
         # The disease's name, as titled or as the user wrote it ("fop"), is on every sentence
@@ -217,7 +220,7 @@ class Composer:
         for number, passage in enumerate(page):
             names = (passage.title, *passage.synonyms)
             prior = policy.section_prior * qtypes.get(passage.qtype, 0.0)
-            for place, (start, end) in enumerate(sentence_spans(passage.text)):
+            for place, (start, end) in enumerate(quotable_spans(passage.text)):
                 sentence = passage.text[start:end]
                 table = table_features(passage.text, start, end, starts_mid_table=place == 0)
                 is_table = bool(table) or TABLE_HEADER in sentence
@@ -309,7 +312,7 @@ class Composer:
         says_it_varies = re.compile(policy.needs_next, re.IGNORECASE)
         for number, start, end in chosen:
             passage = page[number]
-            spans = sentence_spans(passage.text)
+            spans = quotable_spans(passage.text)
             place = spans.index((start, end)) if (start, end) in spans else -1
             near = []
             if place > 0 and points_back.match(passage.text[start:end].lstrip()):
@@ -388,6 +391,7 @@ class Composer:
         if said is None:
             said = (
                 sentence.rstrip().endswith("?")
+                or REFERENCES.match(sentence) is not None
                 or _is_heading(sentence)
                 or _points_elsewhere(sentence)
                 or template_key(sentence, names) in self.boilerplate
@@ -400,7 +404,7 @@ class Composer:
     def quotable(self, passage: Passage) -> bool:
         """Whether a passage has any sentence worth quoting, as excerpt() would judge it."""
         names = (passage.title, *passage.synonyms)
-        return any(not self._says_nothing(passage.text[a:b], names) for a, b in sentence_spans(passage.text))
+        return any(not self._says_nothing(passage.text[a:b], names) for a, b in quotable_spans(passage.text))
 
     @staticmethod
     def whole(passage: Passage, budget: int) -> Excerpt | None:
@@ -549,6 +553,17 @@ def table_features(text: str, start: int, end: int, starts_mid_table: bool = Fal
             spans.append((begin, frequency.start()))
         begin = frequency.end() + 1
     return spans if len(spans) >= (1 if header >= 0 else MIN_TABLE_FEATURES) else []
+
+
+def quotable_spans(text: str) -> list[tuple[int, int]]:
+    """A passage's sentence spans up to its reference list, if it prints one ("References
+    National Library of Medicine. Aniridia. Genetics Home Reference. ..."): what follows is
+    citations, cut into "sentences" that say nothing."""
+    spans = sentence_spans(text)
+    for at, (a, b) in enumerate(spans):
+        if REFERENCES.match(text, a, b):
+            return spans[:at]
+    return spans
 
 
 def _is_heading(sentence: str) -> bool:

@@ -128,7 +128,7 @@ CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bethnic", 2), (r"\bmore likely to (get|develop|have)\b", 2),
     ],
     "exams and tests": [
-        (r"\bdiagnos(?!ed with)", 3), (r"\bdiagnosed with\b", 0.5), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
+        (r"\bdiagnos(?!ed with)", 3), (r"\b(how|when|where|why)\b[^.?!]{0,30}\bdiagnosed with\b", 3), (r"\btests?\b", 2.5), (r"\btested\b", 3), (r"\btesting\b", 2.5),
         (r"\bexam", 2), (r"\bbiops", 2), (r"\bx[- ]?rays?\b", 1.5), (r"\bultrasound", 1.5),
         (r"\bmri\b", 1), (r"\bscan\b", 1), (r"\bconfirm", 2), (r"\bblood test", 2),
         (r"\b(lab|labs|laboratory)\b", 2), (r"\b(results?|levels?|values?|findings?)\b[^.?!]{0,30}\bexpect", 1.5),

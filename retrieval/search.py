@@ -758,17 +758,19 @@ class Searcher:
 
 
 MAX_MENTIONED_ON = 3  # pages offered as naming a disease that has no page of its own
+POSSESSIVE_GAP = r"(?:['’]s)?[\s-]+"  # between a name's words: "Crohn's disease", "Crohn disease"
 
 
 def mentioning(name: str, ranked: list[Ranked], limit: int = MAX_MENTIONED_ON) -> tuple[str, ...]:
     """The pages, among a question's best passages, whose text names a disease whole ("part of
     the PTEN hamartoma tumor syndrome spectrum, which also includes Bannayan-Riley-Ruvalcaba
     syndrome"): for a disease with no page of its own, where to read about it. Its words in
-    order, as whole words, hyphens and spaces alike; staff answers left out (they are no page)."""
+    order, as whole words, hyphens and spaces alike, possessive or not; staff answers left out
+    (they are no page)."""
     name_words = words(name)
     if not name_words:
         return ()
-    pattern = re.compile(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, name_words)) + r"(?!\w)")
+    pattern = re.compile(r"(?<!\w)" + POSSESSIVE_GAP.join(map(re.escape, name_words)) + r"(?:['’]s)?(?!\w)")
     found: dict[str, None] = {}
     for r in ranked:
         passage = r.passage

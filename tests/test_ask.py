@@ -46,6 +46,10 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
         ("How many individuals in Ohio have Orlen syndrome?", "Orlen syndrome", "frequency"),
         ("Is Orlen syndrome a rare disease?", "Orlen syndrome", "frequency"),
         ("Are steroids used for Orlen syndrome?", "Orlen syndrome", "drug"),
+        ("Are there any medical breakthroughs for Orlen syndrome?", "Orlen syndrome", "research"),
+        ("Is Orlen syndrome serious?", "Orlen syndrome", "life expectancy"),  # its outlook
+        ("How dangerous is Orlen syndrome?", "Orlen syndrome", "life expectancy"),
+        ("Please provide me with supportive resources for Orlen syndrome.", "Orlen syndrome", "support"),
     ],
 )
 def test_reads_the_attribute(question, name, attribute):
@@ -117,6 +121,9 @@ def test_a_story_before_the_question_asks_nothing():
 
 
 def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
+    frequency = Ask(attribute="frequency")
+    assert carries(frequency, "Orlen syndrome is very rare.", {})
+    assert not carries(frequency, "Other signs and symptoms are rare.", {})  # rare signs, no rare disease
     contagious = Ask(attribute="contagious")
     assert carries(contagious, "Orlen syndrome is not contagious.", {})
     assert not carries(contagious, "Some cases follow an infection of the throat.", {})
@@ -308,6 +315,7 @@ def test_a_thing_named_before_risk_is_what_the_risk_is_of(question, target):
         ("My brother has fragile X. Could my son have it too?", True),
         ("Can I have children if I have Orlen syndrome?", False),
         ("Once an individual with it loses vision, can they get it back?", False),  # recovery
+        ("If you are diagnosed with Orlen syndrome, what are the chances of getting it again?", True),
     ],
 )
 def test_the_risk_for_one_person_or_family_is_read(question, own_risk):

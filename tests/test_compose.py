@@ -234,6 +234,23 @@ def test_a_pointer_to_another_site_is_never_quoted():
     assert not composer().quotable(links)
 
 
+def test_a_sentence_that_sends_to_a_web_site_is_never_quoted():
+    said = "Orlen syndrome is treated with physical therapy."
+    text = f"{said} The Orlen Foundation's Web site offers more specific information about the treatment."
+    excerpt = composer().excerpt(passage(text), "How is Orlen syndrome treated?", 900)
+    assert excerpt is not None and excerpt.parts == (said,)
+
+
+def test_a_reference_list_is_never_quoted():
+    """Once a passage prints "References", the rest is citations cut into "sentences"."""
+    said = "Orlen syndrome is diagnosed by an eye exam."
+    text = f"{said} References Smith J, Moore A. Prenatal diagnosis of Orlen syndrome. J Med Genet. 2001."
+    ask = read_ask("Is there a prenatal test for Orlen syndrome?", ["Orlen syndrome"])
+    assert composer().excerpt(passage(text), "How is Orlen syndrome diagnosed?", 900).parts == (said,)
+    page = [passage(text)]
+    assert not composer().carrying(page, ask, "Is there a prenatal test for Orlen syndrome?", {}, 900).found
+
+
 def test_a_yes_no_ask_prefers_the_sentence_that_states_a_verdict():
     """Both sentences name a cure; "Can it be cured?" is answered by the one that says no."""
     from retrieval.policy import AnswerPolicy

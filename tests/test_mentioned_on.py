@@ -28,6 +28,7 @@ def ranked(doc_id: str, text: str, kind: str = "") -> Ranked:
         ("It is part of a spectrum that also includes Orlen-Baxter syndrome.", "", True),
         ("It is part of a spectrum that also includes Orlen Baxter syndrome.", "", True),  # space for hyphen
         ("ORLEN-BAXTER SYNDROME is related.", "", True),  # any case
+        ("Orlen-Baxter's syndrome is related.", "", True),  # possessive or not
         ("Orlen-Baxterish syndrome is another.", "", False),  # whole words only
         ("Baxter syndrome and Orlen disease are others.", "", False),  # its words, in its order
         ("Orlen-Baxter syndrome was asked about.", STAFF_KIND, False),  # a staff answer is no page

@@ -133,6 +133,11 @@ def test_does_not_read_as_inheritance(question, expected):
         pytest.param(
             "I would like to learn more about progressive supranuclear palsy.", "information", id="learn-more"
         ),
+        pytest.param(  # "diagnosed with" says who they are, not how it is diagnosed
+            "Are all of the people diagnosed with Alport syndrome deaf?",
+            "information",
+            id="people-diagnosed-with",
+        ),
         pytest.param(
             "My son was diagnosed with Alport syndrome and I would like information on this condition.",
             "information",
