@@ -454,7 +454,7 @@ class Engine:
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
         reply.message, partial = self._lead(turn, quoted)
         reply.partial = reply.partial or partial
-        if self._other_name(result, title, turn.text):  # "Andersen disease is another name for ..."
+        if self._other_name(result, title, turn.text):  # "... lists Andersen disease as another name"
             reply.message = (
                 f"{messages.OTHER_NAME.format(asked=turn.disease.name, title=title)}\n{reply.message}"
             )

@@ -181,7 +181,9 @@ ASK_ABOUT = {
     "linked": "{target}",
     "signs of": "{target}",
 }
-OTHER_NAME = "{asked} is another name for {title}."
+# GARD's synonym lists, not the bot, say the two are the same (some list a broader condition:
+# "Osteomyelitis" on Prosthetic joint infection's page), so the line says whose word it is.
+OTHER_NAME = "GARD's page on {title} lists {asked} as another name for it."
 CLARIFY = (
     "What would you like to know, and about which condition? Please ask with its name, for "
     'example: "How is Marfan syndrome treated?"'

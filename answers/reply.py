@@ -22,11 +22,12 @@ TABLE_ITEM_END = re.compile(r"(\d+(?:\.\d+)?%|\s-)\s+(?=[A-Z0-9])")
 LIST_LEAD = re.compile(r":\s+(?=[A-Z])")
 ITEM_START = re.compile(
     r"(?<=[a-z0-9)\]])(?<!\bsuch as)(?<!\bcalled)(?<!\bnamed)(?<!\bknown as)(?<!\bincluding)"
-    r"(?<!\bmore)(?<!\bthe)(?<!\bof)(?<!\bby)(?<!\band)(?<!\bor)(?<!\bwith)(?<!\bin)(?<!\bto)(?<!\bfor)"
+    r"(?<!\bmore)(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bof)(?<!\bby)(?<!\band)(?<!\bor)(?<!\bwith)(?<!\bin)(?<!\bto)(?<!\bfor)"
     r"\s+(?=[A-Z][a-z])"
 )
-# a sentence's end (not that of "i.e." or "e.g."), or the gap before the next part
-LIST_END = re.compile(r"(?<!\bi\.e)(?<!\be\.g)[.!?](?=\s|$)|\s…")
+# a sentence's end (not that of "i.e.", "e.g." or an initial: "(H. pylori)"), or the gap before
+# the next part
+LIST_END = re.compile(r"(?<!\bi\.e)(?<!\be\.g)(?<!\b[A-Z])[.!?](?=\s|$)|\s…")
 # Words that start a sentence, not an item: the list before them is over.
 SENTENCE_STARTS = frozenset(
     "The A An This These That Those It Its There They Their In For If When While Although However "

@@ -287,6 +287,15 @@ def test_a_run_together_list_is_shown_one_item_a_line():
     ]
     prose = "Symptoms resemble those of other disorders such as Wilson disease and Huntington disease."
     assert Excerpt((prose,), Citation("Orlen syndrome", "", "Symptoms", "1", "1", "1")).display == prose
+    # an item goes on after "a" and through an initial's period: "having a Helicobacter pylori (H. pylori)"
+    risks = (
+        "These include: Obesity Smoking Long-standing reflux Factors include having a Helicobacter "
+        "pylori (H. pylori) infection; and a diet high in fruits."
+    )
+    shown = Excerpt((risks,), Citation("Orlen syndrome", "", "Causes", "1", "1", "1")).display
+    assert shown.splitlines()[-1] == (
+        "• Factors include having a Helicobacter pylori (H. pylori) infection; and a diet high in fruits."
+    )
 
 
 def test_a_long_list_that_ends_with_a_pointer_is_still_quoted():

@@ -311,7 +311,9 @@ def test_the_other_name_line_says_only_a_name_the_asker_wrote(gard_engine):
     partial = gard_engine.reply("ask12", "what is the treatment for behcets")
     assert partial.answered and "another name" not in partial.message
     whole = gard_engine.reply("ask13", "Is Andersen disease inherited?")
-    assert whole.message.startswith("Andersen disease is another name for Glycogen storage disease type 4")
+    assert whole.message.startswith(
+        "GARD's page on Glycogen storage disease type 4 lists Andersen disease as another name for it."
+    )
 
 
 @needs_shared
