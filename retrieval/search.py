@@ -777,4 +777,3 @@ def mentioning(name: str, ranked: list[Ranked], limit: int = MAX_MENTIONED_ON) -
         if passage.kind != STAFF_KIND and passage.doc_id not in found and pattern.search(fold(passage.text)):
             found[passage.doc_id] = None
     return tuple(found)[:limit]
-
