@@ -38,6 +38,11 @@ NAME_HEADS = frozenset(
     "Disease Syndrome Society Foundation Association Institute Research Center Network".split()
 )
 MIN_ITEMS = 3  # fewer capitals after a colon are more likely names than a list
+# A list's last item that only sends the reader to another site, which the page shows as a link.
+LIST_POINTER = re.compile(
+    r"\bweb ?site (offers|provides|has) (more|additional|further)\b|\bclick (here|on)\b|https?://|\bwww\.",
+    re.IGNORECASE,
+)
 
 
 class ReplyKind(StrEnum):
@@ -100,10 +105,15 @@ def inline_lists(text: str) -> str:
         items = _items(text, lead.end(), stop)
         if len(items) < MIN_ITEMS:
             continue
+        pointer = LIST_POINTER.search(text, *items[-1]) is not None
+        if pointer:  # "Medscape Reference's Web site offers more ...": no item to read, left out
+            items = items[:-1]
         out.append(text[at : lead.start() + 1])  # the lead, to its colon
         out.append("".join(f"\n• {text[a:b]}" for a, b in items))
         at = items[-1][1]
-        if at == stop and end is not None and end.group(0) in ".!?":  # its end stays on the last item
+        if pointer:
+            at = end.end() if end is not None and end.group(0) in ".!?" else stop
+        elif at == stop and end is not None and end.group(0) in ".!?":  # its end stays on the last item
             out.append(end.group(0))
             at = end.end()
         rest = text[at:]

@@ -268,7 +268,8 @@ def test_a_yes_no_ask_prefers_the_sentence_that_states_a_verdict():
 def test_a_run_together_list_is_shown_one_item_a_line():
     """GARD's bulleted lists reach the corpus run together after a colon; shown, each item gets
     a line of its own, every word as the page has it, and the sentence after the list stays
-    prose (a name such as "Medscape Reference's Web site" is not cut into items)."""
+    prose; an item that only points to a web site ("Medscape Reference's Web site offers more")
+    is left out, not cut into items."""
     from answers.reply import Citation, Excerpt
 
     text = (
@@ -282,9 +283,8 @@ def test_a_run_together_list_is_shown_one_item_a_line():
         "• Medications such as corticosteroids",
         "• Physical therapy to improve muscle strength",
         "• Speech therapy to help swallowing",
-        "• Medscape Reference's Web site offers more.",
         "The Human Phenotype Ontology lists more.",
-    ]
+    ]  # the last item only sent the reader to a web site: left out of the list
     prose = "Symptoms resemble those of other disorders such as Wilson disease and Huntington disease."
     assert Excerpt((prose,), Citation("Orlen syndrome", "", "Symptoms", "1", "1", "1")).display == prose
     # an item goes on after "a" and through an initial's period: "having a Helicobacter pylori (H. pylori)"
