@@ -180,6 +180,9 @@ RELATION_CUES: tuple[tuple[str, str], ...] = (
     # "the early signs of cancer of the vulva (with leukoplakia)": signs of another condition than
     # the page's, which a sentence must name whole; the page's own signs are its section
     ("signs of", r"\b((early|first|warning) )?(signs?|symptoms?) of\s*"),
+    # "Are all people diagnosed with X intellectually delayed?", "Do people with X have heart
+    # problems?": whether a feature comes with it; the object follows the disease's name
+    ("linked", r"^(are|is|do|does|will|would) (all |most |many |some )?(of )?(the )?(people|patients|persons|individuals|children|kids|adults|babies|infants|men|women|those|everyone|anyone) (who (have|has|are diagnosed with|were diagnosed with)|diagnosed with|with|affected (by|with))\s+"),
 )  # fmt: skip
 # A drug named by its class or its ending: "-mab" antibodies, "-statin"s, and so on.
 DRUG_CUE = (

@@ -66,6 +66,13 @@ def test_reads_the_attribute(question, name, attribute):
         ("Is there an association between Orlen syndrome and glaucoma?", "linked", "glaucoma"),
         ("Would Orlen syndrome increase my risk for cataracts?", "causes", "cataracts"),
         ("Can Orlen ataxia affect the eyes?", "causes", "eyes"),  # "...a affect" is no "a" before a noun
+        # whether a feature comes with it, asked of the people who have it
+        (
+            "Are all people diagnosed with Orlen syndrome intellectually delayed?",
+            "linked",
+            "intellectually delayed",
+        ),
+        ("Do people with Orlen syndrome have heart problems?", "linked", "heart problems"),
     ],
 )
 def test_reads_a_relation_and_its_object_without_the_disease(question, relation, target):
