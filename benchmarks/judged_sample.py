@@ -10,6 +10,7 @@ are given by a reader, not by this script.
 
     python benchmarks/judged_sample.py [QUESTIONS.jsonl] > sample.md
     python benchmarks/judged_sample.py --draw [--size 60] [--seed 17] > sample.md   # a new sample
+    python benchmarks/judged_sample.py --ids benchmarks/judged/second-sample-seed23-ids.txt   # the second
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=60)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--draw", action="store_true", help="draw a new sample instead of the listed one")
+    parser.add_argument("--ids", default=str(IDS), help="the file listing the sample's question ids")
     args = parser.parse_args()
     rows = [
         json.loads(line) for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line
@@ -51,7 +53,7 @@ def main() -> int:
                 found.append(row)
         sample = random.Random(args.seed).sample(found, min(args.size, len(found)))
     else:
-        listed = set(IDS.read_text(encoding="utf-8").split())
+        listed = set(Path(args.ids).read_text(encoding="utf-8").split())
         sample = [row for row in rows if row["id"] in listed]
     for number, row in enumerate(sorted(sample, key=lambda r: r["id"]), 1):
         reply = engine.reply(f"judge-{row['id']}", row["question"])
