@@ -26,6 +26,7 @@ As in bm25s, each formula is one small function and every tunable is in one poli
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -735,6 +736,9 @@ class Linker:
         if (spelt_out := self._defined_otherwise(match, question)) is not None:
             # "in vitro fertilization (IVF)" is no "IVF" of idiopathic ventricular fibrillation
             return LinkDecision(False, 0.0, features, mention, spelt_out, candidate, whole=True)
+        if (term := self._term_of_its_own(match, question, exclude)) is not None:
+            # "retinitis pigmentosa" is no "Retinitis pigmentosa syndrome" (RHYNS syndrome)
+            return LinkDecision(False, 0.0, features, mention, term, candidate, whole=True)
         said = self.whole_name(match, question, exclude)
         for other in self._typed_abbreviations(match, readings[0]) if said is None else ():
             said = self.whole_name(other, readings[0], exclude)  # "PFAPA (periodic fever, ...)"
@@ -1081,6 +1085,38 @@ class Linker:
                 return long
         return None
 
+    def _term_of_its_own(
+        self, match: DiseaseMatch, question: QuestionWords, exclude: frozenset[str] = frozenset()
+    ) -> str | None:
+        """The words a question spells, when the match is a name made of them and a head word
+        ("Retinitis pigmentosa syndrome", a synonym of RHYNS syndrome) and other pages' names
+        list those words as a condition of their own ("Retinitis pigmentosa, deafness, ...",
+        "... ataxia retinitis pigmentosa and diabetes mellitus"): a question that leaves the
+        head word out names that condition, not the page ("tourettes" still names Tourette
+        syndrome: no other name lists "Tourette"). None otherwise."""
+        name = [w for w in name_words(match.name) if w not in NAME_CONNECTORS]
+        if len(name) < 3 or name[-1] not in self.heads or match.kind == "abbreviation":
+            return None
+        term = name[:-1]
+        positions = sorted(match.positions)
+        if [question.words[p] for p in positions] != term or positions != list(
+            range(positions[0], positions[0] + len(term))
+        ):
+            return None
+        end = positions[-1] + 1
+        if end < len(question.words) and question.words[end] == name[-1]:
+            return None  # the head word is there, spelt apart
+        listing = {
+            entry.doc_id
+            for i in self.names.by_word.get(term[0], ())
+            if (entry := self.names.entries[i]).doc_id != match.doc_id
+            and entry.doc_id not in exclude
+            and _lists_as_item(entry.name, term)
+        }
+        if len(listing) < self.policy.term_pages:
+            return None
+        return self._mention(question, positions[0], end).text
+
     def _typed_abbreviations(self, match: DiseaseMatch, question: QuestionWords) -> Iterable[DiseaseMatch]:
         """The match's page's abbreviations as the question types them, in capitals, as matches."""
         for entry in self.names.entries_of(match.doc_id):
@@ -1315,6 +1351,22 @@ def _listed_in(name: str, wanted: list[str]) -> bool:
             return (at == 0 and part_number > 0 and not _qualifies(words)) or (
                 at > 0 and words[at - 1] in LISTING
             )
+    return False
+
+
+def _lists_as_item(name: str, term: list[str]) -> bool:
+    """Whether a name holds the term's words in a row as an item of its own: at the name's start
+    or end, or set apart by a comma, "and", "or", "with" ("Retinitis pigmentosa, deafness, ...",
+    "... associated with retinitis pigmentosa"), not as part of a longer name ("Neuropathy
+    ataxia retinitis pigmentosa syndrome")."""
+    for part in re.split(r"[,;()]", name):
+        words = name_words(part)
+        for at in range(len(words) - len(term) + 1):
+            if words[at : at + len(term)] != term:
+                continue
+            after = words[at + len(term)] if at + len(term) < len(words) else ""
+            if not after or after in LISTING:
+                return True
     return False
 
 

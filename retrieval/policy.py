@@ -48,6 +48,10 @@ class ReadingPolicy:
     - head_share (share of names, 0.001..0.01): a word that ends at least this share of all
       names (and two at the least) is a head word ("syndrome", "disease", "deficiency"); a
       mention ending in one is disease shaped, and a question may leave it out ("tourettes").
+    - term_pages (pages, 2..10): unless other pages' names list the words before the head word
+      as a condition of their own, this many pages at the least ("retinitis pigmentosa" in
+      "Retinitis pigmentosa, deafness, ..." and four more): then "retinitis pigmentosa" is that
+      condition, not "Retinitis pigmentosa syndrome" (Linker._term_of_its_own).
     - unknown_weight (nats, 4..10): the weight of a mention word no name uses and English rarely
       does ("scheuermann"): as strong as the rarest name word, since it names something.
     - capital_weight (nats, 1..5): an everyday word typed with a capital inside a mention
@@ -100,6 +104,7 @@ class ReadingPolicy:
     coefficients: tuple[float, ...] = (-3.244, 7.628, -41.61, 16.144, -9.049, 1.143, 2.167, -0.489, -31.817, -5.111)  # fmt: skip  # noqa: E501
     far_edits: int = 2
     head_share: float = 0.002
+    term_pages: int = 2
     qualifier_english: int = 50_000
     qualifier_before_english: int = 15_000
     qualifier_names: int = 5
