@@ -736,6 +736,9 @@ class Linker:
         if (spelt_out := self._defined_otherwise(match, question)) is not None:
             # "in vitro fertilization (IVF)" is no "IVF" of idiopathic ventricular fibrillation
             return LinkDecision(False, 0.0, features, mention, spelt_out, candidate, whole=True)
+        if all(len(question.words[p]) == 1 for p in match.positions) and match.coverage < 1.0:
+            # "H. capsulatum" is no "H syndrome": a letter alone names nothing without its head word
+            return LinkDecision(False, 0.0, features, mention, "", candidate)
         if (term := self._term_of_its_own(match, question, exclude)) is not None:
             # "retinitis pigmentosa" is no "Retinitis pigmentosa syndrome" (RHYNS syndrome)
             return LinkDecision(False, 0.0, features, mention, term, candidate, whole=True)

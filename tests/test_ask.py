@@ -217,6 +217,12 @@ def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
             "Vision loss is common.",
         ),
         (
+            "What is the prognosis of Orlen syndrome?",
+            "life expectancy",
+            "The progression of hearing loss is generally slow and usually resolves after surgery.",
+            "The rate of progression varies.",  # the course named, nothing said of it
+        ),
+        (
             "Which conditions have similar symptoms to Orlen syndrome?",
             "similar conditions",
             "Several disorders cause symptoms similar to those of Orlen syndrome.",

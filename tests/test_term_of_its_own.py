@@ -1,7 +1,8 @@
 """A name made of a condition's own words and a head word (Linker._term_of_its_own): GARD has
 "Retinitis pigmentosa syndrome" as a synonym of RHYNS syndrome, and no page on retinitis
 pigmentosa. A question that leaves the head word out names the condition other pages' names list
-as an item, not the page; one whose words no other name lists still names the page."""
+as an item, not the page; one whose words no other name lists still names the page. A letter
+alone, its head word left out, names nothing ("H. capsulatum" is no "H syndrome")."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ PAGES = [
     named_page("0000003", "Ataxia with pigmentary retinitis"),
     named_page("0000004", "Kleine Levin syndrome"),
     named_page("0000005", "Orlen syndrome"),
+    named_page("0000006", "Histiocytosis lymphadenopathy plus syndrome", ("H syndrome",)),
     # many names end in "syndrome", as in GARD: leaving it out costs a name little of its weight
     *(
         named_page(f"{100 + n:07d}", f"{eponym} syndrome")
@@ -67,3 +69,9 @@ def test_a_name_still_links_with_its_head_word_or_words_no_other_name_lists(
 ) -> None:
     result = searcher.search(question)
     assert result.outcome is Outcome.ANSWER and result.disease is not None and result.disease.title == title
+
+
+def test_a_letter_alone_names_nothing_without_its_head_word(searcher: Searcher) -> None:
+    assert searcher.search("Can I be infected again by H. capsulatum fungus?").disease is None
+    spelt = searcher.search("What is H syndrome?")
+    assert spelt.disease is not None and spelt.disease.title == "Histiocytosis lymphadenopathy plus syndrome"
