@@ -120,6 +120,7 @@ class _Compiled:
     referent: re.Pattern[str]
     noun_risk: re.Pattern[str]
     verdict: re.Pattern[str]
+    diet: re.Pattern[str]
     own: re.Pattern[str]
     risk: re.Pattern[str]
     policy: AnswerPolicy = field(repr=False)
@@ -139,6 +140,7 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         re.compile(policy.referent_cue),
         re.compile(policy.noun_risk_cue),
         re.compile(policy.verdict_cue, re.IGNORECASE),
+        re.compile(policy.diet_carrier, re.IGNORECASE),
         re.compile(policy.own_cue),
         re.compile(policy.risk_cue),
         policy,
@@ -329,6 +331,8 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return bool(compiled.topics[ask.attribute].search(fold(sentence))) or names_object(ask, sentence)
     if ask.attribute in compiled.carriers:
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
+    if ask.attribute == "drug" and ask.terms and set(ask.terms) <= compiled.policy.diet_words:
+        return bool(compiled.diet.search(sentence))  # diet in general: a sentence on eating
     lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences
     if not any(t[:PREFILTER] in lowered for t in ask.terms):
         return False

@@ -227,6 +227,19 @@ RISK_CUE = (
     r"|\b(will|would|could|can|might|may)\b[^?.!]{0,30}\b(get|inherit|develop|have)\s+(it|this|that)\b(?! back)"  # "Will I get it?", "could my son have it?"
     r"|\bpass (it|this|that) (on|down)\b"
 )
+# A treatment ask about diet in general, by its words (analyzed): "dietary recommendations",
+# "certain foods", "diet changes", "a special diet"; and how a sentence on eating reads.
+DIET_WORDS = frozenset(
+    "diet dietari food nutrit nutrition eat recommend chang special guid plan restrict avoid certain "
+    "healthi good best".split()
+)
+DIET_CARRIER = (  # advice on eating, not a word in passing ("the tube that carries food", "the Food and Drug ...")
+    r"\b(avoid\w*|eliminat\w*|limit\w*|restrict\w*|recommend\w*|follow\w*|"
+    r"low[- ]\w+|high[- ]\w+|special|balanced|healthy)\b[^.;:]{0,40}\b(diets?|foods?|drinks?|"
+    r"beverages?|meals?|snack\w*|caffeine|alcohol|eating|intake)\b"
+    r"|\b(diets?|dietary|nutrition(al)?) (changes?|modifications?|management|therapy|restrictions?|"
+    r"supplements?|counsel\w*|advice|recommendations?)\b|\bdietitians?\b"
+)
 # A sentence that says no, or a limit, to what it names: "is not contagious", "there is no cure",
 # "has not been associated", "cannot be", "rarely".
 VERDICT_CUE = r"\b(not|no|never|cannot|can't|none|neither|nor|unlikely|rarely|only)\b"
@@ -262,6 +275,10 @@ class AnswerPolicy:
     - defers_to_a_drug (attributes): general treatment asks a named treatment makes specific.
     - drug_cue (regex): a named drug, by a USAN stem ending (-mab, -statin, -trexate, ...) or a
       class of treatment (steroids, chemotherapy); a carrier names it.
+    - diet_words (analyzed words) and diet_carrier (regex): a treatment ask about diet in general
+      ("dietary recommendations", "foods to avoid", "diet changes") is carried by a sentence on
+      eating ("eliminating food and drinks that trigger heartburn"); a named diet ("ketogenic
+      diet") still needs its every word.
     - min_target_share (share of the object's idf weight, 0.5..1): how much of Y a sentence
       must name to carry the relation ("abnormal amino acid": both "amino" and "acid" weigh most).
     - max_target_words (words, 3..10): the most words of Y read; Y is a noun phrase, not a story.
@@ -300,6 +317,8 @@ class AnswerPolicy:
     referent_cue: str = REFERENT_CUE
     noun_risk_cue: str = NOUN_RISK_CUE
     verdict_cue: str = VERDICT_CUE
+    diet_words: frozenset[str] = DIET_WORDS
+    diet_carrier: str = DIET_CARRIER
     own_cue: str = OWN_CUE
     risk_cue: str = RISK_CUE
     # asks about treatment in general, which a treatment the question names makes specific

@@ -216,6 +216,18 @@ def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
             "Vision may improve after surgery.",
             "Vision loss is common.",
         ),
+        (  # diet in general: advice on eating carries it, food named in passing doesn't
+            "What are the dietary recommendations for Orlen syndrome?",
+            "drug",
+            "Eliminating food and drinks that trigger heartburn may help.",
+            "The esophagus carries food from the throat to the stomach.",
+        ),
+        (  # a named diet needs its every word
+            "Is a ketogenic diet known to help in Orlen syndrome?",
+            "drug",
+            "A ketogenic diet reduced seizures in some children.",
+            "Eliminating food and drinks that trigger heartburn may help.",
+        ),
         (
             "What is the prognosis of Orlen syndrome?",
             "life expectancy",
