@@ -164,7 +164,7 @@ class Composer:
                 score -= 0.5
             back = bool(POINTS_BACK.match(sentence.lstrip()))
             candidates.append(Candidate(start, end, score, position, back))
-        chosen = self._fill(candidates, budget)
+        chosen = self._fill(candidates, budget, continued=passage.position > 0)
         if not chosen:
             return self._feature_list(passage, features, terms, seen) if features else None
         parts, truncated = self._parts(passage.text, chosen, budget)
@@ -425,10 +425,12 @@ class Composer:
         return Excerpt((part,), Composer.citation(passage), truncated_end=end < len(text))
 
     @staticmethod
-    def _fill(candidates: list[Candidate], budget: int) -> list[Candidate]:
+    def _fill(candidates: list[Candidate], budget: int, continued: bool = False) -> list[Candidate]:
         """Best sentences first until the budget is spent; at least one, even if cut. A sentence
         that points back ("However, those that show ...") waits for the one before it: quoted
-        after a gap, it would read as about something else."""
+        after a gap, it would read as about something else. In a passage that continues a
+        section (`continued`), the one before its first sentence is in another passage: that
+        sentence is quoted only when nothing else is ("Type I (also known as ...), in which")."""
         ranked = sorted(candidates, key=lambda c: -c.score)
         places = {c.position for c in candidates}  # a heading or site text before it is no sense lost
         chosen: list[Candidate] = []
@@ -439,7 +441,8 @@ class Composer:
                 break
             for c in [candidate, *waiting]:
                 before = c.position - 1
-                if c in chosen or (c.points_back and before in places - {x.position for x in chosen}):
+                unread = before in places - {x.position for x in chosen} or (before < 0 and continued)
+                if c in chosen or (c.points_back and unread):
                     if c is candidate:
                         waiting.append(c)
                     continue

@@ -48,10 +48,9 @@ STAFF_INTRO = "A {role} answered a question like yours on {date}: â€œ{question}â
 ANSWER_INTRO = "From the page on {title}:"
 NO_SECTION = "The page on {title} has no section on {section}; here is what it says about it in general."
 # No section on it, but sentences elsewhere on the page name its topic ("there is no cure, but
-# there are therapies"): said both, so the reader knows the page says no more than these.
-NO_SECTION_ELSEWHERE = (
-    "The page on {title} has no section on {section}; this is what it says about it elsewhere."
-)
+# there are therapies"): said both, so the reader knows the page says no more than these (a
+# reader took "this is what it says about it elsewhere" for a full answer).
+NO_SECTION_ELSEWHERE = "The page on {title} has no section on {section}; it says only this about it:"
 NO_SECTION_OTHER = "The page on {title} has no section on {section}; here is its section on {other}."
 NO_MORE = "That's everything I have on this. You can ask another question, or ask a specialist."
 NO_CONTEXT_MORE = 'Ask me a question first, then "more" shows further excerpts.'

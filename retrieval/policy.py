@@ -149,7 +149,7 @@ ATTRIBUTE_CUES: dict[str, str] = {
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
     "contagious": r"\b(contagious|communicable|transmissible|transmitted (by|through|via|from)|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
-    "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|death (\w+ )?(results?|occurs?)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves)|(progression|progresses)\b[^.;]{0,40}\b(slow|slowly|rapid|rapidly|gradual|gradually)|(usually|generally|often|typically|eventually) (resolves?|goes away|improves?))\b",
+    "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|death (\w+ )?(results?|occurs?)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves)|(progression|progresses)\b[^.;]{0,40}\b(slow|slowly|rapid|rapidly|gradual|gradually)|(usually|generally|typically|eventually) resolves)\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has) (shown|found|suggested|reported)|stud(y|ies) (suggest|show|found|report|indicate)\w*|investigational|experimental|being (studied|investigated|developed|tested))\b",
@@ -252,6 +252,9 @@ NEEDS_PREVIOUS = (
     r"^\W*(((although|though|while|because|since|if|when|as|but|and|so|in) )?(this|these|those|such)|"
     r"however|therefore|thus|hence|in addition|additionally|furthermore|moreover|as a result)\b"
     r"|^[^.;:]{0,60}\b(these|those) (?!are\b|include\b|with\b|who\b)\w+"  # "... how these mutations ..."
+    # an item of a classification the sentence before announces: "Two classifications of CRPS
+    # have been recognized ... Type I (also known as ...), in which ..."
+    r"|^\W*type (i{1,3}|iv|[1-4]|[a-d])\b[^.;:]{0,80}\b(in which|where|which)\b"
 )
 
 # A sentence that says only that something varies, which the next sentence spells out.

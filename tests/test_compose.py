@@ -208,12 +208,12 @@ def test_a_sentence_naming_the_ask_in_passing_is_left_out():
 
 
 def test_a_named_treatment_is_answered_where_the_page_treats():
-    ask = read_ask("Does a special diet help Orlen syndrome?", ["Orlen syndrome"])
-    causes = section("5", "causes", "Dietary factors may play a role in the cause.")
-    treats = section("6", "treatment", "A low-salt diet eases the swelling.")
-    both = composer().carrying([causes, treats], ask, "Does a special diet help?", {}, 900)
-    assert [p for e in both.excerpts for p in e.parts] == ["A low-salt diet eases the swelling."]
-    only = composer().carrying([causes], ask, "Does a special diet help?", {}, 900)
+    ask = read_ask("Does physical therapy help Orlen syndrome?", ["Orlen syndrome"])
+    causes = section("5", "causes", "Physical therapy after an injury may play a role in the cause.")
+    treats = section("6", "treatment", "Physical therapy eases the swelling.")
+    both = composer().carrying([causes, treats], ask, "Does physical therapy help?", {}, 900)
+    assert [p for e in both.excerpts for p in e.parts] == ["Physical therapy eases the swelling."]
+    only = composer().carrying([causes], ask, "Does physical therapy help?", {}, 900)
     assert both.direct
     # all the page says of it: quoted, as what the page does say, not as the answer
     assert only.found and only.excerpts and not only.direct
@@ -232,6 +232,21 @@ def test_a_pointer_to_another_site_is_never_quoted():
     links = passage("You can find further information at the following links to MedlinePlus.gov.")
     assert composer().excerpt(links, "How is Orlen syndrome treated?", 900) is None
     assert not composer().quotable(links)
+
+
+def test_a_sentence_whose_antecedent_is_in_the_passage_before_waits_for_it():
+    """A passage that continues a section may open with a sentence that needs the one before it
+    ("Two classifications ... have been recognized." ends the passage before): it is quoted only
+    when nothing else is."""
+    from dataclasses import replace
+
+    first = "Type I (also known as Orlen dystrophy), in which there is no nerve injury and Type II, in which there is."
+    other = "Treatment aims to relieve pain with medications and physical therapy."
+    continued = replace(passage(f"{first} {other}"), position=1)
+    excerpt = composer().excerpt(continued, "What is Orlen dystrophy?", 900)
+    assert excerpt is not None and excerpt.parts == (other,)
+    alone = composer().excerpt(replace(passage(first), position=1), "What is Orlen dystrophy?", 900)
+    assert alone is not None and alone.parts == (first,)  # nothing else: quoted as before
 
 
 def test_a_sentence_that_sends_to_a_web_site_is_never_quoted():
