@@ -430,7 +430,8 @@ class Composer:
         that points back ("However, those that show ...") waits for the one before it: quoted
         after a gap, it would read as about something else. In a passage that continues a
         section (`continued`), the one before its first sentence is in another passage: that
-        sentence is quoted only when nothing else is ("Type I (also known as ...), in which")."""
+        sentence is quoted only when no other sentence can start a quote ("Type I (also known
+        as ...), in which")."""
         ranked = sorted(candidates, key=lambda c: -c.score)
         places = {c.position for c in candidates}  # a heading or site text before it is no sense lost
         chosen: list[Candidate] = []
@@ -453,6 +454,8 @@ class Composer:
                 used += length
             if len(chosen) >= 4:
                 break
+        if not chosen and continued and ranked:  # every chain opens by pointing back: read on
+            return Composer._fill(candidates, budget)  # from the passage's start, as before
         if not chosen and ranked:  # only sentences that point back: the best, as before
             chosen.append(ranked[0])
         return sorted(chosen[:4], key=lambda c: c.start)
