@@ -174,3 +174,15 @@ def named_page(doc_id: str, title: str, synonyms: tuple[str, ...] = (), section:
             (section, f"What about {section} of {title} ?", SECTION_TEXT[section].format(organ=organ)),
         ],
     }
+
+
+def corpus_searcher(tmp_path_factory, pages: list[dict], name: str):
+    """A Searcher on a small corpus of `pages`, built in the session's temporary folders (for a
+    module-scoped fixture: `return corpus_searcher(tmp_path_factory, PAGES, "head")`)."""
+    from retrieval.build import CorpusSelection, open_index
+    from retrieval.search import Searcher
+
+    root = write_corpus(tmp_path_factory.mktemp(f"{name}-corpus"), pages)
+    return Searcher(
+        open_index(CorpusSelection(root), tmp_path_factory.mktemp(f"{name}-index"), progress=False)
+    )

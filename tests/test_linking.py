@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_fixture import write_corpus
+from corpus_fixture import corpus_searcher, write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -192,8 +192,7 @@ def test_links(searcher: Searcher, question: str, title: str) -> None:
 
 @pytest.fixture(scope="module")
 def head_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    root: Path = write_corpus(tmp_path_factory.mktemp("head-corpus"), HEAD_PAGES)
-    return Searcher(open_index(CorpusSelection(root), tmp_path_factory.mktemp("head-index"), progress=False))
+    return corpus_searcher(tmp_path_factory, HEAD_PAGES, "head")
 
 
 @pytest.mark.parametrize(

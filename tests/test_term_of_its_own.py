@@ -6,12 +6,9 @@ alone, its head word left out, names nothing ("H. capsulatum" is no "H syndrome"
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from corpus_fixture import named_page, write_corpus
+from corpus_fixture import corpus_searcher, named_page
 
-from retrieval.build import CorpusSelection, open_index
 from retrieval.linking import _lists_as_item
 from retrieval.search import Outcome, Searcher
 
@@ -35,8 +32,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    root: Path = write_corpus(tmp_path_factory.mktemp("term-corpus"), PAGES)
-    return Searcher(open_index(CorpusSelection(root), tmp_path_factory.mktemp("term-index"), progress=False))
+    return corpus_searcher(tmp_path_factory, PAGES, "term")
 
 
 @pytest.mark.parametrize(
