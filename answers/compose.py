@@ -14,29 +14,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from answers.messages import section_label
-from answers.reply import TABLE_HEADER, Citation, Excerpt
+from answers.reply import LINK_POINTER, TABLE_HEADER, Citation, Excerpt
 from corpus.boilerplate import template_key
 from corpus.models import Passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze
-from retrieval.ask import SIGNS_OF, Ask, carries, states_verdict
+from retrieval.ask import SIGNS_OF, Ask, carries, points_back, says_it_varies, states_verdict
 from retrieval.policy import AnswerPolicy
 
 # A sentence that sends the reader elsewhere instead of saying something: a web address, "click
 # here", "at the following links". On a page it leads to a link; quoted, it leads nowhere.
 POINTER = re.compile(
-    r"https?://|\bwww\.|\bclick (here|on)\b"
-    r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b"
-    r"|\bweb ?site (offers|provides|has) (more|additional|further)\b",
+    LINK_POINTER + r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b",
     re.IGNORECASE,
 )
 # A page's reference list, printed as text: "References National Library of Medicine. ..."
 REFERENCES = re.compile(r"\s*(References?|Bibliography)\s*:?\s+[A-Z]")
 MAX_POINTER_CHARS = 160  # a sentence this short with a pointer in it is the pointer
 MAX_PART_CHARS = 420  # a run-on sentence is cut at a word boundary with "…"
-# A sentence that opens by pointing back ("However, ...", "This surgery ..."), as
-# AnswerPolicy.needs_previous reads it: it is quoted only after the sentence before it.
-POINTS_BACK = re.compile(AnswerPolicy().needs_previous, re.IGNORECASE)
 # GARD prints the Human Phenotype Ontology's table of signs flattened into one run-on "sentence":
 # "... (when available) Arachnodactyly 90% Myopia 50% ... Deeply set eye - High palate - ...".
 # Each feature ends with its frequency: a percentage, a fraction of patients, or "-" for unknown.
@@ -162,8 +157,7 @@ class Composer:
             score += sum(self.idf.get(t, 1.0) for t in overlap) / (1 + 3 * len(terms)) * 2
             if len(sentence) < 25:
                 score -= 0.5
-            back = bool(POINTS_BACK.match(sentence.lstrip()))
-            candidates.append(Candidate(start, end, score, position, back))
+            candidates.append(Candidate(start, end, score, position, points_back(sentence)))
         chosen = self._fill(candidates, budget, continued=passage.position > 0)
         if not chosen:
             return self._feature_list(passage, features, terms, seen) if features else None
@@ -308,16 +302,14 @@ class Composer:
         `budget`."""
         wanted = set(chosen)
         used = sum(b - a + 3 for _, a, b in chosen)
-        points_back = re.compile(policy.needs_previous, re.IGNORECASE)
-        says_it_varies = re.compile(policy.needs_next, re.IGNORECASE)
         for number, start, end in chosen:
             passage = page[number]
             spans = quotable_spans(passage.text)
             place = spans.index((start, end)) if (start, end) in spans else -1
             near = []
-            if place > 0 and points_back.match(passage.text[start:end].lstrip()):
+            if place > 0 and points_back(passage.text[start:end], policy):
                 near.append(spans[place - 1])
-            if 0 <= place < len(spans) - 1 and says_it_varies.search(passage.text[start:end].strip()):
+            if 0 <= place < len(spans) - 1 and says_it_varies(passage.text[start:end], policy):
                 near.append(spans[place + 1])
             names = (passage.title, *passage.synonyms)
             for a, b in near:

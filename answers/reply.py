@@ -38,11 +38,14 @@ NAME_HEADS = frozenset(
     "Disease Syndrome Society Foundation Association Institute Research Center Network".split()
 )
 MIN_ITEMS = 3  # fewer capitals after a colon are more likely names than a list
-# A list's last item that only sends the reader to another site, which the page shows as a link.
-LIST_POINTER = re.compile(
-    r"\bweb ?site (offers|provides|has) (more|additional|further)\b|\bclick (here|on)\b|https?://|\bwww\.",
-    re.IGNORECASE,
+# Words that send the reader to another site instead of saying something: a web address,
+# "click here", "X's Web site offers more ...". On a page they lead to a link; quoted, nowhere.
+# (answers.compose.POINTER adds "at the following links" for whole sentences.)
+LINK_POINTER = (
+    r"https?://|\bwww\.|\bclick (here|on)\b|\bweb ?site (offers|provides|has) (more|additional|further)\b"
 )
+# A list's last item that only sends the reader to another site, which the page shows as a link.
+LIST_POINTER = re.compile(LINK_POINTER, re.IGNORECASE)
 
 
 class ReplyKind(StrEnum):

@@ -120,6 +120,8 @@ class _Compiled:
     referent: re.Pattern[str]
     noun_risk: re.Pattern[str]
     verdict: re.Pattern[str]
+    needs_previous: re.Pattern[str]
+    needs_next: re.Pattern[str]
     diet: re.Pattern[str]
     own: re.Pattern[str]
     risk: re.Pattern[str]
@@ -140,6 +142,8 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         re.compile(policy.referent_cue),
         re.compile(policy.noun_risk_cue),
         re.compile(policy.verdict_cue, re.IGNORECASE),
+        re.compile(policy.needs_previous, re.IGNORECASE),
+        re.compile(policy.needs_next, re.IGNORECASE),
         re.compile(policy.diet_carrier, re.IGNORECASE),
         re.compile(policy.own_cue),
         re.compile(policy.risk_cue),
@@ -317,6 +321,18 @@ def states_verdict(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
     sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
     return bool(_compiled(policy or AnswerPolicy()).verdict.search(sentence))
+
+
+def points_back(sentence: str, policy: AnswerPolicy | None = None) -> bool:
+    """Whether a sentence needs the one before it for sense: "Although this surgery ...",
+    "However, ...", "Type I (also known as ...), in which ..." (AnswerPolicy.needs_previous)."""
+    return bool(_compiled(policy or AnswerPolicy()).needs_previous.match(sentence.lstrip()))
+
+
+def says_it_varies(sentence: str, policy: AnswerPolicy | None = None) -> bool:
+    """Whether a sentence only says its topic varies, which the next one spells out: "The
+    prognosis for polymyositis varies." (AnswerPolicy.needs_next)."""
+    return bool(_compiled(policy or AnswerPolicy()).needs_next.search(sentence.strip()))
 
 
 def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPolicy | None = None) -> bool:

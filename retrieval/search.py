@@ -767,10 +767,10 @@ def mentioning(name: str, ranked: list[Ranked], limit: int = MAX_MENTIONED_ON) -
     syndrome"): for a disease with no page of its own, where to read about it. Its words in
     order, as whole words, hyphens and spaces alike, possessive or not; staff answers left out
     (they are no page)."""
-    name_words = words(name)
-    if not name_words:
+    said = words(name)  # folded as fold(passage.text) is; not name_words, which reads bands
+    if not said:
         return ()
-    pattern = re.compile(r"(?<!\w)" + POSSESSIVE_GAP.join(map(re.escape, name_words)) + r"(?:['’]s)?(?!\w)")
+    pattern = re.compile(r"(?<!\w)" + POSSESSIVE_GAP.join(map(re.escape, said)) + r"(?:['’]s)?(?!\w)")
     found: dict[str, None] = {}
     for r in ranked:
         passage = r.passage

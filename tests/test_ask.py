@@ -141,9 +141,7 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     assert carries(diet, "A low-fat diet is recommended.", {}) and not carries(
         diet, "Special equipment helps.", {}
     )
-    research = Ask(attribute="research")
     assert not carries(research, "Information on other studies is available as a summary abstract.", {})
-    frequency = Ask(attribute="frequency")
     assert not carries(frequency, "It is estimated that 5 percent of people with it have no mutation.", {})
     assert carries(frequency, "It is estimated that about 1% of the population has Orlen syndrome.", {})
     assert carries(frequency, "Orlen syndrome affects 1 in 25,000 newborns.", {})

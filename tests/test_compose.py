@@ -3,6 +3,7 @@ each an exact substring of the page, or the prose beside it; never the raw table
 
 from __future__ import annotations
 
+import pytest
 from conftest import needs_shared
 
 from answers.compose import Composer
@@ -324,38 +325,32 @@ def test_a_long_list_that_ends_with_a_pointer_is_still_quoted():
     assert excerpt is not None and excerpt.parts == (listed,)
 
 
-def test_a_carrier_that_points_back_comes_with_the_sentence_before_it():
-    """ "This surgery" means nothing without the sentence that names it: both, whole, in order."""
-    page = [
-        section(
-            "9", "treatment",
+@pytest.mark.parametrize(
+    ("qtype", "text", "question", "quoted"),
+    [
+        (  # "This surgery" means nothing without the sentence that names it
+            "treatment",
             "Vitrectomy removes the clouded gel of the eye. Although this surgery can restore "
             "clear vision, it may harm the retina. Drops are used first.",
+            "Can people with Orlen syndrome get their vision back?",
+            "Vitrectomy removes the clouded gel of the eye. Although this surgery can restore clear vision, "
+            "it may harm the retina.",
         ),
-    ]  # fmt: skip
-    question = "Can people with Orlen syndrome get their vision back?"
-    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
-    assert [p for e in carried.excerpts for p in e.parts] == [
-        "Vitrectomy removes the clouded gel of the eye. Although this surgery can restore clear vision, "
-        "it may harm the retina."
-    ]
-
-
-def test_a_carrier_naming_these_things_comes_with_the_sentence_that_names_them():
-    """ "how these mutations cause ..." mid-sentence points back as "This surgery" does."""
-    page = [
-        section(
-            "11", "causes",
+        (  # "how these mutations cause ..." mid-sentence points back as "This surgery" does
+            "causes",
             "Orlen syndrome is caused by mutations in the ORL1 gene. Researchers are trying to find "
             "out how these mutations cause the hair loss. The nails are thin.",
+            "Is there any research on Orlen syndrome?",
+            "Orlen syndrome is caused by mutations in the ORL1 gene. Researchers are trying to find out how "
+            "these mutations cause the hair loss.",
         ),
-    ]  # fmt: skip
-    question = "Is there any research on Orlen syndrome?"
+    ],
+)
+def test_a_carrier_that_points_back_comes_with_the_sentence_before_it(qtype, text, question, quoted):
+    """A carrier that points back is quoted with the sentence it points to: both, whole, in order."""
+    page = [section("9", qtype, text)]
     carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
-    assert [p for e in carried.excerpts for p in e.parts] == [
-        "Orlen syndrome is caused by mutations in the ORL1 gene. Researchers are trying to find out how "
-        "these mutations cause the hair loss."
-    ]
+    assert [p for e in carried.excerpts for p in e.parts] == [quoted]
 
 
 def test_a_feature_that_only_repeats_the_diseases_name_is_left_out():
