@@ -325,13 +325,19 @@ class Engine:
                 can_forward=True,
                 candidates=candidates,
             )
+        if result.other_type:
+            message = messages.CHOOSE_OTHER_TYPES.format(asked=result.other_type, name=result.choices[0].name)
+        else:
+            message = (
+                messages.CHOOSE_LISTED
+                if result.several
+                else messages.CHOOSE_BY_WORD
+                if result.by_word
+                else messages.CHOOSE
+            )
         return Reply(
             ReplyKind.CHOOSE,
-            messages.CHOOSE_LISTED
-            if result.several
-            else messages.CHOOSE_BY_WORD
-            if result.by_word
-            else messages.CHOOSE,
+            message,
             choices=[Choice(c.doc_id, choice_label(c)) for c in result.choices],
             qtype=result.qtype,
             can_forward=True,

@@ -40,6 +40,11 @@ CHOOSE_BY_WORD = (
     "I have no page with just that name, but these pages have it in theirs. Is one of them what "
     "you mean? If not, I can send your question to a GARD information specialist."
 )
+# A type no page has ("spinocerebellar ataxia 7"), of a name pages share: the pages on other types.
+CHOOSE_OTHER_TYPES = (
+    "I have no GARD page on {asked} specifically. These pages are on other types of {name}. Choose "
+    "one to read it, or I can send your question to a GARD information specialist, who will reply here."
+)
 ENGLISH_ONLY = (
     "I can only read and answer in English, from English pages, so I may have missed part of your question."
 )

@@ -29,6 +29,7 @@ from retrieval.linking_fit import (
     LOOK_ALIKE_CHOICE,
     NAME_SETS,
     NO_PAGE,
+    OTHER_TYPES,
     RELATIVES,
     RIGHT,
     THRESHOLDS,
@@ -283,7 +284,8 @@ def run_linking_eval(
         f"choice of look-alikes {100 * report.share(lopo, [LOOK_ALIKE_CHOICE]):.1f}%, "
         f"no page or true relatives {100 * report.share(lopo, [NO_PAGE, RELATIVES]):.1f}%, "
         f'"did you mean" another page {100 * report.share(lopo, [DID_YOU_MEAN]):.1f}%, '
-        f"general page said so {100 * report.share(lopo, [GENERAL]):.1f}%"
+        f"general page said so {100 * report.share(lopo, [GENERAL]):.1f}%, "
+        f"other types said so {100 * report.share(lopo, [OTHER_TYPES]):.1f}%"
     )
     print(f"\nPrecision/recall of linking, {len(report.samples)} link decisions (threshold: P(right page)):")
     print("| threshold | precision | recall |\n|---:|---:|---:|")

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 SHORT_FORM = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9\-/]{1,11})[);,]")
 ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
+# Words a long form does not start with ("the" of "transposition of the great arteries (TGA)").
+FUNCTION_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"})
 
 
 def best_long_form(short: str, long: str) -> str | None:
@@ -25,7 +27,22 @@ def best_long_form(short: str, long: str) -> str | None:
         i -= 1
         s -= 1
     start = long.rfind(" ", 0, i + 1) + 1
-    return long[start:]
+    return long[_content_start(short, long, start) :]
+
+
+def _content_start(short: str, long: str, start: int) -> int:
+    """Where the long form starts when its first letter fell on a function word: "the great
+    arteries" spells TGA, but "transposition of the great arteries (TGA)" means the whole. The
+    nearest earlier word with that letter that is no function word, else `start` unchanged."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", long)]
+    first = next((w for at, w in words if at == start), "")
+    if first.lower() not in FUNCTION_WORDS:
+        return start
+    letter = next((c for c in short if c.isalnum()), "").lower()
+    earlier = [
+        at for at, w in words if at < start and w[:1].lower() == letter and w.lower() not in FUNCTION_WORDS
+    ]
+    return earlier[-1] if earlier else start
 
 
 def find_abbreviations(text: str) -> Iterable[tuple[str, str]]:

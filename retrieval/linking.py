@@ -554,8 +554,15 @@ class Linker:
             if i not in used
             and i not in named_elsewhere
             and not self._repeats(question.words[i], match.words)
+            and not self._keyword_of(question, i, used)
         )
         return mentions, unexplained
+
+    def _keyword_of(self, question: QuestionWords, i: int, used: frozenset[int]) -> bool:
+        """A type keyword before a label the name has: "type" of "spinocerebellar ataxia type 3"
+        says nothing "Spinocerebellar ataxia 3" does not."""
+        words = question.words
+        return words[i] in NUMBER_KEYWORDS and i + 1 in used and self._number_like(words[i + 1])
 
     def _title_list(
         self,
@@ -1289,13 +1296,24 @@ class Linker:
         """Whether a longer name adds only a type to the mention ("Pompe disease type 2" for
         "Pompe disease"): a subtype, not another disease ("Sjogren-Larsson-like syndrome")."""
         extra = self.extra_words(name, mention)
-        return bool(extra) and all(
-            w in NUMBER_KEYWORDS
-            or w[:1].isdigit()
-            or len(w) == 1
-            or (len(w) <= 3 and any(c.isdigit() for c in w))
-            for w in extra
-        )
+        return bool(extra) and all(_type_word(w) for w in extra)
+
+    def adds_a_type(self, name: str, mention: Mention) -> bool:
+        """Whether a mention is a shared name plus only a type's number or letter: "spinocerebellar
+        ataxia 7" for pages that all carry "Spinocerebellar ataxia" and none type 7. Another
+        type of the same condition, not another disease ("Bannayan-Riley-Ruvalcaba syndrome")."""
+        held = frozenset(name_words(name))
+        extra = [w for w in mention.words if w not in NAME_CONNECTORS and not self._repeats(w, held)]
+        labelled = any(w not in NUMBER_KEYWORDS for w in extra)  # "Brachydactyly type" names no type
+        return labelled and all(_type_word(w) for w in extra)
+
+    @staticmethod
+    def a_type_of(title: str, name: str) -> bool:
+        """Whether a page's title is a name plus a type: "Spinocerebellar ataxia 10" of
+        "Spinocerebellar ataxia"; not "Dentatorubral-pallidoluysian atrophy", which lists it."""
+        held, words = frozenset(name_words(name)), name_words(title)
+        extra = [w for w in words if w not in held and w not in NAME_CONNECTORS]
+        return held <= frozenset(words) and bool(extra) and all(_type_word(w) for w in extra)
 
     def is_a_name(self, text: str, exclude: frozenset[str] = frozenset()) -> bool:
         """Whether some page (not excluded) has exactly this name, word order and connectors aside."""
@@ -1379,3 +1397,13 @@ def _qualifies(words: list[str]) -> bool:
 
 
 __all__ = ["FEATURES", "LinkDecision", "LinkFeatures", "ReadingPolicy", "Linker", "Mention"]
+
+
+def _type_word(word: str) -> bool:
+    """A type's keyword, number or letter: "type", "2", "1a", "b"."""
+    return (
+        word in NUMBER_KEYWORDS
+        or word[:1].isdigit()
+        or len(word) == 1
+        or (len(word) <= 3 and any(c.isdigit() for c in word))
+    )

@@ -73,6 +73,7 @@ LOOK_ALIKE = "look-alike page"
 LOOK_ALIKE_CHOICE = "choice of look-alikes"
 DID_YOU_MEAN = "did you mean (another page)"
 GENERAL = "general page, said so"
+OTHER_TYPES = "other types, said so"
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class LinkingReport:
             LOOK_ALIKE_CHOICE,
             DID_YOU_MEAN,
             GENERAL,
+            OTHER_TYPES,
         ]
         used = [c for c in columns if any(self.counts[g][c] for g in self.counts)]
         lines = [
@@ -238,6 +240,8 @@ def outcome(searcher: Searcher, case: Case, result: SearchResult) -> tuple[str, 
             return (CHOICE_RIGHT if offered & case.right else WRONG), detail
         if case.asked and all(is_relative(searcher, d, case.asked) for d in offered):
             return RELATIVES, detail
+        if result.other_type:  # "no page on X type 7 specifically; these are other types"
+            return OTHER_TYPES, f"{detail} (said to be other types than {result.other_type!r})"
         return LOOK_ALIKE_CHOICE, detail
     if result.abstain or not result.results or result.disease is None:
         return NO_PAGE, f"no page ({result.reason})"

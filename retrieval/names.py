@@ -36,7 +36,7 @@ from retrieval.stopwords import STOP_WORDS
 
 # The nouns English names of conditions end in, whatever the corpus: a small corpus may not show them.
 COMMON_HEADS = frozenset("syndrome disease disorder deficiency dystrophy anemia ataxia palsy fever".split())
-NAMES_FORMAT = 2  # bump when what NameIndex reads from passages changes: saved tables are then rebuilt
+NAMES_FORMAT = 3  # bump when what NameIndex reads from passages changes: saved tables are then rebuilt
 
 
 PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")

@@ -81,6 +81,7 @@ class Decision:
     from_context: bool = False  # the conversation's disease, on a follow-up
     by_word: bool = False  # the choices share one word of their names, not a whole name
     several: bool = False  # the choices are conditions listed together
+    other_type: str = ""  # a type no page has ("spinocerebellar ataxia 7"): choices are other types
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class SearchResult:
     from_context: bool = False
     by_word: bool = False  # the choices share one word of their names, not a whole name
     several: bool = False  # the choices are conditions the question lists together ("X and Y")
+    other_type: str = ""  # the type asked that no page has: the choices are pages on other types
     missing: str = ""  # reason no_page: the disease named, which no page covers ("Scheuermann disease")
     # reason no_page: pages whose text names the missing disease whole, best first, as doc ids
     # ("Bannayan-Riley-Ruvalcaba syndrome" on Cowden syndrome's page): offered, never answered from
@@ -401,6 +403,12 @@ class Searcher:
             return Decision(Reason.NONE, [published], strong=strong)
         if relatives := self._longer_names(first, matches, link, read.words, exclude):  # "cystinosis"
             return Decision(Reason.NONE, relatives[:1], relatives, strong, link=link, by_word=True)
+        if link.mention is not None and self.linker.adds_a_type(first.name, link.mention):
+            # "spinocerebellar ataxia 7": pages share the name, none has type 7; other types
+            types = [c for c in choices if self.linker.a_type_of(c.title, first.name)]
+            if len(types) >= 2:
+                asked_type = link.mention.text
+                return replace(decision, chosen=types[:1], choices=types, link=link, other_type=asked_type)
         if self.linker.to_confirm(first, link, asked) or self.linker.joined_to_unknown(
             first, link, asked, exclude
         ):  # "gillian barre syndrome", "diabetes and Fabry disease"
@@ -487,6 +495,7 @@ class Searcher:
             from_context=decision.from_context,
             by_word=decision.by_word,
             several=decision.several,
+            other_type=decision.other_type,
             link=link,
         )
 
