@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -221,6 +221,12 @@ class NameIndex:
         self.entry_unique = [tuple(dict.fromkeys(e.words)) for e in self.entries]  # in name order
         self.entry_totals = np.array([sum(self.weight[w] for w in unique) for unique in self.entry_unique])
         self.entry_docs = np.array([e.doc_id for e in self.entries], dtype=object)
+        # Entries whose words and capitals are alike score alike (a synonym many pages share, a
+        # disease in several collections): scored once per question reading (match).
+        groups: dict[tuple, int] = {}
+        self.entry_group = [
+            groups.setdefault((e.words, e.abbreviation, e.capitals), len(groups)) for e in self.entries
+        ]
 
     def add_topics(self, topics: Iterable[tuple[str, str, Iterable[str]]]) -> None:
         """Register (doc_id, title, names) of pages added later, such as a published answer
@@ -501,8 +507,17 @@ class NameIndex:
         for number, variant in enumerate(readings if readings is not None else self.variants(question)):
             everyday: set[int] = set()
             similar = self._similar(variant, everyday, exclude)
+            scored: dict[int, DiseaseMatch | None] = {}  # per group of entries spelt alike
             for i in self._candidates(similar, exclude):
-                match = self._score(i, similar, variant, everyday, number)
+                group = self.entry_group[i]
+                if group not in scored:
+                    match = scored[group] = self._score(i, similar, variant, everyday, number)
+                elif (first := scored[group]) is not None:
+                    entry = self.entries[i]
+                    title = self.titles[entry.doc_id]
+                    match = replace(first, doc_id=entry.doc_id, title=title, name=entry.name, kind=entry.kind)
+                else:
+                    match = None
                 if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
                     best[match.doc_id] = match
         return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
@@ -541,13 +556,17 @@ class NameIndex:
         matched = [w for w in unique if w in similar]
         if not matched or total <= 0 or all(w[:1].isdigit() or w in NUMBER_KEYWORDS for w in matched):
             return None  # "type 1" or "type 1A" alone names nothing
+        if all(p in everyday for w in matched for p, _ in similar[w]) and self._few_distinctive(
+            unique, matched, similar
+        ):
+            return None  # everyday words wherever they are placed (_only_everyday_words), decided early
         coverage, gained, positions = self._best_placement(unique, matched, similar, question, total)
         if (
-            self._lower_case_acronym(entry, matched, positions, question)
+            coverage < self.policy.family_coverage
+            or self._lower_case_acronym(entry, matched, positions, question)
             or self._only_everyday_words(unique, matched, positions, similar, everyday)
             or self._scattered_everyday_words(unique, matched, positions, everyday)
             or self._other_number(unique, matched, positions, question)
-            or coverage < self.policy.family_coverage
         ):
             return None
         used = frozenset(question.words[p] for p in positions)
@@ -630,6 +649,13 @@ class NameIndex:
         of pregnancy") or an unusual word ("Tay") are a real mention."""
         if not all(p in everyday for p in positions):
             return False
+        return self._few_distinctive(unique, matched, similar)
+
+    def _few_distinctive(
+        self, unique: list[str], matched: list[str], similar: dict[str, list[tuple[int, float]]]
+    ) -> bool:
+        """Of everyday words found, whether too few say which name: not the whole name spelt
+        exactly, and fewer than two distinctive words (see _only_everyday_words)."""
         exact = all(max(s for _, s in similar[w]) >= self.policy.same_stem for w in matched)
         if exact and len(matched) == len(unique):
             return False
