@@ -181,6 +181,7 @@ class Searcher:
         self._by_doc: dict[str, list[int]] = defaultdict(list)
         self._staff_topics: list[int] = []  # published answers with no page of their own
         self._withdrawn: list[int] = []
+        self._names_of_row: dict[int, frozenset[str]] = {}  # see _name_terms
         self._track(range(len(index.passages)))
         self.siblings = SiblingPages(index.folder)  # read on the first question that needs them
 
@@ -685,9 +686,7 @@ class Searcher:
         rows = self._by_doc.get(doc_id, [])
         if not rows:
             return []
-        # the page's names, read without making a passage (a staff answer carries them too)
-        title, synonyms = (self._column(name, rows[:1])[0] for name in ("title", "synonyms"))
-        name_terms = set(analyze(" ".join((title, *synonyms))))
+        name_terms = self._name_terms(rows[0])
         bm25 = self._scores_besides(name_terms, terms, rows)
         top = max(float(bm25.max()), 1e-9)
         kinds, sections, positions = (self._column(name, rows) for name in ("kind", "qtype", "position"))
@@ -710,6 +709,16 @@ class Searcher:
         order = sorted(range(len(rows)), key=lambda at: -scores[at])[:keep]
         return [Ranked(self.index.passages[rows[at]], scores[at]) for at in order]
 
+    def _name_terms(self, row: int) -> frozenset[str]:
+        """The terms of the names of a page, from its first passage (a staff answer carries them
+        too), read without making the passage; kept per passage, as every question on the page
+        asks for them again."""
+        terms = self._names_of_row.get(row)
+        if terms is None:
+            title, synonyms = (self._column(name, [row])[0] for name in ("title", "synonyms"))
+            terms = self._names_of_row[row] = frozenset(analyze(" ".join((title, *synonyms))))
+        return terms
+
     def _column(self, name: str, rows: list[int] | range) -> list:
         """One field of these passages, read without making them where the index is on disk."""
         passages = self.index.passages
@@ -717,7 +726,9 @@ class Searcher:
             return passages.column(name, rows)
         return [getattr(passages[i], name) for i in rows]
 
-    def _scores_besides(self, name_terms: set[str], terms: tuple[str, ...], rows: list[int]) -> np.ndarray:
+    def _scores_besides(
+        self, name_terms: frozenset[str], terms: tuple[str, ...], rows: list[int]
+    ) -> np.ndarray:
         """BM25 of what the question asks besides the disease's names and the section it wants:
         within one page the names are everywhere, and counting them would favour whichever
         passage repeats "FOP"; the section words already chose the section, and counting them
