@@ -1155,7 +1155,9 @@ class Linker:
         if any(i not in held and question.words[i] not in NAME_CONNECTORS for i in range(start, end)):
             return None
         if any(
-            question.chunks[question.groups[i]].endswith((".", "?", "!", ";")) for i in range(start, end - 1)
+            question.groups[i] != question.groups[i + 1]  # "Ehlers-Danlos?" ends after "danlos" only
+            and question.chunks[question.groups[i]].endswith((".", "?", "!", ";"))
+            for i in range(start, end - 1)
         ):
             return None  # a name stays in one sentence; its commas are its own ("Deafness, progressive")
         wanted = [w for w in name_words(match.name or match.title) if w not in NAME_CONNECTORS]
@@ -1217,6 +1219,24 @@ class Linker:
         return not any(
             together <= set(self.names.entries[i].words) and self.names.entries[i].doc_id not in exclude
             for i in self.names.by_word.get(question.words[mention.start], ())
+        )
+
+    def glued_to_abbreviation(self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords) -> bool:
+        """Whether a refused link's name is an abbreviation the question typed whole, after
+        lower-case words that name no condition ("repeated episodes of TGA"): offered as "did you
+        mean" (one tap), since the asker may mean the page or another condition of that
+        abbreviation, never refused as an unknown disease "episodes of TGA"."""
+        mention = link.mention
+        if link.linked or mention is None or not (match.variant or self._is_abbreviation(match)):
+            return False
+        if self._defined_otherwise(match, question) is not None:
+            return False  # "in vitro fertilization (IVF)" says which IVF it means
+        span = self._spelt_whole(match, question)
+        if span is None or span[1] != mention.end or span[0] <= mention.start:
+            return False
+        return not any(
+            question.capitalized[i] or question.words[i] in self.heads or question.words[i] in question.upper
+            for i in range(mention.start, span[0])
         )
 
     def to_confirm(self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords) -> bool:

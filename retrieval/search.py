@@ -410,9 +410,11 @@ class Searcher:
             if len(types) >= 2:
                 asked_type = link.mention.text
                 return replace(decision, chosen=types[:1], choices=types, link=link, other_type=asked_type)
-        if self.linker.to_confirm(first, link, asked) or self.linker.joined_to_unknown(
-            first, link, asked, exclude
-        ):  # "gillian barre syndrome", "diabetes and Fabry disease"
+        if (
+            self.linker.to_confirm(first, link, asked)
+            or self.linker.joined_to_unknown(first, link, asked, exclude)
+            or self.linker.glued_to_abbreviation(first, link, asked)
+        ):  # "gillian barre syndrome", "diabetes and Fabry disease", "episodes of TGA"
             return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
         return Decision(Reason.WEAK_MATCH, link=link, missing=link.missing)
 

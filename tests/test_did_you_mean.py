@@ -25,6 +25,8 @@ PAGES = [
     page("0000002", "Guillain-Barre syndrome"),
     page("0000003", "Sarcoidosis", ("Schaumann's disease",)),
     page("0000004", "Tietze syndrome"),
+    page("0000005", "Transposition of the great vessels", ("TGV",)),
+    page("0000006", "Familial episodes of ataxia"),  # "episodes" is a name word, as in GARD
 ]
 
 
@@ -46,6 +48,13 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         ("What is Kahler disease?", Outcome.ANSWER, "Multiple myeloma"),
         ("What causes Guillain-Barre syndrome?", Outcome.ANSWER, "Guillain-Barre syndrome"),
         ("What causes Tietze syndrom?", Outcome.ANSWER, "Tietze syndrome"),
+        # An abbreviation typed whole after lower-case words that name nothing: asked, as the
+        # asker may mean another condition of that abbreviation (Linker.glued_to_abbreviation).
+        (
+            "How often does a person have repeated episodes of TGV?",
+            Outcome.DID_YOU_MEAN,
+            "Transposition of the great vessels",
+        ),
     ],
 )
 def test_did_you_mean(searcher: Searcher, question: str, outcome: Outcome, title: str) -> None:
@@ -54,6 +63,11 @@ def test_did_you_mean(searcher: Searcher, question: str, outcome: Outcome, title
     page = result.choices[0] if outcome is Outcome.DID_YOU_MEAN else result.disease
     assert page is not None and searcher.title(page.doc_id) == title
     assert result.to_json()["outcome"] == str(outcome)
+
+
+def test_an_abbreviation_the_question_defines_otherwise_is_not_offered(searcher: Searcher) -> None:
+    result = searcher.search("Can this be done through tiny great vessels (TGV)?")
+    assert result.outcome is not Outcome.DID_YOU_MEAN and result.disease is None
 
 
 @pytest.mark.parametrize("taken_by", ["yes", "1"])
