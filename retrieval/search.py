@@ -569,7 +569,7 @@ class Searcher:
         return found[: self.policy.max_choices] if found else []
 
     def _best_doc(self, scores: np.ndarray) -> str | None:
-        return self.index.passages[int(np.argmax(scores))].doc_id if scores.any() else None
+        return self._column("doc_id", [int(np.argmax(scores))])[0] if scores.any() else None
 
     def _confident(
         self,
