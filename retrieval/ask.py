@@ -237,13 +237,18 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
     yes_no = bool(compiled.yes_no.search(sentence))
     # The attribute named last: a question ends with what it asks, after its context ("with
     # the high incidence of cancer in X, is testing available?"); of two starting together, the
-    # one listed first ("blood tests" is a blood test, "cure in the future" research).
+    # one listed first ("blood tests" is a blood test, "cure in the future" research); one
+    # named inside the cue of one listed before it is that one's ("stop taking the medication"
+    # asks about stopping it).
     found_at = [
-        (m.start(), attribute) for attribute, cue in compiled.attributes if (m := cue.search(sentence))
+        (m.start(), m.end(), attribute)
+        for attribute, cue in compiled.attributes
+        if (m := cue.search(sentence))
     ]
     drug = _drug(compiled, sentence)
     if found_at:
-        attribute = max(found_at, key=lambda f: f[0])[1]
+        outer = [f for k, f in enumerate(found_at) if not any(_inside(f, other) for other in found_at[:k])]
+        attribute = max(outer, key=lambda f: f[0])[2]
         if not (drug and attribute in policy.defers_to_a_drug):  # "cured with enzyme replacement": the drug
             return Ask(attribute=attribute, yes_no=yes_no)
     relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
@@ -285,6 +290,12 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
         if terms:
             return Ask(relation=relation, target=as_typed(target, question), terms=terms, yes_no=yes_no)
     return Ask(yes_no=yes_no)
+
+
+def _inside(found: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
+    """Whether one cue's match lies within another's, longer one: "medication" in "stop taking
+    the medication" (`other` is listed before `found` in AnswerPolicy.attribute_cues)."""
+    return other[0] <= found[0] and found[1] <= other[1] and other[1] - other[0] > found[1] - found[0]
 
 
 def topic_ask(

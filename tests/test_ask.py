@@ -50,6 +50,12 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
         ("Is Orlen syndrome serious?", "Orlen syndrome", "life expectancy"),  # its outlook
         ("How dangerous is Orlen syndrome?", "Orlen syndrome", "life expectancy"),
         ("Please provide me with supportive resources for Orlen syndrome.", "Orlen syndrome", "support"),
+        ("Will Orlen syndrome go into remission?", "Orlen syndrome", "remission"),
+        # "medication" inside the cue of an attribute listed before it: stopping it is asked
+        ("Can she stop taking the medication for Orlen syndrome?", "Orlen syndrome", "remission"),
+        ("Can people with Orlen syndrome ever be medication free?", "Orlen syndrome", "remission"),
+        # one listed after the attribute whose cue holds it keeps the earlier one
+        ("Could Orlen syndrome worsen during pregnancy?", "Orlen syndrome", "pregnancy"),
     ],
 )
 def test_reads_the_attribute(question, name, attribute):
@@ -243,6 +249,12 @@ def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
             "blood test",
             "High levels of urate in the blood suggest it.",
             "Genetic testing of the ORL1 gene confirms it.",  # a test, but not of the blood
+        ),
+        (
+            "Can people with Orlen syndrome eventually be medication free?",
+            "remission",
+            "Most people need lifelong treatment with corticosteroids.",
+            "Corticosteroids may ease the pain.",  # a medication, not whether it can stop
         ),
     ],
 )
