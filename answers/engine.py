@@ -124,9 +124,12 @@ class Engine:
         self._versions: dict[int, int] = {}
 
     def warm_up(self) -> None:
-        """Load what only chat replies need (the language identifier) now, not during a user's
-        first question. Searching never needs it, so `gardbot search` skips this."""
+        """Load what chat replies need once (the language identifier, the ask's patterns, the
+        table of where words stand in names) now, not during a user's first question. A
+        one-question `gardbot search` skips this."""
         warm_up()
+        read_ask("", policy=self.answer_policy)
+        self.searcher.names.placements()
 
     # --- searching (CLI, evaluation) ------------------------------------------------------
 

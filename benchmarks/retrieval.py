@@ -105,6 +105,7 @@ def bench(corpus: Path, collections: list[str], n_queries: int) -> list[tuple]:
     # trained on the corpus, sentence spans saved) and read lazily from disk.
     opened = open_index(CorpusSelection(corpus, tuple(collections)), ROOT / "data" / "index", progress=False)
     engine = Engine(Searcher(opened))
+    engine.warm_up()  # as the bot does at start (bot.runtime.load_engine): not a user's wait
     p50, p95, qps = latencies(lambda q: engine.reply("bench", q), queries)
     rows.append(("gardbot answer end-to-end, first pass", len(passages), None, None, None, p50, p95, qps))
     # The same questions again, in another chat: a running bot has its texts decoded, sentences cut

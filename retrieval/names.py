@@ -341,19 +341,24 @@ class NameIndex:
         counts = sorted((english_count(word), english_count(other)))
         return not (counts[0] == 0 and counts[1] >= self.policy.everyday_english)
 
+    def placements(self) -> dict[str, Counter[str]]:
+        """Word -> {"before": n, "last": n} over all names: made when first asked (few questions
+        need it, so `gardbot search` never waits for it; a chat process makes it at start)."""
+        if self._placement is None:
+            self._placement = defaultdict(Counter)
+            for entry in self.entries:
+                if not entry.abbreviation:
+                    for name_word, place in _placements(entry.name):
+                        self._placement[name_word][place] += 1
+        return self._placement
+
     def modifies(self, word: str, exclude: frozenset[str] = frozenset()) -> bool:
         """Whether names use the word to qualify another more often than to end a phrase:
         "idiopathic", "congenital", "steroid" ("steroid-resistant nephrotic syndrome"), not
         "scoliosis" or "deafness". GARD also writes qualifiers after a comma ("Nephrotic
         syndrome, idiopathic, steroid-resistant"); most names put them first. Names of excluded
         pages don't count."""
-        if self._placement is None:  # word -> {"before": n, "last": n}; few questions need it
-            self._placement = defaultdict(Counter)
-            for entry in self.entries:
-                if not entry.abbreviation:
-                    for name_word, place in _placements(entry.name):
-                        self._placement[name_word][place] += 1
-        counts = Counter(self._placement.get(word, {}))
+        counts = Counter(self.placements().get(word, {}))
         for doc_id in exclude:
             for entry in self.entries_of(doc_id):
                 if not entry.abbreviation:

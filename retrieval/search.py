@@ -483,6 +483,8 @@ class Searcher:
         ranked = self._rank_in_doc(chosen[0].doc_id, read.terms, qtypes, k)
         seen = {r.passage.passage_id for r in ranked}
         for other in [*chosen[1:], *(m for m in decision.strong if m not in chosen)]:
+            if len(ranked) >= k:
+                break  # the results are full: no other page's passage would be kept
             best = self._rank_in_doc(other.doc_id, read.terms, qtypes, 1)
             ranked.extend(r for r in best if r.passage.passage_id not in seen)
             seen.update(r.passage.passage_id for r in best)
@@ -765,6 +767,8 @@ class Searcher:
     def _fill(self, ranked: list[Ranked], seen: set[str], scores: np.ndarray, k: int) -> None:
         """Plain BM25's best passages after the ranked ones, up to k in all; only those kept are
         made."""
+        if len(ranked) >= k:
+            return
         ids, values = top_k(scores, k)
         for i, score, passage_id in zip(ids, values, self._column("passage_id", list(ids)), strict=True):
             if len(ranked) >= k:
