@@ -235,22 +235,10 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
     if not sentence:
         return NO_ASK
     yes_no = bool(compiled.yes_no.search(sentence))
-    # The attribute named last: a question ends with what it asks, after its context ("with
-    # the high incidence of cancer in X, is testing available?"); of two starting together, the
-    # one listed first ("blood tests" is a blood test, "cure in the future" research); one
-    # named inside the cue of one listed before it is that one's ("stop taking the medication"
-    # asks about stopping it).
-    found_at = [
-        (m.start(), m.end(), attribute)
-        for attribute, cue in compiled.attributes
-        if (m := cue.search(sentence))
-    ]
+    attribute = _named_attribute(compiled, sentence)
     drug = _drug(compiled, sentence)
-    if found_at:
-        outer = [f for k, f in enumerate(found_at) if not any(_inside(f, other) for other in found_at[:k])]
-        attribute = max(outer, key=lambda f: f[0])[2]
-        if not (drug and attribute in policy.defers_to_a_drug):  # "cured with enzyme replacement": the drug
-            return Ask(attribute=attribute, yes_no=yes_no)
+    if attribute and not (drug and attribute in policy.defers_to_a_drug):  # "cured with ERT": the drug
+        return Ask(attribute=attribute, yes_no=yes_no)
     relations = [(relation, found) for relation, cue in compiled.relations if (found := cue.search(sentence))]
     risk = compiled.noun_risk.search(sentence)
     if not drug and not relations and not risk:
@@ -290,6 +278,23 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
         if terms:
             return Ask(relation=relation, target=as_typed(target, question), terms=terms, yes_no=yes_no)
     return Ask(yes_no=yes_no)
+
+
+def _named_attribute(compiled: _Compiled, sentence: str) -> str | None:
+    """The attribute a question asks about, or None: the one named last, as a question ends
+    with what it asks, after its context ("with the high incidence of cancer in X, is testing
+    available?"); of two starting together, the one listed first ("blood tests" is a blood test,
+    "cure in the future" research); one named inside the cue of one listed before it is that
+    one's ("stop taking the medication" asks about stopping it)."""
+    found_at = [
+        (m.start(), m.end(), attribute)
+        for attribute, cue in compiled.attributes
+        if (m := cue.search(sentence))
+    ]
+    if not found_at:
+        return None
+    outer = [f for k, f in enumerate(found_at) if not any(_inside(f, other) for other in found_at[:k])]
+    return max(outer, key=lambda f: f[0])[2]
 
 
 def _inside(found: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
