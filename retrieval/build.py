@@ -2,7 +2,7 @@
 
 One index folder per corpus path + collection list + page folders, named by a hash of them, so
 switching collections never reuses the wrong index. An index is stale when the corpus files, the
-analyzer, the chunk settings or the sentence splitter changed; stale and missing indexes are
+analyzer, the chunk settings, the sentence splitter or the name table's format changed; stale and missing indexes are
 rebuilt on first use. A build trains the sentence splitter (NLTK's Punkt) on the corpus first.
 """
 
@@ -22,7 +22,7 @@ from corpus.medquad import resolve_collections
 from corpus.passages import ChunkSettings, make_passages
 from retrieval import analyzer, siblings
 from retrieval.index import FORMAT_VERSION, SENTENCES_SIDECAR, IndexCorruptError, PassageIndex, read_meta
-from retrieval.names import NameIndex
+from retrieval.names import NAMES_FORMAT, NameIndex
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ def expected_meta(selection: CorpusSelection, chunk: ChunkSettings) -> dict:
         "chunk": asdict(chunk),
         "boilerplate_rule": boilerplate.RULE,
         "sentences": sentences.SPLITTER,
+        "names": NAMES_FORMAT,  # a saved name table of another format would be remade at every start
         "siblings": siblings.identity(selection.corpus_path, selection.resolved()),
     }
 

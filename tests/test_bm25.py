@@ -14,6 +14,7 @@ from retrieval.analyzer import analyze
 from retrieval.bm25 import BM25, top_k
 from retrieval.build import CorpusSelection, index_folder, open_index
 from retrieval.index import IndexCorruptError, LazyPassages, PassageIndex, index_text
+from retrieval.names import NAMES_FORMAT
 
 
 def oracle_corpus(small_corpus) -> list[list[str]]:
@@ -122,3 +123,20 @@ def test_missing_or_stale_index_is_rebuilt(small_corpus, tmp_path):
     assert second.meta["fingerprint"] == first.meta["fingerprint"] != "old"
     other = index_folder(tmp_path, CorpusSelection(small_corpus, ("all",)))
     assert other != folder  # one index per collection list
+
+
+def test_an_index_with_a_name_table_of_another_format_is_rebuilt(small_corpus, tmp_path):
+    """A saved name table NameIndex can't read would be remade from every passage at each start:
+    the index is rebuilt once instead."""
+    selection = CorpusSelection(small_corpus)
+    open_index(selection, tmp_path, progress=False)
+    folder = index_folder(tmp_path, selection)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["names"] = meta["names"] - 1
+    (folder / "meta.json").write_text(json.dumps(meta))
+    names = json.loads((folder / "names.json").read_text())
+    names["format"] -= 1
+    (folder / "names.json").write_text(json.dumps(names))
+    opened = open_index(selection, tmp_path, progress=False)
+    assert opened.meta["names"] == NAMES_FORMAT
+    assert json.loads((folder / "names.json").read_text())["format"] == NAMES_FORMAT
