@@ -2,8 +2,9 @@
 
 One index folder per corpus path + collection list + page folders, named by a hash of them, so
 switching collections never reuses the wrong index. An index is stale when the corpus files, the
-analyzer, the chunk settings, the sentence splitter or the name table's format changed; stale and missing indexes are
-rebuilt on first use. A build trains the sentence splitter (NLTK's Punkt) on the corpus first.
+analyzer, the chunk settings, the sentence splitter or the name table's format changed; stale and
+missing indexes are rebuilt on first use. A build trains the sentence splitter (NLTK's Punkt) on
+the corpus first.
 """
 
 from __future__ import annotations
