@@ -161,8 +161,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     known = _known.get(text)
     if known is None:
         return list(_spans_of(text))
-    if not isinstance(known, tuple):
-        known = _known[text] = tuple((int(start), int(end)) for start, end in known)
+    if not isinstance(known, tuple):  # an index's rows (numpy): tolist() makes plain ints at once
+        rows = known.tolist() if hasattr(known, "tolist") else [(int(a), int(b)) for a, b in known]
+        known = _known[text] = tuple(map(tuple, rows))
     return list(known)
 
 
