@@ -102,6 +102,7 @@ class Ask:
 
 
 NO_ASK = Ask()
+DEFAULT_POLICY = AnswerPolicy()  # made once: a policy is a few µs to make and to hash
 DASHES = re.compile(r"(?:^|\s)-\s")
 MAX_DASHES = 3  # items run together with " - " this many times: a table or list, not prose
 TOPIC = "topic: "  # the attribute of a section's topic standing in for the section (topic_ask)
@@ -218,7 +219,7 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
     names = tuple(names)
     ask = _read_ask(question, names, policy)
     sentence = asking_sentence(question)
-    compiled = _compiled(policy or AnswerPolicy())
+    compiled = _compiled(policy or DEFAULT_POLICY)
     if compiled.own.search(sentence) and compiled.risk.search(sentence):
         ask = replace(ask, own_risk=True)  # "an increased risk for his son": no page answers for one case
     referent = compiled.referent.search(sentence)
@@ -229,7 +230,7 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
 
 def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) -> Ask:
     """read_ask, without the referent."""
-    compiled = _compiled(policy or AnswerPolicy())
+    compiled = _compiled(policy or DEFAULT_POLICY)
     policy = compiled.policy
     sentence = asking_sentence(question)
     if not sentence:
@@ -315,7 +316,7 @@ def topic_ask(
     that name the topic ("there is no cure ..., but there are therapies") or one of the
     question's rare words ("panniculitis", idf at least `lead_idf`, the disease's names left out)
     say more to it than the overview's opening does. NO_ASK for a section with no topic cue."""
-    policy = policy or AnswerPolicy()
+    policy = policy or DEFAULT_POLICY
     if f"{TOPIC}{qtype}" not in _compiled(policy).topics:
         return NO_ASK
     name_terms = {t for name in names for t in analyze(name)}
@@ -336,19 +337,19 @@ def names_object(ask: Ask, sentence: str) -> bool:
 def states_verdict(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
     sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
-    return bool(_compiled(policy or AnswerPolicy()).verdict.search(sentence))
+    return bool(_compiled(policy or DEFAULT_POLICY).verdict.search(sentence))
 
 
 def points_back(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence needs the one before it for sense: "Although this surgery ...",
     "However, ...", "Type I (also known as ...), in which ..." (AnswerPolicy.needs_previous)."""
-    return bool(_compiled(policy or AnswerPolicy()).needs_previous.match(sentence.lstrip()))
+    return bool(_compiled(policy or DEFAULT_POLICY).needs_previous.match(sentence.lstrip()))
 
 
 def says_it_varies(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence only says its topic varies, which the next one spells out: "The
     prognosis for polymyositis varies." (AnswerPolicy.needs_next)."""
-    return bool(_compiled(policy or AnswerPolicy()).needs_next.search(sentence.strip()))
+    return bool(_compiled(policy or DEFAULT_POLICY).needs_next.search(sentence.strip()))
 
 
 def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPolicy | None = None) -> bool:
@@ -356,7 +357,7 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     neighbouring topic), the drug, or enough of the relation's object (by idf weight)."""
     if not ask.specific:
         return False
-    compiled = _compiled(policy or AnswerPolicy())
+    compiled = _compiled(policy or DEFAULT_POLICY)
     if ask.attribute in compiled.topics:  # a section's topic, or a rare word of the question
         if len(DASHES.findall(sentence)) >= MAX_DASHES:
             return False  # a symptom table or a list of sites run together ("- Calcinosis - ...")
