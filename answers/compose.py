@@ -362,13 +362,14 @@ class Composer:
         first; shown in page order. Features the chat was shown are left out, and so are those
         that only repeat the disease's names, which tell nothing of it."""
         named = set(analyze(" ".join((passage.title, *passage.synonyms))))
+        words = {(a, b): set(analyze(passage.text[a:b])) for a, b in features}  # each feature read once
         fresh = [
             (a, b)
             for a, b in features
             if (seen is None or not seen(passage.text[a:b]))
-            and not set(analyze(passage.text[a:b])) <= named  # "Ventricular fibrillation" of its own page
+            and not words[(a, b)] <= named  # "Ventricular fibrillation" of its own page
         ]
-        asked = [f for f in fresh if terms & set(analyze(passage.text[f[0] : f[1]]))]
+        asked = [f for f in fresh if terms & words[f]]
         ranked = list(dict.fromkeys([*asked, *fresh]))
         picked = sorted(ranked[:MAX_FEATURES])
         if not picked:
