@@ -27,7 +27,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import Ask, read_ask, topic_ask
+from retrieval.ask import Ask, compile_cues, read_ask, topic_ask
 from retrieval.names import NAME_CONNECTORS, DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
@@ -128,7 +128,7 @@ class Engine:
         table of where words stand in names) now, not during a user's first question. A
         one-question `gardbot search` skips this."""
         warm_up()
-        read_ask("", policy=self.answer_policy)
+        compile_cues(self.answer_policy)
         self.searcher.names.placements()
 
     # --- searching (CLI, evaluation) ------------------------------------------------------

@@ -1416,9 +1416,6 @@ def _qualifies(words: list[str]) -> bool:
     return bool(words) and (words[-1] in NUMBER_KEYWORDS or any(w[:1].isdigit() for w in words))
 
 
-__all__ = ["FEATURES", "LinkDecision", "LinkFeatures", "ReadingPolicy", "Linker", "Mention"]
-
-
 def _type_word(word: str) -> bool:
     """A type's keyword, number or letter: "type", "2", "1a", "b"."""
     return (
@@ -1427,3 +1424,6 @@ def _type_word(word: str) -> bool:
         or len(word) == 1
         or (len(word) <= 3 and any(c.isdigit() for c in word))
     )
+
+
+__all__ = ["FEATURES", "LinkDecision", "LinkFeatures", "ReadingPolicy", "Linker", "Mention"]
