@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 MAP_FILE = "siblings.json"
 PAGES_FILE = "siblings.jsonl"
-RULE = 2  # the matching rule's version: part of an index's identity (retrieval/build.py)
+RULE = 3  # the matching rule's version: part of an index's identity (retrieval/build.py)
 # Collections tried in this order (the one with sections on outlook, research and treatment
 # first), with the name a reply gives each source. CancerGov is NCI's.
 SOURCES: dict[str, str] = {
@@ -54,6 +54,8 @@ SOURCES: dict[str, str] = {
 NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
 POSSESSIVE = re.compile(r"'s\b")  # "Parkinson's disease" is "Parkinson disease"
 MIN_SHARED_NAMES = 2  # names a page must share with a GARD page, through synonyms, to be on it
+# Words a title's initials skip: "Benign Essential Blepharospasm" is BEB, "Tetralogy of Fallot" TF.
+INITIALS_SKIP = frozenset({"of", "and", "with", "the", "in", "to", "for", "or"})
 # A section that only lists other sites ("These resources address the diagnosis or management of
 # X: - Gene Review: ... - Genetic Testing Registry: ...", every GHR treatment section) says
 # nothing to quote; its list items would read as carriers of a test or a treatment.
@@ -108,6 +110,13 @@ def page_names(page: Page) -> set[str]:
     return {key for key in map(name_key, (page.title, *page.synonyms)) if key}
 
 
+def title_initials(title: str) -> str | None:
+    """The initials of a title of two words or more ("benign essential blepharospasm" -> "beb"),
+    the abbreviation a page goes by whether or not it lists it; None for a one-word title."""
+    words = [w for w in name_key(title).replace("-", " ").split() if w not in INITIALS_SKIP]
+    return "".join(w[0] for w in words) if len(words) >= 2 else None
+
+
 def _same_disease(
     other: Page, titles: dict[str, set[str]], names: dict[str, set[str]], gard_titles: dict[str, str]
 ) -> str | None:
@@ -119,11 +128,16 @@ def _same_disease(
     too ("Ulcerative proctitis" on "Ulcerative colitis"). So the title of one must be a name of
     the other, and the two must share a second name besides, each a name of no other GARD page;
     and the other page must have no other GARD page's title, or name of no other, among its own.
+    A title's initials count as a shared name (title_initials).
     """
     title = name_key(other.title)
     if title in titles:  # another page's title names that page and no other
         return next(iter(titles[title])) if len(titles[title]) == 1 else None
-    own = page_names(other)
+    # the title's initials count as a shared name: NINDS's "Benign Essential Blepharospasm" lists
+    # no "BEB", while GARD's "Blepharospasm" lists both. They name no other page, though: "Hodgkin
+    # disease" is not about HD (Huntington disease).
+    listed = page_names(other)
+    own = listed | {i for i in [title_initials(other.title)] if i}
     shared: dict[str, int] = defaultdict(int)
     for name in own:
         if len(names.get(name, ())) == 1:  # a name two GARD pages share names neither
@@ -138,8 +152,8 @@ def _same_disease(
     doc_id = next(iter(candidates))
     # a page that has another GARD page's name among its own covers that one too (GHR's
     # "galactosemia" lists the types GARD has pages on): it is no page on this disease alone
-    named = {d for name in own for d in titles.get(name, ())}
-    named |= {d for name in own if len(names.get(name, ())) == 1 for d in names[name]}
+    named = {d for name in listed for d in titles.get(name, ())}
+    named |= {d for name in listed if len(names.get(name, ())) == 1 for d in names[name]}
     return doc_id if named <= {doc_id} else None
 
 

@@ -34,6 +34,9 @@ GARD = [
     page("4", "Usher syndrome type 2", "Usher syndrome"),
     page("5", "Galactose epimerase deficiency", "GALE deficiency"),
     page("6", "Galactokinase deficiency", "GALK deficiency"),
+    page("7", "Blepharospasm", "BEB", "Benign essential blepharospasm"),
+    page("8", "Huntington disease", "HD"),
+    page("10", "Hodgkin lymphoma", "Hodgkin disease", "Hodgkin's lymphoma"),
 ]
 
 
@@ -56,6 +59,21 @@ def test_two_shared_names_through_a_synonym_are():
     assert matched(other("complete LCAT deficiency", "LCAT deficiency", "Norum disease")) == {
         "2": ["complete LCAT deficiency"]
     }
+
+
+@pytest.mark.parametrize(
+    ("sibling", "expected"),
+    [
+        # NINDS lists no "BEB"; its title's initials are the abbreviation GARD's page lists
+        (other("Benign Essential Blepharospasm"), {"7": ["Benign Essential Blepharospasm"]}),
+        # initials are a shared name only: "Hodgkin disease" names no HD (Huntington disease)
+        (other("Hodgkin disease", "Hodgkin's lymphoma"), {"10": ["Hodgkin disease"]}),
+        # nor are they a name by themselves: one shared name and initials GARD doesn't list
+        (other("juvenile Paget disease"), {}),
+    ],
+)
+def test_a_titles_initials_count_as_a_second_shared_name(sibling, expected):
+    assert matched(sibling) == expected
 
 
 def test_a_name_two_gard_pages_share_counts_for_neither():
