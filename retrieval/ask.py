@@ -371,8 +371,11 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
     if ask.attribute == "drug" and ask.terms and set(ask.terms) <= compiled.policy.diet_words:
         return bool(compiled.diet.search(sentence))  # diet in general: a sentence on eating
+    groups = compiled.policy.body_part_words
     lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences
-    if not any(t[:PREFILTER] in lowered for t in ask.terms):
+    if not any(
+        t[:PREFILTER] in lowered or any(p in lowered for p in _same_part(t, groups)) for t in ask.terms
+    ):
         return False
     terms = set(analyze(sentence))
     if ask.attribute == "drug" or ask.relation == SIGNS_OF:  # every word of it: "physical therapy"
@@ -380,7 +383,11 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return all(_named(t, terms) for t in ask.terms)
     weights = {t: idf.get(t, UNSEEN_WEIGHT) for t in ask.terms}
     total = sum(weights.values())
-    found = sum(w for t, w in weights.items() if _named(t, terms))
+    found = sum(
+        w
+        for t, w in weights.items()
+        if _named(t, terms) or any(word.startswith(p) for p in _same_part(t, groups) for word in terms)
+    )
     return total > 0 and found / total >= compiled.policy.min_target_share
 
 
@@ -388,6 +395,13 @@ PREFILTER = 4  # letters of a stem looked for in a sentence before it is analyse
 MAX_SHORT_SUFFIX = 3  # letters a four-letter stem may grow by and still be the same word ("dietari")
 MIN_PREFIX = 5  # letters: a stem this long names its longer forms ("tumor" -> "tumorigenesis"); a
 # shorter one would let "eye movements" answer "the ability to move"
+
+
+@lru_cache(maxsize=4096)
+def _same_part(term: str, groups: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The word prefixes that name the same part of the body as an object's word ("lung":
+    "pulmon", "bronch", "pleur", ...; AnswerPolicy.body_part_words); none for other words."""
+    return next((group for group in groups if any(term.startswith(prefix) for prefix in group)), ())
 
 
 def _named(term: str, terms: set[str]) -> bool:

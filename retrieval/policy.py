@@ -150,7 +150,7 @@ ATTRIBUTE_CUES: dict[str, str] = {
 }  # fmt: skip
 CARRIER_CUES: dict[str, str] = {
     "contagious": r"\b(contagious|communicable|transmissible|transmitted (by|through|via|from)|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
-    "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|death (\w+ )?(results?|occurs?)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves)|(progression|progresses)\b[^.;]{0,40}\b(slow|slowly|rapid|rapidly|gradual|gradually)|(usually|generally|typically|eventually) resolves)\b",
+    "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|death (\w+ )?(results?|occurs?)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves)|throughout (their |his |her |one's |a person's |the )?(li(fe|ves)|lifetimes?)|(a|is|considered) (a )?(lifelong|life-long) (condition|disorder|disease|illness)|(progression|progresses)\b[^.;]{0,40}\b(slow|slowly|rapid|rapidly|gradual|gradually)|(usually|generally|typically|eventually) resolves)\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has) (shown|found|suggested|reported)|stud(y|ies) (suggest|show|found|report|indicate)\w*|investigational|experimental|being (studied|investigated|developed|tested))\b",
@@ -231,6 +231,23 @@ RISK_CUE = (
 )
 # A treatment ask about diet in general, by its words (analyzed): "dietary recommendations",
 # "certain foods", "diet changes", "a special diet"; and how a sentence on eating reads.
+# Ways a page names a part of the body besides its plain word, as analyzed-word prefixes: a
+# question on "lung conditions" is answered by "Abnormality of the bronchi", "Recurrent
+# respiratory infections" and "pleural effusions". One group per part; the plain word first.
+BODY_PART_WORDS: tuple[tuple[str, ...], ...] = (
+    ("lung", "pulmon", "respirat", "bronch", "pleur", "pneum"),
+    ("kidney", "renal", "nephr"),
+    ("heart", "cardi"),
+    ("liver", "hepat"),
+    ("skin", "cutan", "dermat"),
+    ("brain", "cerebr", "encephal"),
+    ("eye", "ocular", "ophthalm", "vision", "visual"),
+    ("bone", "skelet", "osteo"),
+    ("stomach", "gastric"),
+    ("bowel", "intestin", "colon", "colit"),
+    ("joint", "arthr"),
+    ("vessel", "vascular", "arteri", "vein"),
+)
 DIET_WORDS = frozenset(
     "diet dietari food nutrit nutrition eat recommend chang special guid plan restrict avoid certain "
     "healthi good best".split()
@@ -284,6 +301,9 @@ class AnswerPolicy:
       ("dietary recommendations", "foods to avoid", "diet changes") is carried by a sentence on
       eating ("eliminating food and drinks that trigger heartburn"); a named diet ("ketogenic
       diet") still needs its every word.
+    - body_part_words (groups of analyzed-word prefixes): a part of the body named otherwise
+      ("lung" by "pulmonary", "bronchi", "pleura"); a relation's object word in a group is
+      carried by any word of its group.
     - min_target_share (share of the object's idf weight, 0.5..1): how much of Y a sentence
       must name to carry the relation ("abnormal amino acid": both "amino" and "acid" weigh most).
     - max_target_words (words, 3..10): the most words of Y read; Y is a noun phrase, not a story.
@@ -331,6 +351,7 @@ class AnswerPolicy:
     defers_to_a_drug: tuple[str, ...] = ("cure", "medication")
     yes_no: str = YES_NO
     no_ask: str = NO_ASK
+    body_part_words: tuple[tuple[str, ...], ...] = BODY_PART_WORDS
     min_target_share: float = 0.6
     max_target_words: int = 6
     section_prior: float = 0.5

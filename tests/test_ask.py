@@ -157,6 +157,10 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     assert not carries(life, "Many features develop with age.", {})  # the course is no outlook
     assert carries(life, "Most affected people have a normal life expectancy.", {})
     assert carries(life, "Death often results from respiratory failure within 2 to 10 years.", {})
+    # a life's course is its outlook: what "how does it affect their lives when older?" asks
+    assert carries(life, "Most people with Orlen syndrome need supervision throughout their lives.", {})
+    assert carries(life, "It is considered a lifelong condition.", {})
+    assert not carries(life, "Early and lifelong treatment with biotin may improve the symptoms.", {})
     specialist = Ask(attribute="specialist")
     assert carries(specialist, "You should see an ophthalmologist (eye specialist) every year.", {})
     assert not carries(specialist, "Orlen syndrome affects the eyes.", {})
@@ -164,6 +168,26 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
     assert carries(support, "Support groups can help families cope.", {})
     assert not carries(support, "Foundation for Orlen Research - Diagnosis & Treatment GeneReviews", {})
     assert not carries(life, "Orlen syndrome affects the hair and nails.", {})
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "carried"),
+    [
+        # a part of the body named otherwise (AnswerPolicy.body_part_words)
+        ("What lung conditions are linked to Orlen syndrome?", "Abnormality of the bronchi", True),
+        ("What lung conditions are linked to Orlen syndrome?", "Recurrent respiratory infections", True),
+        ("Is Orlen syndrome linked to pulmonary problems?", "Some develop lung cysts.", True),
+        ("Can Orlen syndrome cause kidney problems?", "Renal failure may occur.", True),
+        ("Can Orlen syndrome cause heart problems?", "Cardiomyopathy is common.", True),
+        # another part is no match, nor is the group's word inside an unrelated one
+        ("Can Orlen syndrome cause kidney problems?", "Cardiomyopathy is common.", False),
+        ("What lung conditions are linked to Orlen syndrome?", "Abnormality of the nails", False),
+    ],
+)
+def test_a_part_of_the_body_is_carried_by_its_other_names(question, sentence, carried):
+    ask = read_ask(question, ["Orlen syndrome"])
+    assert ask.relation, ask
+    assert carries(ask, sentence, {}) is carried
 
 
 def test_a_relation_is_carried_by_enough_of_its_object_by_weight():
