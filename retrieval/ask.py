@@ -371,7 +371,7 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
     if ask.attribute == "drug" and ask.terms and set(ask.terms) <= compiled.policy.diet_words:
         return bool(compiled.diet.search(sentence))  # diet in general: a sentence on eating
-    groups = compiled.policy.body_part_words
+    groups = (compiled.policy.body_part_words, compiled.policy.function_words)
     lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences
     if not any(
         t[:PREFILTER] in lowered or any(p in lowered for p in _same_part(t, groups)) for t in ask.terms
@@ -398,10 +398,15 @@ MIN_PREFIX = 5  # letters: a stem this long names its longer forms ("tumor" -> "
 
 
 @lru_cache(maxsize=4096)
-def _same_part(term: str, groups: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    """The word prefixes that name the same part of the body as an object's word ("lung":
-    "pulmon", "bronch", "pleur", ...; AnswerPolicy.body_part_words); none for other words."""
-    return next((group for group in groups if any(term.startswith(prefix) for prefix in group)), ())
+def _same_part(
+    term: str, groups: tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, tuple[str, ...]], ...]]
+) -> tuple[str, ...]:
+    """The word prefixes a page may name an object's word with: the same part of the body
+    ("lung": "pulmon", "bronch", "pleur", ...), or the same function ("move": "ataxi",
+    "coordin", ...); AnswerPolicy.body_part_words and function_words. None for other words."""
+    parts, functions = groups
+    part = next((group for group in parts if any(term.startswith(prefix) for prefix in group)), ())
+    return part + next((prefixes for word, prefixes in functions if word == term), ())
 
 
 def _named(term: str, terms: set[str]) -> bool:

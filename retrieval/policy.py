@@ -248,6 +248,20 @@ BODY_PART_WORDS: tuple[tuple[str, ...], ...] = (
     ("joint", "arthr"),
     ("vessel", "vascular", "arteri", "vein"),
 )
+# What an everyday word for a body's function is called on a page, as analyzed-word prefixes,
+# keyed by the question's analyzed word itself (never a prefix: "hear" is no "heart", "move" no
+# "movement", as "eye movements" say nothing of moving about).
+FUNCTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("move", ("mobil", "walk", "gait", "ataxi", "coordin", "paraly", "motor")),
+    ("walk", ("mobil", "gait", "ataxi", "paraly", "wheelchair")),
+    ("breath", ("respirat", "lung", "pulmon", "ventilat")),
+    ("hear", ("deaf", "auditor")),
+    ("speak", ("speech", "dysarthri", "talk")),
+    ("talk", ("speech", "dysarthri", "speak")),
+    ("swallow", ("dysphag", "feed")),
+    ("learn", ("intellect", "cognit", "learn")),
+    ("think", ("intellect", "cognit", "memor", "confus")),
+)
 DIET_WORDS = frozenset(
     "diet dietari food nutrit nutrition eat recommend chang special guid plan restrict avoid certain "
     "healthi good best".split()
@@ -304,6 +318,9 @@ class AnswerPolicy:
     - body_part_words (groups of analyzed-word prefixes): a part of the body named otherwise
       ("lung" by "pulmonary", "bronchi", "pleura"); a relation's object word in a group is
       carried by any word of its group.
+    - function_words ((analyzed word, prefixes)): an everyday word for what the body does, and
+      how pages name it ("move": ataxia, coordination, gait); a relation's object word that is
+      one is carried by those, one way only.
     - min_target_share (share of the object's idf weight, 0.5..1): how much of Y a sentence
       must name to carry the relation ("abnormal amino acid": both "amino" and "acid" weigh most).
     - max_target_words (words, 3..10): the most words of Y read; Y is a noun phrase, not a story.
@@ -352,6 +369,7 @@ class AnswerPolicy:
     yes_no: str = YES_NO
     no_ask: str = NO_ASK
     body_part_words: tuple[tuple[str, ...], ...] = BODY_PART_WORDS
+    function_words: tuple[tuple[str, tuple[str, ...]], ...] = FUNCTION_WORDS
     min_target_share: float = 0.6
     max_target_words: int = 6
     section_prior: float = 0.5

@@ -182,9 +182,14 @@ def test_a_carrier_names_the_thing_not_a_neighbouring_topic():
         # another part is no match, nor is the group's word inside an unrelated one
         ("Can Orlen syndrome cause kidney problems?", "Cardiomyopathy is common.", False),
         ("What lung conditions are linked to Orlen syndrome?", "Abnormality of the nails", False),
+        # a function named otherwise (AnswerPolicy.function_words), one way only
+        ("Does Orlen syndrome affect a person's ability to move?", "It causes ataxia.", True),
+        ("Does Orlen syndrome affect a person's ability to move?", "Abnormal eye movements", False),
+        ("Can Orlen syndrome affect hearing?", "Some children are deaf.", True),
+        ("Can Orlen syndrome affect the heart?", "Some children are deaf.", False),
     ],
 )
-def test_a_part_of_the_body_is_carried_by_its_other_names(question, sentence, carried):
+def test_a_part_or_function_of_the_body_is_carried_by_its_other_names(question, sentence, carried):
     ask = read_ask(question, ["Orlen syndrome"])
     assert ask.relation, ask
     assert carries(ask, sentence, {}) is carried
