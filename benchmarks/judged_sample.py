@@ -11,6 +11,8 @@ are given by a reader, not by this script.
     python benchmarks/judged_sample.py [QUESTIONS.jsonl] > sample.md
     python benchmarks/judged_sample.py --draw [--size 60] [--seed 17] > sample.md   # a new sample
     python benchmarks/judged_sample.py --ids benchmarks/judged/second-sample-seed23-ids.txt   # the second
+    python benchmarks/judged_sample.py --draw --seed 31 --exclude benchmarks/judged_sample_ids.txt \
+        benchmarks/judged/second-sample-seed23-ids.txt --print-ids   # a third, apart from both
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--draw", action="store_true", help="draw a new sample instead of the listed one")
     parser.add_argument("--ids", default=str(IDS), help="the file listing the sample's question ids")
+    parser.add_argument("--exclude", nargs="*", default=[], help="with --draw: id files to leave out")
+    parser.add_argument("--print-ids", action="store_true", help="print the sample's ids, not its replies")
     args = parser.parse_args()
     rows = [
         json.loads(line) for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line
@@ -45,8 +49,9 @@ def main() -> int:
     engine = load_engine(load_config(), progress=False)
     if args.draw:
         found = []
+        excluded = {i for path in args.exclude for i in Path(path).read_text(encoding="utf-8").split()}
         for row in rows:
-            if row.get("kind") != "named":
+            if row.get("kind") != "named" or row["id"] in excluded:
                 continue
             result = engine.search(row["question"])
             if str(result.outcome) == "answer" and result.results[0].passage.doc_id in row["gold_docs"]:
@@ -55,6 +60,9 @@ def main() -> int:
     else:
         listed = set(Path(args.ids).read_text(encoding="utf-8").split())
         sample = [row for row in rows if row["id"] in listed]
+    if args.print_ids:
+        print("\n".join(sorted(row["id"] for row in sample)))
+        return 0
     for number, row in enumerate(sorted(sample, key=lambda r: r["id"]), 1):
         reply = engine.reply(f"judge-{row['id']}", row["question"])
         print(f"## {number}. {row['id']} ({row['question_type']})\n\n**Q:** {row['question']}\n")
