@@ -30,7 +30,7 @@ POINTER = re.compile(
 )
 # Every pointer above holds one of these, lower-cased: a sentence with none is no pointer, found
 # without running the pattern (which takes ~12 µs a sentence, on every sentence of a page).
-POINTER_WORDS = ("http", "www.", "click", "web", "following")
+POINTER_WORDS = ("http", "www.", "click", "web", "following", "information")
 # A page's reference list, printed as text: "References National Library of Medicine. ..."
 REFERENCES = re.compile(r"\s*(References?|Bibliography)\s*:?\s+[A-Z]")
 MAX_POINTER_CHARS = 160  # a sentence this short with a pointer in it is the pointer

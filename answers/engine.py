@@ -27,7 +27,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import Ask, compile_cues, read_ask, topic_ask
+from retrieval.ask import MENTIONS, Ask, compile_cues, lead_ask, read_ask, topic_ask
 from retrieval.names import NAME_CONNECTORS, DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
@@ -388,6 +388,13 @@ class Engine:
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         ask = self._read_ask(text, disease)
+        if not (ask.specific or ask.own_risk or ask.referent) and not self._lacks_section(
+            result, disease.doc_id, passages
+        ):  # no cue says what it asks, but its rare words do ("mexiletine"): the section quoted
+            # must not pass for an answer when the page never names them ("this", or one family's
+            # risk, is said to be beyond the page already)
+            lead = lead_ask(text, self.composer.idf, self._names(disease), self.answer_policy)
+            ask = lead if lead.specific else ask
         seen = state if seen_before else None
         carried = self._carried(ask, disease.doc_id, text, result, seen, passages)
         title = self.searcher.title(disease.doc_id)
@@ -432,8 +439,9 @@ class Engine:
             return Reply(ReplyKind.ANSWER), []
         passages = _section_from_its_start(turn.passages) if turn.ask.own_risk else turn.passages
         fresh = self._fresh(passages, state) if turn.seen_before else passages
-        # the page doesn't say: a short closest text, labelled as such, not a whole answer
-        limit = 1 if turn.unsaid else None
+        # the page doesn't say: a short closest text, labelled as such, not a whole answer; but
+        # the section asked for in full when only the question's rare words are missing from it
+        limit = 1 if turn.unsaid and turn.ask.relation != MENTIONS else None
         seen = state if turn.seen_before else None
         reply, used = self._compose(turn.text, fresh, turn.result.qtype, turn.disease.words, seen, limit)
         self._remember(state, reply, used)
@@ -503,6 +511,8 @@ class Engine:
             return messages.CLOSEST, False
         if turn.carried is not None and turn.carried.excerpts:  # about what was asked
             about = messages.ask_about(ask.attribute, ask.relation, ask.target)
+            if ask.relation == MENTIONS:  # its rare words named, which may not answer it
+                return messages.ABOUT_WORDS.format(title=title, about=about), True
             return messages.ABOUT_ASK.format(title=title, about=about), False
         if turn.carried is None and self._section_missing(result, quoted):
             if turn.stand_in is not None and turn.stand_in_about:  # "... and panniculitis?"

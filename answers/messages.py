@@ -159,10 +159,14 @@ ASK_PHRASES = {
     "causes": "anything about {target}",
     "linked": "whether it is linked to {target}",
     "signs of": "anything about {target}",
+    "mentions": "anything about {target}",
 }
 # A reply quoting the sentences that carry the ask says what they are about, not just the page:
 # a sentence may name the thing asked without settling the question.
 ABOUT_ASK = "What GARD's page on {title} says about {about}:"
+# ... when what was asked is read only from its rare words (retrieval/ask.lead_ask): the page
+# names them, but naming them may not answer it, so a specialist is offered too.
+ABOUT_WORDS = "GARD's page on {title} may not answer exactly what you asked. What it says about {about}:"
 ASK_ABOUT = {
     "contagious": "whether it is contagious",
     "life expectancy": "life expectancy and outlook",

@@ -43,6 +43,7 @@ MIN_ITEMS = 3  # fewer capitals after a colon are more likely names than a list
 # (answers.compose.POINTER adds "at the following links" for whole sentences.)
 LINK_POINTER = (
     r"https?://|\bwww\.|\bclick (here|on)\b|\bweb ?site (offers|provides|has) (more|additional|further)\b"
+    r"|\b(offers|provides) (more|additional|further) information\b"
 )
 # A list's last item that only sends the reader to another site, which the page shows as a link.
 LIST_POINTER = re.compile(LINK_POINTER, re.IGNORECASE)
@@ -120,11 +121,23 @@ def inline_lists(text: str) -> str:
             out.append(end.group(0))
             at = end.end()
         rest = text[at:]
+        if _only_a_pointer(rest):  # "For a comprehensive listing ..., please click here.": no link here
+            at, rest = len(text), ""
         if rest.strip():  # what follows the list starts a line of its own
             out.append("\n")
             at += len(rest) - len(rest.lstrip())
     out.append(text[at:])
     return "".join(out)
+
+
+def _only_a_pointer(rest: str) -> bool:
+    """Whether what follows a list is one last sentence that only sends the reader to a link
+    the page showed, which a quote can't: it is left out of the layout, as a list's pointer
+    item is."""
+    if not LIST_POINTER.search(rest):
+        return False
+    end = LIST_END.search(rest)
+    return end is None or not rest[end.end() :].strip().strip("…")
 
 
 def _items(text: str, start: int, stop: int) -> list[tuple[int, int]]:

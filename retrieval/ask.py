@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from retrieval.analyzer import analyze, fold
+from retrieval.english import english_count
 from retrieval.policy import AnswerPolicy
 
 # Words that stand around an object in a question but name nothing of it: "a person's ability to
@@ -33,7 +34,9 @@ FILLER = frozenset(
         # the asker's own words: "do you think the itching has anything to do with X"
         "think know wonder wondering believe possible possibly please tell "
         # a treatment's vague modifiers: "a special diet" is carried by a diet
-        "special certain particular new different"
+        "special certain particular new different "
+        # an age, which no page's sentence names: "a father who develops ALS in his late forties"
+        "teens twenties thirties forties fifties sixties seventies eighties"
     )
 )
 # Words an object is shown with but no sentence need name: "the ability to walk" is carried by
@@ -331,6 +334,59 @@ def topic_ask(
         if t not in name_terms and t not in FILLER and idf.get(t, 0.0) >= policy.lead_idf
     )
     return Ask(attribute=f"{TOPIC}{qtype}", terms=tuple(dict.fromkeys(rare)))
+
+
+MENTIONS = "mentions"  # the relation of a lead_ask: the page names the question's rare words
+TYPED_WORD = re.compile(r"[^\W_][\w'-]*")
+MAX_LEAD_WORDS = 3  # a question's rare words read as what it asks about, at most
+
+
+def lead_ask(
+    question: str,
+    idf: Mapping[str, float],
+    names: Iterable[str] = (),
+    policy: AnswerPolicy | None = None,
+) -> Ask:
+    """What a question asks about when no cue says: the rare words of its asking sentence
+    beside the disease's names ("Have you heard about mexiletine being used for
+    erythromelalgia?", idf at least `lead_idf`), as a relation the page's sentences carry by
+    naming them. A page that names none of them doesn't say what was asked, and the reply must
+    say so, not quote its treatment section as if it answered. NO_ASK when there are none.
+
+    Words the corpus never uses are left out (a misspelling, or a person's or place's name), and
+    so are words typed with capitals ("my son Wilson", "MOPD"): a reply must not hand a child's
+    name back as a topic, and an abbreviation is a name, which the linker reads."""
+    policy = policy or DEFAULT_POLICY
+    sentence = asking_sentence(question)
+    if not sentence:
+        return NO_ASK
+    name_terms = {t for name in names for t in analyze(name)}
+    asked = set(analyze(sentence))
+    typed: list[str] = []
+    terms: list[str] = []
+    for word in TYPED_WORD.findall(question):
+        if word.lower() != word or len(word) < 3:
+            continue  # a name or abbreviation of its own ("Wilson", "MOPD"): the linker's to read
+        if word.lower().endswith("ed") or english_count(word.lower()) >= policy.lead_english:
+            continue  # everyday words ("centers", "inserted") are rare on medical pages, not rare topics
+        stems = [
+            t
+            for t in analyze(word)
+            if t in asked and t not in name_terms and t not in FILLER and t not in SHOWN_ONLY
+            and idf.get(t, 0.0) >= policy.lead_idf and t not in terms
+        ]  # fmt: skip
+        if stems and len(typed) < MAX_LEAD_WORDS:
+            typed.append(word)
+            terms.extend(stems)
+    if not terms:
+        return NO_ASK
+    target = typed[0] if len(typed) == 1 else ", ".join(typed[:-1]) + " and " + typed[-1]
+    return Ask(
+        relation=MENTIONS,
+        target=target,
+        terms=tuple(terms),
+        yes_no=bool(_compiled(policy).yes_no.search(sentence)),
+    )
 
 
 def names_object(ask: Ask, sentence: str) -> bool:

@@ -129,11 +129,11 @@ class ReadingPolicy:
 # not a neighbouring topic: a causes paragraph that mentions infection is no answer to "is it
 # contagious?". Patterns are applied to folded (lower-case, accent-free) text.
 ATTRIBUTE_CUES: dict[str, str] = {
-    "contagious": r"\b(contagious|communicable|infectious|transmissible|(transmitted|transferred|passed|spread) (\w+ )?(by|through|via) (blood|transfusions?|donations?|touch|contact|saliva|air|sex\w*)|catch (it|this|that) from|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
+    "contagious": r"\b(contagious|communicable|infectious|transmissible|(transmitted|transferred|passed|spread) (\w+ )?(by|through|via) (blood|transfusions?|donations?|touch|contact|saliva|air|sex\w*)|catch (it|this|that) from|how (do|does|did|can|could|would|might) (\w+ ){1,2}(catch|contract)\b|contract(ed|ing)? (it|this|that)\b|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
     "life expectancy": r"\b(life ?expectancy|life ?span|how long (will|would|do|does|can|could|might) (\w+ ){0,4}(live|survive)|how (long|much time) (\w+ ){0,2}(he|she|they|i|we|you) (has|have|got|has left|have left)|live (a )?(long|normal|full)|(shorten|shorter|reduce)\w* (\w+ )?li(fe|ves)|fatal|deadly|life[- ]threatening|die (of|from|young|early)|terminal|surviv(e|al)|mortality|prognosis|outlook|long[- ]term (outlook|effects?)|affects? ([\w']+ ){0,3}(li(fe|ves)|livelihood)|how (serious|dangerous) (is|are)|(is|are) (it|this|that|[\w'-]+( [\w'-]+){0,5}) (very |so |really |a )?(serious|dangerous)( (condition|disease|disorder|illness|problem))?(?=\s*[?.!]?\s*$))\b",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*)\b",
     "sports": r"\b(sports?|athlet\w*|play (football|soccer|basketball|baseball|hockey|rugby|tennis)|football|soccer|basketball|gym|marathon|weight ?lift\w*|contact sports?|physical(ly)? activ\w*|exercis\w*)\b",
-    "research": r"\b(clinical (trials?|stud(y|ies))|medical trials?|research (on|into|about|for|being|studies|in progress)|(any|current|ongoing|new) research|researchers? (working|studying|looking)|stud(y|ies) (on|of|for|investigating)|new (treatments?|drugs?|therap\w*|advances)|advances in|cure in the (near )?future|being developed|experimental|(medical |new |recent |any )?breakthroughs?)\b",
+    "research": r"\b(clinical (trials?|stud(y|ies))|medical trials?|research (on|into|about|for|being|studies|in progress)|(any|current|ongoing|new) research|researchers? (working|studying|looking)|stud(y|ies) (on|of|for|investigating)|new (treatments?|drugs?|therap\w*|advances)|advances in|cure in the (near )?future|being developed|experimental|(medical |new |recent |any )?breakthroughs?|(recent|latest|new|updated|current) (information|news|updates?|developments?|findings|literature))\b",
     "prenatal": r"\b(before (birth|the baby is born)|prenatal(ly)?|during (the )?pregnancy|in the womb|amniocentesis)\b",
     "genetic test": r"\b(genetic(ally)? test\w*|gene test\w*|dna test\w*|carrier (test|screen)\w*|prenatal (test|diagnos|screen)\w*|tested for the (gene|mutation))\b",
     "blood test": r"\bblood (tests?|work|samples?|levels?|counts?)\b",
@@ -144,7 +144,7 @@ ATTRIBUTE_CUES: dict[str, str] = {
     "medication": r"(?<!new )(?<!experimental )\b(medications?|medicines?|drugs?|prescriptions?|pills?)\b",
     "monitoring": r"\b(monitor\w*|surveillance|follow[- ]?up|check[- ]?ups?|how often should)\b",
     "recovery": r"\b((walk|talk|speak|see|hear|eat|move|stand|use (his|her|their|my) \w+) again|get (it|this|them|that|(his|her|their|my|the) \w+) back|(come|comes|coming) back|recover\w*|revers(e|ed|ible)|irreversible|permanent(ly)?|go(es)? away|outgrow\w*|get(s|ting)? better|improve (over time|with age))\b",
-    "specialist": r"\b((what|which) (kind of |type of |sort of )?(doctors?|specialists?|physicians?|clinics?|hospitals?)|(see|find|consult) an? (\w+ )?(doctor|specialist|physician)|specialists? (in|for|who)|doctors? (who|that) (treat|specializ|know)\w*|who (treats|diagnoses))\b",
+    "specialist": r"\b((what|which) (kind of |type of |sort of )?(doctors?|specialists?|physicians?|clinics?|hospitals?)|(see|find|consult) an? (\w+ )?(doctor|specialist|physician)|specialists? (in|for|who)|doctors? (who|that) (treat|specializ|know)\w*|who (treats|diagnoses)|treatment cent(er|re)s?|centers? of excellence|(specialty|specialized|specialist) (clinics?|centers?|centres?))\b",
     "support": r"\b(support groups?|patient (organi[sz]ations?|groups?|advocacy)|advocacy (groups?|organi[sz]ations?)|foundations?|other (families|parents|people) (with|who)|connect with (other )?(families|parents|people)|(support(ive)?|patient|family|parent) resources)\b",
     "similar conditions": r"\b(similar (symptoms|signs|conditions|diseases|disorders|features|to)|mimic\w*|(mis)?taken for|confused with|differ\w* (from|between)|distinguish\w*|tell (it|them) apart)\b",
 }  # fmt: skip
@@ -346,6 +346,9 @@ class AnswerPolicy:
     - lead_idf (nats, 4..8): a question's word this rare (idf; 5.0 is about 1 passage in 85),
       beside the disease's names, is its object even with no relation cue ("the chances of
       having X and panniculitis"); in place of a missing section, a sentence naming it is quoted.
+    - lead_english (English word count, 500..5k): a question's rare word this common in English
+      is an everyday word ("centers", "assessment"), not what it asks about (ask.lead_ask);
+      participles ("-ed") never are.
     - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
       title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """
@@ -382,3 +385,4 @@ class AnswerPolicy:
     min_relative: float = 0.5
     verdict_prior: float = 0.3
     lead_idf: float = 5.0
+    lead_english: int = 1500

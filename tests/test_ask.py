@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdict, topic_ask
+from retrieval.ask import (
+    MENTIONS,
+    Ask,
+    asking_sentence,
+    carries,
+    lead_ask,
+    read_ask,
+    states_verdict,
+    topic_ask,
+)
 
 
 @pytest.mark.parametrize(
@@ -14,6 +23,9 @@ from retrieval.ask import Ask, asking_sentence, carries, read_ask, states_verdic
         ("Is Orlen syndrome contagious?", "Orlen syndrome", "contagious"),
         ("can my kids catch it from me?", "", "contagious"),
         ("Can Orlen syndrome be passed on through blood transfusions?", "Orlen syndrome", "contagious"),
+        ("How does a person contract Orlen syndrome?", "Orlen syndrome", "contagious"),
+        ("I am looking for recent information on Orlen syndrome.", "Orlen syndrome", "research"),
+        ("Where are the treatment centers for Orlen syndrome?", "Orlen syndrome", "specialist"),
         ("Will my hearing come back with Orlen syndrome?", "Orlen syndrome", "recovery"),
         ("How long do people with Orlen syndrome live?", "Orlen syndrome", "life expectancy"),
         ("what's the lifespan with orlen syndrome", "orlen syndrome", "life expectancy"),
@@ -100,6 +112,8 @@ def test_reads_a_relation_and_its_object_without_the_disease(question, relation,
         "What are the symptoms of Orlen syndrome?",  # its own signs: the symptoms section
         "What are the early signs of Orlen syndrome in adults?",
         "At what age do symptoms of the condition start in Orlen syndrome?",  # "the condition" is it
+        "How do people get Orlen syndrome?",  # its causes, not catching it
+        "Can muscle contractures in Orlen syndrome be treated?",  # no contracting it
     ],
 )
 def test_no_specific_ask(question):
@@ -423,3 +437,45 @@ def test_a_table_run_together_carries_no_sections_topic():
     table = "- Abnormality of the abdomen - Autosomal dominant inheritance - Calcinosis - Telangiectasia"
     assert not carries(ask, table, {})
     assert carries(ask, "Orlen syndrome is inherited in an autosomal dominant manner.", {})
+
+
+LEAD_IDF = {
+    "mexiletin": 9.0,
+    "pacemak": 7.0,
+    "caucasian": 8.0,
+    "center": 6.0,
+    "locat": 6.0,
+    "insert": 7.0,
+    "forti": 8.0,
+    "wilson": 7.0,
+    "treatment": 1.0,
+    "use": 0.5,
+    "orlen": 9.0,
+    "mopd": 9.0,
+    "topic": 6.0,
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        # a rare word beside the disease's names is what a question with no cue asks about
+        ("Have you heard about mexiletine being used for Orlen syndrome?", "mexiletine"),
+        ("Has a pacemaker ever been placed in someone with Orlen syndrome?", "pacemaker"),
+        # everyday words are rare on medical pages but no topic; nor is a participle
+        ("I want to know the location of treatment centers for Orlen syndrome.", ""),
+        ("How would it be inserted in a child with Orlen syndrome?", ""),
+        # words typed with capitals are names or abbreviations, an age is no topic, and a word
+        # the corpus never uses is left out (a misspelling, a person's name)
+        ("My son Wilson has Orlen syndrome, what treatment is there?", ""),
+        ("Does the M in MOPD stand for Orlen syndrome?", ""),
+        ("Can a father in his forties pass on Orlen syndrome?", ""),
+        ("Is Orlen syndrome treated with zyxoplatin?", ""),
+        # the disease's own words are never the object
+        ("Have you heard about Orlen syndrome?", ""),
+    ],
+)
+def test_a_questions_rare_words_are_its_lead_when_no_cue_says(question, target):
+    ask = lead_ask(question, LEAD_IDF, ["Orlen syndrome"])
+    assert ask.target == target
+    assert ask.relation == (MENTIONS if target else None)

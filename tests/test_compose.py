@@ -7,7 +7,7 @@ import pytest
 from conftest import needs_shared
 
 from answers.compose import Composer
-from answers.reply import TABLE_HEADER
+from answers.reply import TABLE_HEADER, Citation, Excerpt
 from corpus.boilerplate import template_key
 from corpus.models import Passage
 from retrieval.ask import Ask, read_ask
@@ -323,6 +323,13 @@ def test_a_long_list_that_ends_with_a_pointer_is_still_quoted():
     )
     excerpt = composer().excerpt(passage(listed), "Can Orlen syndrome cause stomach problems?", 900)
     assert excerpt is not None and excerpt.parts == (listed,)
+    # shown, the pointer after the list is left out: the page's link is not in the quote
+    assert excerpt.display.splitlines()[-1] == "• Liver abnormalities"
+    cut = (
+        "These may include: Blood tests Urine tests Bone biopsy The Orlen Society offers more information on…"
+    )
+    shown = Excerpt((cut,), Citation("Orlen syndrome", "", "Diagnosis", "1", "1", "1")).display
+    assert shown.splitlines()[-1] == "• Bone biopsy"
 
 
 @pytest.mark.parametrize(

@@ -218,6 +218,31 @@ def test_the_sentence_that_carries_the_ask_is_quoted_from_any_section(gard_engin
 
 
 @needs_shared
+def test_a_rare_word_the_page_never_names_is_said_first_and_the_section_still_quoted(gard_engine):
+    """No cue says what it asks, but "mexiletine" does: the treatment section is no answer to
+    it passed off as one. The section is quoted in full after the caveat, not one sentence."""
+    reply = gard_engine.reply("lead1", "Have you heard about mexiletine being used for erythromelalgia?")
+    assert reply.unsaid and reply.partial and reply.can_forward
+    assert reply.message.splitlines()[0] == messages.DOESNT_SAY.format(
+        title="Erythromelalgia", what="anything about mexiletine"
+    )
+    assert reply.ask is not None and reply.ask.label == "mentions: mexiletine"  # for the ticket
+    assert " ".join(reply.excerpts[0].parts).count(". ") >= 2  # sentences, not the closest one
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_a_rare_word_the_page_names_is_quoted_with_a_specialist_offered(gard_engine):
+    reply = gard_engine.reply("lead2", "Does a translocation matter in Angelman syndrome?")
+    assert all("translocation" in part for e in reply.excerpts for part in e.parts)
+    assert reply.message.splitlines()[-1] == messages.ABOUT_WORDS.format(
+        title="Angelman syndrome", about="translocation"
+    )
+    assert reply.partial and not reply.unsaid  # naming it may not answer it: a specialist is offered
+    assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
 def test_a_relation_is_answered_by_sentences_naming_its_object(gard_engine):
     reply = gard_engine.reply("ask3", "Can Tietze syndrome cause chest pain?")
     assert reply.answered and reply.ask is not None and reply.ask.relation == "causes"
