@@ -27,7 +27,7 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import MENTIONS, Ask, compile_cues, lead_ask, read_ask, topic_ask
+from retrieval.ask import MENTIONS, Ask, compile_cues, lead_ask, leftover_terms, read_ask, topic_ask
 from retrieval.names import NAME_CONNECTORS, DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
@@ -488,6 +488,9 @@ class Engine:
         if ask.own_risk and not turn.unsaid:  # "a greater risk to me?": no page answers for one case
             reply.message = f"{messages.OWN_RISK.format(title=title)}\n{reply.message}"
             reply.partial = True
+        if not reply.partial and self._may_not_answer(turn, reply):  # "... located?": causes quoted
+            reply.message = f"{messages.MAY_NOT_ANSWER.format(title=title)}\n{reply.message}"
+            reply.partial = True
         if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
             if turn.sibling is None:  # (a sibling page's line says so itself)
                 what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
@@ -495,6 +498,20 @@ class Engine:
             reply.partial = reply.unsaid = True
         if result.broader:  # the general page, said before all: the lines below are about it
             reply.message = f"{messages.BROADER.format(asked=result.broader, title=title)}\n{reply.message}"
+
+    def _may_not_answer(self, turn: Turn, reply: Reply) -> bool:
+        """Quotes for a question whose words nothing read explains and no quoted sentence
+        names (ask.leftover_terms): a section for a question with no specific ask, or sentences
+        that carry its ask but not the rest ("Does the menstrual cycle happen earlier?" answered
+        with a sentence on menstruation). They may not answer it."""
+        if turn.unsaid or turn.stand_in is not None or turn.sibling is not None:
+            return False
+        left = leftover_terms(turn.text, self._names(turn.disease), self.composer.idf, self.answer_policy)
+        left = [t for t in left if t not in turn.ask.terms]  # what carries the ask names those
+        if not left:
+            return False
+        quoted = set(analyze(" ".join(part for e in reply.excerpts for part in e.parts)))
+        return any(t not in quoted for t in left)
 
     def _lead(self, turn: Turn, quoted: Passage) -> tuple[str, bool]:
         """The line just before the excerpts, and whether it makes the reply partial (a

@@ -17,6 +17,7 @@ from pathlib import Path
 import ir_measures
 from ir_measures import RR
 
+from answers import messages
 from answers.engine import Engine
 from retrieval.ask import carries
 from retrieval.linking import FEATURES
@@ -123,16 +124,18 @@ class RealReport:
     unnamed_wrong: int = 0  # ... from a page a hand grader judged WRONG for that row
     outcomes: dict[str, int] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
-    # per question type: [answered, with a specific ask, ask carried by a quoted sentence, caveat]
+    # per question type: [answered, with a specific ask, ask carried by a quoted sentence, caveat,
+    # "may not answer exactly" said of quotes that name not all the question asks]
     asks: dict[str, list[int]] = field(default_factory=dict)
 
-    def ask_rows(self) -> list[tuple[str, str, str, str, str]]:
+    def ask_rows(self) -> list[tuple[str, str, str, str, str, str]]:
         """Of the questions answered from a page: how many ask one specific thing (issue 17),
-        how many of those get a quoted sentence that carries it, and how many replies say first
-        that the page doesn't say it; by the annotated question type, then all."""
-        total = [sum(counts[i] for counts in self.asks.values()) for i in range(4)]
+        how many of those get a quoted sentence that carries it, how many replies say first
+        that the page doesn't say it, and how many that it may not answer exactly; by the
+        annotated question type, then all."""
+        total = [sum(counts[i] for counts in self.asks.values()) for i in range(5)]
         out = []
-        for name, (answered, asked, carried, caveat) in [*sorted(self.asks.items()), ("all", total)]:
+        for name, (answered, asked, carried, caveat, maybe) in [*sorted(self.asks.items()), ("all", total)]:
             out.append(
                 (
                     name,
@@ -140,6 +143,7 @@ class RealReport:
                     f"{asked}",
                     f"{carried / asked:.3f} ({carried})" if asked else "-",
                     f"{caveat / answered:.3f} ({caveat})" if answered else "-",
+                    f"{maybe / answered:.3f} ({maybe})" if answered else "-",
                 )
             )
         return out
@@ -166,7 +170,9 @@ class RealReport:
 ASK_CAPTION = (
     "\nA quote from the same disease's page in another NIH collection of MedQuAD, given when GARD's "
     "page doesn't say (answers.sibling_pages), counts as carried when it carries the ask; its reply "
-    "says first that GARD's page doesn't, so it counts as a caveat too."
+    "says first that GARD's page doesn't, so it counts as a caveat too. \"May not answer\": replies "
+    "that say first the page may not answer exactly, as its quotes name not all the question asks "
+    "(ask.leftover_terms, or only the question's rare words: ask.lead_ask), with a specialist offered."
 )
 
 
@@ -176,9 +182,10 @@ def count_ask(engine: Engine, row: dict, report: RealReport) -> None:
     reply = engine.reply(f"eval-{row.get('id', '')}", row["question"])
     if not reply.answered:
         return
-    counts = report.asks.setdefault(row.get("question_type") or "?", [0, 0, 0, 0])
+    counts = report.asks.setdefault(row.get("question_type") or "?", [0, 0, 0, 0, 0])
     counts[0] += 1
     counts[3] += reply.unsaid
+    counts[4] += messages.MAY_NOT_ANSWER.format(title=reply.disease) in reply.message
     if reply.ask is not None and reply.ask.specific:
         counts[1] += 1
         counts[2] += any(
@@ -245,8 +252,11 @@ def run_eval(load_engine: EngineLoader, questions: Path, k: int = 10, details: b
     for name, value in report.rows():
         print(f"| {name} | {value} |")
     if isinstance(report, RealReport):
-        print("\n| question type | answered | with a specific ask | ask carried by a quote | caveat |")
-        print("|---|---|---|---|---|")
+        print(
+            "\n| question type | answered | with a specific ask | ask carried by a quote | caveat "
+            "| may not answer |"
+        )
+        print("|---|---|---|---|---|---|")
         for cells in report.ask_rows():
             print("| " + " | ".join(cells) + " |")
         print(ASK_CAPTION)

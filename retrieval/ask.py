@@ -19,6 +19,7 @@ from functools import lru_cache
 from retrieval.analyzer import analyze, fold
 from retrieval.english import english_count
 from retrieval.policy import AnswerPolicy
+from retrieval.qtype import ANY_CUE, COMPILED
 
 # Words that stand around an object in a question but name nothing of it: "a person's ability to
 # walk" is about walking; "other stomach problems" about the stomach.
@@ -387,6 +388,54 @@ def lead_ask(
         terms=tuple(terms),
         yes_no=bool(_compiled(policy).yes_no.search(sentence)),
     )
+
+
+# Words of asking itself, not of what is asked: "Can you post information on X?", "I would like
+# to learn more about X so I can share it with my doctor".
+REQUEST_WORDS = frozenset(
+    analyze(
+        "provide provided information info details detail learn know like want need find finding "
+        "looking look help please send tell give interested more much many about get question "
+        "questions answer answers wondering wonder could would should can may might also post share "
+        "good general description describe explain known anything something trying try "
+        "doctor doctors local research researcher paper student order ordered concerned concern "
+        "worried worry current currently conduct conducted ongoing protocol plan without obtain "
+        "regarding regard status report reported option options best still experience experiencing "
+        "point pass passed quick quickly typically "
+        # where and how old: "in the United States", "a 3 year old", "worldwide"
+        "united states worldwide world year years old month months week weeks"
+    )
+)
+WORD_END = re.compile(r"\w*")
+
+
+def leftover_terms(
+    question: str, names: Iterable[str], idf: Mapping[str, float], policy: AnswerPolicy | None = None
+) -> list[str]:
+    """The words of a question's asking sentence that nothing read explains: not the disease's
+    names, no section's cue ("treated", "symptoms") nor an attribute's or relation's, no filler
+    and no words of asking ("provide information"), and not too common (idf at least
+    `hedge_idf`). A quote that names none of them may not answer what was asked: "Where is the
+    gene responsible for progeria located?" answered with the causes section."""
+    policy = policy or DEFAULT_POLICY
+    sentence = asking_sentence(question)
+    compiled = _compiled(policy)
+    patterns = [rx for qtype, cues in COMPILED.items() if ANY_CUE[qtype].search(sentence) for rx, _ in cues]
+    patterns += [rx for _, rx in compiled.attributes] + [rx for _, rx in compiled.relations]
+    chars = list(sentence)
+    for rx in patterns:  # each cue blanked to its word's end ("treat" in "treated")
+        for found in rx.finditer(sentence):
+            end = WORD_END.match(sentence, found.end()).end()
+            chars[found.start() : end] = " " * (end - found.start())
+    sentence = "".join(chars)
+    name_terms = {t for name in names for t in analyze(name)}
+    left = (
+        t
+        for t in analyze(sentence)
+        if len(t) > 2 and t not in name_terms and t not in FILLER and t not in SHOWN_ONLY
+        and t not in REQUEST_WORDS and idf.get(t, 0.0) >= policy.hedge_idf
+    )  # fmt: skip
+    return list(dict.fromkeys(left))
 
 
 def names_object(ask: Ask, sentence: str) -> bool:

@@ -349,6 +349,9 @@ class AnswerPolicy:
     - lead_english (English word count, 500..5k): a question's rare word this common in English
       is an everyday word ("centers", "assessment"), not what it asks about (ask.lead_ask);
       participles ("-ed") never are.
+    - hedge_idf (nats, 2..5): a question's word this rare that nothing read explains and no
+      quoted sentence names (ask.leftover_terms) makes a section's quote a maybe: the reply says
+      the page may not answer exactly, and offers a specialist.
     - same_name_ratio (rapidfuzz ratio, 85..97): a name the question used this alike the page's
       title is the title spelt otherwise ("Lederhose"/"Ledderhose"), not another name to tell.
     """
@@ -386,3 +389,4 @@ class AnswerPolicy:
     verdict_prior: float = 0.3
     lead_idf: float = 5.0
     lead_english: int = 1500
+    hedge_idf: float = 3.0

@@ -11,6 +11,7 @@ from retrieval.ask import (
     asking_sentence,
     carries,
     lead_ask,
+    leftover_terms,
     read_ask,
     states_verdict,
     topic_ask,
@@ -479,3 +480,38 @@ def test_a_questions_rare_words_are_its_lead_when_no_cue_says(question, target):
     ask = lead_ask(question, LEAD_IDF, ["Orlen syndrome"])
     assert ask.target == target
     assert ask.relation == (MENTIONS if target else None)
+
+
+HEDGE_IDF = {
+    "gene": 1.0,
+    "respons": 3.6,
+    "locat": 3.9,
+    "caucasian": 7.5,
+    "men": 4.8,
+    "treat": 1.0,
+    "inform": 3.5,
+    "provid": 3.5,
+    "symptom": 1.0,
+    "year": 4.0,
+    "old": 4.0,
+    "cycl": 5.3,
+    "earlier": 6.3,
+    "happen": 6.1,
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        # words nothing read explains
+        ("Where is the gene responsible for Orlen syndrome located?", ["respons", "locat"]),
+        ("Is Orlen syndrome found in Caucasian men?", ["caucasian", "men"]),
+        # a section's cue to its word's end, an attribute's cue, and words of asking explain theirs
+        ("How is Orlen syndrome treated?", []),
+        ("Can you provide information on Orlen syndrome?", []),
+        ("Does the menstrual cycle happen earlier in Orlen syndrome?", ["cycl", "happen", "earlier"]),
+        ("What are the symptoms of Orlen syndrome in a 3 year old?", []),
+    ],
+)
+def test_leftover_terms_are_what_nothing_read_explains(question, left):
+    assert leftover_terms(question, ["Orlen syndrome"], HEDGE_IDF) == left

@@ -243,6 +243,16 @@ def test_a_rare_word_the_page_names_is_quoted_with_a_specialist_offered(gard_eng
 
 
 @needs_shared
+def test_a_section_that_names_nothing_else_asked_may_not_answer_and_says_so(gard_engine):
+    question = "Where is the gene responsible for Hutchinson-Gilford progeria syndrome located?"
+    reply = gard_engine.reply("hedge1", question)
+    assert reply.message.splitlines()[0] == messages.MAY_NOT_ANSWER.format(title="Progeria")
+    assert reply.partial and reply.can_forward and not reply.unsaid  # a specialist is offered
+    plain = gard_engine.reply("hedge2", "What causes Hutchinson-Gilford progeria syndrome?")
+    assert not plain.partial and messages.MAY_NOT_ANSWER.format(title="Progeria") not in plain.message
+
+
+@needs_shared
 def test_a_relation_is_answered_by_sentences_naming_its_object(gard_engine):
     reply = gard_engine.reply("ask3", "Can Tietze syndrome cause chest pain?")
     assert reply.answered and reply.ask is not None and reply.ask.relation == "causes"
