@@ -419,6 +419,18 @@ def leftover_terms(
     gene responsible for progeria located?" answered with the causes section."""
     policy = policy or DEFAULT_POLICY
     sentence = asking_sentence(question)
+    name_terms = {t for name in names for t in analyze(name)}
+
+    def unexplained(text: str) -> list[str]:
+        return [
+            t
+            for t in dict.fromkeys(analyze(text))
+            if len(t) > 2 and t not in name_terms and t not in FILLER and t not in SHOWN_ONLY
+            and t not in REQUEST_WORDS and idf.get(t, 0.0) >= policy.hedge_idf
+        ]  # fmt: skip
+
+    if not unexplained(sentence):
+        return []  # most questions: only names, common words and words of asking
     compiled = _compiled(policy)
     patterns = [rx for qtype, cues in COMPILED.items() if ANY_CUE[qtype].search(sentence) for rx, _ in cues]
     patterns += [rx for _, rx in compiled.attributes] + [rx for _, rx in compiled.relations]
@@ -427,15 +439,7 @@ def leftover_terms(
         for found in rx.finditer(sentence):
             end = WORD_END.match(sentence, found.end()).end()
             chars[found.start() : end] = " " * (end - found.start())
-    sentence = "".join(chars)
-    name_terms = {t for name in names for t in analyze(name)}
-    left = (
-        t
-        for t in analyze(sentence)
-        if len(t) > 2 and t not in name_terms and t not in FILLER and t not in SHOWN_ONLY
-        and t not in REQUEST_WORDS and idf.get(t, 0.0) >= policy.hedge_idf
-    )  # fmt: skip
-    return list(dict.fromkeys(left))
+    return unexplained("".join(chars))
 
 
 def names_object(ask: Ask, sentence: str) -> bool:
