@@ -28,9 +28,17 @@ POINTER = re.compile(
     LINK_POINTER + r"|\b(at|on|from|visit|see) the following (links?|web ?sites?|resources?)\b",
     re.IGNORECASE,
 )
+# A sentence that opens by sending the reader elsewhere is a pointer however long it runs: "You
+# can read more about risk factors ... at the following links to the MayoClinic.com Website."
+POINTER_START = re.compile(
+    r"\W*(you (can|may) (read|find|learn|get|view|access|obtain)\b.*\b(visit\w*|links?|web ?sites?|pages?|"
+    r"resources?)\b|for (more|further|additional)( detailed)? information\b.*\b(visit|see|links?|web ?sites?|"
+    r"contact)\b|to (learn|read|find out) more\b|please (visit|see|click|refer)\b)",
+    re.IGNORECASE,
+)
 # Every pointer above holds one of these, lower-cased: a sentence with none is no pointer, found
 # without running the pattern (which takes ~12 µs a sentence, on every sentence of a page).
-POINTER_WORDS = ("http", "www.", "click", "web", "following", "information")
+POINTER_WORDS = ("http", "www.", "click", "web", "following", "information", "visit", "link", "more", "page")
 # A page's reference list, printed as text: "References National Library of Medicine. ..."
 REFERENCES = re.compile(r"\s*(References?|Bibliography)\s*:?\s+[A-Z]")
 MAX_POINTER_CHARS = 160  # a sentence this short with a pointer in it is the pointer
@@ -164,8 +172,8 @@ class Composer:
         chosen = self._fill(candidates, budget, continued=passage.position > 0)
         if not chosen:
             return self._feature_list(passage, features, terms, seen) if features else None
-        parts, truncated = self._parts(passage.text, chosen, budget)
-        return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated)
+        parts, truncated, left_out = self._parts(passage.text, chosen, budget)
+        return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated, left_out=left_out)
 
     def carrying(
         self,
@@ -457,29 +465,36 @@ class Composer:
         return sorted(chosen[:4], key=lambda c: c.start)
 
     @staticmethod
-    def _parts(text: str, chosen: list[Candidate], budget: int) -> tuple[list[str], bool]:
-        """Adjacent sentences join into one verbatim part; gaps become separate parts."""
-        parts: list[str] = []
-        truncated = False
-        run_start, run_end = chosen[0].start, chosen[0].end
+    def _parts(text: str, chosen: list[Candidate], budget: int) -> tuple[list[str], bool, bool]:
+        """Adjacent sentences join into one verbatim part; gaps become separate parts. Over the
+        budget, the longest part loses its last sentence until they fit (what is left out stays
+        unshown, for "more": the third value); only a single sentence longer than a part may be
+        (MAX_PART_CHARS, or the budget's share), a run-on, is cut, at a word, with "…"."""
+        runs: list[list[Candidate]] = [[chosen[0]]]
         for candidate in chosen[1:]:
-            between = text[run_end : candidate.start]
-            if between.strip():
-                parts.append(text[run_start:run_end])
-                run_start = candidate.start
-            run_end = candidate.end
-        parts.append(text[run_start:run_end])
-        limit = max(MAX_PART_CHARS, budget // max(1, len(parts)))
-        trimmed = []
-        for part in parts:
-            if len(part) > limit:
+            if text[runs[-1][-1].end : candidate.start].strip():
+                runs.append([candidate])
+            else:
+                runs[-1].append(candidate)
+
+        def length(run: list[Candidate]) -> int:
+            return run[-1].end - run[0].start
+
+        left_out = False
+        while sum(map(length, runs)) > budget and any(len(run) > 1 for run in runs):
+            max((run for run in runs if len(run) > 1), key=length).pop()
+            left_out = True
+        limit = max(MAX_PART_CHARS, budget // len(runs))
+        trimmed: list[str] = []
+        truncated = False
+        for number, run in enumerate(runs):
+            part = text[run[0].start : run[-1].end]
+            if len(run) == 1 and len(part) > limit:  # a run-on sentence
                 cut = part.rfind(" ", 0, limit)
                 part = part[: cut if cut > limit // 2 else limit].rstrip(" ,;:-")
-                truncated = True
+                truncated = truncated or number == len(runs) - 1
             trimmed.append(part)
-        if truncated and len(trimmed) > 1:
-            truncated = trimmed[-1] != parts[-1]
-        return trimmed, truncated
+        return trimmed, truncated, left_out
 
 
 @dataclass(frozen=True)
@@ -588,6 +603,8 @@ def _points_elsewhere(sentence: str) -> bool:
     lowered = sentence.lower()
     if not any(word in lowered for word in POINTER_WORDS):
         return False
+    if POINTER_START.match(sentence):
+        return True
     found = POINTER.search(sentence)
     return found is not None and (len(sentence) < MAX_POINTER_CHARS or found.start() < len(sentence) / 2)
 

@@ -469,7 +469,7 @@ class Engine:
         (only a broader page's line comes before it, as the caveat is about that page)."""
         result, title, ask = turn.result, turn.title, turn.ask
         quoted = next(p for p in used if p.passage_id == reply.excerpts[0].citation.passage_id)
-        reply.message, partial = self._lead(turn, quoted)
+        reply.message, partial = self._lead(turn, quoted, reply)
         reply.partial = reply.partial or partial
         if self._other_name(result, title, turn.text):  # "... lists Andersen disease as another name"
             reply.message = (
@@ -488,9 +488,6 @@ class Engine:
         if ask.own_risk and not turn.unsaid:  # "a greater risk to me?": no page answers for one case
             reply.message = f"{messages.OWN_RISK.format(title=title)}\n{reply.message}"
             reply.partial = True
-        if not reply.partial and self._may_not_answer(turn, reply):  # "... located?": causes quoted
-            reply.message = f"{messages.MAY_NOT_ANSWER.format(title=title)}\n{reply.message}"
-            reply.partial = True
         if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
             if turn.sibling is None:  # (a sibling page's line says so itself)
                 what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)
@@ -504,7 +501,9 @@ class Engine:
         names (ask.leftover_terms): a section for a question with no specific ask, or sentences
         that carry its ask but not the rest ("Does the menstrual cycle happen earlier?" answered
         with a sentence on menstruation). They may not answer it."""
-        if turn.unsaid or turn.stand_in is not None or turn.sibling is not None:
+        if turn.unsaid or turn.stand_in is not None or turn.sibling is not None or turn.result.broader:
+            return False
+        if turn.ask.referent or turn.ask.own_risk:  # said to be beyond the page already
             return False
         left = leftover_terms(turn.text, self._names(turn.disease), self.composer.idf, self.answer_policy)
         left = [t for t in left if t not in turn.ask.terms]  # what carries the ask names those
@@ -513,9 +512,11 @@ class Engine:
         quoted = set(analyze(" ".join(part for e in reply.excerpts for part in e.parts)))
         return any(t not in quoted for t in left)
 
-    def _lead(self, turn: Turn, quoted: Passage) -> tuple[str, bool]:
+    def _lead(self, turn: Turn, quoted: Passage, reply: Reply) -> tuple[str, bool]:
         """The line just before the excerpts, and whether it makes the reply partial (a
-        specialist offered): where the quotes are from and what they are about."""
+        specialist offered): where the quotes are from and what they are about; first, when
+        they name not all the question asks, that the bot couldn't find an answer to exactly
+        that (_may_not_answer)."""
         result, title, ask = turn.result, turn.title, turn.ask
         section = messages.section_label(result.qtype).lower()
         if turn.sibling is not None:  # another collection's page on the disease, named
@@ -528,7 +529,7 @@ class Engine:
             return messages.CLOSEST, False
         if turn.carried is not None and turn.carried.excerpts:  # about what was asked
             about = messages.ask_about(ask.attribute, ask.relation, ask.target)
-            if ask.relation == MENTIONS:  # its rare words named, which may not answer it
+            if ask.relation == MENTIONS or self._may_not_answer(turn, reply):  # "... happen earlier?"
                 return messages.ABOUT_WORDS.format(title=title, about=about), True
             return messages.ABOUT_ASK.format(title=title, about=about), False
         if turn.carried is None and self._section_missing(result, quoted):
@@ -540,6 +541,8 @@ class Engine:
                 return messages.NO_SECTION.format(title=title, section=section), True
             other = messages.section_label(quoted.qtype).lower()
             return messages.NO_SECTION_OTHER.format(title=title, section=section, other=other), True
+        if quoted.kind != STAFF_KIND and self._may_not_answer(turn, reply):  # "... located?": causes
+            return f"{messages.MAY_NOT_ANSWER.format(title=title)}\n{messages.CLOSEST}", True
         return self._intro(quoted, title, result.from_context), False
 
     def _finish(self, turn: Turn, reply: Reply) -> None:
@@ -722,7 +725,7 @@ class Engine:
                 continue
             seen = shown(passage.text, excerpt.parts)
             sentences.extend([*seen.whole, *seen.cut_long])
-            if seen.cut or (excerpt.listed and excerpt.truncated_end):  # a list with items left
+            if seen.cut or excerpt.left_out or (excerpt.listed and excerpt.truncated_end):  # more left
                 unfinished.add(passage.passage_id)
         # Sentences chosen across a page leave the rest of their passages for "more".
         finished = [p.passage_id for p in used if p.passage_id not in unfinished] if whole_passages else []

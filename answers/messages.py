@@ -166,7 +166,7 @@ ASK_PHRASES = {
 ABOUT_ASK = "What GARD's page on {title} says about {about}:"
 # ... when what was asked is read only from its rare words (retrieval/ask.lead_ask): the page
 # names them, but naming them may not answer it, so a specialist is offered too.
-MAY_NOT_ANSWER = "GARD's page on {title} may not answer exactly what you asked."
+MAY_NOT_ANSWER = "I couldn't find an answer to exactly what you asked on GARD's page on {title}."
 ABOUT_WORDS = MAY_NOT_ANSWER + " What it says about {about}:"
 ASK_ABOUT = {
     "contagious": "whether it is contagious",

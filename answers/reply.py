@@ -43,7 +43,7 @@ MIN_ITEMS = 3  # fewer capitals after a colon are more likely names than a list
 # (answers.compose.POINTER adds "at the following links" for whole sentences.)
 LINK_POINTER = (
     r"https?://|\bwww\.|\bclick (here|on)\b|\bweb ?site (offers|provides|has) (more|additional|further)\b"
-    r"|\b(offers|provides) (more|additional|further) information\b"
+    r"|\b(offers|provides) (more|additional|further) information\b|\bprovides the following list\b"
 )
 # A list's last item that only sends the reader to another site, which the page shows as a link.
 LIST_POINTER = re.compile(LINK_POINTER, re.IGNORECASE)
@@ -77,6 +77,8 @@ class Excerpt:
     citation: Citation
     truncated_end: bool = False
     listed: bool = False  # each part is one item of a list on the page (a phenotype table's features)
+    # whole sentences that followed in the passage were left out for room: "more" may show them
+    left_out: bool = False
 
     @property
     def text(self) -> str:

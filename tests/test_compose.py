@@ -250,10 +250,20 @@ def test_a_sentence_whose_antecedent_is_in_the_passage_before_waits_for_it():
     assert alone is not None and alone.parts == (first,)  # nothing else: quoted as before
 
 
-def test_a_sentence_that_sends_to_a_web_site_is_never_quoted():
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        "The Orlen Foundation's Web site offers more specific information about the treatment.",
+        # one that opens by sending the reader elsewhere, however long it runs
+        "You can read more about risk factors for multiple myeloma and monoclonal gammopathy of "
+        "undetermined significance at the following links to the MayoClinic.com Website.",
+        "You can read further treatment information by visiting the American Osteopathic College "
+        "of Dermatology (ACOD) information page on Orlen syndrome.",
+    ],
+)
+def test_a_sentence_that_sends_to_a_web_site_is_never_quoted(pointer):
     said = "Orlen syndrome is treated with physical therapy."
-    text = f"{said} The Orlen Foundation's Web site offers more specific information about the treatment."
-    excerpt = composer().excerpt(passage(text), "How is Orlen syndrome treated?", 900)
+    excerpt = composer().excerpt(passage(f"{said} {pointer}"), "How is Orlen syndrome treated?", 900)
     assert excerpt is not None and excerpt.parts == (said,)
 
 
@@ -325,6 +335,9 @@ def test_a_long_list_that_ends_with_a_pointer_is_still_quoted():
     assert excerpt is not None and excerpt.parts == (listed,)
     # shown, the pointer after the list is left out: the page's link is not in the quote
     assert excerpt.display.splitlines()[-1] == "• Liver abnormalities"
+    hpo = "The signs may include: Dysarthria Seizures Tremor The Human Phenotype Ontology provides the following list."
+    shown = Excerpt((hpo,), Citation("Orlen syndrome", "", "Symptoms", "1", "1", "1")).display
+    assert shown.splitlines()[-1] == "• Tremor"
     cut = (
         "These may include: Blood tests Urine tests Bone biopsy The Orlen Society offers more information on…"
     )
@@ -402,3 +415,19 @@ def test_a_heading_printed_in_the_text_is_never_quoted():
         passage(f"Diagnostic Tests\n{said}\n[1] [2]"), "How is Orlen syndrome diagnosed?", 900
     )
     assert excerpt is not None and excerpt.parts == (said,)
+
+
+def test_a_part_over_the_budget_ends_at_its_last_whole_sentence():
+    """Never cut mid-sentence with "…" when a whole sentence can end the part: the sentences
+    left out stay for "more" (Excerpt.left_out). A long sentence counts as MAX_PART_CHARS while
+    sentences are chosen, so together they may run over."""
+    features = ", ".join(f"feature number {n} of the skin" for n in range(18))
+    first = f"Orlen syndrome affects the skin with {features}."
+    second = "Most people with Orlen syndrome have thin hair, thick nails and dry skin from early childhood."
+    text = f"{first} {second}"
+    assert 500 < len(first) < 650
+    excerpt = composer().excerpt(passage(text), "What are the symptoms of Orlen syndrome?", 650)
+    assert excerpt is not None and excerpt.parts == (first,)
+    assert not excerpt.truncated_end and excerpt.left_out and "…" not in excerpt.text
+    whole = composer().excerpt(passage(text), "What are the symptoms of Orlen syndrome?", 900)
+    assert whole is not None and whole.parts == (text,) and not whole.left_out

@@ -298,16 +298,17 @@ def test_the_engine_saves_plain_dicts_with_what_was_quoted(searcher):
 
 # --- a new topic, and what a cut excerpt left unshown ------------------------------------------
 
-SHORT_REPLIES = EngineSettings(max_chars=800)  # Orlen's overview is cut in its second sentence
+SHORT_REPLIES = EngineSettings(max_chars=800)  # Orlen's overview ends after its first sentence
 
 
-def test_a_sentence_cut_short_is_quoted_whole_by_a_follow_up(searcher):
-    """An excerpt cut short by "…" has not shown the cut sentence: "what causes it?" quotes it
-    whole (the page has no causes section; the overview it already quoted stands in)."""
+def test_a_sentence_left_out_of_a_short_reply_is_quoted_by_a_follow_up(searcher):
+    """A part over the budget ends at its last whole sentence, never cut mid-way with "…": the
+    sentence it leaves out was not shown, so "what causes it?" quotes it (the page has no
+    causes section; the overview it already quoted stands in)."""
     engine = Engine(searcher, settings=SHORT_REPLIES)
     first = engine.reply("cut", "What is Orlen syndrome?")
-    assert first.answered and first.excerpts[0].truncated_end
-    assert ORLEN_LONG in first.excerpts[0].text and ORLEN_CAUSE not in first.excerpts[0].text
+    assert first.answered and not first.excerpts[0].truncated_end
+    assert first.excerpts[0].parts == (ORLEN_LONG,) and "…" not in first.excerpts[0].text
     causes = engine.reply("cut", "What causes it?")
     assert causes.answered and ORLEN_CAUSE in causes.excerpts[0].parts
     assert ORLEN_LONG not in causes.excerpts[0].text  # what was shown whole is not shown again
