@@ -12,13 +12,14 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from answers.messages import section_label
 from answers.reply import LINK_POINTER, TABLE_HEADER, Citation, Excerpt
 from corpus.boilerplate import template_key
 from corpus.models import Passage
 from corpus.sentences import sentence_spans
-from retrieval.analyzer import analyze
+from retrieval.analyzer import analyze, fold
 from retrieval.ask import SIGNS_OF, Ask, carries, points_back, says_it_varies, states_verdict
 from retrieval.policy import AnswerPolicy
 
@@ -56,6 +57,13 @@ TREATING = frozenset(
     {"treatment", "information", "staff_answer"}
 )  # sections a named treatment is answered in
 TREATMENT_ASKS = frozenset({"drug", "medication", "cure"})  # asks those sections answer
+# A number, in digits or words: what a sentence must hold to say how common a disease is; one
+# that only calls it rare answers "how common?" from aside (Carried.direct).
+COUNT = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundreds?|thousands?|millions?|dozens?|percent)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,8 @@ class Carried:
     `found` says whether any sentence of the page carries the ask at all, seen or not: when
     none does, the page doesn't answer it, and the reply must say so. `direct` is False when
     the carriers only touch the ask from aside (a diet among the causes, asked whether a diet
-    helps): the reply says first that the page doesn't answer, then quotes them as what it
-    does say."""
+    helps; "X is rare", asked how common it is, with no number): the reply says first that the
+    page doesn't answer, then quotes them as what it does say."""
 
     excerpts: list[Excerpt]
     used: list[Passage]
@@ -104,6 +112,22 @@ class Carriers:
     features: dict[int, list[tuple[int, int]]]
     found: bool
     sections: set[str] = field(default_factory=set)  # where carriers are, seen or not
+
+
+def _direct_cue(ask: Ask, question: str, policy: AnswerPolicy) -> re.Pattern[str] | None:
+    """What a carrier must hold to answer the ask directly, where naming it is not enough: a
+    number for how common it is, lifespan or survival for how long people live; None for the
+    other asks."""
+    if ask.attribute == "frequency":
+        return COUNT
+    if ask.attribute == "life expectancy" and _pattern(policy.lifespan_asked).search(fold(question)):
+        return _pattern(policy.lifespan_said)
+    return None
+
+
+@lru_cache(maxsize=16)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def _where_treated(page: list[Passage], ask: Ask, scored: list[Scored]) -> list[Scored]:
@@ -207,6 +231,10 @@ class Composer:
         chosen = self._neighbours(page, chosen, budget, seen, policy)
         excerpts, used = self._lay_out(page, chosen, found.features)
         direct = ask.attribute not in TREATMENT_ASKS or bool(found.sections & TREATING)
+        said = _direct_cue(ask, question, policy)
+        if said is not None and found.scored:  # "X is rare" has no number: how many it affects is
+            # unsaid (what the chat was shown, it was shown)
+            direct = any(said.search(page[c.number].text[c.start : c.end]) for c in found.scored)
         return Carried(excerpts, used, found.found, direct)
 
     def _carriers(

@@ -147,7 +147,7 @@ ASK_PHRASES = {
     "prenatal": "anything about diagnosis before birth",
     "genetic test": "anything about genetic testing",
     "test": "which tests are used",
-    "frequency": "how common it is",
+    "frequency": "how many people it affects",
     "cure": "whether it can be cured",
     "remission": "whether it can go into remission or treatment can be stopped",
     "medication": "anything about medication for it",

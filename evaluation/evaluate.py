@@ -125,14 +125,14 @@ class RealReport:
     outcomes: dict[str, int] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
     # per question type: [answered, with a specific ask, ask carried by a quoted sentence, caveat,
-    # "may not answer exactly" said of quotes that name not all the question asks]
+    # "couldn't find an answer to exactly that" said of quotes that leave out what was asked]
     asks: dict[str, list[int]] = field(default_factory=dict)
 
     def ask_rows(self) -> list[tuple[str, str, str, str, str, str]]:
         """Of the questions answered from a page: how many ask one specific thing (issue 17),
         how many of those get a quoted sentence that carries it, how many replies say first
-        that the page doesn't say it, and how many that it may not answer exactly; by the
-        annotated question type, then all."""
+        that the page doesn't say it, and how many that the bot couldn't find an answer to
+        exactly that; by the annotated question type, then all."""
         total = [sum(counts[i] for counts in self.asks.values()) for i in range(5)]
         out = []
         for name, (answered, asked, carried, caveat, maybe) in [*sorted(self.asks.items()), ("all", total)]:
@@ -171,8 +171,9 @@ ASK_CAPTION = (
     "\nA quote from the same disease's page in another NIH collection of MedQuAD, given when GARD's "
     "page doesn't say (answers.sibling_pages), counts as carried when it carries the ask; its reply "
     "says first that GARD's page doesn't, so it counts as a caveat too. \"May not answer\": replies "
-    "that say first the page may not answer exactly, as its quotes name not all the question asks "
-    "(ask.leftover_terms, or only the question's rare words: ask.lead_ask), with a specialist offered."
+    "that say first \"I couldn't find an answer to exactly what you asked on GARD's page on X\", as "
+    "their quotes leave out words of the question nothing read explains (ask.leftover_terms) or name "
+    "only its rare words (ask.lead_ask), with a specialist offered."
 )
 
 

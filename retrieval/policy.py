@@ -262,6 +262,15 @@ FUNCTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("learn", ("intellect", "cognit", "learn")),
     ("think", ("intellect", "cognit", "memor", "confus")),
 )
+# A question asking how long people live, not whether it is serious ...
+LIFESPAN_ASKED = r"\b(life ?expectancy|life ?span|how long (will|would|do|does|can|could|might) (\w+ ){0,4}(live|survive))\b"
+# ... is answered directly by a sentence on lifespan or survival, not by one that only calls
+# complications life-threatening.
+LIFESPAN_SAID = (
+    r"\b(life ?expectancy|life ?span|surviv\w*|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves)|"
+    r"prognosis|outlook|\d+ (years|months))\b|\b(die|dies|died|death)\b[^.;]{0,60}\b(infancy|childhood|"
+    r"adolescence|adulthood|age|years?|months?|decades?|teens|twenties|thirties)\b"
+)
 DIET_WORDS = frozenset(
     "diet dietari food nutrit nutrition eat recommend chang special guid plan restrict avoid certain "
     "healthi good best".split()
@@ -318,6 +327,9 @@ class AnswerPolicy:
     - body_part_words (groups of analyzed-word prefixes): a part of the body named otherwise
       ("lung" by "pulmonary", "bronchi", "pleura"); a relation's object word in a group is
       carried by any word of its group.
+    - lifespan_asked, lifespan_said (regex): a question on how long people live ("What is the
+      life expectancy ...?") is answered directly only by a sentence on lifespan or survival; one
+      that only calls complications life-threatening touches it from aside (Carried.direct).
     - function_words ((analyzed word, prefixes)): an everyday word for what the body does, and
       how pages name it ("move": ataxia, coordination, gait); a relation's object word that is
       one is carried by those, one way only.
@@ -375,6 +387,8 @@ class AnswerPolicy:
     yes_no: str = YES_NO
     no_ask: str = NO_ASK
     body_part_words: tuple[tuple[str, ...], ...] = BODY_PART_WORDS
+    lifespan_asked: str = LIFESPAN_ASKED
+    lifespan_said: str = LIFESPAN_SAID
     function_words: tuple[tuple[str, tuple[str, ...]], ...] = FUNCTION_WORDS
     min_target_share: float = 0.6
     max_target_words: int = 6

@@ -431,3 +431,41 @@ def test_a_part_over_the_budget_ends_at_its_last_whole_sentence():
     assert not excerpt.truncated_end and excerpt.left_out and "…" not in excerpt.text
     whole = composer().excerpt(passage(text), "What are the symptoms of Orlen syndrome?", 900)
     assert whole is not None and whole.parts == (text,) and not whole.left_out
+
+
+@pytest.mark.parametrize(
+    ("sentence", "direct"),
+    [
+        ("Orlen syndrome is a rare condition of the skin.", False),  # no number: from aside
+        ("Orlen syndrome affects about 1 in 25,000 newborns.", True),
+        ("Only twenty families have been reported.", True),
+    ],
+)
+def test_how_common_is_answered_directly_only_by_a_number(sentence, direct):
+    page = [section("1", "information", f"Orlen syndrome is a condition of the skin. {sentence}")]
+    question = "How common is Orlen syndrome?"
+    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
+    assert carried.found and carried.direct is direct
+
+
+@pytest.mark.parametrize(
+    ("sentence", "direct"),
+    [
+        ("Some children have life-threatening heart problems.", False),  # serious, no lifespan
+        ("Most affected people have a normal life expectancy.", True),
+        ("Affected children usually die in infancy.", True),
+    ],
+)
+def test_how_long_people_live_is_answered_directly_only_by_a_lifespan(sentence, direct):
+    page = [section("1", "information", f"Orlen syndrome is a condition of the skin. {sentence}")]
+    question = "What is the life expectancy of a child with Orlen syndrome?"
+    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
+    assert carried.found and carried.direct is direct
+    serious = composer().carrying(
+        page,
+        read_ask("Is Orlen syndrome serious?", ["Orlen syndrome"]),
+        "Is Orlen syndrome serious?",
+        {},
+        900,
+    )
+    assert serious.direct  # whether it is serious, a life-threatening problem answers

@@ -183,14 +183,26 @@ def test_a_page_that_lacks_the_ask_says_so_first_and_offers_a_specialist(gard_se
 
 @needs_shared
 def test_what_gards_page_lacks_is_quoted_from_ghrs_page_on_the_same_disease(gard_engine):
-    """With sibling pages (the default): the caveat, then GHR's page on Fabry disease, cited."""
-    reply = gard_engine.reply("ask1", "What is the life expectancy with Fabry disease?")
+    """With sibling pages (the default): the caveat, then GHR's page on Ollier disease, cited."""
+    reply = gard_engine.reply("ask1", "What is the life expectancy with Ollier disease?")
     assert reply.message.splitlines()[0] == messages.DOESNT_SAY_SIBLING.format(
-        title="Fabry disease", what=messages.ASK_PHRASES["life expectancy"], source="Genetics Home Reference"
+        title="Ollier disease", what=messages.ASK_PHRASES["life expectancy"], source="Genetics Home Reference"
     )
     assert reply.unsaid and reply.partial and reply.can_forward
-    assert all(e.citation.url == "https://ghr.nlm.nih.gov/condition/fabry-disease" for e in reply.excerpts)
+    assert all(e.citation.url == "https://ghr.nlm.nih.gov/condition/ollier-disease" for e in reply.excerpts)
+    assert any("normal lifespan" in part for e in reply.excerpts for part in e.parts)
     assert_verbatim(gard_engine, reply)
+
+
+@needs_shared
+def test_a_siblings_sentence_that_only_touches_the_ask_is_not_quoted_as_its_answer(gard_engine):
+    """GHR's Fabry page calls its complications life-threatening and gives no lifespan: GARD's
+    own closest text is quoted after the caveat, not GHR's sentence as if it answered."""
+    reply = gard_engine.reply("ask1b", "What is the life expectancy with Fabry disease?")
+    assert reply.message.splitlines()[0].startswith(
+        messages.DOESNT_SAY.format(title="Fabry disease", what=messages.ASK_PHRASES["life expectancy"])
+    )
+    assert all("ghr.nlm.nih.gov" not in e.citation.url for e in reply.excerpts)
 
 
 @needs_shared
