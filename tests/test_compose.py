@@ -433,39 +433,26 @@ def test_a_part_over_the_budget_ends_at_its_last_whole_sentence():
     assert whole is not None and whole.parts == (text,) and not whole.left_out
 
 
-@pytest.mark.parametrize(
-    ("sentence", "direct"),
-    [
-        ("Orlen syndrome is a rare condition of the skin.", False),  # no number: from aside
-        ("Orlen syndrome affects about 1 in 25,000 newborns.", True),
-        ("Only twenty families have been reported.", True),
-    ],
-)
-def test_how_common_is_answered_directly_only_by_a_number(sentence, direct):
-    page = [section("1", "information", f"Orlen syndrome is a condition of the skin. {sentence}")]
-    question = "How common is Orlen syndrome?"
-    carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
-    assert carried.found and carried.direct is direct
+HOW_COMMON = "How common is Orlen syndrome?"
+HOW_LONG = "What is the life expectancy of a child with Orlen syndrome?"
 
 
 @pytest.mark.parametrize(
-    ("sentence", "direct"),
+    ("question", "sentence", "direct"),
     [
-        ("Some children have life-threatening heart problems.", False),  # serious, no lifespan
-        ("Most affected people have a normal life expectancy.", True),
-        ("Affected children usually die in infancy.", True),
+        # how common: a number answers, "rare" touches it from aside
+        (HOW_COMMON, "Orlen syndrome is a rare condition of the skin.", False),
+        (HOW_COMMON, "Orlen syndrome affects about 1 in 25,000 newborns.", True),
+        (HOW_COMMON, "Only twenty families have been reported.", True),
+        # how long people live: a lifespan or survival answers, a life-threatening problem doesn't
+        (HOW_LONG, "Some children have life-threatening heart problems.", False),
+        (HOW_LONG, "Most affected people have a normal life expectancy.", True),
+        (HOW_LONG, "Affected children usually die in infancy.", True),
+        # whether it is serious, a life-threatening problem answers
+        ("Is Orlen syndrome serious?", "Some children have life-threatening heart problems.", True),
     ],
 )
-def test_how_long_people_live_is_answered_directly_only_by_a_lifespan(sentence, direct):
+def test_an_ask_wanting_a_figure_is_answered_directly_only_by_one(question, sentence, direct):
     page = [section("1", "information", f"Orlen syndrome is a condition of the skin. {sentence}")]
-    question = "What is the life expectancy of a child with Orlen syndrome?"
     carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
     assert carried.found and carried.direct is direct
-    serious = composer().carrying(
-        page,
-        read_ask("Is Orlen syndrome serious?", ["Orlen syndrome"]),
-        "Is Orlen syndrome serious?",
-        {},
-        900,
-    )
-    assert serious.direct  # whether it is serious, a life-threatening problem answers
