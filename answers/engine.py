@@ -388,13 +388,14 @@ class Engine:
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         ask = self._read_ask(text, disease)
-        if not (ask.specific or ask.own_risk or ask.referent) and not self._lacks_section(
-            result, disease.doc_id, passages
-        ):  # no cue says what it asks, but its rare words do ("mexiletine"): the section quoted
+        if not (ask.specific or ask.own_risk or ask.referent):
+            # no cue says what it asks, but its rare words do ("mexiletine"): the section quoted
             # must not pass for an answer when the page never names them ("this", or one family's
-            # risk, is said to be beyond the page already)
+            # risk, is said to be beyond the page already); a section the page lacks has its own
+            # stand-in (_stand_in)
             lead = lead_ask(text, self.composer.idf, self._names(disease), self.answer_policy)
-            ask = lead if lead.specific else ask
+            if lead.specific and not self._lacks_section(result, disease.doc_id, passages):
+                ask = lead
         seen = state if seen_before else None
         carried = self._carried(ask, disease.doc_id, text, result, seen, passages)
         title = self.searcher.title(disease.doc_id)
