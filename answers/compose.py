@@ -114,6 +114,30 @@ class Carriers:
     sections: set[str] = field(default_factory=set)  # where carriers are, seen or not
 
 
+MAX_GAP_CHARS = 300  # sentences this short between two quoted ones are quoted too, not "…"
+
+
+def _close_gaps(candidates: list[Candidate], chosen: list[Candidate], budget: int) -> list[Candidate]:
+    """The chosen sentences, with the few between two of them quoted too when they are short
+    and fit: a "…" between sentences reads as something hidden ("If medications are not
+    effective, surgery may be considered. … Another surgery, known as vitrectomy" hid the first
+    surgery). Only quotable sentences fill a gap; one the page's site text or a pointer
+    interrupts stays a gap. Smallest gaps first."""
+    by_position = {c.position: c for c in candidates}
+    used = sum(c.end - c.start + 3 for c in chosen)
+    gaps = []
+    for before, after in zip(chosen, chosen[1:], strict=False):
+        between = [by_position.get(p) for p in range(before.position + 1, after.position)]
+        if between and all(between):
+            gaps.append((sum(c.end - c.start + 1 for c in between), between))
+    filled = list(chosen)
+    for size, between in sorted(gaps, key=lambda g: g[0]):
+        if size <= MAX_GAP_CHARS and used + size <= budget:
+            filled.extend(between)
+            used += size
+    return sorted(filled, key=lambda c: c.start)
+
+
 def _direct_cue(ask: Ask, question: str, policy: AnswerPolicy) -> re.Pattern[str] | None:
     """What a carrier must hold to answer the ask directly, where naming it is not enough: a
     number for how common it is, lifespan or survival for how long people live; None for the
@@ -196,6 +220,7 @@ class Composer:
         chosen = self._fill(candidates, budget, continued=passage.position > 0)
         if not chosen:
             return self._feature_list(passage, features, terms, seen) if features else None
+        chosen = _close_gaps(candidates, chosen, budget)
         parts, truncated, left_out = self._parts(passage.text, chosen, budget)
         return Excerpt(tuple(parts), self.citation(passage), truncated_end=truncated, left_out=left_out)
 

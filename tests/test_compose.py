@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import needs_shared
 
-from answers.compose import Composer
+from answers.compose import MAX_GAP_CHARS, Candidate, Composer, _close_gaps
 from answers.reply import TABLE_HEADER, Citation, Excerpt
 from corpus.boilerplate import template_key
 from corpus.models import Passage
@@ -456,3 +456,21 @@ def test_an_ask_wanting_a_figure_is_answered_directly_only_by_one(question, sent
     page = [section("1", "information", f"Orlen syndrome is a condition of the skin. {sentence}")]
     carried = composer().carrying(page, read_ask(question, ["Orlen syndrome"]), question, {}, 900)
     assert carried.found and carried.direct is direct
+
+
+@pytest.mark.parametrize(
+    ("middle_chars", "budget", "filled"),
+    [
+        (40, 900, True),  # short, and it fits: quoted, no "…"
+        (MAX_GAP_CHARS + 50, 2000, False),  # too long to be a gap's filler
+        (40, 150, False),  # no room
+    ],
+)
+def test_a_short_gap_between_quoted_sentences_is_quoted_too(middle_chars, budget, filled):
+    """ "…" between two quoted sentences reads as something hidden ("surgery may be considered.
+    … Another surgery, vitrectomy" hid the first surgery): a short quotable sentence between
+    them is quoted as well (compose._close_gaps)."""
+    first, middle = Candidate(0, 60, 1.0, 0), Candidate(61, 61 + middle_chars, 0.1, 1)
+    last = Candidate(middle.end + 1, middle.end + 61, 0.9, 2)
+    chosen = _close_gaps([first, middle, last], [first, last], budget)
+    assert (middle in chosen) is filled and chosen[0] == first and chosen[-1] == last
