@@ -12,15 +12,15 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from itertools import pairwise
 
 from answers.messages import section_label
 from answers.reply import LINK_POINTER, TABLE_HEADER, Citation, Excerpt
 from corpus.boilerplate import template_key
 from corpus.models import Passage
 from corpus.sentences import sentence_spans
-from retrieval.analyzer import analyze, fold
-from retrieval.ask import SIGNS_OF, Ask, carries, points_back, says_it_varies, states_verdict
+from retrieval.analyzer import analyze
+from retrieval.ask import SIGNS_OF, Ask, carries, direct_cue, points_back, says_it_varies, states_verdict
 from retrieval.policy import AnswerPolicy
 
 # A sentence that sends the reader elsewhere instead of saying something: a web address, "click
@@ -57,13 +57,6 @@ TREATING = frozenset(
     {"treatment", "information", "staff_answer"}
 )  # sections a named treatment is answered in
 TREATMENT_ASKS = frozenset({"drug", "medication", "cure"})  # asks those sections answer
-# A number, in digits or words: what a sentence must hold to say how common a disease is; one
-# that only calls it rare answers "how common?" from aside (Carried.direct).
-COUNT = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundreds?|thousands?|millions?|dozens?|percent)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -126,7 +119,7 @@ def _close_gaps(candidates: list[Candidate], chosen: list[Candidate], budget: in
     by_position = {c.position: c for c in candidates}
     used = sum(c.end - c.start + 3 for c in chosen)
     gaps = []
-    for before, after in zip(chosen, chosen[1:], strict=False):
+    for before, after in pairwise(chosen):
         between = [by_position.get(p) for p in range(before.position + 1, after.position)]
         if between and all(between):
             gaps.append((sum(c.end - c.start + 1 for c in between), between))
@@ -136,22 +129,6 @@ def _close_gaps(candidates: list[Candidate], chosen: list[Candidate], budget: in
             filled.extend(between)
             used += size
     return sorted(filled, key=lambda c: c.start)
-
-
-def _direct_cue(ask: Ask, question: str, policy: AnswerPolicy) -> re.Pattern[str] | None:
-    """What a carrier must hold to answer the ask directly, where naming it is not enough: a
-    number for how common it is, lifespan or survival for how long people live; None for the
-    other asks."""
-    if ask.attribute == "frequency":
-        return COUNT
-    if ask.attribute == "life expectancy" and _pattern(policy.lifespan_asked).search(fold(question)):
-        return _pattern(policy.lifespan_said)
-    return None
-
-
-@lru_cache(maxsize=16)
-def _pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
 
 
 def _where_treated(page: list[Passage], ask: Ask, scored: list[Scored]) -> list[Scored]:
@@ -256,7 +233,7 @@ class Composer:
         chosen = self._neighbours(page, chosen, budget, seen, policy)
         excerpts, used = self._lay_out(page, chosen, found.features)
         direct = ask.attribute not in TREATMENT_ASKS or bool(found.sections & TREATING)
-        said = _direct_cue(ask, question, policy)
+        said = direct_cue(ask, question, policy)
         if said is not None and found.scored:  # "X is rare" has no number: how many it affects is
             # unsaid (what the chat was shown, it was shown)
             direct = any(said.search(page[c.number].text[c.start : c.end]) for c in found.scored)

@@ -27,7 +27,16 @@ from corpus.models import Passage
 from corpus.published import STAFF_KIND, PublishedQA, is_staff_doc, published_date, staff_passage
 from corpus.sentences import sentence_spans
 from retrieval.analyzer import analyze, fold
-from retrieval.ask import MENTIONS, Ask, compile_cues, lead_ask, leftover_terms, read_ask, topic_ask
+from retrieval.ask import (
+    MENTIONS,
+    TYPED_WORD,
+    Ask,
+    compile_cues,
+    lead_ask,
+    leftover_terms,
+    read_ask,
+    topic_ask,
+)
 from retrieval.names import NAME_CONNECTORS, DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
@@ -42,7 +51,6 @@ CHOICE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
 ORDINAL = re.compile(rf"^\s*(?:the\s+)?({'|'.join(ORDINALS)})(?:\s+one)?\s*[.!]?\s*$")
 MAX_CHOICE_WORDS = 6  # a longer message is a new question, not a pick
-WORD = re.compile(r"[^\W_][\w'-]*")  # a word as typed, for naming it back
 MAX_UNCLEAR_WORDS = 2  # a message of this few words naming no disease is asked back, not forwarded
 
 
@@ -622,7 +630,7 @@ class Engine:
         if not carried.excerpts:
             return None, ""
         quoted = set(analyze(" ".join(part for e in carried.excerpts for part in e.parts)))
-        named = [word for word in WORD.findall(text) if set(analyze(word)) & quoted & set(topic.terms)]
+        named = [word for word in TYPED_WORD.findall(text) if set(analyze(word)) & quoted & set(topic.terms)]
         return carried, " ".join(dict.fromkeys(named))
 
     def _carried(

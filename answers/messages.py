@@ -164,8 +164,9 @@ ASK_PHRASES = {
 # A reply quoting the sentences that carry the ask says what they are about, not just the page:
 # a sentence may name the thing asked without settling the question.
 ABOUT_ASK = "What GARD's page on {title} says about {about}:"
-# ... when what was asked is read only from its rare words (retrieval/ask.lead_ask): the page
-# names them, but naming them may not answer it, so a specialist is offered too.
+# ... when the quotes leave out words of the question nothing read explains (ask.leftover_terms),
+# or name only its rare words (ask.lead_ask): naming them may not answer it, so the bot says it
+# couldn't find an answer to exactly that, and a specialist is offered.
 MAY_NOT_ANSWER = "I couldn't find an answer to exactly what you asked on GARD's page on {title}."
 ABOUT_WORDS = MAY_NOT_ANSWER + " What it says about {about}:"
 ASK_ABOUT = {

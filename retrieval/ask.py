@@ -130,6 +130,9 @@ class _Compiled:
     diet: re.Pattern[str]
     own: re.Pattern[str]
     risk: re.Pattern[str]
+    count_said: re.Pattern[str]
+    lifespan_asked: re.Pattern[str]
+    lifespan_said: re.Pattern[str]
     policy: AnswerPolicy = field(repr=False)
 
 
@@ -152,6 +155,9 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         re.compile(policy.diet_carrier, re.IGNORECASE),
         re.compile(policy.own_cue),
         re.compile(policy.risk_cue),
+        re.compile(policy.count_said, re.IGNORECASE),
+        re.compile(policy.lifespan_asked, re.IGNORECASE),
+        re.compile(policy.lifespan_said, re.IGNORECASE),
         policy,
     )
 
@@ -194,6 +200,11 @@ def _object(phrase: str, names: set[str], policy: AnswerPolicy) -> tuple[str, tu
         if place in content or not analyze(w)
     )
     return target.strip(" ,;:'\""), tuple(dict.fromkeys(terms))
+
+
+def _name_terms(names: Iterable[str]) -> set[str]:
+    """The analyzed words of the disease's names, which are never what a question asks about."""
+    return {t for name in names for t in analyze(name)}
 
 
 def as_typed(target: str, question: str) -> str:
@@ -253,7 +264,7 @@ def _read_ask(question: str, names: Iterable[str], policy: AnswerPolicy | None) 
     risk = compiled.noun_risk.search(sentence)
     if not drug and not relations and not risk:
         return Ask(yes_no=yes_no)  # most questions: no name needs analysing
-    name_terms = {t for name in names for t in analyze(name)}
+    name_terms = _name_terms(names)
     if risk and not drug and not relations:  # "a malaria risk": the risk of malaria
         target, terms = _object(risk.group("object"), name_terms, policy)
         return (
@@ -328,7 +339,7 @@ def topic_ask(
     policy = policy or DEFAULT_POLICY
     if f"{TOPIC}{qtype}" not in _compiled(policy).topics:
         return NO_ASK
-    name_terms = {t for name in names for t in analyze(name)}
+    name_terms = _name_terms(names)
     rare = (
         t
         for t in analyze(asking_sentence(question))
@@ -338,7 +349,7 @@ def topic_ask(
 
 
 MENTIONS = "mentions"  # the relation of a lead_ask: the page names the question's rare words
-TYPED_WORD = re.compile(r"[^\W_][\w'-]*")
+TYPED_WORD = re.compile(r"[^\W_][\w'-]*")  # a word as typed, for naming it back
 MAX_LEAD_WORDS = 3  # a question's rare words read as what it asks about, at most
 
 
@@ -361,14 +372,14 @@ def lead_ask(
     sentence = asking_sentence(question)
     if not sentence:
         return NO_ASK
-    name_terms = {t for name in names for t in analyze(name)}
+    name_terms = _name_terms(names)
     asked = set(analyze(sentence))
     typed: list[str] = []
     terms: list[str] = []
     for word in TYPED_WORD.findall(question):
         if word.lower() != word or len(word) < 3:
             continue  # a name or abbreviation of its own ("Wilson", "MOPD"): the linker's to read
-        if word.lower().endswith("ed") or english_count(word.lower()) >= policy.lead_english:
+        if word.endswith("ed") or english_count(word) >= policy.lead_english:
             continue  # everyday words ("centers", "inserted") are rare on medical pages, not rare topics
         stems = [
             t
@@ -419,7 +430,7 @@ def leftover_terms(
     gene responsible for progeria located?" answered with the causes section."""
     policy = policy or DEFAULT_POLICY
     sentence = asking_sentence(question)
-    name_terms = {t for name in names for t in analyze(name)}
+    name_terms = _name_terms(names)
 
     def unexplained(text: str) -> list[str]:
         return [
@@ -452,6 +463,18 @@ def states_verdict(sentence: str, policy: AnswerPolicy | None = None) -> bool:
     """Whether a sentence gives a verdict (a no, or a limit), which a yes/no ask wants: of two
     sentences naming a cure, "There is no cure" answers "Can it be cured?"."""
     return bool(_compiled(policy or DEFAULT_POLICY).verdict.search(sentence))
+
+
+def direct_cue(ask: Ask, question: str, policy: AnswerPolicy | None = None) -> re.Pattern[str] | None:
+    """What a carrier must hold to answer the ask directly, where naming it is not enough: a
+    number for how common it is (`count_said`), lifespan or survival for how long people live
+    (`lifespan_asked`, `lifespan_said`); None for the other asks."""
+    compiled = _compiled(policy or DEFAULT_POLICY)
+    if ask.attribute == "frequency":
+        return compiled.count_said
+    if ask.attribute == "life expectancy" and compiled.lifespan_asked.search(fold(question)):
+        return compiled.lifespan_said
+    return None
 
 
 def points_back(sentence: str, policy: AnswerPolicy | None = None) -> bool:

@@ -229,8 +229,6 @@ RISK_CUE = (
     r"|\b(will|would|could|can|might|may)\b[^?.!]{0,30}\b(get|inherit|develop|have)\s+(it|this|that)\b(?! back)"  # "Will I get it?", "could my son have it?"
     r"|\bpass (it|this|that) (on|down)\b"
 )
-# A treatment ask about diet in general, by its words (analyzed): "dietary recommendations",
-# "certain foods", "diet changes", "a special diet"; and how a sentence on eating reads.
 # Ways a page names a part of the body besides its plain word, as analyzed-word prefixes: a
 # question on "lung conditions" is answered by "Abnormality of the bronchi", "Recurrent
 # respiratory infections" and "pleural effusions". One group per part; the plain word first.
@@ -262,6 +260,12 @@ FUNCTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("learn", ("intellect", "cognit", "learn")),
     ("think", ("intellect", "cognit", "memor", "confus")),
 )
+# A number, in digits or words: what a sentence must hold to say how common a disease is; one
+# that only calls it rare answers "how common?" from aside.
+COUNT_SAID = (
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundreds?|thousands?|millions?|dozens?|percent)\b"
+)
 # A question asking how long people live, not whether it is serious ...
 LIFESPAN_ASKED = r"\b(life ?expectancy|life ?span|how long (will|would|do|does|can|could|might) (\w+ ){0,4}(live|survive))\b"
 # ... is answered directly by a sentence on lifespan or survival, not by one that only calls
@@ -271,6 +275,8 @@ LIFESPAN_SAID = (
     r"prognosis|outlook|\d+ (years|months))\b|\b(die|dies|died|death)\b[^.;]{0,60}\b(infancy|childhood|"
     r"adolescence|adulthood|age|years?|months?|decades?|teens|twenties|thirties)\b"
 )
+# A treatment ask about diet in general, by its words (analyzed): "dietary recommendations",
+# "certain foods", "diet changes", "a special diet"; and how a sentence on eating reads.
 DIET_WORDS = frozenset(
     "diet dietari food nutrit nutrition eat recommend chang special guid plan restrict avoid certain "
     "healthi good best".split()
@@ -327,6 +333,8 @@ class AnswerPolicy:
     - body_part_words (groups of analyzed-word prefixes): a part of the body named otherwise
       ("lung" by "pulmonary", "bronchi", "pleura"); a relation's object word in a group is
       carried by any word of its group.
+    - count_said (regex, any case): a number, which a sentence must hold to answer "how common
+      is it?" directly; one that only calls the disease rare touches it from aside.
     - lifespan_asked, lifespan_said (regex): a question on how long people live ("What is the
       life expectancy ...?") is answered directly only by a sentence on lifespan or survival; one
       that only calls complications life-threatening touches it from aside (Carried.direct).
@@ -387,6 +395,7 @@ class AnswerPolicy:
     yes_no: str = YES_NO
     no_ask: str = NO_ASK
     body_part_words: tuple[tuple[str, ...], ...] = BODY_PART_WORDS
+    count_said: str = COUNT_SAID
     lifespan_asked: str = LIFESPAN_ASKED
     lifespan_said: str = LIFESPAN_SAID
     function_words: tuple[tuple[str, tuple[str, ...]], ...] = FUNCTION_WORDS

@@ -113,7 +113,7 @@ def page_names(page: Page) -> set[str]:
 def title_initials(title: str) -> str | None:
     """The initials of a title of two words or more ("benign essential blepharospasm" -> "beb"),
     the abbreviation a page goes by whether or not it lists it; None for a one-word title."""
-    words = [w for w in name_key(title).replace("-", " ").split() if w not in INITIALS_SKIP]
+    words = [w for w in name_key(title).split() if w not in INITIALS_SKIP]  # name_key splits "-"
     return "".join(w[0] for w in words) if len(words) >= 2 else None
 
 
