@@ -214,13 +214,29 @@ class BM25:
 
 
 def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k largest positive scores without sorting the whole array; ties by lower index."""
+    """The k largest positive scores without sorting the whole array; ties by lower index.
+
+    A question with a common word scores half the corpus; selecting among all of them costs more
+    than the rest of the ranking (0.27 ms of 15,000 here). The k best are among the scores of at
+    least half the best one whenever k of them are, which a comparison finds first."""
     candidates = np.flatnonzero(scores > 0)
     if k <= 0 or candidates.size == 0:
         return np.empty(0, dtype=np.int64), np.empty(0)
     if candidates.size > k:
-        part = np.argpartition(-scores[candidates], k - 1)[:k]
-        candidates = candidates[part]
+        values = scores[candidates]
+        for share in TOP_K_SHARES:
+            kept = values >= values.max() * share
+            if np.count_nonzero(kept) >= k:
+                candidates, values = candidates[kept], values[kept]
+                break
+        if candidates.size > k:
+            kth = np.partition(values, candidates.size - k)[candidates.size - k]
+            above = candidates[values > kth]
+            tied = candidates[values == kth][: k - above.size]  # the lower indexes of a tie
+            candidates = np.concatenate([above, tied])
     order = np.lexsort((candidates, -scores[candidates]))
     best = candidates[order]
     return best, scores[best]
+
+
+TOP_K_SHARES = (0.5, 0.25)  # shares of the best score tried as a floor before selecting among all

@@ -66,6 +66,21 @@ def test_top_k_matches_full_sort():
     assert top_k(np.zeros(4), 2)[0].size == 0
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_top_k_equals_a_full_sort_with_ties_and_many_scores(seed):
+    """The floor tried first (half the best score) and a tie at the k-th place keep the order
+    of a full sort: best first, ties by lower index, only positive scores."""
+    rng = np.random.default_rng(seed)
+    for _ in range(300):
+        n = int(rng.integers(1, 400))
+        scores = np.zeros(n)
+        hit = rng.choice(n, int(rng.integers(0, n + 1)), replace=False)
+        scores[hit] = np.round(rng.exponential(2.0, hit.size), int(rng.integers(0, 3)))
+        k = int(rng.integers(0, 15))
+        expected = [i for i in sorted(range(n), key=lambda i: (-scores[i], i)) if scores[i] > 0][:k]
+        assert top_k(scores, k)[0].tolist() == expected
+
+
 def test_adding_documents_equals_building_with_them():
     docs = [["a", "b", "c"], ["a", "d"], ["e", "f", "a", "a"], ["b"]]
     grown = BM25.from_tokens(docs[:2])
