@@ -9,6 +9,8 @@ import json
 from functools import cache
 from importlib.resources import files
 
+from retrieval.analyzer import stem
+
 KEPT_FROM = 1000  # rarer words are all alike to us: possibly names
 
 
@@ -34,3 +36,20 @@ def _counts() -> dict[str, int]:
 def english_count(word: str) -> int:
     """Occurrences of a lower-case word in pyspellchecker's English list; 0 below KEPT_FROM."""
     return _counts().get(word, 0)
+
+
+@cache
+def _family_counts() -> dict[str, int]:
+    """The most any English word of a stem is used, by Snowball stem ("female": 56,744 for
+    "females"; "infant" for "infants")."""
+    counts: dict[str, int] = {}
+    for word, count in _counts().items():
+        root = stem(word)
+        counts[root] = max(counts.get(root, 0), count)
+    return counts
+
+
+def english_family_count(word: str) -> int:
+    """How often English uses the word or another form of it (same stem): plurals and verb
+    forms the list keeps less often than their base ("distinguishes", "females")."""
+    return max(english_count(word), _family_counts().get(stem(word), 0))

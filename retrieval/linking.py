@@ -36,7 +36,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from retrieval.abbreviations import find_abbreviations
 from retrieval.analyzer import stem
-from retrieval.english import KEPT_FROM, english_count
+from retrieval.english import KEPT_FROM, english_count, english_family_count
 from retrieval.names import COMMON_HEADS, NAME_CONNECTORS, NEGATIONS, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
 from retrieval.question_words import NUMBER_KEYWORDS, QuestionWords, name_words
@@ -76,6 +76,7 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # one name with "and" in it by the other whole names it holds (Linker.decide).
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
 AUXILIARIES = frozenset("do does did can could will would should may might must".split())
+WH_SUBJECTS = frozenset({"what", "which", "who"})  # "What | distinguishes X": the verb comes next
 OPENING = ("(", "[", "{", "/")  # an aside or an alternative opens: a pause ("fever (FMF)", "X /Y")
 ARTICLES = frozenset({"a", "an", "the"})  # "and a heart murmur" goes on listing; "and I am" does not
 FEATURES = (
@@ -793,10 +794,19 @@ class Linker:
         own = set(name_words(match.name or match.title))
         while i >= 0 and not self._break(question, i) and question.words[i] in own:
             start, i = i, i - 1  # a name word the match left out ("De" of "De Barsy syndrome")
-        while i >= 0 and not self._break(question, i) and self._phrase_word(question, i, exclude):
+        while (
+            i >= 0
+            and not self._break(question, i)
+            and (self._phrase_word(question, i, exclude) or self._hyphened_to(question, i, before))
+        ):
             before.append(i)
             i -= 1
-        if i >= 0 and not self._break(question, i) and not self._stands_apart_before(question, i, exclude):
+        abbreviation = match.kind == "abbreviation" or self._is_abbreviation(match)
+        if (
+            i >= 0
+            and not self._break(question, i)
+            and not self._stands_apart_before(question, i, exclude, by_form=not abbreviation)
+        ):
             return None  # "postaxial hand | polydactyly", "Dextrocardia with | situs inversus"
         if not before and self._asks_its_mode(question, start, end):
             return WholeName.SAME, self._mention(question, start, end)  # "Is Fabry disease X-linked?"
@@ -824,6 +834,17 @@ class Linker:
         ):
             return WholeName.BROADER, mention  # a synonym many pages share ("porphyria") is no general page
         return None
+
+    @staticmethod
+    def _hyphened_to(question: QuestionWords, i: int, before: list[int]) -> bool:
+        """Whether the word at i is typed in one word with the qualifier after it ("late-onset",
+        "adult-onset"): a part of it, however everyday ("late")."""
+        return (
+            bool(before)
+            and before[-1] == i + 1
+            and question.groups[i] == question.groups[i + 1]
+            and question.words[i] not in STOP_WORDS
+        )
 
     def _asks_its_mode(self, question: QuestionWords, start: int, end: int) -> bool:
         """Whether a question asks how the named disease is inherited, with the mode as its
@@ -894,7 +915,9 @@ class Linker:
         """A function, asking or severity word, or a preposition: "is", "treat", "severe", "besides"."""
         return word in STOP_WORDS or word in QUESTION_WORDS or word in SEVERITY or word in PREPOSITIONS
 
-    def _stands_apart_before(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+    def _stands_apart_before(
+        self, question: QuestionWords, i: int, exclude: frozenset[str], by_form: bool = False
+    ) -> bool:
         """Whether the word at i, right before a phrase, is the asker's and not more of a name: a
         function, asking, severity or everyday word, but not a connector after a name word or a
         capitalised word, as titles join conditions ("the incidence of | X", "treatment of | X";
@@ -904,8 +927,8 @@ class Linker:
             return False  # "Hereditary | neuralgic amyotrophy" is a title's word
         if self._asker_verb(word, exclude):
             return True  # "When staging | Merkel cell carcinoma"
-        if self._after_subject(question, i, exclude):
-            return True  # "can you outgrow | mastocytosis"
+        if self._after_subject(question, i, exclude) or self._verb_after_wh(question, i, exclude):
+            return True  # "can you outgrow | mastocytosis", "What distinguishes | X"
         if not (self._apart(word) or word in NAME_CONNECTORS):
             return False
         if word not in INNER_CONNECTORS:
@@ -918,10 +941,16 @@ class Linker:
         if question.capitalized[j] or question.words[j] in question.upper:
             return False
         word = question.words[j]  # "the incidence of | X", "children with | X"; not "vitiligo and | X"
-        return (
-            word in QUESTION_WORDS
-            or word in PREPOSITIONS
-            or english_count(word) >= self.policy.everyday_english
+        if word in QUESTION_WORDS or word in PREPOSITIONS:
+            return True
+        if english_count(word) >= self.policy.everyday_english:
+            return True
+        # With `by_form`, other forms of an English word count ("carrier females of | X"), and an
+        # English word names don't put first is who or what has X ("infants with | X"); not for
+        # an abbreviation, which may stand for something else there ("episodes of | TGA").
+        return by_form and (
+            english_family_count(word) >= self.policy.everyday_english
+            or (english_family_count(word) >= KEPT_FROM and not self.names.modifies(word, exclude))
         )
 
     def _stands_apart_after(
@@ -940,13 +969,14 @@ class Linker:
         if self._apart(word) and word not in INNER_CONNECTORS and word not in {"or", "like"}:
             return True
         # After a head word, a lower-case English word no name uses is the asker's: "De Barsy
-        # syndrome | intellectually delayed" (not "Bartter syndrome | antenatal type 1").
-        return (
-            question.words[end - 1] in self.heads
-            and not question.capitalized[end]
-            and english_count(word) >= KEPT_FROM
-            and not self.names.is_name_word(word, exclude)
-        )
+        # syndrome | intellectually delayed" (not "Bartter syndrome | antenatal type 1"); after a
+        # type's number, any word no name uses ("CMT type 1A | relapse").
+        if question.capitalized[end] or self.names.is_name_word(word, exclude):
+            return False
+        previous = question.words[end - 1]
+        if self._number_like(previous) and end >= 2 and question.words[end - 2] in NUMBER_KEYWORDS:
+            return word.isalpha()
+        return previous in self.heads and english_count(word) >= KEPT_FROM
 
     def _after_subject(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
         """Whether the word at i follows "you", "I", "we" (SUBJECTS), typed in lower case and
@@ -954,6 +984,22 @@ class Linker:
         return (
             i > 0
             and question.words[i - 1] in SUBJECTS
+            and not (i < len(question.capitalized) and question.capitalized[i])
+            and not self.names.is_name_word(question.words[i], exclude)
+        )
+
+    def _verb_after_wh(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
+        """Whether the word at i comes right after "what", "which" or "who" asked as the subject,
+        or after its auxiliary ("What | distinguishes X", "What can | worsen X"), typed in lower
+        case and used by no name: the question's verb, however rare English finds it. A name
+        word there may be the start of the subject ("Which familial cancers ...")."""
+        j = i - 1
+        if j >= 1 and question.words[j] in AUXILIARIES:
+            j -= 1
+        return (
+            j >= 0
+            and question.words[j] in WH_SUBJECTS
+            and not any(self._break(question, k) for k in range(j, i))
             and not (i < len(question.capitalized) and question.capitalized[i])
             and not self.names.is_name_word(question.words[i], exclude)
         )
@@ -1174,8 +1220,8 @@ class Linker:
             return False
         if self._number_like(word) or not any(c.isalpha() for c in word):
             return False
-        if self._after_subject(question, i, exclude):
-            return False  # the asker's verb: "can you | outgrow X"
+        if self._after_subject(question, i, exclude) or self._verb_after_wh(question, i, exclude):
+            return False  # the asker's verb: "can you | outgrow X", "What can | worsen X"
         if self._eponym(question, i, exclude) or (english_count(word) < KEPT_FROM and len(word) >= 4):
             return True  # a word English rarely uses: "Krabbe", "vulvar", "cancerous"
         return self.names.is_name_word(word, exclude) and english_count(word) < self.policy.everyday_english

@@ -525,7 +525,7 @@ class NameIndex:
                     match = None
                 if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
                     best[match.doc_id] = match
-        return sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id))[:limit]
+        return _first_names(sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id)), limit)
 
     def _candidates(self, similar: dict[str, list[tuple[int, float]]], exclude: frozenset[str]) -> list[int]:
         """Entries whose coverage could reach family_coverage: weight x best similarity, summed
@@ -621,13 +621,17 @@ class NameIndex:
         """(coverage, weight gained, positions) of the best placement of the matched words around
         each place the heaviest of them occurs."""
         anchor_word = max(matched, key=lambda w: self.weight[w])
+        anchor_at = unique.index(anchor_word)
         best: tuple[float, float, list[int]] | None = None
         for anchor, _ in similar[anchor_word]:
             positions, gained = [], 0.0
             for word in matched:
                 hits = similar[word]
-                position, similarity = (
-                    hits[0] if len(hits) == 1 else max(hits, key=lambda h: (h[1], -abs(h[0] - anchor)))
+                after = unique.index(word) > anchor_at  # of two as near, the one on the name's side:
+                position, similarity = (  # "Marfan syndrome and Ehlers-Danlos | syndrome"
+                    hits[0]
+                    if len(hits) == 1
+                    else max(hits, key=lambda h: (h[1], -abs(h[0] - anchor), (h[0] > anchor) == after))
                 )
                 positions.append(position)
                 gained += self.weight[word] * similarity
@@ -737,6 +741,22 @@ class NameIndex:
         return any(
             question.groups[p] in groups and p not in used for p in range(len(question.words))
         ) and any(question.groups.count(g) > 1 for g in groups)
+
+
+def _first_names(ranked: list[DiseaseMatch], limit: int) -> list[DiseaseMatch]:
+    """The matches of the `limit` best names: pages that share one name found in one place
+    count once ("Ehlers-Danlos syndrome" names ten pages; "Marfan syndrome and Ehlers-Danlos
+    syndrome" still has Marfan syndrome among them)."""
+    kept: list[DiseaseMatch] = []
+    names: set[tuple[str, tuple[int, ...]]] = set()
+    for match in ranked:
+        key = (match.name.lower(), match.positions)
+        if key not in names:
+            if len(names) >= limit:
+                break
+            names.add(key)
+        kept.append(match)
+    return kept
 
 
 def _placements(name: str) -> Iterable[tuple[str, str]]:

@@ -53,6 +53,7 @@ PAGES = [
     page("0000027", "Immune thrombocytopenia (ITP)"),  # "ITP" reads as either long form
     page("0000025", "Polydactyly with cleft palate"),  # a name two others' names make with "with"
     page("0000026", "Cleft palate"),
+    page("0000028", "Adult-onset Still disease"),  # names use "onset", as GARD's 88 do
 ]
 
 
@@ -90,14 +91,27 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         ("Is mastocytosis with mental deterioration inherited?", None),  # a medical word: a title's
         # After a head word, lower-case English no name uses is the asker's.
         ("Are all children with Turner syndrome intellectually delayed?", WholeName.SAME),
+        # Right after "what", "which", "who" (or its auxiliary), a word no name uses is the verb.
+        ("What can worsen mastocytosis?", WholeName.SAME),
+        ("What distinguishes myelofibrosis from leukemia?", WholeName.SAME),
+        # Before "of" or "with", another form of an everyday word, or an English word names don't
+        # put first, is who or what has it.
+        ("Are carrier females of Turner syndrome affected?", WholeName.SAME),
+        ("How are infants with mastocytosis treated?", WholeName.SAME),
+        # ... not before an abbreviation, which may stand for something else there.
+        ("How often does a person have repeated episodes of HHT?", None),
         # "and" before another condition's whole name lists it apart.
         ("Is there an association between mastocytosis and Crohn's disease?", WholeName.SAME),
         ("What is the difference between mastocytosis and childhood mastocytosis?", WholeName.SAME),
         # Lower-case qualifiers narrow it: the page covers it in general.
         ("Is there a cure for mosaic Turner syndrome?", WholeName.BROADER),
         ("Is there any medication for vulvar leukoplakia?", WholeName.BROADER),
-        # A type's number after it names one type: the page covers it in general.
+        # A qualifier typed in one word with a hyphen is all a qualifier ("late-onset").
+        ("What is late-onset mastocytosis?", WholeName.BROADER),
+        # A type's number after it names one type: the page covers it in general; after the
+        # number, a word no name uses is the asker's.
         ("What causes Long QT syndrome 3?", WholeName.BROADER),
+        ("What causes a Long QT syndrome type 3 relapse?", WholeName.BROADER),
         ("Is there a cure for Turner syndrome type 2 in adults?", WholeName.BROADER),
         # Before a descriptive name (a class), a word names put first names one kind of it.
         ("How rare is Krabbe leukodystrophy?", WholeName.BROADER),
@@ -240,3 +254,28 @@ def test_a_type_after_a_name_is_no_head_word_though_names_end_in_type(gard_searc
     result = gard_searcher.search("I have Ehlers-Danlos syndrome type 3. Is pregnancy safe?")
     assert result.outcome is Outcome.ANSWER and result.broader == "Ehlers-Danlos syndrome type 3"
     assert gard_searcher.title(result.disease.doc_id) == "Ehlers-Danlos syndrome"
+
+
+FAMILY = [
+    page(f"00001{n:02d}", f"Ehlers-Danlos syndrome, type {n}", ("Ehlers-Danlos syndrome",)) for n in range(12)
+] + [page("0000200", "Marfan syndrome")]
+
+
+@pytest.fixture(scope="module")
+def family_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    root: Path = write_corpus(tmp_path_factory.mktemp("family-corpus"), FAMILY)
+    return Searcher(
+        open_index(CorpusSelection(root), tmp_path_factory.mktemp("family-index"), progress=False)
+    )
+
+
+def test_a_name_many_pages_share_leaves_room_for_the_next_name(family_searcher: Searcher) -> None:
+    """Twelve pages sharing one name count once among the best names (names._first_names), and
+    its words are placed on the name's side of a tie ("... and Ehlers-Danlos | syndrome", not
+    Marfan's "syndrome"): both conditions are offered."""
+    question = "What are the symptoms of Marfan syndrome and Ehlers-Danlos syndrome?"
+    matches = family_searcher.names.match(question)
+    assert "0000200" in [m.doc_id for m in matches]
+    assert all(m.positions == (8, 9, 10) for m in matches if m.doc_id != "0000200")
+    result = family_searcher.search(question)
+    assert result.several and "0000200" in [c.doc_id for c in result.choices]
