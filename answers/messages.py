@@ -139,6 +139,7 @@ REFERENT = (
 ASK_PHRASES = {
     "contagious": "whether it is contagious",
     "life expectancy": "what the life expectancy or outlook is",
+    "passing it on": "what the chance is of passing it on to a child",
     "pregnancy": "anything about pregnancy or fertility",
     "sports": "anything about sports or physical activity",
     "research": "anything about research or clinical trials",
@@ -172,6 +173,7 @@ ABOUT_WORDS = MAY_NOT_ANSWER + " What it says about {about}:"
 ASK_ABOUT = {
     "contagious": "whether it is contagious",
     "life expectancy": "life expectancy and outlook",
+    "passing it on": "the chance of passing it on",
     "pregnancy": "pregnancy and fertility",
     "sports": "sports and physical activity",
     "research": "research and clinical trials",

@@ -76,6 +76,7 @@ SEVERITY = frozenset({"mild", "mildly", "moderate", "severe", "severely", "very"
 # one name with "and" in it by the other whole names it holds (Linker.decide).
 INNER_CONNECTORS = frozenset({"of", "the", "and", "with", "without", "due", "to"})  # see decide()
 AUXILIARIES = frozenset("do does did can could will would should may might must".split())
+NAMED_TYPE_WORDS = 2  # words naming a type before "type" after a comma: "classic", "hypermobility"
 WH_SUBJECTS = frozenset({"what", "which", "who"})  # "What | distinguishes X": the verb comes next
 OPENING = ("(", "[", "{", "/")  # an aside or an alternative opens: a pause ("fever (FMF)", "X /Y")
 ARTICLES = frozenset({"a", "an", "the"})  # "and a heart murmur" goes on listing; "and I am" does not
@@ -789,25 +790,10 @@ class Linker:
             return None
         start, end = span
         words = question.words
-        before = []
-        i = start - 1
-        own = set(name_words(match.name or match.title))
-        while i >= 0 and not self._break(question, i) and question.words[i] in own:
-            start, i = i, i - 1  # a name word the match left out ("De" of "De Barsy syndrome")
-        while (
-            i >= 0
-            and not self._break(question, i)
-            and (self._phrase_word(question, i, exclude) or self._hyphened_to(question, i, before))
-        ):
-            before.append(i)
-            i -= 1
-        abbreviation = match.kind == "abbreviation" or self._is_abbreviation(match)
-        if (
-            i >= 0
-            and not self._break(question, i)
-            and not self._stands_apart_before(question, i, exclude, by_form=not abbreviation)
-        ):
+        read_before = self._before(match, question, start, exclude)
+        if read_before is None:
             return None  # "postaxial hand | polydactyly", "Dextrocardia with | situs inversus"
+        start, before = read_before
         if not before and self._asks_its_mode(question, start, end):
             return WholeName.SAME, self._mention(question, start, end)  # "Is Fabry disease X-linked?"
         closed = self._aside_or_end(question, end - 1)  # nothing after it belongs to the name
@@ -834,6 +820,33 @@ class Linker:
         ):
             return WholeName.BROADER, mention  # a synonym many pages share ("porphyria") is no general page
         return None
+
+    def _before(
+        self, match: DiseaseMatch, question: QuestionWords, start: int, exclude: frozenset[str]
+    ) -> tuple[int, list[int]] | None:
+        """Where a name spelt whole from `start` really starts (a name word the match left out:
+        "De" of "De Barsy syndrome") and the positions of the words of its phrase before it,
+        nearest first; None when the word before those is no word of the asker's."""
+        before: list[int] = []
+        i = start - 1
+        own = set(name_words(match.name or match.title))
+        while i >= 0 and not self._break(question, i) and question.words[i] in own:
+            start, i = i, i - 1
+        while (
+            i >= 0
+            and not self._break(question, i)
+            and (self._phrase_word(question, i, exclude) or self._hyphened_to(question, i, before))
+        ):
+            before.append(i)
+            i -= 1
+        abbreviation = match.kind == "abbreviation" or self._is_abbreviation(match)
+        if (
+            i >= 0
+            and not self._break(question, i)
+            and not self._stands_apart_before(question, i, exclude, by_form=not abbreviation)
+        ):
+            return None
+        return start, before
 
     @staticmethod
     def _hyphened_to(question: QuestionWords, i: int, before: list[int]) -> bool:
@@ -895,8 +908,29 @@ class Linker:
             if self._break(question, i - 1):
                 break
         if i == end or not any(self._number_like(w) for w in question.words[end:i]):
-            return []
+            return self._named_type_after(question, end, exclude)
         return list(range(end, i)) if self._stands_apart_after(question, i, exclude) else []
+
+    def _named_type_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> list[int]:
+        """The positions of a type named in words after a comma, as GARD titles types
+        ("Ehlers-Danlos syndrome, classic type"; its pages have "..., vascular type"), when the
+        asker's words follow: one type of the condition, which a page on it covers in general."""
+        words = question.words
+        if not question.chunks or not question.chunks[question.groups[end - 1]].endswith(","):
+            return []
+        i = end
+        while (
+            i < len(words)
+            and i - end < NAMED_TYPE_WORDS
+            and words[i] not in NUMBER_KEYWORDS
+            and words[i] not in STOP_WORDS
+            and not question.capitalized[i]
+            and not self._break(question, i)
+        ):
+            i += 1
+        if i == end or i >= len(words) or words[i] not in {"type", "form"}:
+            return []
+        return list(range(end, i + 1)) if self._stands_apart_after(question, i + 1, exclude) else []
 
     def _class_name(self, match: DiseaseMatch) -> bool:
         """Whether the matched name is descriptive, every word of it a medical term written in lower

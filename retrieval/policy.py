@@ -84,6 +84,9 @@ class ReadingPolicy:
       with a published staff answer's question for that answer to go first on its page.
     - staff_similarity_alone (Dice, 0.4..0.9): the same when the question names no disease, and
       nothing else agrees.
+    - broad_synonym_pages (pages, 5..50): a one-word synonym its own page's text never uses, while
+      this many other pages name it, is a broader term ("Osteomyelitis" of Prosthetic joint
+      infection, named on 30 others): the page is offered ("did you mean"), never quoted unasked.
     """
 
     fuzzy_cutoff: float = 80.0
@@ -120,6 +123,7 @@ class ReadingPolicy:
     section_weight: float = 2.0
     staff_similarity: float = 0.5
     staff_similarity_alone: float = 0.6
+    broad_synonym_pages: int = 10
 
 
 # --- what a question asks, and which sentence carries it (retrieval/ask.py, issue 17) ----------
@@ -131,6 +135,9 @@ class ReadingPolicy:
 ATTRIBUTE_CUES: dict[str, str] = {
     "contagious": r"\b(contagious|communicable|infectious|transmissible|(transmitted|transferred|passed|spread) (\w+ )?(by|through|via) (blood|transfusions?|donations?|touch|contact|saliva|air|sex\w*)|catch (it|this|that) from|how (do|does|did|can|could|would|might) (\w+ ){1,2}(catch|contract)\b|contract(ed|ing)? (it|this|that)\b|spread (to|from|between) (other )?(people|person|others|family)|pass (it|this) (on )?to (others|other people))\b",
     "life expectancy": r"\b(life ?expectancy|life ?span|how long (will|would|do|does|can|could|might) (\w+ ){0,4}(live|survive)|how (long|much time) (\w+ ){0,2}(he|she|they|i|we|you) (has|have|got|has left|have left)|live (a )?(long|normal|full)|(shorten|shorter|reduce)\w* (\w+ )?li(fe|ves)|fatal|deadly|life[- ]threatening|die (of|from|young|early)|terminal|surviv(e|al)|mortality|prognosis|outlook|long[- ]term (outlook|effects?)|affects? ([\w']+ ){0,3}(li(fe|ves)|livelihood)|how (serious|dangerous) (is|are)|(is|are) (it|this|that|[\w'-]+( [\w'-]+){0,5}) (very |so |really |a )?(serious|dangerous)( (condition|disease|disorder|illness|problem))?(?=\s*[?.!]?\s*$))\b",
+    # "the chances of passing X on to a child while pregnant": listed before pregnancy, and to the
+    # clause's end, so the pregnancy it names inside is its own
+    "passing it on": r"\b(chances?|odds|likelihood|probability|risks?)\b[^.?!;]{0,80}?\b(pass(ed|ing)? ([\w-]+ ){1,5}(on|down)\b|transmit\w*|inherit\w*|(have|having|has) (a |another |more )?(child|children|baby|babies|kids?|son|daughter)\b|(child|children|baby|kids?|offspring|grandchildren|son|daughter)( \w+){0,3} (will |would |could |may |might )?(have|has|get|inherit|be affected|develop)\b|pregnanc(y|ies) affected)[^.?!;]*",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*)\b",
     "sports": r"\b(sports?|athlet\w*|play (football|soccer|basketball|baseball|hockey|rugby|tennis)|football|soccer|basketball|gym|marathon|weight ?lift\w*|contact sports?|physical(ly)? activ\w*|exercis\w*)\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|medical trials?|research (on|into|about|for|being|studies|in progress)|(any|current|ongoing|new) research|researchers? (working|studying|looking)|stud(y|ies) (on|of|for|investigating)|new (treatments?|drugs?|therap\w*|advances)|advances in|cure in the (near )?future|being developed|experimental|(medical |new |recent |any )?breakthroughs?|(recent|latest|new|updated|current) (information|news|updates?|developments?|findings|literature))\b",
@@ -151,6 +158,9 @@ ATTRIBUTE_CUES: dict[str, str] = {
 CARRIER_CUES: dict[str, str] = {
     "contagious": r"\b(contagious|communicable|transmissible|transmitted (by|through|via|from)|person[- ]to[- ]person|spread (from|between) (one )?(person|people|individuals)|not (an )?infectio\w*|(is|are) (not )?(caused by )?an? (viral |bacterial )?infection)\b",
     "life expectancy": r"\b(life ?expectancy|life ?span|survival|surviv(e|es|ed|ing)|die(s|d)? (in|by|before|within|during|from|of)|(cause|causes|lead to|leads to|result in|early|sudden|premature|risk of) death|death (in|during|before|by|from)|death (\w+ )?(results?|occurs?)|fatal|mortality|prognosis|outlook|life[- ]threatening|live (into|to|beyond|a normal|normal|well)|normal li(fe|ves)|throughout (their |his |her |one's |a person's |the )?(li(fe|ves)|lifetimes?)|(a|is|considered) (a )?(lifelong|life-long) (condition|disorder|disease|illness)|(progression|progresses)\b[^.;]{0,40}\b(slow|slowly|rapid|rapidly|gradual|gradually)|(usually|generally|typically|eventually) resolves)\b",
+    # a figure of the chance, or the chance each child has: "a 50% chance", "1 in 4", "each child
+    # of an affected person has a 50 percent chance"; "the risk of having a child with it" is none
+    "passing it on": r"(\b\d+ ?(%|percent)|\b(one|1) in (two|four|\d+)\b|\bhalf\b)[^.;]{0,40}\b(chance|risk|likelihood|probability)|\b(chance|risk|likelihood|probability)\b[^.;]{0,60}\b(is|of|be) (about |approximately |roughly |around |less than |up to )?(\d+ ?(%|percent)|(one|1) in \w+)|\b(recurrence risk|risk of recurrence) (is|of) (low|small|high|very \w+|\w+ than)",
     "pregnancy": r"\b(pregnan\w*|conceiv\w*|fertil\w*|infertil\w*|miscarr\w*|breast ?feed\w*|childbirth|menstrua\w*|menopaus\w*|delivery)\b",
     "sports": r"\b(sports?|athlet\w*|physical activit\w*|exercis\w*|strenuous|contact (sports?|activit\w*))\b",
     "research": r"\b(clinical (trials?|stud(y|ies))|clinicaltrials\.gov|researchers?|research (is|are|has|have|on|into|stud\w*)|(recent|ongoing|current|several|some|few|small|large|animal|further|more) stud(y|ies)|stud(y|ies) (have|has) (shown|found|suggested|reported)|stud(y|ies) (suggest|show|found|report|indicate)\w*|investigational|experimental|being (studied|investigated|developed|tested))\b",

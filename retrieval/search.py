@@ -397,7 +397,10 @@ class Searcher:
             choices = [c for c in choices if self.linker.holds(c.doc_id, link.mention)]
             choices = choices if len(choices) > 1 else []
         if link.linked:
-            if not choices and self.linker.to_confirm(first, link, asked):  # "Kohler disease"
+            if not choices and (
+                self.linker.to_confirm(first, link, asked)  # "Kohler disease"
+                or self._broad_synonym(first)  # "osteomyelitis"
+            ):
                 return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
             return replace(decision, choices=choices, link=link)
         if published := self._published_topic(read.terms):
@@ -410,6 +413,24 @@ class Searcher:
             if len(types) >= 2:
                 asked_type = link.mention.text
                 return replace(decision, chosen=types[:1], choices=types, link=link, other_type=asked_type)
+        return self._unlinked(decision, readings, matches, best_doc, exclude, link)
+
+    def _unlinked(
+        self,
+        decision: Decision,
+        readings: list[QuestionWords],
+        matches: list[DiseaseMatch],
+        best_doc: str | None,
+        exclude: frozenset[str],
+        link: LinkDecision,
+    ) -> Decision:
+        """The last words on a best candidate that doesn't link: the general page of a type named
+        after its name, "did you mean" it, or a weak match."""
+        first = decision.chosen[0]
+        asked = readings[first.variant]
+        general = self._general_page(decision, readings, matches, best_doc, exclude)
+        if general is not None and _types_it(general):
+            return general  # BM25's pick isn't named ("classic-like type"); the type's page in general
         if (
             self.linker.to_confirm(first, link, asked)
             or self.linker.joined_to_unknown(first, link, asked, exclude)
@@ -417,6 +438,27 @@ class Searcher:
         ):  # "gillian barre syndrome", "diabetes and Fabry disease", "episodes of TGA"
             return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
         return Decision(Reason.WEAK_MATCH, link=link, missing=link.missing)
+
+    def _broad_synonym(self, match: DiseaseMatch) -> bool:
+        """Whether the match is a one-word synonym that its page's own text never uses while many
+        other pages name it (ReadingPolicy.broad_synonym_pages): a broader term the page lists
+        ("Osteomyelitis" of Prosthetic joint infection), not another name for the page's disease
+        ("Dercum disease" of Adiposis dolorosa, named nowhere else)."""
+        said = name_words(match.name)
+        if match.kind != "synonym" or len(said) != 1:
+            return False
+        rows = self._by_doc.get(match.doc_id, [])
+        pattern = re.compile(rf"(?<!\w){re.escape(said[0])}(?!\w)")
+        if any(pattern.search(fold(self.index.passages[i].text)) for i in rows):
+            return False
+        term = analyze(said[0])
+        column = self.index.bm25.vocab.get(term[0]) if len(term) == 1 else None
+        if column is None:
+            return False
+        weights = self.index.bm25.weights
+        named_on = weights.indices[weights.indptr[column] : weights.indptr[column + 1]]
+        pages = set(self._column("doc_id", [int(i) for i in named_on])) - {match.doc_id}
+        return len(pages) >= self.policy.broad_synonym_pages
 
     def _general_page(
         self,
@@ -781,6 +823,18 @@ class Searcher:
         ranked: list[Ranked] = []
         self._fill(ranked, set(), scores, k)
         return ranked
+
+
+def _types_it(decision: Decision) -> bool:
+    """Whether a general page was linked for a type of it the question names in words after its
+    name ("Ehlers-Danlos syndrome, classic type"): words before a name may make another
+    condition ("sclerosis similar to X"), and a numbered type may have a page under a longer
+    name ("polydactyly type 4": "Postaxial polydactyly type 4")."""
+    link, chosen = decision.link, decision.chosen[0]
+    if link is None or not link.broader or link.mention is None or not chosen.positions:
+        return False
+    typed = link.mention.words[max(chosen.positions) + 1 - link.mention.start :]
+    return bool(typed) and not any(any(c.isdigit() for c in word) for word in typed)
 
 
 MAX_MENTIONED_ON = 3  # pages offered as naming a disease that has no page of its own

@@ -294,6 +294,19 @@ def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
             "High levels of urate in the blood suggest it.",
             "Genetic testing of the ORL1 gene confirms it.",  # a test, but not of the blood
         ),
+        (  # the chance of passing it on: a figure carries it, the risk named without one doesn't;
+            # "while pregnant" inside its clause is no pregnancy ask
+            "What are the chances of passing Orlen syndrome on to a child while pregnant?",
+            "passing it on",
+            "Each child of an affected parent has a 50% (1 in 2) chance of inheriting the mutation.",
+            "Prenatal testing is available for at-risk pregnancies.",
+        ),
+        (
+            "What is the likelihood of having another child with Orlen syndrome?",
+            "passing it on",
+            "The recurrence risk is low, less than 1 percent.",
+            "Genetic counseling can help families understand the risk of having another child.",
+        ),
         (
             "Can people with Orlen syndrome eventually be medication free?",
             "remission",

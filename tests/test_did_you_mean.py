@@ -27,6 +27,20 @@ PAGES = [
     page("0000004", "Tietze syndrome"),
     page("0000005", "Transposition of the great vessels", ("TGV",)),
     page("0000006", "Familial episodes of ataxia"),  # "episodes" is a name word, as in GARD
+    page("0000007", "Prosthetic joint infection", ("Osteomyelitis",)),  # its text never says it
+    page("0000008", "Adiposis dolorosa", ("Dercum",)),  # named nowhere else: another name
+] + [  # ten other pages name osteomyelitis as a condition of their own
+    {
+        **page(f"00001{n:02d}", f"Bone dysplasia type {n}"),
+        "sections": [
+            (
+                "symptoms",
+                f"What are the symptoms of Bone dysplasia type {n} ?",
+                f"People with bone dysplasia type {n} may get osteomyelitis in the {n}th rib.",
+            )
+        ],
+    }
+    for n in range(10)
 ]
 
 
@@ -48,6 +62,10 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         ("What is Kahler disease?", Outcome.ANSWER, "Multiple myeloma"),
         ("What causes Guillain-Barre syndrome?", Outcome.ANSWER, "Guillain-Barre syndrome"),
         ("What causes Tietze syndrom?", Outcome.ANSWER, "Tietze syndrome"),
+        # A one-word synonym the page's text never uses and ten others name: a broader term,
+        # asked (Searcher._broad_synonym); one named nowhere else is another name, answered.
+        ("Tell me about osteomyelitis.", Outcome.DID_YOU_MEAN, "Prosthetic joint infection"),
+        ("Tell me about Dercum.", Outcome.ANSWER, "Adiposis dolorosa"),
         # An abbreviation typed whole after lower-case words that name nothing: asked, as the
         # asker may mean another condition of that abbreviation (Linker.glued_to_abbreviation).
         (

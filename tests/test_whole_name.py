@@ -112,6 +112,8 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # number, a word no name uses is the asker's.
         ("What causes Long QT syndrome 3?", WholeName.BROADER),
         ("What causes a Long QT syndrome type 3 relapse?", WholeName.BROADER),
+        # So does a type named in words after a comma, as GARD titles them ("..., vascular type").
+        ("Is Turner syndrome, classic type, inherited?", WholeName.BROADER),
         ("Is there a cure for Turner syndrome type 2 in adults?", WholeName.BROADER),
         # Before a descriptive name (a class), a word names put first names one kind of it.
         ("How rare is Krabbe leukodystrophy?", WholeName.BROADER),
@@ -279,3 +281,13 @@ def test_a_name_many_pages_share_leaves_room_for_the_next_name(family_searcher: 
     assert all(m.positions == (8, 9, 10) for m in matches if m.doc_id != "0000200")
     result = family_searcher.search(question)
     assert result.several and "0000200" in [c.doc_id for c in result.choices]
+
+
+@needs_shared
+def test_a_type_named_after_a_comma_gets_the_general_page(gard_searcher: Searcher) -> None:
+    """GARD has no classic type of Ehlers-Danlos syndrome; BM25 ranks first the page with the
+    synonym "Ehlers-Danlos syndrome, classic-like type", which the question doesn't name. The page
+    titled with the name spelt whole covers it in general (Searcher._link -> _general_page)."""
+    result = gard_searcher.search("Ehlers-Danlos syndrome, classic type")
+    assert result.outcome is Outcome.ANSWER and result.broader == "Ehlers-Danlos syndrome, classic type"
+    assert gard_searcher.title(result.disease.doc_id) == "Ehlers-Danlos syndrome"

@@ -1,0 +1,28 @@
+"""Disputed gold in the real-question eval (evaluation.evaluate.gold_inside): the real dev set's
+gold names were found by string matching, so a "no page" reply whose name holds the gold name
+inside a longer one, or spells the gold abbreviation out as something else, is counted apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from evaluation.evaluate import gold_inside
+
+
+@pytest.mark.parametrize(
+    ("gold_name", "missing", "question", "disputed"),
+    [
+        # an eponym before it makes another disease's name
+        ("Ruvalcaba syndrome", "Bannayan-Riley-Ruvalcaba syndrome", "How rare is BRRS?", True),
+        # a head word after it does
+        ("Clubfoot", "clubfoot syndrome", "Is clubfoot syndrome inherited?", True),
+        # the question spells the abbreviation out as another thing
+        ("IVF", "in vitro fertilization", "Can this be done through in vitro fertilization (IVF)?", True),
+        # the gold name alone, or another name: no dispute
+        ("Ruvalcaba syndrome", "Ruvalcaba syndrome", "What is Ruvalcaba syndrome?", False),
+        ("Turner syndrome", "Noonan syndrome", "Is Noonan syndrome like Turner syndrome?", False),
+        ("IVF", "ventricular fibrillation", "Is IVF inherited?", False),
+    ],
+)
+def test_gold_inside(gold_name: str, missing: str, question: str, disputed: bool) -> None:
+    assert gold_inside(gold_name, missing, question) is disputed
