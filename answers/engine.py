@@ -137,7 +137,7 @@ class Engine:
         one-question `gardbot search` skips this."""
         warm_up()
         compile_cues(self.answer_policy)
-        self.searcher.names.placements()
+        self.searcher.warm_up()
 
     # --- searching (CLI, evaluation) ------------------------------------------------------
 

@@ -53,3 +53,8 @@ def english_family_count(word: str) -> int:
     """How often English uses the word or another form of it (same stem): plurals and verb
     forms the list keeps less often than their base ("distinguishes", "females")."""
     return max(english_count(word), _family_counts().get(stem(word), 0))
+
+
+def warm_up() -> None:
+    """Build the tables above now (0.1 s), not during a user's first question about a name."""
+    _family_counts()

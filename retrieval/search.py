@@ -23,6 +23,7 @@ from corpus.published import STAFF_KIND, is_own_topic, topic_names
 from retrieval.analyzer import analyze, fold, words
 from retrieval.bm25 import top_k
 from retrieval.english import KEPT_FROM, english_count
+from retrieval.english import warm_up as english_warm_up
 from retrieval.index import LazyPassages, PassageIndex
 from retrieval.linking import LinkDecision, Linker
 from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
@@ -210,6 +211,12 @@ class Searcher:
             self._by_doc[doc_id].append(i)
             if kind == STAFF_KIND and is_own_topic(self.index.passages[i]):
                 self._staff_topics.append(i)
+
+    def warm_up(self) -> None:
+        """Make the tables a first question would otherwise wait for: where words stand in names,
+        and how often English uses each form of a word (both read on reading a name's phrase)."""
+        self.names.placements()
+        english_warm_up()
 
     def doc_passages(self, doc_id: str) -> list[Passage]:
         return [self.index.passages[i] for i in self._by_doc.get(doc_id, ())]
