@@ -1226,9 +1226,13 @@ class Linker:
 
     def _spelt_whole(self, match: DiseaseMatch, question: QuestionWords) -> tuple[int, int] | None:
         """The span where the question spells the match's whole name, exactly and in one run
-        (the name's own connectors between); None otherwise. Abbreviations only qualify (are
-        spelt whole) when typed as written."""
-        if not match.positions or match.coverage < 1.0 - 1e-9 or match.similarity < self.policy.same_stem:
+        (the name's own connectors between), each word as written or another form of it ("pineal
+        cysts"); None otherwise. Abbreviations only qualify (are spelt whole) when typed as written."""
+        if (
+            not match.positions
+            or match.coverage < self.policy.same_stem - 1e-9
+            or match.similarity < self.policy.same_stem
+        ):
             return None
         start, end = min(match.positions), max(match.positions) + 1
         held = set(match.positions)

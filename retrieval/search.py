@@ -452,8 +452,8 @@ class Searcher:
         ("Osteomyelitis" of Prosthetic joint infection), not another name for the page's disease
         ("Dercum disease" of Adiposis dolorosa, named nowhere else)."""
         said = name_words(match.name)
-        if match.kind != "synonym" or len(said) != 1:
-            return False
+        if match.kind != "synonym" or len(said) != 1 or not any(c.islower() for c in match.name):
+            return False  # an abbreviation ("ARMS") is a short form, whatever else it spells
         rows = self._by_doc.get(match.doc_id, [])
         pattern = re.compile(rf"(?<!\w){re.escape(said[0])}(?!\w)")
         if any(pattern.search(fold(self.index.passages[i].text)) for i in rows):

@@ -29,7 +29,8 @@ PAGES = [
     page("0000006", "Familial episodes of ataxia"),  # "episodes" is a name word, as in GARD
     page("0000007", "Prosthetic joint infection", ("Osteomyelitis",)),  # its text never says it
     page("0000008", "Adiposis dolorosa", ("Dercum",)),  # named nowhere else: another name
-] + [  # ten other pages name osteomyelitis as a condition of their own
+    page("0000009", "Alveolar rhabdomyosarcoma", ("ARMS",)),  # an abbreviation others spell as a word
+] + [  # twenty other pages name osteomyelitis as a condition of their own, and the arms
     {
         **page(f"00001{n:02d}", f"Bone dysplasia type {n}"),
         "sections": [
@@ -40,7 +41,7 @@ PAGES = [
             )
         ],
     }
-    for n in range(10)
+    for n in range(20)
 ]
 
 
@@ -62,10 +63,12 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         ("What is Kahler disease?", Outcome.ANSWER, "Multiple myeloma"),
         ("What causes Guillain-Barre syndrome?", Outcome.ANSWER, "Guillain-Barre syndrome"),
         ("What causes Tietze syndrom?", Outcome.ANSWER, "Tietze syndrome"),
-        # A one-word synonym the page's text never uses and ten others name: a broader term,
-        # asked (Searcher._broad_synonym); one named nowhere else is another name, answered.
+        # A one-word synonym the page's text never uses and twenty others name: a broader term,
+        # asked (Searcher._broad_synonym); one named nowhere else is another name, answered, and
+        # so is an abbreviation, whatever word it spells.
         ("Tell me about osteomyelitis.", Outcome.DID_YOU_MEAN, "Prosthetic joint infection"),
         ("Tell me about Dercum.", Outcome.ANSWER, "Adiposis dolorosa"),
+        ("I was just diagnosed with ARMS. What should I know?", Outcome.ANSWER, "Alveolar rhabdomyosarcoma"),
         # An abbreviation typed whole after lower-case words that name nothing: asked, as the
         # asker may mean another condition of that abbreviation (Linker.glued_to_abbreviation).
         (

@@ -54,6 +54,7 @@ PAGES = [
     page("0000025", "Polydactyly with cleft palate"),  # a name two others' names make with "with"
     page("0000026", "Cleft palate"),
     page("0000028", "Adult-onset Still disease"),  # names use "onset", as GARD's 88 do
+    page("0000029", "Pineal cyst"),
 ]
 
 
@@ -106,6 +107,9 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         # Lower-case qualifiers narrow it: the page covers it in general.
         ("Is there a cure for mosaic Turner syndrome?", WholeName.BROADER),
         ("Is there any medication for vulvar leukoplakia?", WholeName.BROADER),
+        # A name's words in another form are the name spelt whole ("pineal cysts").
+        ("Tell me about symptomatic pineal cysts", WholeName.BROADER),
+        ("What are pineal cysts?", WholeName.SAME),
         # A qualifier typed in one word with a hyphen is all a qualifier ("late-onset").
         ("What is late-onset mastocytosis?", WholeName.BROADER),
         # A type's number after it names one type: the page covers it in general; after the
