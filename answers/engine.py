@@ -9,6 +9,7 @@ a chat what it was already shown about the disease it is on. No frontend code li
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -402,6 +403,8 @@ class Engine:
             # risk, is said to be beyond the page already); a section the page lacks has its own
             # stand-in (_stand_in)
             lead = lead_ask(text, self.composer.idf, self._names(disease), self.answer_policy)
+            if not lead.specific and result.broader:  # "symptomatic pineal cyst": the form asked
+                lead = lead_ask(result.broader, self.composer.idf, self._names(disease), self._form_policy)
             if lead.specific and not self._lacks_section(result, disease.doc_id, passages):
                 ask = lead
         seen = state if seen_before else None
@@ -591,6 +594,13 @@ class Engine:
             for p in passages
             if p.passage_id not in state.shown and (p.kind == STAFF_KIND or p.qtype == section)
         ]
+
+    @property
+    def _form_policy(self) -> AnswerPolicy:
+        """The answer policy for the words that qualify a name the page covers in general
+        ("symptomatic", "late-onset", "classic"): they name the form asked, so each leads however
+        often English or the pages use it."""
+        return replace(self.answer_policy, lead_english=sys.maxsize, lead_idf=0.0)
 
     def _read_ask(self, text: str, disease: DiseaseMatch) -> Ask:
         """What the question asks beyond a section; the disease's names are no object of it."""

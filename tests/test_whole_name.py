@@ -295,3 +295,45 @@ def test_a_type_named_after_a_comma_gets_the_general_page(gard_searcher: Searche
     result = gard_searcher.search("Ehlers-Danlos syndrome, classic type")
     assert result.outcome is Outcome.ANSWER and result.broader == "Ehlers-Danlos syndrome, classic type"
     assert gard_searcher.title(result.disease.doc_id) == "Ehlers-Danlos syndrome"
+
+
+FORM_PAGES = [
+    {
+        "id": "0000300",
+        "url": "https://rarediseases.info.nih.gov/gard/300/x",
+        "focus": "Pineal cyst",
+        "synonyms": [],
+        "sections": [
+            (
+                "information",
+                "What is Pineal cyst ?",
+                "Pineal cysts are fluid-filled sacs of the pineal gland. Most people with them never know.",
+            ),
+            (
+                "symptoms",
+                "What are the symptoms of Pineal cyst ?",
+                "Occasionally they cause headaches and vertigo, in which case they are called symptomatic "
+                "pineal cysts.",
+            ),
+        ],
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def form_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root: Path = write_corpus(tmp_path_factory.mktemp("form-corpus"), FORM_PAGES)
+    index = open_index(CorpusSelection(root), tmp_path_factory.mktemp("form-index"), progress=False)
+    return Engine(Searcher(index))
+
+
+def test_the_general_page_quotes_what_it_says_of_the_form_asked(form_engine: Engine) -> None:
+    """A name the page covers in general: the words that qualify it name the form asked, so the
+    page's sentences naming them come first (Engine._form_policy), however often English or the
+    pages use the words ("symptomatic"), not the overview."""
+    reply = form_engine.reply("form", "Can you send me any information on symptomatic pineal cyst?")
+    assert reply.message.startswith("I have no GARD page on symptomatic pineal cyst specifically.")
+    assert "What it says about symptomatic:" in reply.message
+    quoted = " ".join(part for excerpt in reply.excerpts for part in excerpt.parts)
+    assert "they are called symptomatic pineal cysts" in quoted
+    assert "fluid-filled sacs" not in quoted
