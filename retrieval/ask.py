@@ -19,7 +19,7 @@ from functools import lru_cache
 from retrieval.analyzer import analyze, fold
 from retrieval.english import english_count
 from retrieval.policy import AnswerPolicy
-from retrieval.qtype import ANY_CUE, COMPILED
+from retrieval.qtype import COMPILED, any_cue
 
 # Words that stand around an object in a question but name nothing of it: "a person's ability to
 # walk" is about walking; "other stomach problems" about the stomach.
@@ -443,7 +443,7 @@ def leftover_terms(
     if not unexplained(sentence):
         return []  # most questions: only names, common words and words of asking
     compiled = _compiled(policy)
-    patterns = [rx for qtype, cues in COMPILED.items() if ANY_CUE[qtype].search(sentence) for rx, _ in cues]
+    patterns = [rx for qtype, cues in COMPILED.items() if any_cue(qtype, sentence) for rx, _ in cues]
     patterns += [rx for _, rx in compiled.attributes] + [rx for _, rx in compiled.relations]
     chars = list(sentence)
     for rx in patterns:  # each cue blanked to its word's end ("treat" in "treated")

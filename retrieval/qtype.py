@@ -148,9 +148,45 @@ CUES: dict[str, list[tuple[str, float]]] = {
     ],
 }  # fmt: skip
 COMPILED = {t: [(re.compile(p), w) for p, w in cues] for t, cues in CUES.items()}
-# One pass per type tells whether any of its cues is there at all: most sentences hold none of
-# most types' cues, and trying each cue alone is what reading a question costs.
-ANY_CUE = {t: re.compile("|".join(f"(?:{p})" for p, _ in cues)) for t, cues in CUES.items()}
+
+
+def _starts_at_a_word(pattern: str) -> bool:
+    """Whether a pattern opens with a word boundary that holds for all of it: "\\b(a|b)c", not
+    "\\ba|b" (an alternation outside any group)."""
+    if not pattern.startswith(r"\b"):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+def _gates(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    """Passes that tell whether any of a type's cues is there at all: most sentences hold none of
+    most types' cues, and trying each cue alone is what reading a question costs. The cues that
+    open with a word boundary share it, hoisted out of their alternation, so the search tries them
+    only where a word starts (3 to 6 times faster than every alternative at every letter)."""
+    bounded = [p[2:] for p in patterns if _starts_at_a_word(p)]
+    rest = [p for p in patterns if not _starts_at_a_word(p)]
+    gates = [re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")] if bounded else []
+    return (*gates, *([re.compile("|".join(f"(?:{p})" for p in rest))] if rest else []))
+
+
+ANY_CUE = {t: _gates([p for p, _ in cues]) for t, cues in CUES.items()}
 INHERITANCE_FALLBACK = 0.6  # share of an inheritance score that also counts for causes
 
 
@@ -192,7 +228,7 @@ def _question_types(question: str) -> tuple[tuple[str, float], ...]:
     scores = dict.fromkeys(COMPILED, 0.0)
     for sentence, weight in _weighted_sentences(text) or [(text, 1.0)]:
         for qtype, cues in COMPILED.items():
-            if ANY_CUE[qtype].search(sentence):
+            if any_cue(qtype, sentence):
                 scores[qtype] += weight * sum(_cue_weight(rx, w, sentence) for rx, w in cues)
     scores["causes"] = max(scores["causes"], scores["inheritance"] * INHERITANCE_FALLBACK)
     top = max(scores.values())
@@ -203,10 +239,15 @@ def _question_types(question: str) -> tuple[tuple[str, float], ...]:
     return tuple(prefs.items())
 
 
+def any_cue(qtype: str, text: str) -> bool:
+    """Whether any of a section type's cues is in a folded text (its gates, _gates)."""
+    return any(gate.search(text) for gate in ANY_CUE[qtype])
+
+
 def has_cue(text: str) -> bool:
     """Whether any section's cue is in the text (a disease's name: "symptomatic pineal cyst")."""
     folded = fold(text)
-    return any(rx.search(folded) for rx in ANY_CUE.values())
+    return any(gate.search(folded) for gates in ANY_CUE.values() for gate in gates)
 
 
 def main_type(prefs: dict[str, float]) -> str:

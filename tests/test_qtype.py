@@ -3,8 +3,11 @@ that only mention children or getting something else do not."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from retrieval import qtype
 from retrieval.qtype import main_type, question_types
 
 
@@ -158,3 +161,28 @@ def test_does_not_read_as_inheritance(question, expected):
 )
 def test_reads_the_question_type(question, expected):
     assert main_type(question_types(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "hoisted"),
+    [
+        (r"\b(cause|causes)\b", True),  # a sequence opening with a word boundary
+        (r"\btreat\w*|therapy", False),  # an alternation outside any group: "therapy" has none
+        (r"\b(a|b)[|]c", True),  # "|" in a group or a class is no outer alternation
+        (r"\b\(x|y\)", False),  # escaped parentheses open no group
+        (r"(?<!how )\bwill\b", False),  # a lookbehind first: left as it is
+    ],
+)
+def test_a_gate_shares_a_word_boundary_only_where_all_the_pattern_has_it(pattern, hoisted):
+    """qtype._gates hoists "\\b" out of the cues that open with it, so the gate is tried only
+    where a word starts; a pattern whose "\\b" holds for one branch only keeps it."""
+    assert qtype._starts_at_a_word(pattern) is hoisted
+
+
+def test_the_gates_find_a_cue_exactly_where_one_pass_over_all_cues_does():
+    texts = ["can tietze syndrome cause chest pain?", "is it inherited", "how is it treated", "therapy?",
+             "what tests diagnose it", "will my kids get it", "hello there", "symptoms of x", ""]  # fmt: skip
+    for qtype_name, cues in qtype.CUES.items():
+        one_pass = re.compile("|".join(f"(?:{p})" for p, _ in cues))
+        for text in texts:
+            assert bool(one_pass.search(text)) == any(g.search(text) for g in qtype.ANY_CUE[qtype_name])
