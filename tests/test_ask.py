@@ -294,6 +294,12 @@ def test_the_object_is_shown_as_typed_and_close_forms_carry_it():
             "High levels of urate in the blood suggest it.",
             "Genetic testing of the ORL1 gene confirms it.",  # a test, but not of the blood
         ),
+        (  # research: findings carry it, researchers named as a group don't
+            "I am looking for recent information on Orlen syndrome.",
+            "research",
+            "Recent evidence suggests that ifosfamide may increase the effectiveness of treatment.",
+            "A network of physicians and researchers who strive to improve care recommends surgery.",
+        ),
         (  # the chance of passing it on: a figure carries it, the risk named without one doesn't;
             # "while pregnant" inside its clause is no pregnancy ask
             "What are the chances of passing Orlen syndrome on to a child while pregnant?",
