@@ -420,22 +420,21 @@ class Searcher:
             if len(types) >= 2:
                 asked_type = link.mention.text
                 return replace(decision, chosen=types[:1], choices=types, link=link, other_type=asked_type)
-        return self._unlinked(decision, readings, matches, best_doc, exclude, link)
+        general = self._general_page(decision, readings, matches, best_doc, exclude)
+        return self._unlinked(decision, readings, link, general, exclude)
 
     def _unlinked(
         self,
         decision: Decision,
         readings: list[QuestionWords],
-        matches: list[DiseaseMatch],
-        best_doc: str | None,
-        exclude: frozenset[str],
         link: LinkDecision,
+        general: Decision | None,
+        exclude: frozenset[str],
     ) -> Decision:
         """The last words on a best candidate that doesn't link: the general page of a type named
-        after its name, "did you mean" it, or a weak match."""
+        after its name (`general`, from _general_page), "did you mean" it, or a weak match."""
         first = decision.chosen[0]
         asked = readings[first.variant]
-        general = self._general_page(decision, readings, matches, best_doc, exclude)
         if general is not None and _types_it(general):
             return general  # BM25's pick isn't named ("classic-like type"); the type's page in general
         if (

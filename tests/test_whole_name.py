@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import needs_shared
-from corpus_fixture import named_page, write_corpus
+from corpus_fixture import corpus_searcher, named_page, write_corpus
 
 from answers.engine import Engine
 from retrieval.build import CorpusSelection, open_index
@@ -269,10 +269,7 @@ FAMILY = [
 
 @pytest.fixture(scope="module")
 def family_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    root: Path = write_corpus(tmp_path_factory.mktemp("family-corpus"), FAMILY)
-    return Searcher(
-        open_index(CorpusSelection(root), tmp_path_factory.mktemp("family-index"), progress=False)
-    )
+    return corpus_searcher(tmp_path_factory, FAMILY, "family")
 
 
 def test_a_name_many_pages_share_leaves_room_for_the_next_name(family_searcher: Searcher) -> None:
@@ -322,9 +319,7 @@ FORM_PAGES = [
 
 @pytest.fixture(scope="module")
 def form_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    root: Path = write_corpus(tmp_path_factory.mktemp("form-corpus"), FORM_PAGES)
-    index = open_index(CorpusSelection(root), tmp_path_factory.mktemp("form-index"), progress=False)
-    return Engine(Searcher(index))
+    return Engine(corpus_searcher(tmp_path_factory, FORM_PAGES, "form"))
 
 
 def test_the_general_page_quotes_what_it_says_of_the_form_asked(form_engine: Engine) -> None:
