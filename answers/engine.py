@@ -497,6 +497,9 @@ class Engine:
         if ask.referent and not result.from_context:  # "is this related to X?": what is "this"?
             reply.message = f"{messages.REFERENT.format(referent=ask.referent, title=title)}\n{reply.message}"
             reply.partial = True
+        if ask.attribute == "research" and not turn.unsaid:  # the page is dated: newer work may exist
+            reply.message = f"{messages.RESEARCH_DATED.format(title=title)}\n{reply.message}"
+            reply.partial = True
         if ask.own_risk and not turn.unsaid:  # "a greater risk to me?": no page answers for one case
             reply.message = f"{messages.OWN_RISK.format(title=title)}\n{reply.message}"
             reply.partial = True

@@ -130,6 +130,12 @@ OWN_RISK = (
     "GARD's page on {title} gives general information and can't tell the risk for one person or "
     "family. I can send your question to a GARD information specialist, who may know more."
 )
+# A question on research or trials that a page carries: the page is dated, a specialist may know
+# of newer work.
+RESEARCH_DATED = (
+    "GARD's page on {title} may not hold the latest research. I can send your question to a GARD "
+    "information specialist, who may know more."
+)
 # The question asks about "this" beside the disease it names, and doesn't say what "this" is.
 REFERENT = (
     "Your question asks about “{referent}” without saying what it is, so GARD's page on {title} may "

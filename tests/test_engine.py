@@ -216,6 +216,16 @@ def test_the_risk_for_one_family_is_said_to_be_no_pages_and_a_specialist_offered
 
 
 @needs_shared
+def test_research_a_page_carries_is_said_to_be_maybe_not_the_latest_and_a_specialist_offered(gard_engine):
+    """A page is dated: a research ask it carries is quoted after a line saying newer work may
+    exist, with a specialist offered (Engine._frame)."""
+    reply = gard_engine.reply("research", "I am looking for recent information on ovarian carcinosarcoma.")
+    assert reply.kind is ReplyKind.ANSWER and reply.partial and reply.excerpts
+    assert reply.message.splitlines()[0] == messages.RESEARCH_DATED.format(title="Ovarian carcinosarcoma")
+    assert "ifosfamide" in reply.excerpts[0].parts[0]
+
+
+@needs_shared
 def test_the_sentence_that_carries_the_ask_is_quoted_from_any_section(gard_engine):
     """Kawasaki's page says it is not contagious in its causes section; the question names no
     section, and that sentence, not the gene it mentions first, is the answer."""
