@@ -397,7 +397,7 @@ class Engine:
             state.pending_question = previous.pending_question
             state.pending_choices = previous.pending_choices
         ask = self._read_ask(text, disease)
-        if not (ask.specific or ask.own_risk or ask.referent):
+        if not (ask.specific or ask.own_risk or ask.own_case or ask.referent):
             # no cue says what it asks, but its rare words do ("mexiletine"): the section quoted
             # must not pass for an answer when the page never names them ("this", or one family's
             # risk, is said to be beyond the page already); a section the page lacks has its own
@@ -500,6 +500,9 @@ class Engine:
         if ask.attribute == "research" and not turn.unsaid:  # the page is dated: newer work may exist
             reply.message = f"{messages.RESEARCH_DATED.format(title=title)}\n{reply.message}"
             reply.partial = True
+        if ask.own_case and not turn.unsaid:  # "I wonder if she might have X": no page can tell
+            reply.message = f"{messages.OWN_CASE.format(title=title)}\n{reply.message}"
+            reply.partial = True
         if ask.own_risk and not turn.unsaid:  # "a greater risk to me?": no page answers for one case
             reply.message = f"{messages.OWN_RISK.format(title=title)}\n{reply.message}"
             reply.partial = True
@@ -518,7 +521,7 @@ class Engine:
         with a sentence on menstruation). They may not answer it."""
         if turn.unsaid or turn.stand_in is not None or turn.sibling is not None or turn.result.broader:
             return False
-        if turn.ask.referent or turn.ask.own_risk:  # said to be beyond the page already
+        if turn.ask.referent or turn.ask.own_risk or turn.ask.own_case:  # said to be beyond the page
             return False
         left = leftover_terms(turn.text, self._names(turn.disease), self.composer.idf, self.answer_policy)
         left = [t for t in left if t not in turn.ask.terms]  # what carries the ask names those

@@ -130,6 +130,11 @@ OWN_RISK = (
     "GARD's page on {title} gives general information and can't tell the risk for one person or "
     "family. I can send your question to a GARD information specialist, who may know more."
 )
+# A question whether one person has the disease ("I wonder if she might have X").
+OWN_CASE = (
+    "GARD's page on {title} gives general information and can't tell whether one person has it. I "
+    "can send your question to a GARD information specialist, who may know more."
+)
 # A question on research or trials that a page carries: the page is dated, a specialist may know
 # of newer work.
 RESEARCH_DATED = (

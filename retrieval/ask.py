@@ -78,6 +78,7 @@ class Ask:
     yes_no: bool = False
     referent: str = ""  # "this", "this medication": what the question is about, named elsewhere
     own_risk: bool = False  # the risk for one person or family ("a greater risk to me?")
+    own_case: bool = False  # whether one person has it ("I wonder if she might have X")
 
     @property
     def specific(self) -> bool:
@@ -102,6 +103,7 @@ class Ask:
             "yes_no": self.yes_no,
             "referent": self.referent,
             "own_risk": self.own_risk,
+            "own_case": self.own_case,
         }
 
 
@@ -130,6 +132,7 @@ class _Compiled:
     diet: re.Pattern[str]
     own: re.Pattern[str]
     risk: re.Pattern[str]
+    own_case: re.Pattern[str]
     count_said: re.Pattern[str]
     lifespan_asked: re.Pattern[str]
     lifespan_said: re.Pattern[str]
@@ -155,6 +158,7 @@ def _compiled(policy: AnswerPolicy) -> _Compiled:
         re.compile(policy.diet_carrier, re.IGNORECASE),
         re.compile(policy.own_cue),
         re.compile(policy.risk_cue),
+        re.compile(policy.own_case_cue),
         re.compile(policy.count_said, re.IGNORECASE),
         re.compile(policy.lifespan_asked, re.IGNORECASE),
         re.compile(policy.lifespan_said, re.IGNORECASE),
@@ -170,6 +174,21 @@ def asking_sentence(question: str) -> str:
         return ""
     asking = [s for s in sentences if s.endswith("?")]
     return (asking or sentences)[-1]
+
+
+# where the phrase after "have" ends: a preposition or conjunction starts another one
+HAS_IT_END = re.compile(
+    r"\b(without|with|and|or|if|because|but|when|since|as|in|like|than|to|for|from)\b|[,.;?!]"
+)  # noqa: E501
+
+
+def _has_it(rest: str, names: Iterable[str]) -> bool:
+    """Whether what follows "have" is the disease: "it", "this condition", or its name, before any
+    word that starts another phrase ("could she have children | without X" is no such ask)."""
+    if re.match(r"(it|this|that)\b(?! (back|again|before|too much))", rest):
+        return True
+    phrase = HAS_IT_END.split(rest, maxsplit=1)[0]
+    return bool(set(analyze(phrase)) & _name_terms(names))
 
 
 def _names_it(clause: str, name_terms: set[str]) -> bool:
@@ -242,6 +261,8 @@ def read_ask(question: str, names: Iterable[str] = (), policy: AnswerPolicy | No
     compiled = _compiled(policy or DEFAULT_POLICY)
     if compiled.own.search(sentence) and compiled.risk.search(sentence):
         ask = replace(ask, own_risk=True)  # "an increased risk for his son": no page answers for one case
+    elif (case := compiled.own_case.search(sentence)) and _has_it(sentence[case.end() :], names):
+        ask = replace(ask, own_case=True)  # "I wonder if she might have X": nor whether one person has it
     referent = compiled.referent.search(sentence)
     if referent and any(fold(n) in sentence for n in names if len(n) > 2):
         ask = replace(ask, referent=as_typed(referent.group("ref").strip(), question))

@@ -240,6 +240,15 @@ RISK_CUE = (
     r"|\b(will|would|could|can|might|may)\b[^?.!]{0,30}\b(get|inherit|develop|have)\s+(it|this|that)\b(?! back)"  # "Will I get it?", "could my son have it?"
     r"|\bpass (it|this|that) (on|down)\b"
 )
+# A question whether one person has the disease ("I wonder if she might have X", "Do you think
+# my son has X?", "Could he still have X?"): a page describes the disease, and can't tell whether
+# someone has it. The disease (or "it") must follow the verb: "could she have children" is no such ask.
+OWN_CASE_CUE = (
+    r"\b(i wonder if|wondering (if|whether)|do you think|is it possible( that)?|could|might|may|can|does|did)"
+    r"\s+([\w']+\s+){0,2}?(she|he|i|my (son|daughter|child|baby|husband|wife|mother|father|sister|brother)"
+    r"|our (son|daughter|child|baby))(\s+(might|may|could|also|still|possibly|really|actually|already))*"
+    r"\s+(have|has|had|suffer from|be suffering from)\s+"
+)
 # Ways a page names a part of the body besides its plain word, as analyzed-word prefixes: a
 # question on "lung conditions" is answered by "Abnormality of the bronchi", "Recurrent
 # respiratory infections" and "pleural effusions". One group per part; the plain word first.
@@ -334,6 +343,8 @@ class AnswerPolicy:
     - verdict_cue (regex): a sentence stating a no or a limit, which a yes/no ask prefers.
     - own_cue, risk_cue (regex): an ask about the risk for one person or family, which a page
       can't answer; the reply says so and offers a specialist.
+    - own_case_cue (regex): an ask whether one person has the disease, the disease named after it;
+      the same.
     - defers_to_a_drug (attributes): general treatment asks a named treatment makes specific.
     - drug_cue (regex): a named drug, by a USAN stem ending (-mab, -statin, -trexate, ...) or a
       class of treatment (steroids, chemotherapy); a carrier names it.
@@ -400,6 +411,7 @@ class AnswerPolicy:
     diet_carrier: str = DIET_CARRIER
     own_cue: str = OWN_CUE
     risk_cue: str = RISK_CUE
+    own_case_cue: str = OWN_CASE_CUE
     # asks about treatment in general, which a treatment the question names makes specific
     # ("Can X be cured with enzyme replacement?" asks about enzyme replacement)
     defers_to_a_drug: tuple[str, ...] = ("cure", "medication")

@@ -420,6 +420,25 @@ def test_the_risk_for_one_person_or_family_is_read(question, own_risk):
     assert read_ask(question).own_risk is own_risk
 
 
+@pytest.mark.parametrize(
+    ("question", "own_case"),
+    [
+        ("I wonder if she might have Orlen syndrome.", True),
+        ("Do you think my son has Orlen syndrome?", True),
+        ("Could he still have Orlen syndrome?", True),
+        ("My daughter was tested. Is it possible that she could also have it?", True),
+        ("Is it possible that she could have children without Orlen syndrome?", False),  # children
+        ("Does my mother have a higher chance of developing Orlen syndrome?", False),  # a risk
+        ("How do people with Orlen syndrome have their diagnosis confirmed?", False),
+        ("Can Orlen syndrome be treated?", False),
+    ],
+)
+def test_whether_one_person_has_it_is_read(question, own_case):
+    """Whether one person has the disease, named (or "it") right after the verb: a page can't
+    tell (Ask.own_case); the reply says so first and offers a specialist."""
+    assert read_ask(question, ["Orlen syndrome"]).own_case is own_case
+
+
 def test_a_sections_topic_stands_in_for_it_with_the_questions_rare_words():
     """For a section the page lacks: its topic, and the rare words the question names besides
     the disease ("panniculitis"); a common word ("chances") is no object."""

@@ -216,6 +216,13 @@ def test_the_risk_for_one_family_is_said_to_be_no_pages_and_a_specialist_offered
 
 
 @needs_shared
+def test_whether_one_person_has_it_is_said_to_be_no_pages_and_a_specialist_offered(gard_engine):
+    reply = gard_engine.reply("own-case", "I wonder if she might have Tietz syndrome.")
+    assert reply.kind is ReplyKind.ANSWER and reply.partial and reply.excerpts
+    assert reply.message.splitlines()[0] == messages.OWN_CASE.format(title="Tietz syndrome")
+
+
+@needs_shared
 def test_research_a_page_carries_is_said_to_be_maybe_not_the_latest_and_a_specialist_offered(gard_engine):
     """A page is dated: a research ask it carries is quoted after a line saying newer work may
     exist, with a specialist offered (Engine._frame)."""
