@@ -497,15 +497,15 @@ class Engine:
         if ask.referent and not result.from_context:  # "is this related to X?": what is "this"?
             reply.message = f"{messages.REFERENT.format(referent=ask.referent, title=title)}\n{reply.message}"
             reply.partial = True
-        if ask.attribute == "research" and not turn.unsaid:  # the page is dated: newer work may exist
-            reply.message = f"{messages.RESEARCH_DATED.format(title=title)}\n{reply.message}"
-            reply.partial = True
-        if ask.own_case and not turn.unsaid:  # "I wonder if she might have X": no page can tell
-            reply.message = f"{messages.OWN_CASE.format(title=title)}\n{reply.message}"
-            reply.partial = True
-        if ask.own_risk and not turn.unsaid:  # "a greater risk to me?": no page answers for one case
-            reply.message = f"{messages.OWN_RISK.format(title=title)}\n{reply.message}"
-            reply.partial = True
+        beyond = (  # what a page of general information can't settle, said first, a specialist offered
+            (ask.attribute == "research", messages.RESEARCH_DATED),  # the page is dated
+            (ask.own_case, messages.OWN_CASE),  # "I wonder if she might have X"
+            (ask.own_risk, messages.OWN_RISK),  # "a greater risk to me?"
+        )
+        for asked, line in beyond if not turn.unsaid else ():
+            if asked:
+                reply.message = f"{line.format(title=title)}\n{reply.message}"
+                reply.partial = True
         if turn.unsaid:  # first, plainly: the page doesn't answer this; what follows is labelled
             if turn.sibling is None:  # (a sibling page's line says so itself)
                 what = messages.ask_phrase(ask.attribute, ask.relation, ask.target)

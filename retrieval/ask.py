@@ -54,6 +54,9 @@ CLAUSE_END_BETWEEN = re.compile(r"[.?!;,]|\b(or|but|because|since|if|when|as)\b"
 ASKS_FOR_THE_CAUSE = re.compile(r"\b(what|which|who|that|whatever)( \w+)?\s*$")
 RISK_OR_EFFECT = re.compile(r"\b(risk|affects?|result)\b")
 SIGNS_OBJECT_END = re.compile(CLAUSE_END.pattern + r"|\b(in|with|for|among|after|during)\b")
+# where the phrase after "have" ends ("could she have children | without X"), and "it" there
+HAS_IT_END = re.compile(CLAUSE_END.pattern + r"|\b(without|with|in|like|than|to|for|from)\b")
+IT_FIRST = re.compile(r"(it|this|that)\b(?! (back|again|before|too much))")
 SIGNS_OF = "signs of"  # the relation of "the early signs of cancer of the vulva" (RELATION_CUES)
 THE_CONDITION = re.compile(
     r"(the|this|that|these|his|her|my|their|our|your) (condition|disease|disorder|syndrome|illness)s?\b"
@@ -176,25 +179,17 @@ def asking_sentence(question: str) -> str:
     return (asking or sentences)[-1]
 
 
-# where the phrase after "have" ends: a preposition or conjunction starts another one
-HAS_IT_END = re.compile(
-    r"\b(without|with|and|or|if|because|but|when|since|as|in|like|than|to|for|from)\b|[,.;?!]"
-)  # noqa: E501
-
-
 def _has_it(rest: str, names: Iterable[str]) -> bool:
     """Whether what follows "have" is the disease: "it", "this condition", or its name, before any
     word that starts another phrase ("could she have children | without X" is no such ask)."""
-    if re.match(r"(it|this|that)\b(?! (back|again|before|too much))", rest):
-        return True
-    phrase = HAS_IT_END.split(rest, maxsplit=1)[0]
-    return bool(set(analyze(phrase)) & _name_terms(names))
+    return bool(IT_FIRST.match(rest)) or _names_it(rest, _name_terms(names), HAS_IT_END)
 
 
-def _names_it(clause: str, name_terms: set[str]) -> bool:
-    """Whether the words after "signs of" name the disease itself, up to the clause's end or a
-    preposition that starts another phrase ("heart failure in Marfan syndrome" names another)."""
-    end = SIGNS_OBJECT_END.search(clause)
+def _names_it(clause: str, name_terms: set[str], ends: re.Pattern[str] = SIGNS_OBJECT_END) -> bool:
+    """Whether the words after "signs of" (or "have") name the disease itself, up to the clause's
+    end or a preposition that starts another phrase ("heart failure in Marfan syndrome" names
+    another)."""
+    end = ends.search(clause)
     return bool(set(analyze(clause[: end.start()] if end else clause)) & name_terms)
 
 

@@ -224,8 +224,9 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, dtype=np.int64), np.empty(0)
     if candidates.size > k:
         values = scores[candidates]
+        best = values.max()
         for share in TOP_K_SHARES:
-            kept = values >= values.max() * share
+            kept = values >= best * share
             if np.count_nonzero(kept) >= k:
                 candidates, values = candidates[kept], values[kept]
                 break

@@ -982,9 +982,11 @@ class Linker:
         # With `by_form`, other forms of an English word count ("carrier females of | X"), and an
         # English word names don't put first is who or what has X ("infants with | X"); not for
         # an abbreviation, which may stand for something else there ("episodes of | TGA").
-        return by_form and (
-            english_family_count(word) >= self.policy.everyday_english
-            or (english_family_count(word) >= KEPT_FROM and not self.names.modifies(word, exclude))
+        if not by_form:
+            return False
+        family = english_family_count(word)
+        return family >= self.policy.everyday_english or (
+            family >= KEPT_FROM and not self.names.modifies(word, exclude)
         )
 
     def _stands_apart_after(

@@ -622,16 +622,18 @@ class NameIndex:
         each place the heaviest of them occurs."""
         anchor_word = max(matched, key=lambda w: self.weight[w])
         anchor_at = unique.index(anchor_word)
+        # of two hits as near the anchor, the one on the name word's side of it: "Marfan syndrome
+        # and Ehlers-Danlos | syndrome"
+        after = {word: unique.index(word) > anchor_at for word in matched}
         best: tuple[float, float, list[int]] | None = None
         for anchor, _ in similar[anchor_word]:
             positions, gained = [], 0.0
             for word in matched:
                 hits = similar[word]
-                after = unique.index(word) > anchor_at  # of two as near, the one on the name's side:
-                position, similarity = (  # "Marfan syndrome and Ehlers-Danlos | syndrome"
+                position, similarity = (
                     hits[0]
                     if len(hits) == 1
-                    else max(hits, key=lambda h: (h[1], -abs(h[0] - anchor), (h[0] > anchor) == after))
+                    else max(hits, key=lambda h: (h[1], -abs(h[0] - anchor), (h[0] > anchor) == after[word]))
                 )
                 positions.append(position)
                 gained += self.weight[word] * similarity

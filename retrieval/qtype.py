@@ -180,8 +180,13 @@ def _gates(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     most types' cues, and trying each cue alone is what reading a question costs. The cues that
     open with a word boundary share it, hoisted out of their alternation, so the search tries them
     only where a word starts (3 to 6 times faster than every alternative at every letter)."""
-    bounded = [p[2:] for p in patterns if _starts_at_a_word(p)]
-    rest = [p for p in patterns if not _starts_at_a_word(p)]
+    bounded: list[str] = []
+    rest: list[str] = []
+    for p in patterns:
+        if _starts_at_a_word(p):
+            bounded.append(p[2:])
+        else:
+            rest.append(p)
     gates = [re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")] if bounded else []
     return (*gates, *([re.compile("|".join(f"(?:{p})" for p in rest))] if rest else []))
 
