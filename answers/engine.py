@@ -402,9 +402,10 @@ class Engine:
             # must not pass for an answer when the page never names them ("this", or one family's
             # risk, is said to be beyond the page already); a section the page lacks has its own
             # stand-in (_stand_in)
-            lead = lead_ask(text, self.composer.idf, self._names(disease), self.answer_policy)
+            names = self._names(disease, text)
+            lead = lead_ask(text, self.composer.idf, names, self.answer_policy)
             if not lead.specific and result.broader:  # "symptomatic pineal cyst": the form asked
-                lead = lead_ask(result.broader, self.composer.idf, self._names(disease), self._form_policy)
+                lead = lead_ask(result.broader, self.composer.idf, names, self._form_policy)
             if lead.specific and not self._lacks_section(result, disease.doc_id, passages):
                 ask = lead
         seen = state if seen_before else None
@@ -523,7 +524,8 @@ class Engine:
             return False
         if turn.ask.referent or turn.ask.own_risk or turn.ask.own_case:  # said to be beyond the page
             return False
-        left = leftover_terms(turn.text, self._names(turn.disease), self.composer.idf, self.answer_policy)
+        names = self._names(turn.disease, turn.text)
+        left = leftover_terms(turn.text, names, self.composer.idf, self.answer_policy)
         left = [t for t in left if t not in turn.ask.terms]  # what carries the ask names those
         if not left:
             return False
@@ -610,11 +612,14 @@ class Engine:
 
     def _read_ask(self, text: str, disease: DiseaseMatch) -> Ask:
         """What the question asks beyond a section; the disease's names are no object of it."""
-        return read_ask(text, self._names(disease), self.answer_policy)
+        return read_ask(text, self._names(disease, text), self.answer_policy)
 
-    def _names(self, disease: DiseaseMatch) -> tuple[str, ...]:
-        """The disease's names as the page has them and as the question typed them ("IMT")."""
-        typed = " ".join(disease.words)
+    def _names(self, disease: DiseaseMatch, text: str) -> tuple[str, ...]:
+        """The disease's names as the page has them and as the question `text` typed them
+        ("IMT"): the matched words in the order the question has them, whatever a set's order
+        (the same question must read the same in every process)."""
+        folded = fold(text)
+        typed = " ".join(sorted(disease.words, key=lambda word: (folded.find(word), word)))
         return (self.searcher.title(disease.doc_id), disease.name, typed, *self._synonyms(disease.doc_id))
 
     def _lacks_section(self, result: SearchResult, doc_id: str, ranked: list[Passage]) -> bool:
@@ -636,7 +641,8 @@ class Engine:
         Also the question's rare words, as typed, that the quoted sentences name ("panniculitis"),
         or "" when they only name the topic: what the reply's lead says they are about."""
         page = self._page_passages(disease.doc_id)
-        topic = topic_ask(result.qtype, text, self.composer.idf, self._names(disease), self.answer_policy)
+        names = self._names(disease, text)
+        topic = topic_ask(result.qtype, text, self.composer.idf, names, self.answer_policy)
         if not topic.specific:
             return None, ""
         budget, seen = self._quote_budget, _seen(state)

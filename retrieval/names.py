@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -70,6 +70,13 @@ class DiseaseMatch:
     positions: tuple[int, ...] = ()  # where in the question (the variant below) they stand
     variant: int = 0  # which reading of the question: 0 as typed, >0 an abbreviation spelt out
     similarity: float = 1.0  # the weakest matched word's: 1 exact, below ReadingPolicy.same_stem misspelt
+
+    def of_entry(self, entry: NameEntry, title: str) -> DiseaseMatch:
+        """The same match for another name spelt alike (NameIndex.entry_group): scored once."""
+        return DiseaseMatch(
+            entry.doc_id, title, entry.name, entry.kind, self.coverage, self.weight, self.words,
+            self.positions, self.variant, self.similarity,
+        )  # fmt: skip
 
     @property
     def score(self) -> float:
@@ -220,6 +227,8 @@ class NameIndex:
         self.word_entries = {w: np.array(entries, dtype=np.int64) for w, entries in self.by_word.items()}
         self.entry_unique = [tuple(dict.fromkeys(e.words)) for e in self.entries]  # in name order
         self.entry_totals = np.array([sum(self.weight[w] for w in unique) for unique in self.entry_unique])
+        # What a name's found words must weigh at least to be scored (see _candidates).
+        self.entry_needs = self.policy.family_coverage * self.entry_totals - 1e-9
         self.entry_docs = np.array([e.doc_id for e in self.entries], dtype=object)
         # Entries whose words and capitals are alike score alike (a synonym many pages share, a
         # disease in several collections): scored once per question reading (match).
@@ -512,15 +521,16 @@ class NameIndex:
         for number, variant in enumerate(readings if readings is not None else self.variants(question)):
             everyday: set[int] = set()
             similar = self._similar(variant, everyday, exclude)
+            # name words found only where everyday words stand: few of them name nothing
+            only_there = {w for w, hits in similar.items() if all(p in everyday for p, _ in hits)}
+            everyday_at = (everyday, only_there)
             scored: dict[int, DiseaseMatch | None] = {}  # per group of entries spelt alike
             for i in self._candidates(similar, exclude):
                 group = self.entry_group[i]
                 if group not in scored:
-                    match = scored[group] = self._score(i, similar, variant, everyday, number)
+                    match = scored[group] = self._score(i, similar, variant, everyday_at, number)
                 elif (first := scored[group]) is not None:
-                    entry = self.entries[i]
-                    title = self.titles[entry.doc_id]
-                    match = replace(first, doc_id=entry.doc_id, title=title, name=entry.name, kind=entry.kind)
+                    match = first.of_entry(self.entries[i], self.titles[self.entries[i].doc_id])
                 else:
                     match = None
                 if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
@@ -533,12 +543,12 @@ class NameIndex:
         if not similar:
             return []
         entries = [self.word_entries[word] for word in similar]
-        gains = [
-            np.full(len(found), self.weight[word] * max(s for _, s in hits))
-            for (word, hits), found in zip(similar.items(), entries, strict=True)
-        ]
-        bound = np.bincount(np.concatenate(entries), np.concatenate(gains), minlength=len(self.entries))
-        possible = np.flatnonzero(bound >= self.policy.family_coverage * self.entry_totals - 1e-9)
+        gains = np.repeat(
+            [self.weight[word] * max(s for _, s in hits) for word, hits in similar.items()],
+            [len(found) for found in entries],
+        )
+        bound = np.bincount(np.concatenate(entries), gains, minlength=len(self.entries))
+        possible = np.flatnonzero(bound >= self.entry_needs)
         if exclude:
             possible = [i for i in possible if self.entry_docs[i] not in exclude]
         return [int(i) for i in possible]
@@ -548,22 +558,22 @@ class NameIndex:
         i: int,
         similar: dict[str, list[tuple[int, float]]],
         question: QuestionWords,
-        everyday: set[int],
+        everyday_at: tuple[set[int], set[str]],
         variant: int = 0,
     ) -> DiseaseMatch | None:
         """How well the question holds name entry i: a match with its coverage (weighted share of
         the name's words found, halved when scattered or splitting a compound) and positions,
-        or None when the words found name nothing by themselves."""
-        entry, unique = self.entries[i], list(self.entry_unique[i])
+        or None when the words found name nothing by themselves. `everyday_at`: the positions
+        of everyday words, and the name words found only there."""
+        everyday, everyday_words = everyday_at
+        entry, unique = self.entries[i], self.entry_unique[i]
         if entry.abbreviation:
             return self._abbreviation_match(entry, unique, question, variant)
         total = float(self.entry_totals[i])
         matched = [w for w in unique if w in similar]
         if not matched or total <= 0 or all(w[:1].isdigit() or w in NUMBER_KEYWORDS for w in matched):
             return None  # "type 1" or "type 1A" alone names nothing
-        if all(p in everyday for w in matched for p, _ in similar[w]) and self._few_distinctive(
-            unique, matched, similar
-        ):
+        if all(w in everyday_words for w in matched) and self._few_distinctive(unique, matched, similar):
             return None  # everyday words wherever they are placed (_only_everyday_words), decided early
         coverage, gained, positions = self._best_placement(unique, matched, similar, question, total)
         if (
@@ -736,8 +746,8 @@ class NameIndex:
     @staticmethod
     def _splits_compound(positions: list[int], question: QuestionWords) -> bool:
         """True when the name covers only part of a hyphenated word: May-Thurner is not Turner."""
-        if len(question.groups) == len(set(question.groups)):
-            return False  # no hyphenated word in the question
+        if not question.hyphenated:
+            return False
         used = set(positions)
         groups = {question.groups[p] for p in used}
         return any(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from retrieval.analyzer import words
 
@@ -52,6 +52,11 @@ class QuestionWords:
     all_lower: bool  # typed without capitals: "pnh" may then be an abbreviation
     capitalized: list[bool] = field(default_factory=list)  # typed with a capital, not opening a sentence
     chunks: list[str] = field(default_factory=list)  # the question split on spaces, as typed
+
+    @cached_property
+    def hyphenated(self) -> bool:
+        """Whether some typed word holds several ("May-Thurner"): asked for every name scored."""
+        return len(self.groups) != len(set(self.groups))
 
 
 def read_question(question: str) -> QuestionWords:

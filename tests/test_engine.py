@@ -453,3 +453,20 @@ def test_ones_own_risk_quotes_the_section_from_its_start():
     later, start = replace(base, passage_id="p1", position=1), replace(base, passage_id="p0", position=0)
     other = replace(base, passage_id="o", qid="1-1", qtype="information")
     assert _section_from_its_start([later, other, start]) == [start, later, other]
+
+
+class _Alphabetical(frozenset):
+    """A set that hands out its words in alphabetical order, as some hash seeds would."""
+
+    def __iter__(self):
+        return iter(sorted(frozenset.__iter__(self)))
+
+
+def test_the_names_typed_keep_the_question_order_whatever_the_set_order(small_engine):
+    """The question's matched words are a set: joined as the set iterates, "Is this related to
+    Tietz syndrome?" read "syndrome tietz" in some processes, and whether the reply said that
+    "this" is beyond the page changed from run to run (PYTHONHASHSEED)."""
+    question = "Is this related to Tietz syndrome?"
+    disease = small_engine.searcher.search(question).disease
+    shuffled = replace(disease, words=_Alphabetical({"tietz", "syndrome"}))
+    assert "tietz syndrome" in small_engine._names(shuffled, question)
