@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import Stemmer
 
@@ -58,9 +59,21 @@ def stem(word: str) -> str:
     return stemmed
 
 
+SHORT_TEXT = 500  # characters: a question, a name or a sentence, read again and again
+
+
 def analyze(text: str) -> list[str]:
     """Index terms of a text, in order, repeats kept (BM25 counts them)."""
+    if len(text) <= SHORT_TEXT:
+        return list(_analyze_short(text))
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+@lru_cache(maxsize=1 << 15)
+def _analyze_short(text: str) -> tuple[str, ...]:
+    """Kept per text: one answer reads the question, the disease's names and a page's sentences
+    several times (the section, the ask, the lead), and the next question on the page again."""
+    return tuple(stem(w) for w in words(text) if w not in STOP_WORDS)
 
 
 def settings() -> dict[str, str]:

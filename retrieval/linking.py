@@ -1424,9 +1424,14 @@ class Linker:
     def is_a_name(self, text: str, exclude: frozenset[str] = frozenset()) -> bool:
         """Whether some page (not excluded) has exactly this name, word order and connectors aside."""
         wanted = frozenset(w for w in name_words(text) if w not in NAME_CONNECTORS)
+        if not wanted:
+            return False
+        # such a name holds every word wanted: look among the names of the rarest ("syndrome" is
+        # in thousands)
+        rarest = min(wanted, key=lambda w: (len(self.names.by_word.get(w, ())), w))
         return any(
             frozenset(w for w in e.words if w not in NAME_CONNECTORS) == wanted and e.doc_id not in exclude
-            for i in self.names.by_word.get(next(iter(wanted), ""), ())
+            for i in self.names.by_word.get(rarest, ())
             for e in (self.names.entries[i],)
         )
 
