@@ -114,6 +114,7 @@ NO_ASK = Ask()
 DEFAULT_POLICY = AnswerPolicy()  # made once: a policy is a few µs to make and to hash
 DASHES = re.compile(r"(?:^|\s)-\s")
 MAX_DASHES = 3  # items run together with " - " this many times: a table or list, not prose
+MAX_KEPT = 4096  # terms whose body-part prefixes are kept (_Compiled.same_part)
 TOPIC = "topic: "  # the attribute of a section's topic standing in for the section (topic_ask)
 
 
@@ -140,10 +141,41 @@ class _Compiled:
     lifespan_asked: re.Pattern[str]
     lifespan_said: re.Pattern[str]
     policy: AnswerPolicy = field(repr=False)
+    _parts: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def same_part(self, term: str) -> tuple[str, ...]:
+        """The word prefixes a page may name an object's word with: the same part of the body
+        ("lung": "pulmon", "bronch", "pleur", ...), or the same function ("move": "ataxi",
+        "coordin", ...); AnswerPolicy.body_part_words and function_words. Empty for other
+        words. Kept per term: every sentence a page is scanned with asks again."""
+        found = self._parts.get(term)
+        if found is None:
+            if len(self._parts) >= MAX_KEPT:
+                self._parts.clear()  # questions bring endless terms
+            parts, functions = self.policy.body_part_words, self.policy.function_words
+            part = next((group for group in parts if any(term.startswith(prefix) for prefix in group)), ())
+            found = self._parts[term] = part + next((pre for word, pre in functions if word == term), ())
+        return found
+
+
+_BY_IDENTITY: dict[int, tuple[AnswerPolicy, _Compiled]] = {}
+
+
+def _compiled(policy: AnswerPolicy) -> _Compiled:
+    """The policy's patterns compiled, found by the policy's identity first: hashing a policy
+    (every cue a long string in a tuple) cost more than many of the searches it serves."""
+    known = _BY_IDENTITY.get(id(policy))
+    if known is not None and known[0] is policy:
+        return known[1]
+    compiled = _compile(policy)
+    if len(_BY_IDENTITY) >= 8:
+        _BY_IDENTITY.clear()  # policies made per use (Engine._form_policy) come and go
+    _BY_IDENTITY[id(policy)] = (policy, compiled)
+    return compiled
 
 
 @lru_cache(maxsize=4)
-def _compiled(policy: AnswerPolicy) -> _Compiled:
+def _compile(policy: AnswerPolicy) -> _Compiled:
     return _Compiled(
         tuple((name, re.compile(p)) for name, p in policy.attribute_cues),
         {name: re.compile(p) for name, p in policy.carrier_cues},
@@ -519,10 +551,9 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
         return bool(compiled.carriers[ask.attribute].search(fold(sentence)))
     if ask.attribute == "drug" and ask.terms and set(ask.terms) <= compiled.policy.diet_words:
         return bool(compiled.diet.search(sentence))  # diet in general: a sentence on eating
-    groups = (compiled.policy.body_part_words, compiled.policy.function_words)
     lowered = sentence.lower()  # a stem's first letters are the word's: skip analysing most sentences
     if not any(
-        t[:PREFILTER] in lowered or any(p in lowered for p in _same_part(t, groups)) for t in ask.terms
+        t[:PREFILTER] in lowered or any(p in lowered for p in compiled.same_part(t)) for t in ask.terms
     ):
         return False
     terms = set(analyze(sentence))
@@ -534,7 +565,7 @@ def carries(ask: Ask, sentence: str, idf: Mapping[str, float], policy: AnswerPol
     found = sum(
         w
         for t, w in weights.items()
-        if _named(t, terms) or any(word.startswith(p) for p in _same_part(t, groups) for word in terms)
+        if _named(t, terms) or any(word.startswith(p) for p in compiled.same_part(t) for word in terms)
     )
     return total > 0 and found / total >= compiled.policy.min_target_share
 
@@ -543,18 +574,6 @@ PREFILTER = 4  # letters of a stem looked for in a sentence before it is analyse
 MAX_SHORT_SUFFIX = 3  # letters a four-letter stem may grow by and still be the same word ("dietari")
 MIN_PREFIX = 5  # letters: a stem this long names its longer forms ("tumor" -> "tumorigenesis"); a
 # shorter one would let "eye movements" answer "the ability to move"
-
-
-@lru_cache(maxsize=4096)
-def _same_part(
-    term: str, groups: tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, tuple[str, ...]], ...]]
-) -> tuple[str, ...]:
-    """The word prefixes a page may name an object's word with: the same part of the body
-    ("lung": "pulmon", "bronch", "pleur", ...), or the same function ("move": "ataxi",
-    "coordin", ...); AnswerPolicy.body_part_words and function_words. None for other words."""
-    parts, functions = groups
-    part = next((group for group in parts if any(term.startswith(prefix) for prefix in group)), ())
-    return part + next((prefixes for word, prefixes in functions if word == term), ())
 
 
 def _named(term: str, terms: set[str]) -> bool:
