@@ -788,15 +788,18 @@ class Linker:
         span = self._spelt_whole(match, question)
         if span is None:
             return None
-        start, end = span
+        start, end = self._with_own_names(match, question, *span)
         words = question.words
+        own_name_after = end > span[1]  # the page's other name after it closes it, as brackets would
         read_before = self._before(match, question, start, exclude)
         if read_before is None:
             return None  # "postaxial hand | polydactyly", "Dextrocardia with | situs inversus"
         start, before = read_before
         if not before and self._asks_its_mode(question, start, end):
             return WholeName.SAME, self._mention(question, start, end)  # "Is Fabry disease X-linked?"
-        closed = self._aside_or_end(question, end - 1)  # nothing after it belongs to the name
+        closed = own_name_after or self._aside_or_end(
+            question, end - 1
+        )  # nothing after it belongs to the name
         after = [] if closed else self._joined_after(question, end)
         typed = [] if closed or after else self._type_after(question, end, exclude)
         name = tuple(words[start:end])
@@ -1250,6 +1253,41 @@ class Linker:
         if len(wanted) != sum(question.words[i] not in NAME_CONNECTORS for i in held):
             return None
         return start, end
+
+    def _with_own_names(
+        self, match: DiseaseMatch, question: QuestionWords, start: int, end: int
+    ) -> tuple[int, int]:
+        """A name's span grown over the page's other names typed right against it, in the same
+        sentence: "orofaciodigital syndrome 1 OFD1", "PLEVA pityriasis lichenoides et
+        varioliformis acuta", "deafness progressive with stapes fixation Thies Reis syndrome"
+        (written without the brackets or commas that would set one apart). Another name of the
+        same page adds nothing to what is asked about; an abbreviation counts only as typed as one."""
+        words = tuple(question.words)
+        own = {
+            tuple(entry.words)
+            for entry in self.names.entries_of(match.doc_id)
+            if entry.words
+            and (not entry.abbreviation or self.names.typed_as_abbreviation(entry.words[0], question))
+        }
+        grown = True
+        while grown:
+            grown = False
+            for name in own:
+                n = len(name)
+                if words[end : end + n] == name and not self._sentence_ends(question, end - 1):
+                    end, grown = end + n, True
+                elif (
+                    n <= start
+                    and words[start - n : start] == name
+                    and not self._sentence_ends(question, start - 1)
+                ):
+                    start, grown = start - n, True
+        return start, end
+
+    @staticmethod
+    def _sentence_ends(question: QuestionWords, i: int) -> bool:
+        """Whether a sentence ends with word i (its typed word ends with a full stop, "?" or "!")."""
+        return question.chunks[question.groups[i]].endswith((".", "?", "!", ";"))
 
     def _phrase_word(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:
         """A word that may stand in one noun phrase before a name: a name word, a word English

@@ -394,7 +394,7 @@ class NameIndex:
                 short = tuple(base.words[i : i + n])
                 if len(short) < n or short not in self.expansions:
                     continue
-                if not self._typed_as_abbreviation(short[0], base):
+                if not self.typed_as_abbreviation(short[0], base):
                     continue
                 for long_words, _ in self.expansions[short].most_common(3):
                     variants.append(
@@ -409,7 +409,7 @@ class NameIndex:
                     )
         return variants
 
-    def _typed_as_abbreviation(self, word: str, question: QuestionWords) -> bool:
+    def typed_as_abbreviation(self, word: str, question: QuestionWords) -> bool:
         """An abbreviation as typed: "PNH", or "pnh" from someone who types no capitals.
 
         Never "hit" in "My son hit his head": that writer uses capitals."""
@@ -738,7 +738,7 @@ class NameIndex:
                 i
                 for i in range(len(question.words) - n + 1)
                 if tuple(question.words[i : i + n]) == abbreviation
-                and self._typed_as_abbreviation(abbreviation[0], question)
+                and self.typed_as_abbreviation(abbreviation[0], question)
             ),
             None,
         )

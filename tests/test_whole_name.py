@@ -75,6 +75,10 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
     [
         # An aside after the name is no part of it.
         ("Can hereditary hemorrhagic telangiectasia (HHT) be treated?", WholeName.SAME),
+        # So is another name of the same page typed against it without brackets or commas.
+        ("Can hereditary hemorrhagic telangiectasia HHT be treated?", WholeName.SAME),
+        ("Is HHT hereditary hemorrhagic telangiectasia inherited?", WholeName.SAME),
+        ("What is hereditary hemorrhagic telangiectasia Osler-Weber-Rendu disease?", WholeName.SAME),
         # Asking words and connectors before it, asking words after it, are the asker's.
         ("What is the incidence of myelofibrosis in the United States?", WholeName.SAME),
         ("Is mastocytosis hereditary?", WholeName.SAME),
@@ -145,6 +149,11 @@ def test_whole_name(searcher: Searcher, question: str, expected: WholeName | Non
             "",
         ),
         ("What is the incidence of myelofibrosis in the United States?", "Myelofibrosis", ""),
+        (
+            "Is hereditary hemorrhagic telangiectasia HHT found in men?",
+            "Hereditary hemorrhagic telangiectasia",
+            "",
+        ),
         ("Is there a cure for mosaic Turner syndrome?", "Turner syndrome", "mosaic Turner syndrome"),
     ],
 )
