@@ -8,6 +8,7 @@ so evaluation needs nothing from bot/ and is loaded only once the question file 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from ir_measures import RR
 
 from answers import messages
 from answers.engine import Engine
-from retrieval.abbreviations import find_abbreviations
+from retrieval.abbreviations import find_abbreviations, spelt_out_before
 from retrieval.analyzer import words
 from retrieval.ask import carries
 from retrieval.linking import FEATURES
@@ -218,16 +219,58 @@ def gold_inside(gold_name: str, missing: str, question: str) -> bool:
     if gold and len(said) > len(gold):
         if any(said[i : i + len(gold)] == gold for i in range(len(said) - len(gold) + 1)):
             return True
-    return any(short == gold_name and words(long) == said for short, long in find_abbreviations(question))
+    if any(short == gold_name and words(long) == said for short, long in find_abbreviations(question)):
+        return True
+    typed = words(question)  # "in vitro fertilization ivf", without brackets or capitals
+    return len(gold) == 1 and any(
+        word == gold[0] and (long := spelt_out_before(typed, at)) is not None and words(long) == said
+        for at, word in enumerate(typed)
+    )
 
 
-def evaluate_real(engine: Engine, rows: list[dict]) -> RealReport:
+# The named rows written as people also write them: a rule fitted to how the dev set happens to
+# be typed should not fall over when the same question is typed otherwise (the held-out half is
+# typed by other people).
+SENTENCE_MARKS = re.compile(r"[?!,;:()\[\]\"]|\.(?=\s|$)")  # not the point of "17q21.31"
+STORY = "My daughter Maya, 6, saw her doctor last week. "
+REWRITES: dict[str, Callable[[str], str]] = {
+    "as sent": lambda question: question,
+    "lower-cased": str.lower,
+    "without punctuation": lambda question: " ".join(SENTENCE_MARKS.sub(" ", question).split()),
+    "after a sentence about the asker": lambda question: STORY + question,
+}
+
+
+def evaluate_rewritten(engine: Engine, rows: list[dict]) -> list[tuple[str, str, str, str]]:
+    """Reached, "no page" (disputed rows aside) and section-hit of the named rows, per way of
+    writing them (REWRITES)."""
+    named = [row for row in rows if row.get("kind") == "named"]
+    out = []
+    for label, rewrite in REWRITES.items():
+        report = evaluate_real(
+            engine, [{**row, "question": rewrite(row["question"])} for row in named], asks=False
+        )
+        n, kept = max(1, report.named), max(1, report.named - report.no_page_disputed)
+        out.append(
+            (
+                label,
+                f"{report.reached / n:.3f}",
+                f"{(report.no_page_named - report.no_page_disputed) / kept:.3f}",
+                f"{report.section_hits / max(1, report.sections):.3f}",
+            )
+        )
+    return out
+
+
+def evaluate_real(engine: Engine, rows: list[dict], asks: bool = True) -> RealReport:
+    """The named and unnamed figures of real questions; with `asks`, also what replies do with
+    the ask (count_ask: a whole reply per answered row)."""
     report = RealReport()
     for row in rows:
         result = engine.search(row["question"])
         outcome = str(result.outcome)
         report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
-        if outcome == "answer":
+        if outcome == "answer" and asks:
             count_ask(engine, row, report)
         top = result.results[0].passage if outcome == "answer" else None
         offered = {c.doc_id for c in result.choices} if outcome in ("choice", "did_you_mean") else set()
@@ -289,6 +332,13 @@ def run_eval(load_engine: EngineLoader, questions: Path, k: int = 10, details: b
         for cells in report.ask_rows():
             print("| " + " | ".join(cells) + " |")
         print(ASK_CAPTION)
+        print(
+            "\n| named questions written | answered from a named page or offered it "
+            '| "no page" said of a named page (disputed gold aside) | section-hit@1 |'
+        )
+        print("|---|---|---|---|")
+        for cells in evaluate_rewritten(engine, rows):
+            print("| " + " | ".join(cells) + " |")
     if details:
         print("\n".join(report.misses))
     return 0

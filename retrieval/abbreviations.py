@@ -4,7 +4,7 @@ algorithm, and how a name that is an abbreviation looks (short, two capitals or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 SHORT_FORM = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9\-/]{1,11})[);,]")
 ABBREVIATION_FORM = re.compile(r"^[A-Za-z0-9\-]{2,10}$")
@@ -57,6 +57,18 @@ def find_abbreviations(text: str) -> Iterable[tuple[str, str]]:
         long = best_long_form(short, " ".join(window))
         if long and len(long) > len(short) and " " in long.strip():
             yield short, long.strip(" ,;:")
+
+
+def spelt_out_before(words: Sequence[str], at: int) -> str | None:
+    """The words right before words[at] whose first letters spell it, one word per letter: how a
+    question defines an abbreviation without brackets or capitals ("in vitro fertilization IVF",
+    "in vitro fertilization (ivf)"), which find_abbreviations, made for page text, leaves alone.
+    None when they don't."""
+    short = words[at]
+    if len(short) < 2 or not short.isalpha() or at < len(short):
+        return None
+    before = words[at - len(short) : at]
+    return " ".join(before) if all(w[:1] == c for w, c in zip(before, short, strict=True)) else None
 
 
 def looks_like_abbreviation(name: str) -> bool:

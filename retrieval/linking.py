@@ -34,7 +34,7 @@ from enum import Enum
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
-from retrieval.abbreviations import find_abbreviations
+from retrieval.abbreviations import find_abbreviations, spelt_out_before
 from retrieval.analyzer import stem
 from retrieval.english import KEPT_FROM, english_count, english_family_count
 from retrieval.names import COMMON_HEADS, NAME_CONNECTORS, NEGATIONS, DiseaseMatch, NameIndex
@@ -742,7 +742,7 @@ class Linker:
         features, mention = self.features(match, question, bm25_doc, exclude, named_elsewhere)
         probability = self.probability(features)
         candidate = {"doc_id": match.doc_id}
-        if (spelt_out := self._defined_otherwise(match, question)) is not None:
+        if (spelt_out := self._defined_otherwise(match, question, readings[0])) is not None:
             # "in vitro fertilization (IVF)" is no "IVF" of idiopathic ventricular fibrillation
             return LinkDecision(False, 0.0, features, mention, spelt_out, candidate, whole=True)
         if all(len(question.words[p]) == 1 for p in match.positions) and match.coverage < 1.0:
@@ -1167,12 +1167,24 @@ class Linker:
                 return self._mention(question, first_end, item_end).headed
         return False
 
-    def _defined_otherwise(self, match: DiseaseMatch, question: QuestionWords) -> str | None:
+    def _defined_otherwise(
+        self, match: DiseaseMatch, question: QuestionWords, typed: QuestionWords
+    ) -> str | None:
         """The long form the question itself gives an abbreviation the match was made through
-        ("in vitro fertilization (IVF)"), when none of the page's names says it; else None."""
+        ("in vitro fertilization (IVF)", or typed without brackets or capitals: "in vitro
+        fertilization ivf"; `typed` is the question's reading as typed), when none of the
+        page's names says it; else None."""
         if not (match.kind == "abbreviation" or self._is_abbreviation(match)) or not question.chunks:
             return None
-        for short, long in find_abbreviations(" ".join(question.chunks)):
+        defined = list(find_abbreviations(" ".join(question.chunks)))
+        short = name_words(match.name)
+        if len(short) == 1:
+            defined += [
+                (short[0], long)
+                for at, word in enumerate(typed.words)
+                if word == short[0] and (long := spelt_out_before(typed.words, at))
+            ]
+        for short, long in defined:
             if name_words(short) != name_words(match.name):
                 continue
             said = {w for w in name_words(long) if w not in NAME_CONNECTORS}
@@ -1345,15 +1357,18 @@ class Linker:
             for i in self.names.by_word.get(question.words[mention.start], ())
         )
 
-    def glued_to_abbreviation(self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords) -> bool:
+    def glued_to_abbreviation(
+        self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords, typed: QuestionWords
+    ) -> bool:
         """Whether a refused link's name is an abbreviation the question typed whole, after
         lower-case words that name no condition ("repeated episodes of TGA"): offered as "did you
         mean" (one tap), since the asker may mean the page or another condition of that
-        abbreviation, never refused as an unknown disease "episodes of TGA"."""
+        abbreviation, never refused as an unknown disease "episodes of TGA". `typed`: the
+        question's reading as typed."""
         mention = link.mention
         if link.linked or mention is None or not (match.variant or self._is_abbreviation(match)):
             return False
-        if self._defined_otherwise(match, question) is not None:
+        if self._defined_otherwise(match, question, typed) is not None:
             return False  # "in vitro fertilization (IVF)" says which IVF it means
         span = self._spelt_whole(match, question)
         if span is None or span[1] != mention.end or span[0] <= mention.start:

@@ -440,7 +440,7 @@ class Searcher:
         if (
             self.linker.to_confirm(first, link, asked)
             or self.linker.joined_to_unknown(first, link, asked, exclude)
-            or self.linker.glued_to_abbreviation(first, link, asked)
+            or self.linker.glued_to_abbreviation(first, link, asked, readings[0])
         ):  # "gillian barre syndrome", "diabetes and Fabry disease", "episodes of TGA"
             return Decision(Reason.DID_YOU_MEAN, [first], [first], link=link)
         return Decision(Reason.WEAK_MATCH, link=link, missing=link.missing)

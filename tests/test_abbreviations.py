@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.abbreviations import find_abbreviations
+from retrieval.abbreviations import find_abbreviations, spelt_out_before
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,23 @@ from retrieval.abbreviations import find_abbreviations
 )
 def test_long_form(text, pair):
     assert pair in list(find_abbreviations(text))
+
+
+@pytest.mark.parametrize(
+    ("words", "at", "long"),
+    [
+        # one word per letter, right before it: a question's definition without brackets
+        (["through", "in", "vitro", "fertilization", "ivf"], 4, "in vitro fertilization"),
+        (
+            ["hereditary", "hemorrhagic", "telangiectasia", "hht", "found"],
+            3,
+            "hereditary hemorrhagic telangiectasia",
+        ),
+        # anything else is no definition
+        (["my", "son", "has", "ivf"], 3, None),
+        (["in", "vitro", "ivf"], 2, None),
+        (["type", "1", "t1"], 2, None),
+    ],
+)
+def test_spelt_out_before(words: list[str], at: int, long: str | None) -> None:
+    assert spelt_out_before(words, at) == long

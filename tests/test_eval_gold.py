@@ -18,6 +18,9 @@ from evaluation.evaluate import gold_inside
         ("Clubfoot", "clubfoot syndrome", "Is clubfoot syndrome inherited?", True),
         # the question spells the abbreviation out as another thing
         ("IVF", "in vitro fertilization", "Can this be done through in vitro fertilization (IVF)?", True),
+        # ... typed without brackets or capitals
+        ("IVF", "in vitro fertilization", "can this be done through in vitro fertilization (ivf)?", True),
+        ("IVF", "in vitro fertilization", "Can this be done through in vitro fertilization IVF", True),
         # the gold name alone, or another name: no dispute
         ("Ruvalcaba syndrome", "Ruvalcaba syndrome", "What is Ruvalcaba syndrome?", False),
         ("Turner syndrome", "Noonan syndrome", "Is Noonan syndrome like Turner syndrome?", False),

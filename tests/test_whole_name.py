@@ -244,9 +244,20 @@ def test_a_name_made_with_with_is_one_page_not_a_list(searcher: Searcher) -> Non
     assert searcher.title(result.disease.doc_id) == "Polydactyly with cleft palate"
 
 
-def test_an_abbreviation_the_question_spells_out_otherwise_names_no_page(searcher: Searcher) -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can this be done through in vitro fertilization (IVF)?",
+        # typed without capitals, or without brackets: the words before it still spell it out
+        "can this be done through in vitro fertilization (ivf)?",
+        "Can this be done through in vitro fertilization IVF",
+    ],
+)
+def test_an_abbreviation_the_question_spells_out_otherwise_names_no_page(
+    searcher: Searcher, question: str
+) -> None:
     """ "in vitro fertilization (IVF)" is not the IVF of idiopathic ventricular fibrillation."""
-    result = searcher.search("Can this be done through in vitro fertilization (IVF)?")
+    result = searcher.search(question)
     assert result.outcome is Outcome.NO_PAGE and result.missing == "in vitro fertilization"
     spelt_alike = searcher.search("Is idiopathic ventricular fibrillation (IVF) inherited?")
     assert spelt_alike.outcome is Outcome.ANSWER
