@@ -233,11 +233,42 @@ def gold_inside(gold_name: str, missing: str, question: str) -> bool:
 # typed by other people).
 SENTENCE_MARKS = re.compile(r"[?!,;:()\[\]\"]|\.(?=\s|$)")  # not the point of "17q21.31"
 STORY = "My daughter Maya, 6, saw her doctor last week. "
+BRITISH = {  # American letters -> British, as someone from the UK or Australia types them
+    r"emia": "aemia",  # anemia, leukemia
+    r"\bhem(?=[oa])": "haem",  # hemorrhage, hemangioma (not "chemotherapy")
+    r"\btumor": "tumour",
+    r"\bedema": "oedema",
+    r"\besophag": "oesophag",
+    r"\bpediatric": "paediatric",
+    r"\bbehavior": "behaviour",
+    r"\bestrogen": "oestrogen",
+    r"diarrhea": "diarrhoea",
+    r"\bfet(?=al|us)": "foet",
+    r"\bcenter": "centre",
+    r"\bfiber": "fibre",
+    r"\bceliac": "coeliac",
+    r"\banesth": "anaesth",
+}
+_AMERICAN = re.compile("|".join(f"({pattern})" for pattern in BRITISH), re.IGNORECASE)
+
+
+def in_british_spelling(question: str) -> str:
+    """The question with American spellings of medical words in British form (BRITISH)."""
+    replacements = list(BRITISH.values())
+
+    def british(found: re.Match[str]) -> str:
+        spelt = replacements[found.lastindex - 1]
+        return spelt.capitalize() if found.group()[:1].isupper() else spelt
+
+    return _AMERICAN.sub(british, question)
+
+
 REWRITES: dict[str, Callable[[str], str]] = {
     "as sent": lambda question: question,
     "lower-cased": str.lower,
     "without punctuation": lambda question: " ".join(SENTENCE_MARKS.sub(" ", question).split()),
     "after a sentence about the asker": lambda question: STORY + question,
+    "in British spelling": in_british_spelling,
 }
 
 

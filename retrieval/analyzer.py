@@ -1,7 +1,8 @@
 """Turn text into index terms; passages and questions go through the same function.
 
 Lower-case, accents folded (Ménière -> meniere), possessive 's dropped, letter/digit runs as
-words (letters of every script), stop words removed, Snowball English stems. ASCII text, nearly
+words (letters of every script), British spellings of medical words as American ("anaemia" ->
+anemia, retrieval/spelling.py), stop words removed, Snowball English stems. ASCII text, nearly
 all of the corpus, takes a fast path.
 
 The stems come from PyStemmer (libstemmer_c) 2.2, not NLTK: importing NLTK took a second of every
@@ -22,9 +23,10 @@ from functools import lru_cache
 
 import Stemmer
 
+from retrieval.spelling import american
 from retrieval.stopwords import STOP_WORDS
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"  # 2: British spellings read as American
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -41,8 +43,9 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded word tokens, stop words kept: for name matching, where every word counts."""
-    folded = _POSSESSIVE.sub("", fold(text))
+    """Folded word tokens, stop words kept: for name matching, where every word counts. British
+    spellings of medical words come out American (retrieval.spelling)."""
+    folded = american(_POSSESSIVE.sub("", fold(text)))
     return (_ASCII_WORD if folded.isascii() else _WORD).findall(folded)
 
 
