@@ -533,9 +533,27 @@ class NameIndex:
                     match = first.of_entry(self.entries[i], self.titles[self.entries[i].doc_id])
                 else:
                     match = None
-                if match and (match.doc_id not in best or match.rank_key < best[match.doc_id].rank_key):
+                if match and (match.doc_id not in best or self._better(match, best[match.doc_id])):
                     best[match.doc_id] = match
         return _first_names(sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id)), limit)
+
+    def _better(self, new: DiseaseMatch, old: DiseaseMatch) -> bool:
+        """Whether `new` is the better of two matches of one page. A name the page lists (title
+        or synonym), typed whole as the question has it, beats a match too partial to link
+        (below min_coverage) of a reading that spells an abbreviation out with a long form
+        mined from the pages, however much that title weighs ("What is PFAPA?": the page's own
+        synonym "PFAPA", not half of its title through "periodic fever ... cervical adenitis",
+        a compound the title doesn't cover). An abbreviation mined from the page's text is no
+        such name: "FAP" on MYH-associated polyposis's page is another condition's."""
+        if (new.variant == 0) != (old.variant == 0):
+            typed, spelt = (new, old) if new.variant == 0 else (old, new)
+            if (
+                typed.kind != "abbreviation"
+                and typed.coverage >= 1.0 - 1e-9
+                and spelt.coverage < self.policy.min_coverage
+            ):
+                return new is typed
+        return new.rank_key < old.rank_key
 
     def _candidates(self, similar: dict[str, list[tuple[int, float]]], exclude: frozenset[str]) -> list[int]:
         """Entries whose coverage could reach family_coverage: weight x best similarity, summed

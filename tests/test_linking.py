@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_fixture import corpus_searcher, write_corpus
+from corpus_fixture import corpus_searcher, named_page, write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +16,7 @@ from retrieval.linking import FEATURES, logistic, unexplained_share
 from retrieval.linking_fit import LOOK_ALIKE, LOOK_ALIKE_CHOICE, cases, evaluate_linking
 from retrieval.names import DiseaseMatch
 from retrieval.policy import ReadingPolicy
-from retrieval.search import Searcher
+from retrieval.search import Outcome, Searcher
 
 
 def page(doc_id: str, title: str, text: str, synonyms: tuple[str, ...] = ()) -> dict:
@@ -336,3 +336,36 @@ def test_longer_names(searcher: Searcher, asked: str, name: str, narrower: bool,
     match = DiseaseMatch("x", name, name, "title", 1.0, 1.0)
     assert linker.narrower(match, mention) is narrower
     assert linker.only_types(name, mention) is only_types
+
+
+@pytest.fixture(scope="module")
+def abbreviated_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    """A page whose synonym is an abbreviation its own text spells out with a word its title
+    lacks ("cervical"), so the spelt-out reading covers the title only in part."""
+    pfapa = {
+        "id": "0000001",
+        "url": "https://rarediseases.info.nih.gov/gard/1/x",
+        "focus": "Periodic fever, aphthous stomatitis, pharyngitis and adenitis",
+        "synonyms": ["PFAPA", "Marshall syndrome"],
+        "sections": [
+            (
+                "information",
+                "What is Periodic fever, aphthous stomatitis, pharyngitis and adenitis ?",
+                "Periodic fever, aphthous stomatitis, pharyngitis, cervical adenitis (PFAPA) is a "
+                "condition of recurring fevers in young children.",
+            )
+        ],
+    }
+    return corpus_searcher(tmp_path_factory, [pfapa, named_page("0000002", "Behcet disease")], "pfapa")
+
+
+@pytest.mark.parametrize("question", ["What is PFAPA?", "what is pfapa?"])
+def test_a_listed_abbreviation_typed_whole_beats_its_partly_spelt_out_reading(
+    abbreviated_searcher: Searcher, question: str
+) -> None:
+    """NameIndex keeps per page the match through the page's own synonym, typed whole, over a
+    spelt-out reading too partial to link (the title halved as "cervical" splits the compound)."""
+    match = abbreviated_searcher.names.match(question)[0]
+    assert (match.name, match.variant, match.coverage) == ("PFAPA", 0, 1.0)
+    result = abbreviated_searcher.search(question)
+    assert result.outcome is Outcome.ANSWER and result.disease.doc_id == "0000001"
