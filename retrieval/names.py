@@ -20,7 +20,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -396,7 +396,10 @@ class NameIndex:
                     continue
                 if not self.typed_as_abbreviation(short[0], base):
                     continue
+                named = self._longer_name_at(base, i, n)
                 for long_words, _ in self.expansions[short].most_common(3):
+                    if named and not any(set(long_words) <= set(words) for words in named):
+                        continue  # "EEC syndrome" is a title: not "exstrophy-epispadias complex"
                     variants.append(
                         QuestionWords(
                             base.words[:i] + list(long_words) + base.words[i + n :],
@@ -408,6 +411,22 @@ class NameIndex:
                         )
                     )
         return variants
+
+    def _longer_name_at(self, question: QuestionWords, i: int, n: int) -> list[tuple[str, ...]]:
+        """When a name a page lists (title or synonym, not an abbreviation mined from text)
+        starts with the n-word abbreviation at i and goes on with the words after it, spelt
+        exactly ("EEC syndrome" is a page's title), the words of every name of such pages: an
+        expansion none of them holds ("exstrophy-epispadias complex", which other pages call
+        EEC) is not what the question means. Empty when no such name is typed."""
+        words = tuple(question.words)
+        pages = {
+            entry.doc_id
+            for k in self.by_word.get(words[i], ())
+            if (entry := self.entries[k]).kind != "abbreviation"
+            and len(entry.words) > n
+            and words[i : i + len(entry.words)] == entry.words
+        }
+        return [entry.words for doc_id in sorted(pages) for entry in self.entries_of(doc_id)]
 
     def typed_as_abbreviation(self, word: str, question: QuestionWords) -> bool:
         """An abbreviation as typed: "PNH", or "pnh" from someone who types no capitals.
@@ -598,7 +617,7 @@ class NameIndex:
             coverage < self.policy.family_coverage
             or self._lower_case_acronym(entry, matched, positions, question)
             or self._only_everyday_words(unique, matched, positions, similar, everyday)
-            or self._scattered_everyday_words(unique, matched, positions, everyday)
+            or self._scattered_everyday_words(entry.words, matched, positions, everyday)
             or self._other_number(unique, matched, positions, question)
         ):
             return None
@@ -668,7 +687,7 @@ class NameIndex:
             coverage = gained / total
             if max(positions) - min(positions) + 1 > len(unique) + self.policy.proximity_slack:
                 coverage *= 0.5
-            if self._splits_compound(positions, question):
+            if self._splits_compound(positions, question, unique):
                 coverage *= 0.5
             if best is None or coverage > best[0]:
                 best = (coverage, gained, positions)
@@ -704,21 +723,23 @@ class NameIndex:
         return len(distinctive) < 2
 
     def _scattered_everyday_words(
-        self, unique: list[str], matched: list[str], positions: list[int], everyday: set[int]
+        self, name: Sequence[str], matched: list[str], positions: list[int], everyday: set[int]
     ) -> bool:
         """True for a name of everyday words found out of order or apart: "is Marfan syndrome
         passed down" does not mention Down syndrome. The same holds for any name with a function
         word in it: "Is Mucopolysaccharidosis type I inherited?" is not "Mucopolysaccharidosis
-        Is". Connecting words ("of", "with") may fall anywhere."""
+        Is". Connecting words ("of", "with") may fall anywhere, and so may a word the name
+        repeats, which holds one place of several ("T-cell negative, B-cell negative")."""
         function_word = any(w in STOP_WORDS and w not in NAME_CONNECTORS for w in matched)  # "Is" in "MPS Is"
         if not function_word and not all(p in everyday for p in positions):
             return False
         where = dict(zip(matched, positions, strict=True))
-        in_name_order = [where[w] for w in unique if w in where and w not in NAME_CONNECTORS]
+        once = [w for w in dict.fromkeys(name) if name.count(w) == 1 and w not in NAME_CONNECTORS]
+        in_name_order = [where[w] for w in once if w in where]
         if len(in_name_order) < 2:
             return False
         ascending = all(a < b for a, b in zip(in_name_order, in_name_order[1:], strict=False))
-        return not ascending or max(in_name_order) - min(in_name_order) > len(unique)
+        return not ascending or max(in_name_order) - min(in_name_order) > len(dict.fromkeys(name))
 
     def _lower_case_acronym(
         self, entry: NameEntry, matched: list[str], positions: list[int], question: QuestionWords
@@ -762,14 +783,16 @@ class NameIndex:
         )
 
     @staticmethod
-    def _splits_compound(positions: list[int], question: QuestionWords) -> bool:
-        """True when the name covers only part of a hyphenated word: May-Thurner is not Turner."""
+    def _splits_compound(positions: list[int], question: QuestionWords, name: Sequence[str] = ()) -> bool:
+        """True when the name covers only part of a hyphenated word: May-Thurner is not Turner.
+        A word the name repeats covers each place ("Hailey-Hailey disease")."""
         if not question.hyphenated:
             return False
         used = set(positions)
         groups = {question.groups[p] for p in used}
         return any(
-            question.groups[p] in groups and p not in used for p in range(len(question.words))
+            question.groups[p] in groups and p not in used and question.words[p] not in name
+            for p in range(len(question.words))
         ) and any(question.groups.count(g) > 1 for g in groups)
 
 

@@ -369,3 +369,53 @@ def test_a_listed_abbreviation_typed_whole_beats_its_partly_spelt_out_reading(
     assert (match.name, match.variant, match.coverage) == ("PFAPA", 0, 1.0)
     result = abbreviated_searcher.search(question)
     assert result.outcome is Outcome.ANSWER and result.disease.doc_id == "0000001"
+
+
+@pytest.fixture(scope="module")
+def repeating_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    """Names that repeat a word, and a title that starts with an abbreviation another page's text
+    spells out otherwise."""
+    exstrophy = {
+        **named_page("0000003", "Exstrophy-epispadias complex"),
+        "sections": [
+            (
+                "information",
+                "What is Exstrophy-epispadias complex ?",
+                "Exstrophy-epispadias complex (EEC) is a group of birth defects of the bladder.",
+            )
+        ],
+    }
+    pages = [
+        named_page("0000001", "Hailey-Hailey disease"),
+        named_page(
+            "0000002",
+            "Severe immunodeficiency, T-cell negative, B-cell negative",
+            ("SCID, T-cell negative, B-cell negative",),
+        ),
+        exstrophy,
+        named_page("0000004", "EEC syndrome"),
+        named_page("0000005", "Severe combined immunodeficiency", ("SCID",)),
+    ]
+    return corpus_searcher(tmp_path_factory, pages, "repeating")
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # a word the name repeats fills each place of the compound it repeats in
+        ("What are the symptoms of Hailey-Hailey disease?", "Hailey-Hailey disease"),
+        # ... and holds one place of several, whatever the order the placement found
+        (
+            "Is SCID, T-cell negative, B-cell negative inherited?",
+            "Severe immunodeficiency, T-cell negative, B-cell negative",
+        ),
+        # a title the question types whole is not read through another page's long form of its
+        # abbreviation
+        ("My daughter has EEC syndrome. What is it?", "EEC syndrome"),
+    ],
+)
+def test_names_that_repeat_or_start_with_an_abbreviation(
+    repeating_searcher: Searcher, question: str, title: str
+) -> None:
+    result = repeating_searcher.search(question)
+    assert result.outcome is Outcome.ANSWER and result.disease.title == title
