@@ -753,6 +753,8 @@ class Linker:
             return LinkDecision(False, 0.0, features, mention, term, candidate, whole=True)
         said = self.whole_name(match, question, exclude)
         for other in self._typed_abbreviations(match, readings[0]) if said is None else ():
+            if match.variant == 0 and set(other.positions) <= set(match.positions):
+                continue  # the "MELAS" of the synonym "MELAS syndrome", typed whole: no name apart
             said = self.whole_name(other, readings[0], exclude)  # "PFAPA (periodic fever, ...)"
             if said is not None:
                 break

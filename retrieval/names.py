@@ -408,6 +408,7 @@ class NameIndex:
                             base.all_lower,
                             base.capitalized[:i] + [True] * len(long_words) + base.capitalized[i + n :],
                             base.chunks,
+                            (i, n, len(long_words)),
                         )
                     )
         return variants
@@ -537,7 +538,8 @@ class NameIndex:
         pages' names, as if the corpus had no such pages (leave-one-page-out evaluation).
         `readings` are the question's variants when the caller has them already."""
         best: dict[str, DiseaseMatch] = {}
-        for number, variant in enumerate(readings if readings is not None else self.variants(question)):
+        readings_ = readings if readings is not None else self.variants(question)
+        for number, variant in enumerate(readings_):
             everyday: set[int] = set()
             similar = self._similar(variant, everyday, exclude)
             # name words found only where everyday words stand: few of them name nothing
@@ -552,26 +554,26 @@ class NameIndex:
                     match = first.of_entry(self.entries[i], self.titles[self.entries[i].doc_id])
                 else:
                     match = None
-                if match and (match.doc_id not in best or self._better(match, best[match.doc_id])):
+                if match and (match.doc_id not in best or self._better(match, best[match.doc_id], readings_)):
                     best[match.doc_id] = match
         return _first_names(sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id)), limit)
 
-    def _better(self, new: DiseaseMatch, old: DiseaseMatch) -> bool:
+    def _better(self, new: DiseaseMatch, old: DiseaseMatch, readings: Sequence[QuestionWords]) -> bool:
         """Whether `new` is the better of two matches of one page. A name the page lists (title
-        or synonym), typed whole as the question has it, beats a match too partial to link
-        (below min_coverage) of a reading that spells an abbreviation out with a long form
-        mined from the pages, however much that title weighs ("What is PFAPA?": the page's own
-        synonym "PFAPA", not half of its title through "periodic fever ... cervical adenitis",
-        a compound the title doesn't cover). An abbreviation mined from the page's text is no
-        such name: "FAP" on MYH-associated polyposis's page is another condition's."""
+        or synonym), typed whole as the question has it, beats a match of a reading that spells
+        an abbreviation out with a long form mined from the pages, however much that title
+        weighs, when the spelt-out match is too partial to link (below min_coverage: "What is
+        PFAPA?", not half of the title through "periodic fever ... cervical adenitis", a
+        compound the title doesn't cover) or stands for fewer of the words typed ("MELAS
+        syndrome" and "AADC deficiency" are synonyms; their titles stand for "MELAS" and "AADC"
+        alone). An abbreviation mined from the page's text is no such name: "FAP" on
+        MYH-associated polyposis's page is another condition's."""
         if (new.variant == 0) != (old.variant == 0):
             typed, spelt = (new, old) if new.variant == 0 else (old, new)
-            if (
-                typed.kind != "abbreviation"
-                and typed.coverage >= 1.0 - 1e-9
-                and spelt.coverage < self.policy.min_coverage
-            ):
-                return new is typed
+            if typed.kind != "abbreviation" and typed.coverage >= 1.0 - 1e-9:
+                stands_for = readings[spelt.variant].typed_positions(spelt.positions)
+                if spelt.coverage < self.policy.min_coverage or len(stands_for) < len(set(typed.positions)):
+                    return new is typed
         return new.rank_key < old.rank_key
 
     def _candidates(self, similar: dict[str, list[tuple[int, float]]], exclude: frozenset[str]) -> list[int]:

@@ -4,6 +4,7 @@ digits after "type"), the typed word ("chunk") each came from, capitals and acro
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -52,6 +53,20 @@ class QuestionWords:
     all_lower: bool  # typed without capitals: "pnh" may then be an abbreviation
     capitalized: list[bool] = field(default_factory=list)  # typed with a capital, not opening a sentence
     chunks: list[str] = field(default_factory=list)  # the question split on spaces, as typed
+    # A reading with an abbreviation spelt out: (where, words typed, words written out instead)
+    spelt_out: tuple[int, int, int] | None = None
+
+    def typed_positions(self, positions: Iterable[int]) -> set[int]:
+        """Where words of this reading stand in the question as typed (NameIndex readings with
+        an abbreviation spelt out put several words where one was typed)."""
+        if self.spelt_out is None:
+            return set(positions)
+        start, typed, written = self.spelt_out
+        return {
+            p if p < start else p - written + typed if p >= start + written else start + k
+            for p in positions
+            for k in (range(typed) if start <= p < start + written else (0,))
+        }
 
     @cached_property
     def hyphenated(self) -> bool:

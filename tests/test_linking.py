@@ -395,6 +395,21 @@ def repeating_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         exstrophy,
         named_page("0000004", "EEC syndrome"),
         named_page("0000005", "Severe combined immunodeficiency", ("SCID",)),
+        {
+            **named_page(
+                "0000006",
+                "Mitochondrial encephalomyopathy lactic acidosis and stroke-like episodes",
+                ("MELAS", "MELAS syndrome"),
+            ),
+            "sections": [
+                (
+                    "information",
+                    "What is MELAS ?",
+                    "Mitochondrial encephalomyopathy, lactic acidosis, and stroke-like episodes (MELAS) "
+                    "is a condition that affects many of the body's systems.",
+                )
+            ],
+        },
     ]
     return corpus_searcher(tmp_path_factory, pages, "repeating")
 
@@ -412,6 +427,12 @@ def repeating_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
         # a title the question types whole is not read through another page's long form of its
         # abbreviation
         ("My daughter has EEC syndrome. What is it?", "EEC syndrome"),
+        # a synonym that holds the page's abbreviation, typed whole, is that synonym: not the
+        # title through the spelt-out abbreviation, nor the abbreviation before a head word
+        (
+            "I was just diagnosed with MELAS syndrome and I am scared.",
+            "Mitochondrial encephalomyopathy lactic acidosis and stroke-like episodes",
+        ),
     ],
 )
 def test_names_that_repeat_or_start_with_an_abbreviation(

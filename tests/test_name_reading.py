@@ -5,6 +5,7 @@ question asks for when a time clause mentions another."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -371,3 +372,22 @@ def test_a_chromosome_bands_sub_band_is_no_type_number(typed):
     make "22q11 deletion syndrome" another disease (question_words.SUB_BAND)."""
     assert name_words(typed) == ["22q11", "deletion", "syndrome"]
     assert read_question(f"Is {typed} inherited?").words[1:4] == ["22q11", "deletion", "syndrome"]
+
+
+@pytest.mark.parametrize(
+    ("positions", "typed"),
+    [
+        ({0, 1}, {0, 1}),  # before the abbreviation
+        ({2, 3, 4}, {2}),  # the words written out stand for the abbreviation typed
+        ({2, 5}, {2, 3}),  # after them, back where the question typed them
+    ],
+)
+def test_positions_of_a_spelt_out_reading_as_typed(positions: set[int], typed: set[int]) -> None:
+    """'i have melas syndrome' read with "melas" as three words: "syndrome" stands at 5, typed at 3."""
+    base = read_question("i have melas syndrome")
+    reading = replace(
+        base,
+        words=["i", "have", "mitochondrial", "encephalomyopathy", "lactic", "syndrome"],
+        spelt_out=(2, 1, 3),
+    )
+    assert reading.typed_positions(positions) == typed
