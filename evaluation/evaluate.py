@@ -263,12 +263,28 @@ def in_british_spelling(question: str) -> str:
     return _AMERICAN.sub(british, question)
 
 
-REWRITES: dict[str, Callable[[str], str]] = {
-    "as sent": lambda question: question,
-    "lower-cased": str.lower,
-    "without punctuation": lambda question: " ".join(SENTENCE_MARKS.sub(" ", question).split()),
-    "after a sentence about the asker": lambda question: STORY + question,
-    "in British spelling": in_british_spelling,
+def with_a_slip(row: dict) -> str:
+    """The question with the longest word (six letters or more) of the gold name, where the
+    question spells it, typed with two middle letters swapped ("syndorme"), as hurried typing
+    does; unchanged when there is no such word."""
+    question, gold = row["question"], row.get("gold_name") or ""
+    found = re.search(re.escape(gold), question, re.IGNORECASE) if gold else None
+    long_words = re.findall(r"[A-Za-z]{6,}", found.group()) if found else []
+    if not found or not long_words:
+        return question
+    word = max(long_words, key=len)
+    half = len(word) // 2
+    slip = word[:half] + word[half + 1] + word[half] + word[half + 2 :]
+    return question[: found.start()] + found.group().replace(word, slip, 1) + question[found.end() :]
+
+
+REWRITES: dict[str, Callable[[dict], str]] = {
+    "as sent": lambda row: row["question"],
+    "lower-cased": lambda row: row["question"].lower(),
+    "without punctuation": lambda row: " ".join(SENTENCE_MARKS.sub(" ", row["question"]).split()),
+    "after a sentence about the asker": lambda row: STORY + row["question"],
+    "in British spelling": lambda row: in_british_spelling(row["question"]),
+    "with a slip in the disease's name": with_a_slip,
 }
 
 
@@ -278,9 +294,7 @@ def evaluate_rewritten(engine: Engine, rows: list[dict]) -> list[tuple[str, str,
     named = [row for row in rows if row.get("kind") == "named"]
     out = []
     for label, rewrite in REWRITES.items():
-        report = evaluate_real(
-            engine, [{**row, "question": rewrite(row["question"])} for row in named], asks=False
-        )
+        report = evaluate_real(engine, [{**row, "question": rewrite(row)} for row in named], asks=False)
         n, kept = max(1, report.named), max(1, report.named - report.no_page_disputed)
         out.append(
             (

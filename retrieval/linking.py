@@ -774,7 +774,11 @@ class Linker:
         return LinkDecision(False, probability, features, mention, missing, candidate)
 
     def whole_name(
-        self, match: DiseaseMatch, question: QuestionWords, exclude: frozenset[str] = frozenset()
+        self,
+        match: DiseaseMatch,
+        question: QuestionWords,
+        exclude: frozenset[str] = frozenset(),
+        misspelt: bool = False,
     ) -> tuple[WholeName, Mention] | None:
         """How a name the question spells whole, every word exact and in one run, stands to the
         words right next to it. People write around a name ("the incidence of myelofibrosis",
@@ -786,8 +790,9 @@ class Linker:
         leukodystrophy"), a head word after it ("clubfoot syndrome") or "-like" make another
         disease's name (OTHER). Anything else (a capitalised qualifier, a type number, more name
         words past "and" or "with": "Achondroplasia and severe combined immunodeficiency" is one
-        title) is left to the model: None."""
-        span = self._spelt_whole(match, question)
+        title) is left to the model: None. With `misspelt`, a name typed whole with a word
+        misspelt is read the same way (for "did you mean", to_confirm)."""
+        span = self._spelt_whole(match, question, misspelt)
         if span is None:
             return None
         start, end = self._with_own_names(match, question, *span)
@@ -1243,14 +1248,16 @@ class Linker:
                             similarity=1.0,
                         )
 
-    def _spelt_whole(self, match: DiseaseMatch, question: QuestionWords) -> tuple[int, int] | None:
+    def _spelt_whole(
+        self, match: DiseaseMatch, question: QuestionWords, misspelt: bool = False
+    ) -> tuple[int, int] | None:
         """The span where the question spells the match's whole name, exactly and in one run
         (the name's own connectors between), each word as written or another form of it ("pineal
-        cysts"); None otherwise. Abbreviations only qualify (are spelt whole) when typed as written."""
-        if (
-            not match.positions
-            or match.coverage < self.policy.same_stem - 1e-9
-            or match.similarity < self.policy.same_stem
+        cysts"), or with `misspelt` also misspelt ("Joubert syndorme"); None otherwise.
+        Abbreviations only qualify (are spelt whole) when typed as written."""
+        if not match.positions or (
+            not misspelt
+            and (match.coverage < self.policy.same_stem - 1e-9 or match.similarity < self.policy.same_stem)
         ):
             return None
         start, end = min(match.positions), max(match.positions) + 1
@@ -1380,13 +1387,21 @@ class Linker:
             for i in range(mention.start, span[0])
         )
 
-    def to_confirm(self, match: DiseaseMatch, link: LinkDecision, question: QuestionWords) -> bool:
+    def to_confirm(
+        self,
+        match: DiseaseMatch,
+        link: LinkDecision,
+        question: QuestionWords,
+        exclude: frozenset[str] = frozenset(),
+    ) -> bool:
         """Whether a page is to be offered as "did you mean" rather than linked or refused: the
         name was typed with a misspelling and nothing else is amiss. Refused, when the words are
         too far off to link ("gillian barre syndrome", two edits) but all the name is there,
-        nothing is left unexplained and it was typed in lower case. Linked, when the misspelt
-        name is a synonym the title doesn't show ("Kohler disease" is one letter from "Kahler
-        disease", a name of Multiple myeloma)."""
+        nothing is left unexplained and it was typed in lower case; or when the whole name is
+        typed, a word misspelt, with the asker's words around it, read as for a name spelt right
+        ("Is autism related to Joubert syndorme?", "treatments for pityriasis licheonides
+        besides topical cream"). Linked, when the misspelt name is a synonym the title doesn't
+        show ("Kohler disease" is one letter from "Kahler disease", a name of Multiple myeloma)."""
         features = link.features
         if features is None or features.edits == 0 or link.whole:
             return False
@@ -1397,13 +1412,26 @@ class Linker:
         # Typed with capitals, a name two edits off is more often another name ("Scheuermann" is no
         # "Schaumann"); typed in lower case, a slip ("gillian barre").
         capitals = any(question.capitalized[p] for p in match.positions if p < len(question.capitalized))
-        return (
-            features.coverage >= self.policy.min_coverage
-            and features.unexplained <= self.policy.relative_unexplained
-            and features.missing_modifier <= 0
-            and features.edits <= self.policy.far_edits
-            and not capitals
-        )
+        if features.coverage < self.policy.min_coverage or features.edits > self.policy.far_edits:
+            return False
+        if features.unexplained <= self.policy.relative_unexplained and features.missing_modifier <= 0:
+            return not capitals
+        if (
+            features.first_letter
+            or (capitals and features.edits > 1)
+            or not self._long_slips(match, question)
+        ):
+            return False  # "xanthomas" is no misspelt "Acanthoma", nor "FRAXE" a misspelt "FRAXA"
+        said = self.whole_name(match, question, exclude, misspelt=True)
+        return said is not None and said[0] is not WholeName.OTHER
+
+    def _long_slips(self, match: DiseaseMatch, question: QuestionWords) -> bool:
+        """Whether every word the question misspells of the name is a long word of letters, where
+        a slip of one letter still says which word was meant ("syndorme", "licheonides"); not
+        an abbreviation or a short word, which may be another name ("FRAXE" is no "FRAXA")."""
+        name = {stem(w) for w in name_words(match.name)}
+        slips = [question.words[p] for p in match.positions if stem(question.words[p]) not in name]
+        return bool(slips) and all(len(w) >= self.policy.long_slip and w.isalpha() for w in slips)
 
     def relatives_stand(
         self, match: DiseaseMatch, readings: list[QuestionWords], exclude: frozenset[str] = frozenset()

@@ -45,6 +45,9 @@ class ReadingPolicy:
     - far_edits (letters, 2..3): a misspelt word this many edits (Damerau-Levenshtein) from the
       page's nearest spelling is "far" (the far_misspelling feature): typing slips one letter,
       and a word two off a name is more often another name ("Pearson", "Pierson").
+    - long_slip (letters, 5..8): a word this long misspelt in a name typed whole, with the
+      asker's words around it, is offered as "did you mean" (Linker.to_confirm); a shorter one or an
+      abbreviation ("FRAXE" for "FRAXA") may be another name.
     - head_share (share of names, 0.001..0.01): a word that ends at least this share of all
       names (and two at the least) is a head word ("syndrome", "disease", "deficiency"); a
       mention ending in one is disease shaped, and a question may leave it out ("tourettes").
@@ -107,6 +110,7 @@ class ReadingPolicy:
     link_probability: float = 0.9
     coefficients: tuple[float, ...] = (-3.244, 7.628, -41.61, 16.144, -9.049, 1.143, 2.167, -0.489, -31.817, -5.111)  # fmt: skip  # noqa: E501
     far_edits: int = 2
+    long_slip: int = 6
     head_share: float = 0.002
     term_pages: int = 2
     qualifier_english: int = 50_000

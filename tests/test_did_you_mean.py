@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import needs_shared
 from corpus_fixture import named_page, write_corpus
 
 from answers import messages
@@ -109,3 +110,33 @@ def test_a_name_typed_with_capitals_two_edits_off_is_another_disease(searcher: S
     """ "Scheuermann disease" is a disease of its own, not a slip for "Schaumann's disease"."""
     result = searcher.search("What causes Scheuermann disease?")
     assert result.outcome is Outcome.NO_PAGE and result.missing == "Scheuermann disease"
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("question", "outcome", "asked", "title"),
+    [
+        # The whole name typed with one long word slipped and the asker's words around it, which
+        # the link model counts against it: asked, as a name spelt right would be read there,
+        # saying the name as typed, not the words after it (Linker.to_confirm).
+        (
+            "Are there new treatments for pityriasis licheonides besides steroids?",
+            Outcome.DID_YOU_MEAN,
+            "pityriasis licheonides",
+            "Pityriasis lichenoides",
+        ),
+        # ... not when the slip changes a first letter or an abbreviation: FRAXE is no FRAXA.
+        (
+            "Please tell me about Fragile XE (FRAXE) syndrome.",
+            Outcome.NO_PAGE,
+            "Fragile XE (FRAXE) syndrome",
+            "",
+        ),
+    ],
+)
+def test_a_slip_in_a_whole_name_is_asked(
+    gard_searcher: Searcher, question: str, outcome: Outcome, asked: str, title: str
+) -> None:
+    result = gard_searcher.search(question)
+    assert (result.outcome, result.missing) == (outcome, asked)
+    assert not title or gard_searcher.title(result.choices[0].doc_id) == title

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.evaluate import gold_inside
+from evaluation.evaluate import gold_inside, in_british_spelling, with_a_slip
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,25 @@ from evaluation.evaluate import gold_inside
 )
 def test_gold_inside(gold_name: str, missing: str, question: str, disputed: bool) -> None:
     assert gold_inside(gold_name, missing, question) is disputed
+
+
+@pytest.mark.parametrize(
+    ("row", "rewritten"),
+    [
+        (
+            {"question": "Is Joubert syndrome inherited?", "gold_name": "Joubert syndrome"},
+            "Is Joubert syndorme inherited?",
+        ),
+        ({"question": "What is FOP?", "gold_name": "FOP"}, "What is FOP?"),  # no word long enough
+        ({"question": "What is FOP?"}, "What is FOP?"),  # an unnamed row
+    ],
+)
+def test_with_a_slip(row: dict, rewritten: str) -> None:
+    assert with_a_slip(row) == rewritten
+
+
+def test_in_british_spelling() -> None:
+    """American letters as someone from the UK types them; "chemotherapy" keeps its "hem"."""
+    assert in_british_spelling("Is hemorrhagic anemia a tumor? Chemotherapy?") == (
+        "Is haemorrhagic anaemia a tumour? Chemotherapy?"
+    )
