@@ -1,6 +1,7 @@
 """Disputed gold in the real-question eval (evaluation.evaluate.gold_inside): the real dev set's
 gold names were found by string matching, so a "no page" reply whose name holds the gold name
-inside a longer one, or spells the gold abbreviation out as something else, is counted apart."""
+inside a longer one, or spells the gold abbreviation out as something else, is counted apart.
+Also the ways the named rows are written otherwise (REWRITES)."""
 
 from __future__ import annotations
 
