@@ -1232,9 +1232,14 @@ class Linker:
         return self._mention(question, positions[0], end).text
 
     def _typed_abbreviations(self, match: DiseaseMatch, question: QuestionWords) -> Iterable[DiseaseMatch]:
-        """The match's page's abbreviations as the question types them, in capitals, as matches."""
+        """The match's page's abbreviations as the question types them (in capitals, or in
+        lower case by someone who types no capitals: NameIndex.typed_as_abbreviation), as matches."""
         for entry in self.names.entries_of(match.doc_id):
-            if entry.abbreviation and len(entry.words) == 1 and entry.words[0] in question.upper:
+            if (
+                entry.abbreviation
+                and len(entry.words) == 1
+                and self.names.typed_as_abbreviation(entry.words[0], question)
+            ):
                 for position, word in enumerate(question.words):
                     if word == entry.words[0]:
                         yield replace(

@@ -440,3 +440,18 @@ def test_names_that_repeat_or_start_with_an_abbreviation(
 ) -> None:
     result = repeating_searcher.search(question)
     assert result.outcome is Outcome.ANSWER and result.disease.title == title
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is PFAPA (periodic fever, aphthous stomatitis, pharyngitis, cervical adenitis) syndrome?",
+        # typed without capitals, the abbreviation is still typed as one (Linker._typed_abbreviations)
+        "what is pfapa (periodic fever, aphthous stomatitis, pharyngitis, cervical adenitis) syndrome?",
+    ],
+)
+def test_an_abbreviation_before_its_own_long_form_is_the_page(
+    abbreviated_searcher: Searcher, question: str
+) -> None:
+    result = abbreviated_searcher.search(question)
+    assert result.outcome is Outcome.ANSWER and result.disease.doc_id == "0000001"
