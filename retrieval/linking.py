@@ -1271,7 +1271,7 @@ class Linker:
             return None
         if any(
             question.groups[i] != question.groups[i + 1]  # "Ehlers-Danlos?" ends after "danlos" only
-            and question.chunks[question.groups[i]].endswith((".", "?", "!", ";"))
+            and self._sentence_ends(question, i)
             for i in range(start, end - 1)
         ):
             return None  # a name stays in one sentence; its commas are its own ("Deafness, progressive")

@@ -538,8 +538,8 @@ class NameIndex:
         pages' names, as if the corpus had no such pages (leave-one-page-out evaluation).
         `readings` are the question's variants when the caller has them already."""
         best: dict[str, DiseaseMatch] = {}
-        readings_ = readings if readings is not None else self.variants(question)
-        for number, variant in enumerate(readings_):
+        all_readings = readings if readings is not None else self.variants(question)
+        for number, variant in enumerate(all_readings):
             everyday: set[int] = set()
             similar = self._similar(variant, everyday, exclude)
             # name words found only where everyday words stand: few of them name nothing
@@ -554,7 +554,9 @@ class NameIndex:
                     match = first.of_entry(self.entries[i], self.titles[self.entries[i].doc_id])
                 else:
                     match = None
-                if match and (match.doc_id not in best or self._better(match, best[match.doc_id], readings_)):
+                if match and (
+                    match.doc_id not in best or self._better(match, best[match.doc_id], all_readings)
+                ):
                     best[match.doc_id] = match
         return _first_names(sorted(best.values(), key=lambda m: (*m.rank_key, m.doc_id)), limit)
 
