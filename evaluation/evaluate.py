@@ -281,6 +281,7 @@ def with_a_slip(row: dict) -> str:
 REWRITES: dict[str, Callable[[dict], str]] = {
     "as sent": lambda row: row["question"],
     "lower-cased": lambda row: row["question"].lower(),
+    "in capitals": lambda row: row["question"].upper(),
     "without punctuation": lambda row: " ".join(SENTENCE_MARKS.sub(" ", row["question"]).split()),
     "after a sentence about the asker": lambda row: STORY + row["question"],
     "in British spelling": lambda row: in_british_spelling(row["question"]),

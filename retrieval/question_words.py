@@ -76,7 +76,13 @@ class QuestionWords:
 
 def read_question(question: str) -> QuestionWords:
     """A question as matched: its words (folded, roman numerals as digits), the typed word each
-    came from, which were typed with a capital or as an acronym. Read once per question."""
+    came from, which were typed with a capital or as an acronym. Read once per question. A
+    message typed all in capitals says nothing of which words are names or abbreviations, so it
+    is read as one typed without capitals ("ARE ALL OF THE PEOPLE DIAGNOSED WITH DE BARSY
+    SYNDROME INTELLECTUALLY DELAYED?" had "no page on DE BARSY SYNDROME INTELLECTUALLY
+    DELAYED"); a short one ("FOP?", "ALS FTD") keeps its capitals."""
+    if _shouted(question):
+        question = question.lower()
     words_: list[str] = []
     groups: list[int] = []
     capitalized: list[bool] = []
@@ -94,6 +100,18 @@ def read_question(question: str) -> QuestionWords:
         opening = chunk.endswith((".", "?", "!", ":")) or not folded and opening
     upper = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", question) if sum(c.isupper() for c in w) >= 2}
     return QuestionWords(words_, groups, upper, question == question.lower(), capitalized, chunks)
+
+
+SHOUTED_WORDS = 3  # words of letters typed all in capitals that make a message shouted, not acronyms
+
+
+def _shouted(question: str) -> bool:
+    """Whether a message is typed all in capitals: no lower-case letter, and SHOUTED_WORDS words
+    of two letters or more."""
+    return not any(c.islower() for c in question) and len(SHOUTED.findall(question)) >= SHOUTED_WORDS
+
+
+SHOUTED = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)

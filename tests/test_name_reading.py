@@ -391,3 +391,22 @@ def test_positions_of_a_spelt_out_reading_as_typed(positions: set[int], typed: s
         spelt_out=(2, 1, 3),
     )
     assert reading.typed_positions(positions) == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "upper", "all_lower", "capitalized"),
+    [
+        # all in capitals: no word is marked as an acronym or a name by its case
+        ("ARE THERE TREATMENTS FOR DE BARSY SYNDROME?", set(), True, False),
+        # a short message in capitals keeps them: it may be acronyms alone
+        ("FOP?", {"fop"}, False, False),
+        ("ALS FTD", {"als", "ftd"}, False, True),
+        # one lower-case letter and the capitals count
+        ("Is PNH inherited?", {"pnh"}, False, True),
+    ],
+)
+def test_a_message_typed_in_capitals_is_read_without_them(
+    typed: str, upper: set[str], all_lower: bool, capitalized: bool
+) -> None:
+    read = read_question(typed)
+    assert (read.upper, read.all_lower, any(read.capitalized)) == (upper, all_lower, capitalized)

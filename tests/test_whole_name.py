@@ -352,3 +352,17 @@ def test_the_general_page_quotes_what_it_says_of_the_form_asked(form_engine: Eng
     quoted = " ".join(part for excerpt in reply.excerpts for part in excerpt.parts)
     assert "they are called symptomatic pineal cysts" in quoted
     assert "fluid-filled sacs" not in quoted
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is there a cure for mosaic Turner syndrome?",
+        "What is the incidence of myelofibrosis in the United States?",
+    ],
+)
+def test_a_question_typed_in_capitals_reads_as_typed_without_them(searcher: Searcher, question: str) -> None:
+    """ "IS THERE A CURE FOR MOSAIC TURNER SYNDROME?" names what the same words in any case name."""
+    typed, shouted = searcher.search(question), searcher.search(question.upper())
+    assert shouted.outcome is typed.outcome is Outcome.ANSWER
+    assert (shouted.disease.doc_id, shouted.broader.lower()) == (typed.disease.doc_id, typed.broader.lower())
