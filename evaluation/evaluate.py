@@ -233,6 +233,17 @@ def gold_inside(gold_name: str, missing: str, question: str) -> bool:
 # typed by other people).
 SENTENCE_MARKS = re.compile(r"[?!,;:()\[\]\"]|\.(?=\s|$)")  # not the point of "17q21.31"
 STORY = "My daughter Maya, 6, saw her doctor last week. "
+CHAT = {r"\bplease\b": "pls", r"\babout\b": "abt", r"\byou\b": "u", r"\byour\b": "ur", r"\bpeople\b": "ppl"}
+
+
+def in_chat_shorthand(question: str) -> str:
+    """The question with common words typed as people type them in chats ("pls", "abt", "u"),
+    and no space after its commas ("X,including treatment")."""
+    for word, short in CHAT.items():
+        question = re.sub(word, short, question, flags=re.IGNORECASE)
+    return question.replace(", ", ",")
+
+
 BRITISH = {  # American letters -> British, as someone from the UK or Australia types them
     r"emia": "aemia",  # anemia, leukemia
     r"\bhem(?=[oa])": "haem",  # hemorrhage, hemangioma (not "chemotherapy")
@@ -285,6 +296,7 @@ REWRITES: dict[str, Callable[[dict], str]] = {
     "without punctuation": lambda row: " ".join(SENTENCE_MARKS.sub(" ", row["question"]).split()),
     "after a sentence about the asker": lambda row: STORY + row["question"],
     "in British spelling": lambda row: in_british_spelling(row["question"]),
+    "in chat shorthand, no space after commas": lambda row: in_chat_shorthand(row["question"]),
     "with a slip in the disease's name": with_a_slip,
 }
 

@@ -102,6 +102,27 @@ def read_question(question: str) -> QuestionWords:
     return QuestionWords(words_, groups, upper, question == question.lower(), capitalized, chunks)
 
 
+# Chat shorthand typed in lower case, read as the word it stands for: "pls" is no abbreviation of
+# primary lateral sclerosis, nor "abt" a word of a disease's name.
+CHAT_WORDS = {
+    "pls": "please", "plz": "please", "abt": "about", "u": "you", "ur": "your", "thx": "thanks",
+    "thnx": "thanks", "wat": "what", "wht": "what", "ppl": "people", "bc": "because", "cuz": "because",
+    "coz": "because", "b4": "before", "dx": "diagnosis", "dx'd": "diagnosed", "sx": "symptoms",
+}  # fmt: skip
+CHAT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, CHAT_WORDS)) + r")(?![\w'’-])")
+# A comma, semicolon, colon or closing bracket typed against the next word ("Ollier disease,I
+# have"), or an opening bracket against the last ("fever(FMF)"): the words are apart all the same.
+GLUED_MARK = re.compile(r"(?<=[^\W\d_])([,;:)\]])(?=[^\W\d_])|(?<=[^\W\d_])([(\[])")
+
+
+def as_read(text: str) -> str:
+    """A message with its chat shorthand spelt out (CHAT_WORDS, as typed in lower case) and a
+    space after punctuation typed against the next word: what the reading of names and terms
+    sees, so "pls send me anything u have on X" and "X,including treatment" read as written out."""
+    text = GLUED_MARK.sub(lambda m: f"{m.group(1)} " if m.group(1) else f" {m.group(2)}", text)
+    return CHAT_WORD.sub(lambda m: CHAT_WORDS[m.group(1)], text)
+
+
 SHOUTED_WORDS = 3  # words of letters typed all in capitals that make a message shouted, not acronyms
 
 

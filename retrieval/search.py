@@ -29,7 +29,7 @@ from retrieval.linking import LinkDecision, Linker
 from retrieval.names import PARENTHETICAL, DiseaseMatch, NameIndex
 from retrieval.policy import ReadingPolicy
 from retrieval.qtype import ASKED, INFORMATION, has_cue, main_type, question_types
-from retrieval.question_words import Question, QuestionWords, name_words
+from retrieval.question_words import Question, QuestionWords, as_read, name_words
 from retrieval.siblings import SiblingPages
 from retrieval.stopwords import STOP_WORDS
 
@@ -272,8 +272,9 @@ class Searcher:
         return link is not None and link.linked and self.linker.narrower(match, link.mention)
 
     def read(self, text: str) -> Question:
-        """Read a message once: what every later step of answering it needs of its text."""
-        text = text[:MAX_QUESTION_CHARS]
+        """Read a message once: what every later step of answering it needs of its text, chat
+        shorthand and glued punctuation read as written out (question_words.as_read)."""
+        text = as_read(text[:MAX_QUESTION_CHARS])
         return Question(text, fold(text), tuple(analyze(text)), tuple(self.names.variants(text)))
 
     def search(

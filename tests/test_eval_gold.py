@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.evaluate import gold_inside, in_british_spelling, with_a_slip
+from evaluation.evaluate import gold_inside, in_british_spelling, in_chat_shorthand, with_a_slip
 
 
 @pytest.mark.parametrize(
@@ -51,4 +51,10 @@ def test_in_british_spelling() -> None:
     """American letters as someone from the UK types them; "chemotherapy" keeps its "hem"."""
     assert in_british_spelling("Is hemorrhagic anemia a tumor? Chemotherapy?") == (
         "Is haemorrhagic anaemia a tumour? Chemotherapy?"
+    )
+
+
+def test_in_chat_shorthand() -> None:
+    assert in_chat_shorthand("Could you please tell me about X, including treatment?") == (
+        "Could u pls tell me abt X,including treatment?"
     )

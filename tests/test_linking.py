@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import needs_shared
 from corpus_fixture import corpus_searcher, named_page, write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -455,3 +456,40 @@ def test_an_abbreviation_before_its_own_long_form_is_the_page(
 ) -> None:
     result = abbreviated_searcher.search(question)
     assert result.outcome is Outcome.ANSWER and result.disease.doc_id == "0000001"
+
+
+@pytest.fixture(scope="module")
+def chat_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    pages = [
+        named_page("0000001", "Primary lateral sclerosis", ("PLS",)),
+        named_page("0000002", "Ollier disease"),
+        named_page("0000003", "Lipodermatosclerosis"),
+    ]
+    return corpus_searcher(tmp_path_factory, pages, "chat")
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # a comma typed against the next word ends the name all the same
+        ("As someone with Ollier disease,I could not find the prognosis", "Ollier disease"),
+    ],
+)
+def test_chat_typing_reads_as_written_out(chat_searcher: Searcher, question: str, title: str) -> None:
+    result = chat_searcher.search(question)
+    assert result.outcome is Outcome.ANSWER and result.disease.title == title
+
+
+@needs_shared
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("pls tell me what u know about lipodermatosclerosis", "Lipodermatosclerosis"),
+        ("hi, pls can someone explain morphea to me", "Localized scleroderma"),
+    ],
+)
+def test_please_typed_as_pls_is_no_abbreviation(gard_searcher: Searcher, question: str, title: str) -> None:
+    """ "pls" typed in a chat is "please" (Searcher.read): it had been read as PLS, primary
+    lateral sclerosis, and its page quoted."""
+    result = gard_searcher.search(question)
+    assert result.outcome is Outcome.ANSWER and result.disease.title == title

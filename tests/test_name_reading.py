@@ -19,7 +19,7 @@ from bot.telegram.render import render_reply
 from bot.telegram.texts import BUTTON_ASK
 from retrieval.build import CorpusSelection, open_index
 from retrieval.qtype import main_type, question_types
-from retrieval.question_words import name_words, read_question
+from retrieval.question_words import as_read, name_words, read_question
 from retrieval.search import Searcher
 
 
@@ -410,3 +410,21 @@ def test_a_message_typed_in_capitals_is_read_without_them(
 ) -> None:
     read = read_question(typed)
     assert (read.upper, read.all_lower, any(read.capitalized)) == (upper, all_lower, capitalized)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        # chat shorthand typed in lower case is the word it stands for
+        ("pls send me anything u have abt it", "please send me anything you have about it"),
+        # ... not typed in capitals, where it may be an abbreviation, nor inside a word
+        ("Is PLS inherited? What about u-turns?", "Is PLS inherited? What about u-turns?"),
+        # punctuation typed against the next word, or a bracket against the last, stands apart
+        ("Ollier disease,I have read that", "Ollier disease, I have read that"),
+        ("fever(FMF)", "fever (FMF)"),
+        # ... not in numbers or bands
+        ("1,000 people with 17q21.31", "1,000 people with 17q21.31"),
+    ],
+)
+def test_as_read(typed: str, read: str) -> None:
+    assert as_read(typed) == read
