@@ -278,7 +278,7 @@ def with_a_slip(row: dict) -> str:
     """The question with the longest word (six letters or more) of the gold name, where the
     question spells it, typed with two middle letters swapped ("syndorme"), as hurried typing
     does; unchanged when there is no such word."""
-    question, gold = row["question"], row.get("gold_name") or ""
+    question, gold = row["question"], row.get("gold_name") or row.get("focus") or ""
     found = re.search(re.escape(gold), question, re.IGNORECASE) if gold else None
     long_words = re.findall(r"[A-Za-z]{6,}", found.group()) if found else []
     if not found or not long_words:
@@ -315,6 +315,24 @@ def evaluate_rewritten(engine: Engine, rows: list[dict]) -> list[tuple[str, str,
                 f"{report.reached / n:.3f}",
                 f"{(report.no_page_named - report.no_page_disputed) / kept:.3f}",
                 f"{report.section_hits / max(1, report.sections):.3f}",
+            )
+        )
+    return out
+
+
+def evaluate_dev_rewritten(engine: Engine, rows: list[dict], k: int = 10) -> list[tuple[str, str, str, str]]:
+    """Disease-hit, section-hit and correct abstention of the hand-written dev set, per way of
+    writing its questions (REWRITES; the slip falls in the page's Focus)."""
+    out = []
+    for label, rewrite in REWRITES.items():
+        report = evaluate(engine, [{**row, "question": rewrite(row)} for row in rows], k)
+        a, b = max(1, report.answerable), max(1, report.should_abstain)
+        out.append(
+            (
+                label,
+                f"{report.disease_hits / a:.3f}",
+                f"{report.section_hits / a:.3f}",
+                f"{report.correct_abstentions / b:.3f}",
             )
         )
     return out
@@ -396,6 +414,12 @@ def run_eval(load_engine: EngineLoader, questions: Path, k: int = 10, details: b
         )
         print("|---|---|---|---|")
         for cells in evaluate_rewritten(engine, rows):
+            print("| " + " | ".join(cells) + " |")
+    else:
+        print(
+            "\n| questions written | disease-hit@1 | section-hit@1 | correct abstention |\n|---|---|---|---|"
+        )
+        for cells in evaluate_dev_rewritten(engine, rows, k):
             print("| " + " | ".join(cells) + " |")
     if details:
         print("\n".join(report.misses))
