@@ -579,7 +579,17 @@ class Engine:
                 [turn.title, *synonyms][:6] if fold(turn.title) != fold(disease.name) else synonyms[:6]
             )
         reply.has_more = any(p.passage_id not in state.shown for p in turn.passages)
+        reply.message = self._named_for_its_source(reply.message, disease.doc_id, turn.title)
         self._save(turn.chat_key, state)
+
+    def _named_for_its_source(self, message: str, doc_id: str, title: str) -> str:
+        """The reply's lines about "GARD's page on X" said of the page's own collection when the
+        corpus holds other NIH collections too: a Genetics Home Reference page is no GARD page."""
+        page = self.searcher.doc_passages(doc_id)[:1]
+        source = source_name(page[0]) if page else "GARD"
+        if source == "GARD" or page[0].kind == STAFF_KIND:
+            return message
+        return message.replace(f"GARD's page on {title}", f"{source}'s page on {title}")
 
     def _fresh(self, passages: list[Passage], state: ConversationState) -> list[Passage]:
         """The passages the chat hasn't seen, within the section that answers the question.

@@ -163,3 +163,15 @@ def test_gards_own_sentences_naming_what_the_question_names_come_before_a_siblin
         title="Fibrodysplasia ossificans progressiva", about="flare-ups"
     )
     assert "flare-ups" in reply.excerpts[0].text and "ninds" not in reply.excerpts[0].citation.url
+
+
+def test_a_page_of_another_collection_is_called_that_collections_page(tmp_path_factory):
+    """With every collection searched, a reply from NINDS's page says "NINDS's page on X", never
+    "GARD's page on X" (Engine._named_for_its_source)."""
+    root = write_sibling_corpus(tmp_path_factory.mktemp("both"))
+    selection = CorpusSelection(root, ("2_GARD_QA", "6_NINDS_QA"))
+    searcher = Searcher(open_index(selection, tmp_path_factory.mktemp("both-index"), progress=False))
+    reply = Engine(searcher).reply("c", "Is costochondral junction syndrome contagious?")
+    assert reply.disease == "Costochondral junction syndrome"
+    assert "NINDS's page on Costochondral junction syndrome" in reply.message
+    assert "GARD's page" not in reply.message
