@@ -41,7 +41,7 @@ from retrieval.ask import (
 from retrieval.names import NAME_CONNECTORS, DiseaseMatch
 from retrieval.policy import AnswerPolicy
 from retrieval.qtype import INFORMATION
-from retrieval.question_words import Question, name_words
+from retrieval.question_words import Question, as_read, name_words
 from retrieval.search import REFERRING, Outcome, Reason, Searcher, SearchResult
 from retrieval.siblings import source_name
 
@@ -294,7 +294,8 @@ class Engine:
                 return Reply(ReplyKind.ABSTAIN, messages.WHICH_DISEASE, qtype=result.qtype)
             case Outcome.ABSTAIN:
                 return self._abstain(text, result)
-        return self._answer_page(self._turn(chat_key, text, result))
+        # what it asks is read as the page was found: "pls" is "please", no word of the ask
+        return self._answer_page(self._turn(chat_key, as_read(text), result))
 
     def _no_page(self, result: SearchResult) -> Reply:
         """ "I have no page on X"; and when other pages name X in their text, those pages to

@@ -470,3 +470,12 @@ def test_the_names_typed_keep_the_question_order_whatever_the_set_order(small_en
     disease = small_engine.searcher.search(question).disease
     shuffled = replace(disease, words=_Alphabetical({"tietz", "syndrome"}))
     assert "tietz syndrome" in small_engine._names(shuffled, question)
+
+
+@needs_shared
+def test_chat_shorthand_is_no_word_of_the_ask(gard_engine):
+    """ "pls tell me abt X" asks about X: the page found as for "please tell me about X", and no
+    caveat that the page doesn't say anything about "pls"."""
+    reply = gard_engine.reply("pls", "pls tell me abt morphea")
+    assert reply.kind is ReplyKind.ANSWER and reply.disease == "Localized scleroderma"
+    assert "pls" not in reply.message and "abt" not in reply.message
