@@ -118,7 +118,11 @@ GLUED_MARK = re.compile(r"(?<=[^\W\d_])([,;:)\]])(?=[^\W\d_])|(?<=[^\W\d_])([(\[
 def as_read(text: str) -> str:
     """A message with its chat shorthand spelt out (CHAT_WORDS, as typed in lower case) and a
     space after punctuation typed against the next word: what the reading of names and terms
-    sees, so "pls send me anything u have on X" and "X,including treatment" read as written out."""
+    sees, so "pls send me anything u have on X" and "X,including treatment" read as written out.
+    A message typed all in capitals is read in lower case (see read_question), so a reply that
+    repeats its words doesn't shout them back."""
+    if _shouted(text):
+        text = text.lower()
     text = GLUED_MARK.sub(lambda m: f"{m.group(1)} " if m.group(1) else f" {m.group(2)}", text)
     return CHAT_WORD.sub(lambda m: CHAT_WORDS[m.group(1)], text)
 

@@ -424,6 +424,9 @@ def test_a_message_typed_in_capitals_is_read_without_them(
         ("fever(FMF)", "fever (FMF)"),
         # ... not in numbers or bands
         ("1,000 people with 17q21.31", "1,000 people with 17q21.31"),
+        # a message typed all in capitals is read in lower case; a short one keeps them
+        ("IS MARFAN SYNDROME INHERITED?", "is marfan syndrome inherited?"),
+        ("FOP?", "FOP?"),
     ],
 )
 def test_as_read(typed: str, read: str) -> None:
