@@ -103,11 +103,12 @@ def read_question(question: str) -> QuestionWords:
 
 
 # Chat shorthand typed in lower case, read as the word it stands for: "pls" is no abbreviation of
-# primary lateral sclerosis, nor "abt" a word of a disease's name.
+# primary lateral sclerosis, nor "abt" a word of a disease's name. Not shorthand that may be an
+# abbreviation typed in lower case ("bc": breast cancer or because).
 CHAT_WORDS = {
     "pls": "please", "plz": "please", "abt": "about", "u": "you", "ur": "your", "thx": "thanks",
-    "thnx": "thanks", "wat": "what", "wht": "what", "ppl": "people", "bc": "because", "cuz": "because",
-    "coz": "because", "b4": "before", "dx": "diagnosis", "dx'd": "diagnosed", "sx": "symptoms",
+    "thnx": "thanks", "wat": "what", "wht": "what", "ppl": "people", "cuz": "because",
+    "coz": "because", "b4": "before", "dx": "diagnosis", "sx": "symptoms",
 }  # fmt: skip
 CHAT_WORD = re.compile(r"(?<![\w'’-])(" + "|".join(map(re.escape, CHAT_WORDS)) + r")(?![\w'’-])")
 # A comma, semicolon, colon or closing bracket typed against the next word ("Ollier disease,I
