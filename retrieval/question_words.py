@@ -62,11 +62,15 @@ class QuestionWords:
         if self.spelt_out is None:
             return set(positions)
         start, typed, written = self.spelt_out
-        return {
-            p if p < start else p - written + typed if p >= start + written else start + k
-            for p in positions
-            for k in (range(typed) if start <= p < start + written else (0,))
-        }
+        out: set[int] = set()
+        for p in positions:
+            if p < start:
+                out.add(p)
+            elif p >= start + written:  # after the words written out: back by the difference
+                out.add(p - written + typed)
+            else:  # a word written out stands for every word typed there
+                out.update(range(start, start + typed))
+        return out
 
     @cached_property
     def hyphenated(self) -> bool:
@@ -102,6 +106,16 @@ def read_question(question: str) -> QuestionWords:
     return QuestionWords(words_, groups, upper, question == question.lower(), capitalized, chunks)
 
 
+SHOUTED_WORDS = 3  # words of letters typed all in capitals that make a message shouted, not acronyms
+LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _shouted(question: str) -> bool:
+    """Whether a message is typed all in capitals: no lower-case letter, and SHOUTED_WORDS words
+    of two letters or more."""
+    return not any(c.islower() for c in question) and len(LETTER_WORD.findall(question)) >= SHOUTED_WORDS
+
+
 # Chat shorthand typed in lower case, read as the word it stands for: "pls" is no abbreviation of
 # primary lateral sclerosis, nor "abt" a word of a disease's name. Not shorthand that may be an
 # abbreviation typed in lower case ("bc": breast cancer or because).
@@ -126,18 +140,6 @@ def as_read(text: str) -> str:
         text = text.lower()
     text = GLUED_MARK.sub(lambda m: f"{m.group(1)} " if m.group(1) else f" {m.group(2)}", text)
     return CHAT_WORD.sub(lambda m: CHAT_WORDS[m.group(1)], text)
-
-
-SHOUTED_WORDS = 3  # words of letters typed all in capitals that make a message shouted, not acronyms
-
-
-def _shouted(question: str) -> bool:
-    """Whether a message is typed all in capitals: no lower-case letter, and SHOUTED_WORDS words
-    of two letters or more."""
-    return not any(c.islower() for c in question) and len(SHOUTED.findall(question)) >= SHOUTED_WORDS
-
-
-SHOUTED = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
