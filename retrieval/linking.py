@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
@@ -808,7 +808,7 @@ class Linker:
             question, end - 1
         )  # nothing after it belongs to the name
         after = [] if closed else self._joined_after(question, end)
-        typed = [] if closed or after else self._type_after(question, end, exclude)
+        typed = [] if closed or after else self._type_after(question, (start, end), exclude)
         name = tuple(words[start:end])
         if not (closed or after or typed or self._stands_apart_after(question, end, exclude, name)):
             return None  # "Amelogenesis imperfecta | local hypoplastic", "Dwarfism, | mental retardation"
@@ -907,26 +907,32 @@ class Linker:
             i += 1
         return after
 
-    def _type_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> list[int]:
+    def _type_after(
+        self, question: QuestionWords, span: tuple[int, int], exclude: frozenset[str]
+    ) -> list[int]:
         """The positions of a type's number or letter right after a whole name, when the asker's
         words follow: "spinocerebellar ataxia 7", "Usher syndrome type 2" name one type of the
         condition, which a page on the condition covers in general. The caller has checked that
-        the name doesn't end its sentence or open an aside."""
+        the name doesn't end its sentence or open an aside. `span`: where the name stands."""
+        end = span[1]
         i = end
         while i < len(question.words) and self._type_label(question.words, i):
             i += 1
             if self._break(question, i - 1):
                 break
         if i == end or not any(self._number_like(w) for w in question.words[end:i]):
-            return self._named_type_after(question, end, exclude)
+            return self._named_type_after(question, span, exclude)
         return list(range(end, i)) if self._stands_apart_after(question, i, exclude) else []
 
-    def _named_type_after(self, question: QuestionWords, end: int, exclude: frozenset[str]) -> list[int]:
-        """The positions of a type named in words after a comma, as GARD titles types
-        ("Ehlers-Danlos syndrome, classic type"; its pages have "..., vascular type"), when the
-        asker's words follow: one type of the condition, which a page on it covers in general."""
-        words = question.words
-        if not question.chunks or not question.chunks[question.groups[end - 1]].endswith(","):
+    def _named_type_after(
+        self, question: QuestionWords, span: tuple[int, int], exclude: frozenset[str]
+    ) -> list[int]:
+        """The positions of a type named in words after a name, with a comma as GARD titles types
+        or without as people type them ("Ehlers-Danlos syndrome, classic type", "Ehlers-Danlos
+        syndrome hypermobility type"; its pages have "..., vascular type"), when the asker's
+        words follow: one type of the condition, which a page on it covers in general."""
+        words, (start, end) = question.words, span
+        if not question.chunks:
             return []
         i = end
         while (
@@ -940,7 +946,25 @@ class Linker:
             i += 1
         if i == end or i >= len(words) or words[i] not in {"type", "form"}:
             return []
+        comma = question.chunks[question.groups[end - 1]].endswith(",")
+        if not comma and self._some_title_types(words[start:end], words[end : i + 1], exclude):
+            return []  # "Muscular dystrophy megaconial type": "..., congenital, megaconial type"
         return list(range(end, i + 1)) if self._stands_apart_after(question, i + 1, exclude) else []
+
+    def _some_title_types(self, name: Sequence[str], typed: Sequence[str], exclude: frozenset[str]) -> bool:
+        """Whether a page (not excluded) has a name holding the name's words and the type as typed,
+        word for word: a type typed without GARD's comma may be the short of a longer title
+        ("Muscular dystrophy, congenital, megaconial type"); "classic type" is not
+        "classic-like type"."""
+        wanted = {w for w in name if w not in NAME_CONNECTORS}
+        n = len(typed)
+        return any(
+            wanted <= set(entry.words)
+            and any(tuple(entry.words[k : k + n]) == tuple(typed) for k in range(len(entry.words) - n + 1))
+            and entry.doc_id not in exclude
+            for k in self.names.by_word.get(typed[0], ())
+            for entry in (self.names.entries[k],)
+        )
 
     def _class_name(self, match: DiseaseMatch) -> bool:
         """Whether the matched name is descriptive, every word of it a medical term written in lower

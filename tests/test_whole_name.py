@@ -122,6 +122,7 @@ def verdict(searcher: Searcher, question: str) -> WholeName | None:
         ("What causes a Long QT syndrome type 3 relapse?", WholeName.BROADER),
         # So does a type named in words after a comma, as GARD titles them ("..., vascular type").
         ("Is Turner syndrome, classic type, inherited?", WholeName.BROADER),
+        ("Is Turner syndrome classic type inherited?", WholeName.BROADER),  # typed without commas
         ("Is there a cure for Turner syndrome type 2 in adults?", WholeName.BROADER),
         # Before a descriptive name (a class), a word names put first names one kind of it.
         ("How rare is Krabbe leukodystrophy?", WholeName.BROADER),
@@ -366,3 +367,17 @@ def test_a_question_typed_in_capitals_reads_as_typed_without_them(searcher: Sear
     typed, shouted = searcher.search(question), searcher.search(question.upper())
     assert shouted.outcome is typed.outcome is Outcome.ANSWER
     assert (shouted.disease.doc_id, shouted.broader.lower()) == (typed.disease.doc_id, typed.broader.lower())
+
+
+def test_a_type_typed_without_a_comma_may_be_a_longer_titles(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """ "Muscular dystrophy megaconial type" is short for a page's title ("Muscular dystrophy,
+    congenital, megaconial type"): never the general page said to cover it (Linker._named_type_after)."""
+    pages = [
+        page("0000001", "Muscular dystrophy"),
+        page("0000002", "Muscular dystrophy, congenital, megaconial type"),
+    ]
+    searcher = corpus_searcher(tmp_path_factory, pages, "megaconial")
+    result = searcher.search("Tell me about muscular dystrophy megaconial type")
+    assert not (result.outcome is Outcome.ANSWER and result.disease.doc_id == "0000001")
