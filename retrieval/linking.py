@@ -804,9 +804,8 @@ class Linker:
         start, before = read_before
         if not before and self._asks_its_mode(question, start, end):
             return WholeName.SAME, self._mention(question, start, end)  # "Is Fabry disease X-linked?"
-        closed = own_name_after or self._aside_or_end(
-            question, end - 1
-        )  # nothing after it belongs to the name
+        # nothing after it belongs to the name
+        closed = own_name_after or self._aside_or_end(question, end - 1)
         after = [] if closed else self._joined_after(question, end)
         typed = [] if closed or after else self._type_after(question, (start, end), exclude)
         name = tuple(words[start:end])
@@ -1208,12 +1207,12 @@ class Linker:
         if not (match.kind == "abbreviation" or self._is_abbreviation(match)) or not question.chunks:
             return None
         defined = list(find_abbreviations(" ".join(question.chunks)))
-        short = name_words(match.name)
-        if len(short) == 1:
+        abbreviation = name_words(match.name)
+        if len(abbreviation) == 1:
             defined += [
-                (short[0], long)
+                (abbreviation[0], long)
                 for at, word in enumerate(typed.words)
-                if word == short[0] and (long := spelt_out_before(typed.words, at))
+                if word == abbreviation[0] and (long := spelt_out_before(typed.words, at))
             ]
         for short, long in defined:
             if name_words(short) != name_words(match.name):
@@ -1336,7 +1335,7 @@ class Linker:
 
     @staticmethod
     def _sentence_ends(question: QuestionWords, i: int) -> bool:
-        """Whether a sentence ends with word i (its typed word ends with a full stop, "?" or "!")."""
+        """Whether a sentence ends with word i (its typed word ends with a full stop, "?", "!" or ";")."""
         return question.chunks[question.groups[i]].endswith((".", "?", "!", ";"))
 
     def _phrase_word(self, question: QuestionWords, i: int, exclude: frozenset[str]) -> bool:

@@ -439,11 +439,10 @@ class Searcher:
         if general is not None and _types_it(general):
             return general  # BM25's pick isn't named ("classic-like type"); the type's page in general
         if self.linker.to_confirm(first, link, asked, exclude):  # "gillian barre syndrome"
+            # the name as typed, not the words after it ("pityriasis licheonides | besides steroids")
             said = self.linker.whole_name(first, asked, exclude, misspelt=True)
-            asked_for = (
-                replace(link, mention=said[1]) if said is not None else link
-            )  # not "... besides steroids"
-            return Decision(Reason.DID_YOU_MEAN, [first], [first], link=asked_for)
+            named = replace(link, mention=said[1]) if said is not None else link
+            return Decision(Reason.DID_YOU_MEAN, [first], [first], link=named)
         if self.linker.joined_to_unknown(first, link, asked, exclude) or self.linker.glued_to_abbreviation(
             first, link, asked, readings[0]
         ):  # "diabetes and Fabry disease", "episodes of TGA"
